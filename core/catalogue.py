@@ -1,0 +1,124 @@
+"""The event catalogue: every event type with its code, human text and visibility.
+
+Codes are stable dotted past-tense names used for rows, templates and webhooks alike.
+Visibility decides who sees an event on a timeline:
+
+* ``public``   — anyone holding the tracking number (no personal data in the text);
+* ``customer`` — the order's customer, after proving who they are;
+* ``internal`` — staff only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+
+class Visibility(StrEnum):
+    PUBLIC = "public"
+    CUSTOMER = "customer"
+    INTERNAL = "internal"
+
+
+VISIBLE_TO: dict[str, frozenset[str]] = {
+    "public": frozenset({Visibility.PUBLIC}),
+    "customer": frozenset({Visibility.PUBLIC, Visibility.CUSTOMER}),
+    "staff": frozenset({Visibility.PUBLIC, Visibility.CUSTOMER, Visibility.INTERNAL}),
+}
+
+
+@dataclass(frozen=True)
+class EventType:
+    code: str
+    aggregate: str  # order | shipment | return | stock
+    visibility: Visibility
+    text: str  # shop-voice headline; ``{placeholders}`` come from the payload
+
+    def describe(self, payload: Mapping[str, Any]) -> str:
+        return self.text.format_map(_Lenient(payload))
+
+
+class _Lenient(dict[str, Any]):
+    """Missing placeholders render as empty text rather than raising."""
+
+    def __init__(self, payload: Mapping[str, Any]) -> None:
+        super().__init__(payload)
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+_P, _C, _I = Visibility.PUBLIC, Visibility.CUSTOMER, Visibility.INTERNAL
+
+_TYPES = [
+    EventType("order.placed", "order", _C, "We received your order"),
+    EventType("order.held", "order", _I, "Order held for review: {reason_text}"),
+    EventType("order.released", "order", _I, "Hold released"),
+    EventType("order.confirmed", "order", _C, "Payment received: your order is confirmed"),
+    EventType("order.processing", "order", _C, "We are picking and packing your order"),
+    EventType("order.cancelled", "order", _C, "Your order was cancelled"),
+    EventType("order.closed", "order", _I, "Order closed"),
+    EventType("note.internal_added", "order", _I, "Staff note: {text}"),
+    EventType("note.customer_added", "order", _C, "A note from us: {text}"),
+    EventType("payment.authorized", "order", _I, "Payment authorised"),
+    EventType("payment.captured", "order", _I, "Payment captured"),
+    EventType("payment.voided", "order", _I, "Payment authorisation voided"),
+    EventType("refund.issued", "order", _C, "Refund issued: {amount_text}"),
+    EventType("stock.reorder_needed", "stock", _I, "Stock for {sku} fell below its reorder point"),
+    EventType("stock.restocked", "stock", _I, "{quantity} × {sku} back in stock"),
+    EventType("shipment.created", "shipment", _C, "Packed and labelled for {carrier_name}"),
+    EventType("shipment.shipped", "shipment", _P, "Handed to {carrier_name}"),
+    EventType("shipment.in_transit", "shipment", _P, "On its way"),
+    EventType("shipment.out_for_delivery", "shipment", _P, "Out for delivery today"),
+    EventType("shipment.available_for_pickup", "shipment", _P, "Ready for pickup"),
+    EventType("shipment.delivered", "shipment", _P, "Delivered"),
+    EventType("shipment.exception", "shipment", _P, "{exception_text}"),
+    EventType("shipment.eta_changed", "shipment", _P, "New estimated delivery"),
+    EventType("shipment.cancelled", "shipment", _I, "Shipment cancelled"),
+    EventType("exchange.shipped", "shipment", _P, "Your exchange is on its way with {carrier_name}"),
+    EventType("return.requested", "return", _C, "Return {rma} requested"),
+    EventType("return.approved", "return", _C, "Return {rma} approved"),
+    EventType("return.rejected", "return", _C, "Return {rma} could not be accepted"),
+    EventType("return.cancelled", "return", _C, "Return {rma} cancelled"),
+    EventType("return.in_transit", "return", _C, "Return {rma} is on its way back to us"),
+    EventType("return.received", "return", _C, "We received return {rma}"),
+    EventType("return.refunded", "return", _C, "Return {rma} refunded"),
+    EventType("return.exchanged", "return", _C, "Exchange for return {rma} is being prepared"),
+    EventType("return.closed", "return", _I, "Return {rma} closed"),
+    EventType("subscription.created", "order", _I, "{channel} updates requested"),
+    EventType("subscription.ended", "order", _I, "{channel} updates stopped"),
+]
+
+EVENT_TYPES: dict[str, EventType] = {t.code: t for t in _TYPES}
+
+# How each shipment exception sub-reason reads, and what happens next.
+EXCEPTION_TEXT: dict[str, tuple[str, str]] = {
+    "delay": ("Running late", "The carrier expects a short delay. No action is needed."),
+    "customs": ("Held at customs", "Customs is checking the parcel. It moves on once cleared."),
+    "failed_attempt": ("Delivery attempt missed", "The carrier will try again on the next working day."),
+    "damaged": ("Damaged in transit", "We are on it and will send a replacement if needed."),
+    "lost": ("Lost by the carrier", "We are sorry. We will send a replacement or refund you."),
+    "returned_to_sender": ("On its way back to us", "The carrier could not deliver it. We will be in touch."),
+}
+
+HOLD_REASON_TEXT: dict[str, str] = {
+    "po_box": "PO box address the chosen carrier does not deliver to",
+    "fraud_score": "fraud score over the review threshold",
+    "customisation": "order note asks for customisation",
+    "payment_pending": "payment not yet confirmed",
+    "address_unverified": "address needs checking",
+    "manual": "put on hold by staff",
+}
+
+
+def event_type(code: str) -> EventType:
+    try:
+        return EVENT_TYPES[code]
+    except KeyError:
+        raise KeyError(f"unknown event type {code!r}: add it to core.catalogue") from None
+
+
+def describe(code: str, payload: Mapping[str, Any]) -> str:
+    return event_type(code).describe(payload)

@@ -1,0 +1,32 @@
+"""Typed SQLAlchemy 2 models. Importing this package registers every table on ``Base.metadata``."""
+
+from core.models.access import ApiKey, StaffUser
+from core.models.catalog import Product, Variant
+from core.models.events import Event, OutboxMessage, SmsOptOut, Subscription
+from core.models.integration import IdempotencyRecord, WebhookDelivery
+from core.models.orders import Customer, Order, OrderAddress, OrderLine, Payment, Refund
+from core.models.returns import Return, ReturnLine
+from core.models.shipments import Shipment, ShipmentLine
+
+__all__ = [
+    "ApiKey",
+    "Customer",
+    "Event",
+    "IdempotencyRecord",
+    "Order",
+    "OrderAddress",
+    "OrderLine",
+    "OutboxMessage",
+    "Payment",
+    "Product",
+    "Refund",
+    "Return",
+    "ReturnLine",
+    "Shipment",
+    "ShipmentLine",
+    "SmsOptOut",
+    "StaffUser",
+    "Subscription",
+    "Variant",
+    "WebhookDelivery",
+]

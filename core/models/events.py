@@ -1,0 +1,94 @@
+"""The append-only event log, the notification outbox and subscriptions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db import Base, BigId, JsonDoc, UTCDateTime
+
+
+class Event(Base):
+    """One fact. Rows are inserted by ``core.events.append_event`` and never updated or deleted.
+
+    A payload with ``from``/``to`` records a status change of the event's aggregate,
+    which is what ``core.replay`` re-applies.
+    """
+
+    __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_order_id_id", "order_id", "id"),
+        Index("ix_events_type_occurred_at", "type", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    type: Mapped[str] = mapped_column(String(48))
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
+    shipment_id: Mapped[int | None] = mapped_column(ForeignKey("shipments.id"), index=True)
+    return_id: Mapped[int | None] = mapped_column(ForeignKey("returns.id"), index=True)
+    variant_id: Mapped[int | None] = mapped_column(ForeignKey("variants.id"))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)  # source time
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when we wrote it
+    actor_type: Mapped[str] = mapped_column(String(12))  # customer | staff | system | carrier | integration
+    actor_id: Mapped[str | None] = mapped_column(String(120))
+    visibility: Mapped[str] = mapped_column(String(10))  # public | customer | internal
+    payload: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    notify: Mapped[bool] = mapped_column(default=True)  # False when staff chose "don't notify"
+
+
+class OutboxMessage(Base):
+    """A notification intent, written in the event's transaction and delivered after commit."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("event_id", "channel", "recipient", name="uq_outbox_event_channel_recipient"),
+        Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"))
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    subscription_id: Mapped[int | None] = mapped_column(ForeignKey("subscriptions.id"))
+    channel: Mapped[str] = mapped_column(String(8))  # email | sms
+    recipient: Mapped[str] = mapped_column(String(254))
+    template: Mapped[str] = mapped_column(String(48))  # the notification code
+    status: Mapped[str] = mapped_column(String(12))  # pending | sending | sent | dead | skipped
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    provider_message_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    provider_status: Mapped[str | None] = mapped_column(String(24))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Subscription(Base):
+    """Somebody who asked for an order's updates, with the consent they gave."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("order_id", "channel", "address", name="uq_subscriptions_order_channel_addr"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(8))  # email | sms
+    address: Mapped[str] = mapped_column(String(254))  # lower-cased email or E.164 phone
+    scope: Mapped[str] = mapped_column(String(12))  # all | delivery
+    consent_text: Mapped[str] = mapped_column(Text)
+    consent_source: Mapped[str] = mapped_column(String(300))  # page and client address
+    consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SmsOptOut(Base):
+    """A phone number that texted STOP. No SMS leaves for it until it texts START."""
+
+    __tablename__ = "sms_opt_outs"
+
+    phone: Mapped[str] = mapped_column(String(20), primary_key=True)
+    opted_out: Mapped[bool] = mapped_column(default=True)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)

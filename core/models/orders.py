@@ -1,0 +1,159 @@
+"""Customers, orders, their lines, addresses, payments and refunds.
+
+Money is integer minor units (cents) in ``Order.currency``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import Base, BigId, UTCDateTime
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-cased
+    name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(20))  # E.164
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    __table_args__ = (
+        UniqueConstraint("channel", "source_ref", name="uq_orders_channel_source_ref"),
+        Index("ix_orders_status_placed_at", "status", "placed_at"),
+        Index("ix_orders_placed_at", "placed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    sms_consent: Mapped[bool] = mapped_column(default=False)
+    channel: Mapped[str] = mapped_column(String(20))  # web | shopify | woocommerce | api | import
+    source_ref: Mapped[str | None] = mapped_column(String(64))  # the store's own order id
+    status: Mapped[str] = mapped_column(String(24))
+    hold_reason: Mapped[str | None] = mapped_column(String(40))
+    hold_detail: Mapped[str | None] = mapped_column(String(300))
+    fraud_score: Mapped[int] = mapped_column(default=0)
+    note: Mapped[str | None] = mapped_column(Text)
+    currency: Mapped[str] = mapped_column(String(3))
+    subtotal_minor: Mapped[int]
+    discount_minor: Mapped[int] = mapped_column(default=0)
+    shipping_minor: Mapped[int] = mapped_column(default=0)
+    tax_minor: Mapped[int] = mapped_column(default=0)
+    total_minor: Mapped[int]
+    placed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    shipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Bumped with every event: read-side caches key on (id, version).
+    version: Mapped[int] = mapped_column(default=0)
+    last_event_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    customer: Mapped[Customer] = relationship()
+    lines: Mapped[list[OrderLine]] = relationship(back_populates="order", order_by="OrderLine.id", lazy="selectin")
+    addresses: Mapped[list[OrderAddress]] = relationship(order_by="OrderAddress.id", lazy="selectin")
+    payments: Mapped[list[Payment]] = relationship(order_by="Payment.id", lazy="selectin")
+    refunds: Mapped[list[Refund]] = relationship(order_by="Refund.id")
+
+    def address(self, kind: str) -> OrderAddress | None:
+        return next((a for a in self.addresses if a.kind == kind), None)
+
+
+class OrderAddress(Base):
+    __tablename__ = "order_addresses"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # shipping | billing
+    name: Mapped[str] = mapped_column(String(200))
+    line1: Mapped[str] = mapped_column(String(200))
+    line2: Mapped[str | None] = mapped_column(String(200))
+    city: Mapped[str] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(100))
+    postal_code: Mapped[str] = mapped_column(String(20))
+    country: Mapped[str] = mapped_column(String(2))
+
+
+class OrderLine(Base):
+    """Quantities move forward only: ordered ≥ shipped ≥ delivered ≥ returning ≥ returned."""
+
+    __tablename__ = "order_lines"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("qty_shipped >= 0 AND qty_shipped <= quantity", name="shipped_within_ordered"),
+        CheckConstraint("qty_delivered >= 0 AND qty_delivered <= qty_shipped", name="delivered_within_shipped"),
+        CheckConstraint("qty_returning >= 0 AND qty_returning <= qty_delivered", name="returning_within_delivered"),
+        CheckConstraint("qty_returned >= 0 AND qty_returned <= qty_returning", name="returned_within_returning"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id"), index=True)
+    sku: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    variant_title: Mapped[str] = mapped_column(String(120))
+    unit_price_minor: Mapped[int]
+    quantity: Mapped[int]
+    discount_minor: Mapped[int] = mapped_column(default=0)  # for the whole line
+    final_sale: Mapped[bool] = mapped_column(default=False)
+    qty_shipped: Mapped[int] = mapped_column(default=0)
+    qty_delivered: Mapped[int] = mapped_column(default=0)
+    # On a return that is not rejected or cancelled: the guard against over-returning.
+    qty_returning: Mapped[int] = mapped_column(default=0)
+    qty_returned: Mapped[int] = mapped_column(default=0)  # received back
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+
+    @property
+    def paid_unit_minor(self) -> int:
+        """What one unit actually cost after the line discount, rounded down."""
+        return (self.unit_price_minor * self.quantity - self.discount_minor) // self.quantity
+
+
+class Payment(Base):
+    __tablename__ = "payments"
+    __table_args__ = (
+        CheckConstraint("captured_minor >= 0 AND captured_minor <= amount_minor", name="captured_within_amount"),
+        CheckConstraint("refunded_minor >= 0 AND refunded_minor <= captured_minor", name="refunded_within_captured"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    gateway: Mapped[str] = mapped_column(String(32))
+    reference: Mapped[str] = mapped_column(String(64))
+    method: Mapped[str] = mapped_column(String(20), default="card")
+    card_last4: Mapped[str | None] = mapped_column(String(4))
+    status: Mapped[str] = mapped_column(String(20))  # authorized | captured | voided
+    amount_minor: Mapped[int]
+    captured_minor: Mapped[int] = mapped_column(default=0)
+    refunded_minor: Mapped[int] = mapped_column(default=0)
+    currency: Mapped[str] = mapped_column(String(3))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    @property
+    def refundable_minor(self) -> int:
+        return self.captured_minor - self.refunded_minor
+
+
+class Refund(Base):
+    __tablename__ = "refunds"
+    __table_args__ = (CheckConstraint("amount_minor > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"))
+    return_id: Mapped[int | None] = mapped_column(ForeignKey("returns.id"), index=True)
+    amount_minor: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    reason: Mapped[str] = mapped_column(String(200))
+    reference: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -1,0 +1,100 @@
+"""Business policies, expressed as data so a shop changes them in configuration, not code."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+RETURN_REASONS: dict[str, str] = {
+    "too_small": "Too small",
+    "too_large": "Too large",
+    "not_as_described": "Not as described",
+    "changed_mind": "Changed my mind",
+    "damaged": "Arrived damaged",
+    "wrong_item": "Wrong item sent",
+    "arrived_late": "Arrived too late",
+    "other": "Other",
+}
+
+CONDITIONS: dict[str, str] = {
+    "resellable": "As new: goes back into stock",
+    "damaged": "Damaged: written off",
+    "unsellable": "Used or incomplete: written off",
+}
+
+PO_BOX = re.compile(r"\b(p\.?\s*o\.?\s*box|post\s+office\s+box|pobox|postfach|apartado)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class HoldPolicy:
+    fraud_score_threshold: int = 75  # scores above this go to review
+    carriers_refusing_po_boxes: frozenset[str] = frozenset({"ups", "fedex", "dhl"})
+    customisation_words: tuple[str, ...] = ("engrav", "monogram", "personalis", "personaliz", "custom")
+
+
+@dataclass(frozen=True)
+class ReturnPolicy:
+    window_days: int = 30  # counted from the delivery of the line
+    restocking_fee_bps: int = 0  # basis points of each refunded line's value
+    auto_approve: bool = True
+    manual_review_reasons: frozenset[str] = frozenset({"damaged", "wrong_item"})
+    reasons: dict[str, str] = field(default_factory=lambda: dict(RETURN_REASONS))
+    resellable_conditions: frozenset[str] = frozenset({"resellable"})
+
+    def window_closes_on(self, delivered_at: datetime) -> date:
+        return (delivered_at + timedelta(days=self.window_days)).date()
+
+    def needs_review(self, reasons: set[str]) -> bool:
+        return not self.auto_approve or bool(reasons & self.manual_review_reasons)
+
+    def restocking_fee(self, refundable_minor: int) -> int:
+        return refundable_minor * self.restocking_fee_bps // 10_000
+
+
+@dataclass(frozen=True)
+class LineEligibility:
+    eligible: bool
+    code: str  # eligible | not_delivered | window_closed | final_sale | already_returned
+    message: str
+    max_quantity: int
+    window_closes_on: date | None = None
+
+
+def line_eligibility(
+    *,
+    quantity_delivered: int,
+    quantity_returning: int,
+    final_sale: bool,
+    delivered_at: datetime | None,
+    now: datetime,
+    policy: ReturnPolicy,
+) -> LineEligibility:
+    """Whether (and how many of) a line can still be returned, in the policy's words."""
+    if final_sale:
+        return LineEligibility(False, "final_sale", "Final sale: this item cannot be returned.", 0)
+    if quantity_delivered == 0 or delivered_at is None:
+        return LineEligibility(False, "not_delivered", "Not delivered yet.", 0)
+    closes = policy.window_closes_on(delivered_at)
+    if now.date() > closes:
+        return LineEligibility(False, "window_closed", f"Return window closed on {closes:%-d %B %Y}.", 0, closes)
+    remaining = quantity_delivered - quantity_returning
+    if remaining <= 0:
+        return LineEligibility(False, "already_returned", "Already returned.", 0, closes)
+    message = f"Can be returned until {closes:%-d %B %Y}."
+    return LineEligibility(True, "eligible", message, remaining, closes)
+
+
+def hold_reasons(
+    *, carrier: str, address_lines: list[str], fraud_score: int, note: str | None, policy: HoldPolicy
+) -> list[tuple[str, str]]:
+    """The reasons an order must wait for staff, each as (code, detail)."""
+    found: list[tuple[str, str]] = []
+    if carrier in policy.carriers_refusing_po_boxes and any(PO_BOX.search(line or "") for line in address_lines):
+        found.append(("po_box", f"{carrier.upper()} does not deliver to PO boxes"))
+    if fraud_score > policy.fraud_score_threshold:
+        found.append(("fraud_score", f"fraud score {fraud_score} > {policy.fraud_score_threshold}"))
+    lowered = (note or "").lower()
+    if any(word in lowered for word in policy.customisation_words):
+        found.append(("customisation", f"note: {(note or '')[:120]}"))
+    return found

@@ -1,0 +1,65 @@
+"""Staff accounts and API keys. Passwords use scrypt; keys are random and stored as SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from core.clock import utcnow
+from core.errors import ValidationFailed
+from core.models import ApiKey, StaffUser
+from core.services.commands import normalise_email
+from core.shop import Shop
+
+ROLES = ("staff", "manager")
+SCOPES = ("read", "write")
+
+
+def create_staff_user(shop: Shop, *, email: str, password: str, role: str) -> StaffUser:
+    if role not in ROLES:
+        raise ValidationFailed(f"Role must be one of {', '.join(ROLES)}.", field="role")
+    if len(password) < 10:
+        raise ValidationFailed("Passwords need at least 10 characters.", field="password")
+    address = normalise_email(email)
+    with shop.db.write() as session:
+        if session.scalar(select(StaffUser.id).where(StaffUser.email == address)) is not None:
+            raise ValidationFailed(f"{address} already has an account.", field="email")
+        user = StaffUser(email=address, password_hash=generate_password_hash(password), role=role, created_at=utcnow())
+        session.add(user)
+        return user
+
+
+def authenticate(shop: Shop, email: str, password: str) -> StaffUser | None:
+    """The active user with these credentials, or None (same work either way)."""
+    with shop.db.read() as session:
+        user = session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
+    stored = user.password_hash if user is not None else generate_password_hash("timing-equaliser")
+    valid = check_password_hash(stored, password)
+    return user if user is not None and user.active and valid else None
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def create_api_key(shop: Shop, *, name: str, scope: str) -> tuple[ApiKey, str]:
+    """Returns the row and the key itself, which is shown once and never stored."""
+    if scope not in SCOPES:
+        raise ValidationFailed(f"Scope must be one of {', '.join(SCOPES)}.", field="scope")
+    key = f"slk_{secrets.token_urlsafe(32)}"
+    with shop.db.write() as session:
+        row = ApiKey(name=name[:120], prefix=key[:12], key_hash=_digest(key), scope=scope, created_at=utcnow())
+        session.add(row)
+        return row, key
+
+
+def verify_api_key(shop: Shop, key: str) -> ApiKey | None:
+    with shop.db.read() as session:
+        row = session.scalar(select(ApiKey).where(ApiKey.key_hash == _digest(key), ApiKey.revoked_at.is_(None)))
+    if row is None or not hmac.compare_digest(row.key_hash, _digest(key)):
+        return None
+    return row

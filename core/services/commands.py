@@ -1,0 +1,109 @@
+"""Inputs to the order services, and their validation (pure functions, no database)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from email_validator import EmailNotValidError, validate_email
+
+from core.errors import ValidationFailed
+from core.models import Variant
+
+
+@dataclass(frozen=True)
+class LineInput:
+    sku: str
+    quantity: int
+    unit_price_minor: int | None = None  # None means "the catalogue price"
+    discount_minor: int = 0
+
+
+@dataclass(frozen=True)
+class AddressInput:
+    name: str
+    line1: str
+    city: str
+    postal_code: str
+    country: str
+    line2: str | None = None
+    region: str | None = None
+
+    def lines(self) -> list[str]:
+        return [self.line1, self.line2 or ""]
+
+
+@dataclass(frozen=True)
+class PlaceOrder:
+    email: str
+    name: str
+    lines: list[LineInput]
+    shipping_address: AddressInput
+    billing_address: AddressInput | None = None
+    phone: str | None = None  # E.164
+    sms_consent: bool = False
+    channel: str = "web"
+    source_ref: str | None = None
+    carrier: str = "usps"
+    currency: str = "USD"
+    shipping_minor: int = 0
+    discount_minor: int = 0
+    tax_minor: int = 0
+    fraud_score: int = 0
+    note: str | None = None
+    card: str = "4242424242424242"
+    payment_pending: bool = False  # the store has not confirmed payment yet
+    placed_at: datetime | None = None
+    number: str | None = None
+    extra_holds: list[tuple[str, str]] = field(default_factory=list)
+
+
+def normalise_email(raw: str) -> str:
+    try:
+        return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise ValidationFailed(f"That email address does not look right: {exc}", field="email") from None
+
+
+def _check_line(index: int, line: LineInput, variant: Variant | None, currency: str) -> None:
+    where = f"lines[{index}]"
+    if variant is None:
+        raise ValidationFailed(f"Unknown SKU {line.sku!r}.", field=f"{where}.sku")
+    if line.quantity <= 0:
+        raise ValidationFailed(f"Quantity for {line.sku} must be at least 1.", field=f"{where}.quantity")
+    if line.unit_price_minor is not None and line.unit_price_minor != variant.price_minor:
+        raise ValidationFailed(
+            f"Price for {line.sku} is {variant.price_minor} but {line.unit_price_minor} was sent.",
+            field=f"{where}.unit_price_minor",
+        )
+    if variant.currency != currency:
+        raise ValidationFailed(f"{line.sku} is sold in {variant.currency}, not {currency}.", field="currency")
+    if not 0 <= line.discount_minor <= variant.price_minor * line.quantity:
+        raise ValidationFailed(f"Discount on {line.sku} is out of range.", field=f"{where}.discount_minor")
+
+
+def validate_order(cmd: PlaceOrder, variants: dict[str, Variant]) -> None:
+    """Raise ``ValidationFailed`` for the first problem found; the message names the field."""
+    if not cmd.lines:
+        raise ValidationFailed("An order needs at least one line.", field="lines")
+    for index, line in enumerate(cmd.lines):
+        _check_line(index, line, variants.get(line.sku), cmd.currency)
+    if len({line.sku for line in cmd.lines}) != len(cmd.lines):
+        raise ValidationFailed("Each SKU may appear on one line only.", field="lines")
+    for name in ("shipping_minor", "discount_minor", "tax_minor"):
+        if getattr(cmd, name) < 0:
+            raise ValidationFailed(f"{name} cannot be negative.", field=name)
+    if not (len(cmd.shipping_address.country) == 2 and cmd.shipping_address.country.isalpha()):
+        raise ValidationFailed("Country must be a two-letter ISO code.", field="shipping_address.country")
+    if not cmd.name.strip():
+        raise ValidationFailed("A customer name is required.", field="name")
+
+
+def order_amounts(cmd: PlaceOrder, variants: dict[str, Variant]) -> tuple[int, int, int]:
+    """(subtotal, all discounts, total) in minor units."""
+    subtotal = sum(variants[line.sku].price_minor * line.quantity for line in cmd.lines)
+    discounts = cmd.discount_minor + sum(line.discount_minor for line in cmd.lines)
+    total = subtotal - discounts + cmd.shipping_minor + cmd.tax_minor
+    if total < 0:
+        raise ValidationFailed("Discounts exceed the order value.", field="discount_minor")
+    return subtotal, discounts, total

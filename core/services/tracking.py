@@ -1,0 +1,133 @@
+"""Carrier tracking updates, from a carrier feed, the API or staff, up to delivery."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.catalogue import EXCEPTION_TEXT
+from core.clock import as_utc, utcnow
+from core.errors import NotFound, ValidationFailed
+from core.events import Actor, append_event, ensure_new
+from core.lifecycle import ExceptionReason, ShipmentStatus, set_status
+from core.models import Order, Shipment
+from core.services.common import load_order
+from core.services.fulfilment import ship_in_session, shipment_payload
+from core.services.progress import advance_order
+from core.shop import Shop
+
+CARRIER = Actor("carrier")
+SCAN_STATUSES = {s.value for s in ShipmentStatus} - {ShipmentStatus.LABEL_CREATED, ShipmentStatus.CANCELLED}
+
+
+@dataclass(frozen=True)
+class CarrierScan:
+    tracking_number: str
+    status: str  # a ShipmentStatus value other than label_created / cancelled
+    occurred_at: datetime
+    location: str | None = None
+    message: str | None = None
+    exception_reason: str | None = None
+    eta: datetime | None = None
+    external_id: str | None = None  # the carrier's own event id, for deduplication
+
+
+def _validate(scan: CarrierScan) -> None:
+    if scan.status not in SCAN_STATUSES:
+        raise ValidationFailed(f"Unknown tracking status {scan.status!r}.", field="status")
+    if scan.status == ShipmentStatus.EXCEPTION and scan.exception_reason not in {r.value for r in ExceptionReason}:
+        raise ValidationFailed(
+            "An exception needs a reason: " + ", ".join(r.value for r in ExceptionReason), field="exception_reason"
+        )
+
+
+def _scan_payload(shipment: Shipment, scan: CarrierScan) -> dict[str, object]:
+    body: dict[str, object] = {
+        **shipment_payload(shipment),
+        "location": (scan.location or "")[:120],
+        "message": (scan.message or "")[:300],
+    }
+    if scan.exception_reason:
+        headline, next_step = EXCEPTION_TEXT[scan.exception_reason]
+        body |= {"exception_reason": scan.exception_reason, "exception_text": headline, "next_step": next_step}
+    if scan.eta is not None:
+        body["eta"] = as_utc(scan.eta).isoformat()
+    return body
+
+
+def _deliver(order: Order, shipment: Shipment, when: datetime) -> dict[str, tuple[str, str]]:
+    shipment.delivered_at = when
+    if shipment.kind != "outbound":
+        return {}
+    lines = {line.id: line for line in order.lines}
+    for item in shipment.lines:
+        lines[item.order_line_id].qty_delivered += item.quantity
+    changes = advance_order(order)
+    if order.status == "delivered":
+        order.delivered_at = when
+    return changes
+
+
+def _apply(
+    session: Session, order: Order, shipment: Shipment, scan: CarrierScan, actor: Actor, notify: bool, key: str | None
+) -> None:
+    when = as_utc(scan.occurred_at)
+    payload = _scan_payload(shipment, scan)
+    stale = shipment.last_scan_at is not None and when < shipment.last_scan_at
+    transitions: dict[str, tuple[str, str]] = {}
+    eta_changed = scan.eta is not None and shipment.current_eta != as_utc(scan.eta)
+    if not stale:
+        if scan.status != shipment.status:
+            transitions["shipment"] = set_status("shipment", shipment, scan.status)
+        if scan.status == ShipmentStatus.DELIVERED and "shipment" in transitions:
+            transitions.update(_deliver(order, shipment, when))
+        shipment.exception_reason = scan.exception_reason if scan.status == ShipmentStatus.EXCEPTION else None
+        shipment.last_scan_at, shipment.last_location = when, scan.location or shipment.last_location
+        if eta_changed:
+            shipment.current_eta = as_utc(scan.eta)  # type: ignore[arg-type]
+    code = f"shipment.{scan.status}"
+    if not transitions and eta_changed and not stale:
+        code = "shipment.eta_changed"
+    append_event(
+        session,
+        code,
+        order=order,
+        actor=actor,
+        shipment_id=shipment.id,
+        occurred_at=when,
+        transitions=transitions,
+        payload=payload | {"stale": stale},
+        idempotency_key=key,
+        notify=notify and not stale and bool(transitions or code == "shipment.eta_changed"),
+    )
+
+
+def record_scan(shop: Shop, scan: CarrierScan, *, actor: Actor = CARRIER, notify: bool = True) -> Shipment:
+    """Apply one carrier update. A repeat of the same carrier event is refused as a duplicate;
+    an update older than the newest one applied joins the timeline without changing status."""
+    _validate(scan)
+    number = scan.tracking_number.strip().upper()
+    key = f"carrier:{number}:{scan.external_id}" if scan.external_id else None
+    with shop.db.write() as session:
+        ensure_new(session, key)
+        shipment = session.scalar(select(Shipment).where(Shipment.tracking_number == number).with_for_update())
+        if shipment is None:
+            raise NotFound(f"No shipment with tracking number {number}.")
+        order = load_order(session, shipment.order_id)
+        if shipment.status == ShipmentStatus.LABEL_CREATED:
+            ship_in_session(session, order, shipment, actor=actor, notify=notify, occurred_at=scan.occurred_at)
+        _apply(session, order, shipment, scan, actor, notify, key)
+        return shipment
+
+
+def mark_delivered(shop: Shop, shipment_id: int, *, actor: Actor, notify: bool = True) -> Shipment:
+    """Staff confirm delivery by hand (e.g. a customer called)."""
+    with shop.db.read() as session:
+        shipment = session.get(Shipment, shipment_id)
+        if shipment is None:
+            raise NotFound(f"No shipment #{shipment_id}.")
+    scan = CarrierScan(shipment.tracking_number, ShipmentStatus.DELIVERED, utcnow())
+    return record_scan(shop, scan, actor=actor, notify=notify)

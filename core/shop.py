@@ -1,0 +1,18 @@
+"""What services need from the outside world, built once from configuration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from core.db import Database
+from core.payments import FakeGateway, PaymentGateway
+from core.policies import HoldPolicy, ReturnPolicy
+
+
+@dataclass
+class Shop:
+    db: Database
+    gateway: PaymentGateway = field(default_factory=FakeGateway)
+    hold_policy: HoldPolicy = field(default_factory=HoldPolicy)
+    return_policy: ReturnPolicy = field(default_factory=ReturnPolicy)
+    currency: str = "USD"

@@ -1,0 +1,45 @@
+"""Front-end assets installed from npm (package.json), served from this app; no CDN."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, send_from_directory
+
+from portal.config import ROOT
+
+bp = Blueprint("assets", __name__)
+
+# name -> (folder under node_modules, file)
+VENDOR_FILES = {
+    "htmx.min.js": ("htmx.org/dist", "htmx.min.js"),
+}
+
+
+@bp.get("/vendor/<name>")
+def vendor(name: str) -> Response:
+    """Serve an installed front-end package file."""
+    if name not in VENDOR_FILES:
+        abort(404)
+    folder, filename = VENDOR_FILES[name]
+    directory = Path(ROOT, "node_modules", folder)
+    if not (directory / filename).exists():
+        abort(404, description="Front-end packages are not installed: run `npm ci`.")
+    return send_from_directory(directory, filename, max_age=86400)
+
+
+@bp.get("/theme.css")
+def theme() -> Response:
+    """The shop's colours as CSS variables (a stylesheet, because the CSP forbids inline styles)."""
+    from flask import current_app
+
+    brand = _safe_color(current_app.config["SHOP_PRIMARY_COLOR"])
+    accent = _safe_color(current_app.config["SHOP_ACCENT_COLOR"])
+    css = f":root{{--brand:{brand};--accent:{accent}}}"
+    return Response(css, mimetype="text/css", headers={"Cache-Control": "public, max-age=300"})
+
+
+def _safe_color(value: str) -> str:
+    text = value.strip()
+    ok = text.startswith("#") and len(text) in (4, 7) and all(c in "0123456789abcdefABCDEF" for c in text[1:])
+    return text if ok else "#1f4f82"

@@ -1,0 +1,85 @@
+"""Configuration from environment variables. Every setting has a documented default.
+
+| variable | default | meaning |
+| --- | --- | --- |
+| DATABASE_URL | sqlite:///<instance>/shiplog.db | SQLAlchemy URL; PostgreSQL: postgresql+psycopg://user@host/db |
+| SECRET_KEY | generated once into instance/secret_key | signs sessions, CSRF tokens and order links |
+| PUBLIC_BASE_URL | http://127.0.0.1:5000 | absolute links in messages; Twilio signature checks |
+| REDIS_URL | (unset) | rate-limit storage and RQ dispatch workers when set |
+| SHOP_NAME / SHOP_LOGO_URL / SHOP_PRIMARY_COLOR / SHOP_ACCENT_COLOR | Shiplog Demo Store, …, #1f4f82, #f2a900 | branding |
+| SHOP_SUPPORT_EMAIL / SHOP_SUPPORT_PHONE | support@example.com / (unset) | shown on every customer page |
+| SHOP_TIMEZONE | America/New_York | times on customer pages and in messages |
+| RETURN_WINDOW_DAYS / RESTOCKING_FEE_BPS / RETURNS_AUTO_APPROVE | 30 / 0 / true | return policy |
+| FRAUD_SCORE_THRESHOLD | 75 | orders scoring above it go to review |
+| TRUSTED_PROXY_COUNT | 0 | how many proxies in front set X-Forwarded-For; 0 trusts none |
+| ORDER_LINK_MAX_AGE_DAYS | 30 | lifetime of signed order links |
+| SESSION_COOKIE_SECURE | true unless PUBLIC_BASE_URL is http | secure cookie flag |
+| MAIL_* / TWILIO_* | (unset) | see notifications; unset means local sinks |
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(instance: Path) -> str:
+    """A stable random key per install, so restarts keep sessions and links valid."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name) or default
+
+
+def load_config(instance_path: str) -> dict[str, Any]:
+    instance = Path(instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    base_url = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    return {
+        "DATABASE_URL": _env("DATABASE_URL", f"sqlite:///{instance / 'shiplog.db'}"),
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or _secret_key(instance),
+        "PUBLIC_BASE_URL": base_url,
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "SHOP_NAME": _env("SHOP_NAME", "Shiplog Demo Store"),
+        "SHOP_LOGO_URL": os.environ.get("SHOP_LOGO_URL") or None,
+        "SHOP_PRIMARY_COLOR": _env("SHOP_PRIMARY_COLOR", "#1f4f82"),
+        "SHOP_ACCENT_COLOR": _env("SHOP_ACCENT_COLOR", "#f2a900"),
+        "SHOP_SUPPORT_EMAIL": _env("SHOP_SUPPORT_EMAIL", "support@example.com"),
+        "SHOP_SUPPORT_PHONE": os.environ.get("SHOP_SUPPORT_PHONE") or None,
+        "SHOP_TIMEZONE": _env("SHOP_TIMEZONE", "America/New_York"),
+        "RETURN_WINDOW_DAYS": int(_env("RETURN_WINDOW_DAYS", "30")),
+        "RESTOCKING_FEE_BPS": int(_env("RESTOCKING_FEE_BPS", "0")),
+        "RETURNS_AUTO_APPROVE": _flag(os.environ.get("RETURNS_AUTO_APPROVE"), True),
+        "FRAUD_SCORE_THRESHOLD": int(_env("FRAUD_SCORE_THRESHOLD", "75")),
+        "TRUSTED_PROXY_COUNT": int(_env("TRUSTED_PROXY_COUNT", "0")),
+        "ORDER_LINK_MAX_AGE_DAYS": int(_env("ORDER_LINK_MAX_AGE_DAYS", "30")),
+        "SESSION_COOKIE_SECURE": _flag(os.environ.get("SESSION_COOKIE_SECURE"), base_url.startswith("https")),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session
+        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(_env("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": _flag(os.environ.get("MAIL_USE_TLS"), False),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": _env("MAIL_DEFAULT_SENDER", "Shiplog Demo Store <updates@example.com>"),
+        "TWILIO_ACCOUNT_SID": os.environ.get("TWILIO_ACCOUNT_SID") or None,
+        "TWILIO_AUTH_TOKEN": os.environ.get("TWILIO_AUTH_TOKEN") or None,
+        "TWILIO_FROM_NUMBER": os.environ.get("TWILIO_FROM_NUMBER") or None,
+    }

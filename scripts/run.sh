@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Run Shiplog on embedded defaults: SQLite, local notification sinks, demo data on first run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh requirements.txt
+export FLASK_APP=wsgi
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-5000}
+export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://$HOST:$PORT}
+.venv/bin/flask db upgrade
+.venv/bin/flask seed --if-empty --orders "${DEMO_ORDERS:-2000}" --days "${DEMO_DAYS:-90}" --seed 7
+.venv/bin/flask demo-info
+if .venv/bin/flask notifications --help >/dev/null 2>&1; then
+  .venv/bin/flask notifications work &
+  trap 'kill $! 2>/dev/null || true' EXIT
+fi
+exec_args=(--bind "$HOST:$PORT" --workers "${WEB_WORKERS:-2}" --threads 4 --access-logfile - wsgi:app)
+.venv/bin/gunicorn "${exec_args[@]}"
