@@ -22,7 +22,12 @@ def test_capture_ship_deliver_records_every_step(shop: Shop, catalog: dict[str, 
         tee = session.get_one(Variant, catalog["TEE-M"])
         assert replay.differences(session) == []
     assert types == [
-        "order.placed", "payment.authorized", "payment.captured", "order.confirmed",
-        "shipment.created", "shipment.shipped", "shipment.delivered",
+        "order.placed",
+        "payment.authorized",
+        "payment.captured",
+        "order.confirmed",
+        "shipment.created",
+        "shipment.shipped",
+        "shipment.delivered",
     ]
     assert (tee.on_hand, tee.reserved) == (48, 0)
