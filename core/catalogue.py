@@ -37,7 +37,9 @@ class EventType:
     text: str  # shop-voice headline; ``{placeholders}`` come from the payload
 
     def describe(self, payload: Mapping[str, Any]) -> str:
-        return self.text.format_map(_Lenient(payload))
+        """The headline with the payload filled in; a blank result falls back to the code's words."""
+        text = " ".join(self.text.format_map(_Lenient(payload)).split())
+        return text or self.code.replace(".", " ").replace("_", " ").capitalize()
 
 
 class _Lenient(dict[str, Any]):
@@ -120,5 +122,12 @@ def event_type(code: str) -> EventType:
         raise KeyError(f"unknown event type {code!r}: add it to core.catalogue") from None
 
 
-def describe(code: str, payload: Mapping[str, Any]) -> str:
-    return event_type(code).describe(payload)
+def describe(code: str, payload: Mapping[str, Any] | None) -> str:
+    """The timeline text of an event. Never raises: old rows must always render."""
+    known = EVENT_TYPES.get(code)
+    if known is None:
+        return code.replace(".", " ").replace("_", " ").capitalize()
+    try:
+        return known.describe(payload or {})
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+        return known.text.split("{", 1)[0].strip(" :") or code

@@ -119,13 +119,24 @@ def can_transition(aggregate: str, current: str, target: str) -> bool:
     return target in TRANSITIONS[aggregate].get(current, frozenset())
 
 
+def _words(status: str) -> str:
+    return status.replace("_", " ")
+
+
 def check_transition(aggregate: str, current: str, target: str) -> None:
-    if not can_transition(aggregate, current, target):
-        allowed = ", ".join(sorted(TRANSITIONS[aggregate].get(current, ()))) or "nothing (final)"
-        raise IllegalTransition(
-            f"A {aggregate} that is {current.replace('_', ' ')} cannot become "
-            f"{target.replace('_', ' ')}; from {current} it can go to: {allowed}."
-        )
+    """Refuse a move the table does not allow, saying where the entity can go instead."""
+    if aggregate not in TRANSITIONS:
+        raise IllegalTransition(f"There is no lifecycle for {aggregate!r}.")
+    if can_transition(aggregate, current, target):
+        return
+    allowed = sorted(TRANSITIONS[aggregate].get(current, ()))
+    article = "An" if aggregate[0] in "aeiou" else "A"
+    now = _words(current) or "not yet created"
+    refusal = f"{article} {aggregate} that is {now} cannot become {_words(target)}."
+    if not allowed:
+        raise IllegalTransition(f"{refusal} It is {now}, which is final.", field="status")
+    options = ", ".join(_words(s) for s in allowed)
+    raise IllegalTransition(f"{refusal} From {now} it can only become: {options}.", field="status")
 
 
 def set_status(aggregate: str, entity: HasStatus, target: str) -> tuple[str, str]:

@@ -30,7 +30,10 @@ PO_BOX = re.compile(r"\b(p\.?\s*o\.?\s*box|post\s+office\s+box|pobox|postfach|ap
 class HoldPolicy:
     fraud_score_threshold: int = 75  # scores above this go to review
     carriers_refusing_po_boxes: frozenset[str] = frozenset({"ups", "fedex", "dhl"})
+    # Word stems that ask for customisation; a word starting with one counts, unless it is a known
+    # everyday word that merely shares the stem ("customer service", "held at customs").
     customisation_words: tuple[str, ...] = ("engrav", "monogram", "personalis", "personaliz", "custom")
+    not_customisation_words: frozenset[str] = frozenset({"customer", "customers", "customs", "customary"})
 
 
 @dataclass(frozen=True)
@@ -80,9 +83,20 @@ def line_eligibility(
         return LineEligibility(False, "window_closed", f"Return window closed on {closes:%-d %B %Y}.", 0, closes)
     remaining = quantity_delivered - quantity_returning
     if remaining <= 0:
-        return LineEligibility(False, "already_returned", "Already returned.", 0, closes)
+        return LineEligibility(False, "already_returned", "Already returned, or on a return in progress.", 0, closes)
     message = f"Can be returned until {closes:%-d %B %Y}."
     return LineEligibility(True, "eligible", message, remaining, closes)
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def asks_for_customisation(note: str | None, policy: HoldPolicy) -> bool:
+    """True when a word of the note starts with a customisation stem (whole words, not substrings)."""
+    words = {word.lower() for word in _WORD.findall(note or "")}
+    return any(
+        word.startswith(stem) for word in words - policy.not_customisation_words for stem in policy.customisation_words
+    )
 
 
 def hold_reasons(
@@ -90,11 +104,11 @@ def hold_reasons(
 ) -> list[tuple[str, str]]:
     """The reasons an order must wait for staff, each as (code, detail)."""
     found: list[tuple[str, str]] = []
-    if carrier in policy.carriers_refusing_po_boxes and any(PO_BOX.search(line or "") for line in address_lines):
-        found.append(("po_box", f"{carrier.upper()} does not deliver to PO boxes"))
+    code = carrier.strip().lower()
+    if code in policy.carriers_refusing_po_boxes and any(PO_BOX.search(line or "") for line in address_lines):
+        found.append(("po_box", f"{code.upper()} does not deliver to PO boxes"))
     if fraud_score > policy.fraud_score_threshold:
         found.append(("fraud_score", f"fraud score {fraud_score} > {policy.fraud_score_threshold}"))
-    lowered = (note or "").lower()
-    if any(word in lowered for word in policy.customisation_words):
+    if asks_for_customisation(note, policy):
         found.append(("customisation", f"note: {(note or '')[:120]}"))
     return found

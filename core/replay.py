@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.lifecycle import can_transition
+from core.lifecycle import INITIAL_STATUS, can_transition
 from core.models import Event, Order, Return, Shipment
 
 _ID_COLUMN = {"order": "order_id", "shipment": "shipment_id", "return": "return_id"}
@@ -22,7 +22,8 @@ class Replayed:
     def apply(self, event_id: int, aggregate: str, entity_id: int, change: list[str]) -> None:
         before, after = change
         current = self.statuses[aggregate].get(entity_id, "")
-        if current != before or (before and not can_transition(aggregate, before, after)):
+        legal = can_transition(aggregate, before, after) if before else after == INITIAL_STATUS[aggregate]
+        if current != before or not legal:
             self.illegal.append(f"event #{event_id}: {aggregate} {entity_id} {current!r} -> {before!r}->{after!r}")
         self.statuses[aggregate][entity_id] = after
 
@@ -57,10 +58,9 @@ def differences(session: Session) -> list[str]:
     rebuilt = replay(session)
     found = list(rebuilt.illegal)
     for aggregate, statuses in projected(session).items():
-        for entity_id, status in statuses.items():
-            if rebuilt.statuses[aggregate].get(entity_id) != status:
-                found.append(
-                    f"{aggregate} {entity_id}: projection {status!r}, replay "
-                    f"{rebuilt.statuses[aggregate].get(entity_id)!r}"
-                )
+        replayed = rebuilt.statuses[aggregate]
+        for entity_id in sorted(statuses.keys() | replayed.keys()):
+            status, again = statuses.get(entity_id), replayed.get(entity_id)
+            if status != again:
+                found.append(f"{aggregate} {entity_id}: projection {status!r}, replay {again!r}")
     return found

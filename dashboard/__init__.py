@@ -6,4 +6,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Mount the Dash app on ``app`` behind staff login."""
+    """Mount the Dash app on ``app`` behind staff login, with its JSON/CSV endpoints."""
+    from dashboard import api, guard
+    from dashboard.app import build
+
+    guard.install(app)
+    app.register_blueprint(api.bp)
+    app.extensions["shiplog.dash"] = build(app)

@@ -1,4 +1,10 @@
-"""Notifications: render and deliver the outbox by email and SMS."""
+"""Notifications: render and deliver the outbox by email and SMS, exactly once where the channel allows.
+
+``init_app`` reads the settings, registers the web endpoints (unsubscribe, Twilio callbacks,
+staff mailbox and previews) and the ``flask notifications`` commands. Dispatch runs in a
+companion process (``flask notifications work``, started by ``scripts/run.sh``) or, with
+``NOTIFY_INLINE_DISPATCH=1``, in a background thread of each web process.
+"""
 
 from __future__ import annotations
 
@@ -7,3 +13,16 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Wire the notification adapters, routes and commands into the app."""
+    from notifications import cli, inline, wiring
+    from notifications.web import staff, twilio_hooks, unsubscribe
+    from portal.extensions import csrf
+
+    wiring.configure(app)
+    for blueprint in (unsubscribe.bp, twilio_hooks.bp, staff.bp):
+        app.register_blueprint(blueprint)
+    # Signed by Twilio or by our own unsubscribe token, and posted by parties holding no CSRF token.
+    csrf.exempt(twilio_hooks.bp)
+    csrf.exempt(unsubscribe.unsubscribe_now)
+    app.cli.add_command(cli.group)
+    if app.config["NOTIFY_INLINE_DISPATCH"] and not app.testing:
+        inline.install(app)

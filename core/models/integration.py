@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, BigId, JsonDoc, UTCDateTime
@@ -15,7 +15,10 @@ class WebhookDelivery(Base):
     """A verified webhook, stored before it is processed (store first, process after)."""
 
     __tablename__ = "webhook_deliveries"
-    __table_args__ = (UniqueConstraint("source", "delivery_id", name="uq_webhook_deliveries_source_delivery"),)
+    __table_args__ = (
+        UniqueConstraint("source", "delivery_id", name="uq_webhook_deliveries_source_delivery"),
+        Index("ix_webhook_deliveries_source_resource_ref", "source", "resource_ref"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     source: Mapped[str] = mapped_column(String(20))  # shopify | woocommerce | easypost | aftership
@@ -27,6 +30,9 @@ class WebhookDelivery(Base):
     error: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The store's id of the resource and its updated_at: an update older than one applied is ignored.
+    resource_ref: Mapped[str | None] = mapped_column(String(64))
+    resource_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class IdempotencyRecord(Base):

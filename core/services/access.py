@@ -7,6 +7,7 @@ import hmac
 import secrets
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.clock import utcnow
@@ -25,12 +26,18 @@ def create_staff_user(shop: Shop, *, email: str, password: str, role: str) -> St
     if len(password) < 10:
         raise ValidationFailed("Passwords need at least 10 characters.", field="password")
     address = normalise_email(email)
-    with shop.db.write() as session:
-        if session.scalar(select(StaffUser.id).where(StaffUser.email == address)) is not None:
-            raise ValidationFailed(f"{address} already has an account.", field="email")
-        user = StaffUser(email=address, password_hash=generate_password_hash(password), role=role, created_at=utcnow())
-        session.add(user)
-        return user
+    taken = ValidationFailed(f"{address} already has an account.", field="email")
+    try:
+        with shop.db.write() as session:
+            if session.scalar(select(StaffUser.id).where(StaffUser.email == address)) is not None:
+                raise taken
+            user = StaffUser(
+                email=address, password_hash=generate_password_hash(password), role=role, created_at=utcnow()
+            )
+            session.add(user)
+            return user
+    except IntegrityError:  # created by a concurrent request between our check and our insert
+        raise taken from None
 
 
 def authenticate(shop: Shop, email: str, password: str) -> StaffUser | None:

@@ -3,27 +3,52 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.clock import utcnow
-from core.errors import DuplicateEvent
+from core.errors import DuplicateEvent, ValidationFailed
 from core.events import Actor, append_event, ensure_new
 from core.lifecycle import OrderStatus, set_status
 from core.models import Customer, Order, OrderAddress, OrderLine, Payment, Variant
 from core.payments import Authorization
 from core.services import stock
 from core.services.commands import AddressInput, PlaceOrder
-from core.services.common import money_text, new_order_number
+from core.services.common import load_order, money_text, new_order_number
 from core.shop import Shop
 
 
 def _customer(session: Session, email: str, name: str, phone: str | None) -> Customer:
+    """Find or create the customer. Two first orders from one new email may race: the insert runs
+    in a savepoint, and the loser picks up the winner's row instead of failing the whole order."""
     customer = session.scalar(select(Customer).where(Customer.email == email))
-    if customer is None:
-        customer = Customer(email=email, name=name.strip(), phone=phone, created_at=utcnow())
-        session.add(customer)
-        session.flush()
+    if customer is not None:
+        return customer
+    try:
+        with session.begin_nested():
+            customer = Customer(email=email, name=name.strip(), phone=phone, created_at=utcnow())
+            session.add(customer)
+    except IntegrityError:
+        customer = session.scalar(select(Customer).where(Customer.email == email))
+        if customer is None:
+            raise
     return customer
+
+
+def _number_taken(session: Session, number: str) -> bool:
+    return session.scalar(select(Order.id).where(Order.number == number)) is not None
+
+
+def _order_number(session: Session, wanted: str | None) -> str:
+    """The caller's number if it is free, else a fresh random one (re-drawn on the rare collision)."""
+    if wanted is not None:
+        if _number_taken(session, wanted):
+            raise ValidationFailed(f"Order number {wanted} is already used.", field="number")
+        return wanted
+    number = new_order_number()
+    while _number_taken(session, number):
+        number = new_order_number()
+    return number
 
 
 def _address(order_id: int, kind: str, address: AddressInput) -> OrderAddress:
@@ -57,10 +82,10 @@ def _lines(order_id: int, cmd: PlaceOrder, variants: dict[str, Variant]) -> list
     ]
 
 
-def _order_row(cmd: PlaceOrder, email: str, customer_id: int, amounts: tuple[int, int, int]) -> Order:
+def _order_row(cmd: PlaceOrder, number: str, email: str, customer_id: int, amounts: tuple[int, int, int]) -> Order:
     subtotal, discounts, total = amounts
     return Order(
-        number=cmd.number or new_order_number(),
+        number=number,
         customer_id=customer_id,
         email=email,
         phone=cmd.phone,
@@ -94,13 +119,14 @@ def insert_order(
     key = f"order.placed:{cmd.channel}:{cmd.source_ref}" if cmd.source_ref else None
     ensure_new(session, key)
     customer = _customer(session, email, cmd.name, cmd.phone)
-    order = _order_row(cmd, email, customer.id, amounts)
+    order = _order_row(cmd, _order_number(session, cmd.number), email, customer.id, amounts)
     session.add(order)
     session.flush()
     session.add_all(_lines(order.id, cmd, variants))
     session.add(_address(order.id, "shipping", cmd.shipping_address))
     session.add(_address(order.id, "billing", cmd.billing_address or cmd.shipping_address))
-    for line in cmd.lines:
+    # Always lock variant rows in id order, so two multi-line orders cannot deadlock on PostgreSQL.
+    for line in sorted(cmd.lines, key=lambda item: variants[item.sku].id):
         stock.reserve(session, variants[line.sku].id, line.quantity)
     if auth is not None:
         session.add(
@@ -178,11 +204,19 @@ def capture_payment(shop: Shop, session: Session, order: Order, actor: Actor, no
 def record_external_payment(
     shop: Shop, order_id: int, *, amount_minor: int, reference: str, gateway: str, actor: Actor
 ) -> Order:
-    """A store says an order is paid (Shopify, WooCommerce): confirm it if it was waiting."""
-    from core.services.common import load_order
+    """A store says an order is paid (Shopify, WooCommerce): confirm it if it was waiting.
 
+    The same payment reported twice is refused as a ``DuplicateEvent`` (callers treat it as done)."""
+    if amount_minor <= 0:
+        raise ValidationFailed("A payment must be more than zero.", field="amount_minor")
+    if not 0 < len(reference) <= 64 or not 0 < len(gateway) <= 32:
+        raise ValidationFailed(
+            "A payment needs a reference (up to 64 characters) and a gateway name.", field="reference"
+        )
     with shop.db.write() as session:
         order = load_order(session, order_id)
+        if any(p.gateway == gateway and p.reference == reference for p in order.payments):
+            raise DuplicateEvent(f"Payment {reference} is already recorded on order {order.number}.")
         session.add(
             Payment(
                 order_id=order.id,

@@ -9,6 +9,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from core.errors import ValidationFailed
 from core.models import Variant
+from core.services.common import money_text
 
 
 @dataclass(frozen=True)
@@ -72,14 +73,54 @@ def _check_line(index: int, line: LineInput, variant: Variant | None, currency: 
     if line.quantity <= 0:
         raise ValidationFailed(f"Quantity for {line.sku} must be at least 1.", field=f"{where}.quantity")
     if line.unit_price_minor is not None and line.unit_price_minor != variant.price_minor:
-        raise ValidationFailed(
-            f"Price for {line.sku} is {variant.price_minor} but {line.unit_price_minor} was sent.",
-            field=f"{where}.unit_price_minor",
-        )
+        price, sent = money_text(variant.price_minor, variant.currency), money_text(line.unit_price_minor, currency)
+        raise ValidationFailed(f"{line.sku} costs {price}, but {sent} was sent.", field=f"{where}.unit_price_minor")
     if variant.currency != currency:
         raise ValidationFailed(f"{line.sku} is sold in {variant.currency}, not {currency}.", field="currency")
     if not 0 <= line.discount_minor <= variant.price_minor * line.quantity:
-        raise ValidationFailed(f"Discount on {line.sku} is out of range.", field=f"{where}.discount_minor")
+        most = money_text(variant.price_minor * line.quantity, currency)
+        raise ValidationFailed(
+            f"The discount on {line.sku} must be between zero and the line's value, {most}.",
+            field=f"{where}.discount_minor",
+        )
+
+
+# Longest text each column holds: longer input is refused with a message, not a database error.
+_ORDER_LIMITS = {"name": 200, "phone": 20, "channel": 20, "source_ref": 64, "number": 32, "carrier": 32}
+_ADDRESS_LIMITS = {"name": 200, "line1": 200, "line2": 200, "city": 100, "region": 100, "postal_code": 20}
+_ADDRESS_REQUIRED = ("name", "line1", "city", "postal_code")
+
+
+def _check_text(owner: object, limits: dict[str, int], prefix: str = "") -> None:
+    for name, limit in limits.items():
+        value = getattr(owner, name)
+        if value is not None and len(value) > limit:
+            raise ValidationFailed(f"{prefix}{name} is too long (at most {limit} characters).", field=prefix + name)
+
+
+def _check_address(address: AddressInput, prefix: str) -> None:
+    for name in _ADDRESS_REQUIRED:
+        if not (getattr(address, name) or "").strip():
+            raise ValidationFailed(f"The address needs a {name.replace('_', ' ')}.", field=prefix + name)
+    _check_text(address, _ADDRESS_LIMITS, prefix)
+    if not (len(address.country) == 2 and address.country.isalpha()):
+        raise ValidationFailed("Country must be a two-letter ISO code.", field=prefix + "country")
+
+
+def _check_header(cmd: PlaceOrder) -> None:
+    if not cmd.name.strip():
+        raise ValidationFailed("A customer name is required.", field="name")
+    _check_text(cmd, _ORDER_LIMITS)
+    if not (len(cmd.currency) == 3 and cmd.currency.isalpha() and cmd.currency.isupper()):
+        raise ValidationFailed("Currency must be a three-letter ISO code such as USD.", field="currency")
+    for name, words in (("shipping_minor", "Shipping"), ("discount_minor", "The order discount"), ("tax_minor", "Tax")):
+        if getattr(cmd, name) < 0:
+            raise ValidationFailed(f"{words} cannot be negative.", field=name)
+    if not 0 <= cmd.fraud_score <= 100:
+        raise ValidationFailed("A fraud score runs from 0 to 100.", field="fraud_score")
+    _check_address(cmd.shipping_address, "shipping_address.")
+    if cmd.billing_address is not None:
+        _check_address(cmd.billing_address, "billing_address.")
 
 
 def validate_order(cmd: PlaceOrder, variants: dict[str, Variant]) -> None:
@@ -90,13 +131,7 @@ def validate_order(cmd: PlaceOrder, variants: dict[str, Variant]) -> None:
         _check_line(index, line, variants.get(line.sku), cmd.currency)
     if len({line.sku for line in cmd.lines}) != len(cmd.lines):
         raise ValidationFailed("Each SKU may appear on one line only.", field="lines")
-    for name in ("shipping_minor", "discount_minor", "tax_minor"):
-        if getattr(cmd, name) < 0:
-            raise ValidationFailed(f"{name} cannot be negative.", field=name)
-    if not (len(cmd.shipping_address.country) == 2 and cmd.shipping_address.country.isalpha()):
-        raise ValidationFailed("Country must be a two-letter ISO code.", field="shipping_address.country")
-    if not cmd.name.strip():
-        raise ValidationFailed("A customer name is required.", field="name")
+    _check_header(cmd)
 
 
 def order_amounts(cmd: PlaceOrder, variants: dict[str, Variant]) -> tuple[int, int, int]:

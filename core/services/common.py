@@ -36,6 +36,26 @@ def load_return(session: Session, return_id: int) -> Return:
     return found
 
 
+def _owner(session: Session, model: type[Shipment] | type[Return], entity_id: int, what: str) -> int:
+    order_id = session.scalar(select(model.order_id).where(model.id == entity_id))
+    if order_id is None:
+        raise NotFound(f"No {what} #{entity_id}.")
+    return order_id
+
+
+def load_shipment_and_order(session: Session, shipment_id: int) -> tuple[Shipment, Order]:
+    """Lock the order first, then its shipment: every service takes locks in that order,
+    so two services touching one order can never deadlock on PostgreSQL."""
+    order = load_order(session, _owner(session, Shipment, shipment_id, "shipment"))
+    return load_shipment(session, shipment_id), order
+
+
+def load_return_and_order(session: Session, return_id: int) -> tuple[Return, Order]:
+    """Lock the order first, then the return (same lock order as every other service)."""
+    order = load_order(session, _owner(session, Return, return_id, "return"))
+    return load_return(session, return_id), order
+
+
 def new_order_number() -> str:
     return f"SL{secrets.randbelow(9 * 10**7) + 10**7}"
 

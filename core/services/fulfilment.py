@@ -8,17 +8,23 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.carriers import carrier
-from core.clock import utcnow
+from core.clock import as_utc, utcnow
 from core.errors import IllegalTransition, ValidationFailed
 from core.events import Actor, append_event
 from core.lifecycle import OrderStatus, ShipmentStatus, set_status
 from core.models import Order, Shipment, ShipmentLine
 from core.services import stock
-from core.services.common import load_order, load_shipment
+from core.services.common import load_order, load_shipment_and_order
 from core.services.progress import advance_order
 from core.shop import Shop
 
-SHIPPABLE = {OrderStatus.CONFIRMED, OrderStatus.PROCESSING, OrderStatus.PARTIALLY_SHIPPED}
+# A partially delivered order may still have lines waiting to be packed.
+SHIPPABLE = {
+    OrderStatus.CONFIRMED,
+    OrderStatus.PROCESSING,
+    OrderStatus.PARTIALLY_SHIPPED,
+    OrderStatus.PARTIALLY_DELIVERED,
+}
 
 
 def _packed(session: Session, order_id: int) -> dict[int, int]:
@@ -34,6 +40,7 @@ def _packed(session: Session, order_id: int) -> dict[int, int]:
 
 def _pick_lines(order: Order, packed: dict[int, int], wanted: dict[int, int] | None) -> dict[int, int]:
     remaining = {line.id: line.quantity - packed.get(line.id, 0) for line in order.lines}
+    skus = {line.id: line.sku for line in order.lines}
     chosen = {k: v for k, v in remaining.items() if v > 0} if wanted is None else wanted
     if not chosen:
         raise ValidationFailed("Everything on this order is already packed.", field="lines")
@@ -42,12 +49,20 @@ def _pick_lines(order: Order, packed: dict[int, int], wanted: dict[int, int] | N
             raise ValidationFailed(f"Line {line_id} is not on this order.", field="lines")
         if not 0 < qty <= remaining[line_id]:
             raise ValidationFailed(
-                f"Line {line_id}: {qty} requested but {remaining[line_id]} left to pack.", field="lines"
+                f"{skus[line_id]}: {qty} requested, but {remaining[line_id]} left to pack.", field="lines"
             )
     return chosen
 
 
-def _check_tracking(session: Session, tracking_number: str) -> str:
+def _check_carrier(carrier_code: str, service: str) -> None:
+    if not 0 < len(carrier_code.strip()) <= 32:
+        raise ValidationFailed("Choose a carrier.", field="carrier")
+    if not 0 < len(service.strip()) <= 48:
+        raise ValidationFailed("Choose a shipping service (up to 48 characters).", field="service")
+
+
+def check_tracking(session: Session, tracking_number: str) -> str:
+    """The normalised tracking number, if it is well formed and not already on another parcel."""
     number = tracking_number.strip().upper()
     if not 6 <= len(number) <= 64 or not number.replace("-", "").isalnum():
         raise ValidationFailed("A tracking number has 6 to 64 letters and digits.", field="tracking_number")
@@ -69,6 +84,7 @@ def create_shipment(
     notify: bool = True,
 ) -> Shipment:
     """Pack some or all remaining quantities into a labelled parcel."""
+    _check_carrier(carrier_code, service)
     with shop.db.write() as session:
         order = load_order(session, order_id)
         if order.status not in SHIPPABLE:
@@ -77,12 +93,12 @@ def create_shipment(
         shipment = Shipment(
             order_id=order.id,
             kind="outbound",
-            carrier=carrier_code.lower(),
+            carrier=carrier_code.strip().lower(),
             service=service,
-            tracking_number=_check_tracking(session, tracking_number),
+            tracking_number=check_tracking(session, tracking_number),
             status=ShipmentStatus.LABEL_CREATED,
-            original_eta=eta,
-            current_eta=eta,
+            original_eta=as_utc(eta) if eta else None,
+            current_eta=as_utc(eta) if eta else None,
             created_at=utcnow(),
         )
         session.add(shipment)
@@ -132,12 +148,20 @@ def ship_in_session(
     payload: dict[str, object] | None = None,
 ) -> None:
     """The parcel leaves: stock goes down, lines count as shipped, the order moves on."""
+    # The table lets a moving parcel go back to in_transit (a carrier scan), so it cannot be
+    # what stops a second hand-over: that would take the stock out twice.
+    if shipment.status != ShipmentStatus.LABEL_CREATED:
+        raise IllegalTransition(
+            f"Shipment {shipment.tracking_number} is {shipment.status.replace('_', ' ')}: "
+            "only a parcel waiting for the carrier can be handed over.",
+            field="status",
+        )
     when = occurred_at or utcnow()
     transitions = {"shipment": set_status("shipment", shipment, ShipmentStatus.IN_TRANSIT)}
     shipment.shipped_at = when
     shipment.last_scan_at = when
     lines = {line.id: line for line in order.lines}
-    for item in shipment.lines:
+    for item in sorted(shipment.lines, key=lambda i: i.variant_id):  # id order: no deadlocks
         stock.consume(session, item.variant_id, item.quantity)
         if shipment.kind == "outbound":
             lines[item.order_line_id].qty_shipped += item.quantity
@@ -168,7 +192,6 @@ def ship_shipment(
 ) -> Shipment:
     """Hand a labelled parcel to the carrier."""
     with shop.db.write() as session:
-        shipment = load_shipment(session, shipment_id)
-        order = load_order(session, shipment.order_id)
+        shipment, order = load_shipment_and_order(session, shipment_id)
         ship_in_session(session, order, shipment, actor=actor, notify=notify, occurred_at=occurred_at)
         return shipment

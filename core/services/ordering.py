@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from core.catalogue import HOLD_REASON_TEXT
 from core.clock import utcnow
-from core.errors import IllegalTransition
+from core.errors import DuplicateEvent, IllegalTransition, ValidationFailed
 from core.events import Actor, append_event
 from core.lifecycle import RETURN_OPEN_STATUSES, OrderStatus, set_status
 from core.models import Order, Return, Variant
@@ -59,9 +60,12 @@ def place_order(shop: Shop, cmd: PlaceOrder, *, actor: Actor = CUSTOMER, notify:
             elif auth is not None:
                 capture_steps.capture_payment(shop, session, order, actor, notify)
             return order
-    except Exception:
+    except Exception as error:
+        # Nothing was written, so nothing may stay authorised on the customer's card either.
         if auth is not None:
             shop.gateway.void(auth.reference)
+        if isinstance(error, IntegrityError) and cmd.source_ref:
+            raise DuplicateEvent(f"Order {cmd.source_ref} from {cmd.channel} is already recorded.") from None
         raise
 
 
@@ -90,6 +94,8 @@ def hold_order(
     shop: Shop, order_id: int, *, reason: str = "manual", detail: str = "", actor: Actor, notify: bool = True
 ) -> Order:
     """Staff put an order aside for review."""
+    if reason not in HOLD_REASON_TEXT:
+        raise ValidationFailed(f"Unknown hold reason {reason!r}.", field="reason")
     with shop.db.write() as session:
         order = load_order(session, order_id)
         _hold(session, order, [(reason, detail or HOLD_REASON_TEXT.get(reason, reason))], actor, notify)
@@ -97,7 +103,8 @@ def hold_order(
 
 
 def release_order(shop: Shop, order_id: int, *, actor: Actor, notify: bool = True) -> Order:
-    """Clear a hold; an authorised payment is captured straight away."""
+    """Clear a hold; an authorised payment is captured straight away, and an order that was
+    already paid when staff held it goes straight back to confirmed."""
     with shop.db.write() as session:
         order = load_order(session, order_id)
         change = set_status("order", order, OrderStatus.RELEASED)
@@ -114,7 +121,23 @@ def release_order(shop: Shop, order_id: int, *, actor: Actor, notify: bool = Tru
         )
         if capture_steps.authorised_payment(order) is not None:
             capture_steps.capture_payment(shop, session, order, actor, notify)
+        elif any(p.status == "captured" for p in order.payments):
+            _reconfirm(session, order, actor)
         return order
+
+
+def _reconfirm(session: Session, order: Order, actor: Actor) -> None:
+    # The customer already had their confirmation when the payment was captured: don't send it twice.
+    change = set_status("order", order, OrderStatus.CONFIRMED)
+    append_event(
+        session,
+        "order.confirmed",
+        order=order,
+        actor=actor,
+        notify=False,
+        transitions={"order": change},
+        payload={"resumed": True},
+    )
 
 
 def start_processing(shop: Shop, order_id: int, *, actor: Actor, notify: bool = True) -> Order:
@@ -131,9 +154,13 @@ def start_processing(shop: Shop, order_id: int, *, actor: Actor, notify: bool = 
 def add_note(shop: Shop, order_id: int, *, text: str, for_customer: bool, actor: Actor) -> Order:
     """A staff note: internal, or shown on the customer's timeline."""
     code = "note.customer_added" if for_customer else "note.internal_added"
+    if not text.strip():
+        raise ValidationFailed("A note cannot be empty.", field="text")
+    if len(text.strip()) > 2000:
+        raise ValidationFailed("A note can be at most 2,000 characters.", field="text")
     with shop.db.write() as session:
         order = load_order(session, order_id)
-        append_event(session, code, order=order, actor=actor, payload={"text": text.strip()[:2000]})
+        append_event(session, code, order=order, actor=actor, payload={"text": text.strip()})
         return order
 
 

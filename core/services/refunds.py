@@ -38,8 +38,8 @@ def refund_in_session(
     notify: bool = True,
     return_id: int | None = None,
 ) -> Refund:
-    if amount_minor <= 0:
-        raise ValidationFailed("A refund must be more than zero.", field="amount_minor")
+    if isinstance(amount_minor, bool) or not isinstance(amount_minor, int) or amount_minor <= 0:
+        raise ValidationFailed("A refund must be a whole number of cents, more than zero.", field="amount_minor")
     payment = next((p for p in order.payments if p.captured_minor - p.refunded_minor >= amount_minor), None)
     if payment is None or not _take_from_payment(session, payment, amount_minor):
         left = sum(p.captured_minor - p.refunded_minor for p in order.payments)
@@ -113,7 +113,7 @@ def cancel_order(shop: Shop, order_id: int, *, reason: str, actor: Actor, notify
         order = load_order(session, order_id)
         change = set_status("order", order, OrderStatus.CANCELLED)
         order.cancelled_at = utcnow()
-        for line in order.lines:
+        for line in sorted(order.lines, key=lambda ln: ln.variant_id):  # id order: no deadlocks
             stock.release(session, line.variant_id, line.quantity - line.qty_shipped)
         for shipment in session.query(Shipment).filter_by(order_id=order.id, status=ShipmentStatus.LABEL_CREATED):
             shipment_change = set_status("shipment", shipment, ShipmentStatus.CANCELLED)

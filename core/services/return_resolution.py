@@ -14,8 +14,8 @@ from core.lifecycle import ReturnStatus, ShipmentStatus, set_status
 from core.models import Order, OrderLine, Return, Shipment, ShipmentLine, Variant
 from core.policies import CONDITIONS
 from core.services import stock
-from core.services.common import load_order, load_return, money_text
-from core.services.fulfilment import shipment_payload
+from core.services.common import load_return_and_order, money_text
+from core.services.fulfilment import check_tracking, shipment_payload
 from core.services.refunds import refund_in_session
 from core.shop import Shop
 
@@ -30,31 +30,42 @@ def mark_return_in_transit(
     notify: bool = True,
 ) -> Return:
     """The return parcel was scanned by the carrier: it can no longer be cancelled."""
+    number = (tracking_number or "").strip().upper() or None
+    if number is not None and not 6 <= len(number) <= 64:
+        raise ValidationFailed("A tracking number has 6 to 64 letters and digits.", field="tracking_number")
     with shop.db.write() as session:
-        ret = load_return(session, return_id)
+        ret, order = load_return_and_order(session, return_id)
         change = set_status("return", ret, ReturnStatus.IN_TRANSIT)
-        ret.return_tracking_number = tracking_number
+        ret.return_tracking_number = number
         append_event(
             session,
             "return.in_transit",
-            order=load_order(session, ret.order_id),
+            order=order,
             actor=actor,
             notify=notify,
             return_id=ret.id,
             occurred_at=occurred_at,
             transitions={"return": change},
-            payload={"rma": ret.rma, "tracking_number": tracking_number},
+            payload={"rma": ret.rma, "tracking_number": number},
         )
         return ret
+
+
+def _check_conditions(ret: Return, conditions: dict[int, str]) -> None:
+    unknown_lines = set(conditions) - {item.id for item in ret.lines}
+    if unknown_lines:
+        raise ValidationFailed(f"Return {ret.rma} has no line {min(unknown_lines)}.", field="conditions")
+    for condition in conditions.values():
+        if condition not in CONDITIONS:
+            choices = ", ".join(CONDITIONS)
+            raise ValidationFailed(f"Unknown condition {condition!r}; choose {choices}.", field="conditions")
 
 
 def _restock(session: Session, order: Order, ret: Return, conditions: dict[int, str], actor: Actor) -> list[str]:
     restocked = []
     lines = {line.id: line for line in order.lines}
-    for item in ret.lines:
+    for item in sorted(ret.lines, key=lambda i: lines[i.order_line_id].variant_id):  # id order: no deadlocks
         condition = conditions.get(item.id, "resellable")
-        if condition not in CONDITIONS:
-            raise ValidationFailed(f"Unknown condition {condition!r}.", field="conditions")
         item.condition = condition
         session.execute(
             update(OrderLine)
@@ -84,9 +95,9 @@ def receive_return(
 ) -> Return:
     """Record the parcel's arrival and each line's condition; resellable items go back on the shelf."""
     with shop.db.write() as session:
-        ret = load_return(session, return_id)
-        order = load_order(session, ret.order_id)
+        ret, order = load_return_and_order(session, return_id)
         change = set_status("return", ret, ReturnStatus.RECEIVED)
+        _check_conditions(ret, conditions or {})
         ret.received_at = utcnow()
         restocked = _restock(session, order, ret, conditions or {}, actor)
         append_event(
@@ -115,9 +126,9 @@ def _exchange_shipment(session: Session, ret: Return, carrier: str, service: str
         order_id=ret.order_id,
         kind="exchange",
         return_id=ret.id,
-        carrier=carrier.lower(),
-        service=service,
-        tracking_number=tracking.strip().upper(),
+        carrier=carrier.strip().lower()[:32],
+        service=service[:48],
+        tracking_number=check_tracking(session, tracking),
         status=ShipmentStatus.LABEL_CREATED,
         created_at=utcnow(),
     )
@@ -148,12 +159,13 @@ def resolve_return(
 ) -> Return:
     """Refund the refund lines (less the restocking fee) and pack the exchange lines."""
     with shop.db.write() as session:
-        ret = load_return(session, return_id)
-        order = load_order(session, ret.order_id)
+        ret, order = load_return_and_order(session, return_id)
         exchanges = [i for i in ret.lines if i.resolution == "exchange"]
         if exchanges and not exchange_tracking:
             raise ValidationFailed("An exchange needs a tracking number for the replacement.", field="tracking_number")
-        amount, fee = refund_amount(order, ret, shop.return_policy.restocking_fee_bps)
+        due, fee = refund_amount(order, ret, shop.return_policy.restocking_fee_bps)
+        # Goodwill refunds may already have paid part of it back: never refund above what remains.
+        amount = min(due, max((p.refundable_minor for p in order.payments), default=0))
         target = ReturnStatus.EXCHANGED if exchanges else ReturnStatus.REFUNDED
         change = set_status("return", ret, target)
         ret.restocking_fee_minor, ret.resolved_at = fee, utcnow()
@@ -163,6 +175,8 @@ def resolve_return(
             "restocking_fee_minor": fee,
             "amount_text": money_text(amount, order.currency),
         }
+        if amount < due:
+            payload["refund_due_minor"] = due
         if amount > 0:
             refund_in_session(
                 shop, session, order, amount, reason=f"return {ret.rma}", actor=actor, notify=False, return_id=ret.id
@@ -199,12 +213,12 @@ def resolve_return(
 
 def close_return(shop: Shop, return_id: int, *, actor: Actor) -> Return:
     with shop.db.write() as session:
-        ret = load_return(session, return_id)
+        ret, order = load_return_and_order(session, return_id)
         change = set_status("return", ret, ReturnStatus.CLOSED)
         append_event(
             session,
             "return.closed",
-            order=load_order(session, ret.order_id),
+            order=order,
             actor=actor,
             return_id=ret.id,
             transitions={"return": change},

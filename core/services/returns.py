@@ -16,7 +16,7 @@ from core.lifecycle import ReturnStatus, set_status
 from core.models import Order, OrderLine, Return, ReturnLine, Shipment, ShipmentLine, Variant
 from core.policies import LineEligibility, ReturnPolicy, line_eligibility
 from core.services import stock
-from core.services.common import load_order, load_return, new_rma
+from core.services.common import load_order, load_return_and_order, new_rma
 from core.shop import Shop
 
 
@@ -78,6 +78,8 @@ def _claim(
         raise ValidationFailed(f"Line {item.order_line_id} is not on this order.", field="lines")
     if item.reason not in policy.reasons:
         raise ValidationFailed(f"Pick a reason from the list for {line.name}.", field="reason")
+    if item.quantity <= 0:
+        raise ValidationFailed(f"{line.name}: choose how many to return (at least 1).", field="quantity")
     check = checks[line.id]
     if not check.eligible:
         raise NotEligible(f"{line.name}: {check.message}", field="lines")
@@ -90,7 +92,7 @@ def _claim(
         .execution_options(synchronize_session=False)
     )
     if guarded.rowcount != 1:
-        raise NotEligible(f"{line.name}: already returned.", field="quantity")
+        raise NotEligible(f"{line.name}: already returned, or on a return in progress.", field="quantity")
     _check_exchange(session, line, item)
     return line
 
@@ -123,6 +125,8 @@ def _create(
 ) -> Return:
     if not items:
         raise ValidationFailed("Choose at least one item to return.", field="lines")
+    if len({item.order_line_id for item in items}) != len(items):
+        raise ValidationFailed("Each item may appear once on a return.", field="lines")
     checks = eligibility(session, order, shop.return_policy, now)
     ret = Return(
         rma=new_rma(),
@@ -207,20 +211,20 @@ def _release(session: Session, ret: Return) -> None:
 
 def approve_return(shop: Shop, return_id: int, *, actor: Actor, notify: bool = True) -> Return:
     with shop.db.write() as session:
-        ret = load_return(session, return_id)
-        _approve(session, ret, load_order(session, ret.order_id), actor, notify)
+        ret, order = load_return_and_order(session, return_id)
+        _approve(session, ret, order, actor, notify)
         return ret
 
 
 def _end(shop: Shop, return_id: int, status: str, code: str, reason: str, actor: Actor, notify: bool) -> Return:
     with shop.db.write() as session:
-        ret = load_return(session, return_id)
+        ret, order = load_return_and_order(session, return_id)
         change = set_status("return", ret, status)
         _release(session, ret)
         append_event(
             session,
             code,
-            order=load_order(session, ret.order_id),
+            order=order,
             actor=actor,
             notify=notify,
             return_id=ret.id,

@@ -23,9 +23,13 @@ def _available(session: Session, variant_id: int) -> tuple[str, int, int]:
     return row[0], row[1], row[2]
 
 
-def _note_reorder(session: Session, variant_id: int, before: int) -> None:
+def _note_reorder(session: Session, variant_id: int, taken: int) -> None:
+    """Record ``stock.reorder_needed`` when taking ``taken`` units crossed below the reorder point.
+
+    "Before" is derived from the row after the guarded update (not read beforehand), so a
+    concurrent reservation cannot make two orders both see themselves as the crossing one."""
     sku, after, reorder_point = _available(session, variant_id)
-    if before >= reorder_point > after:
+    if after + taken >= reorder_point > after:
         append_event(
             session,
             "stock.reorder_needed",
@@ -38,7 +42,6 @@ def _note_reorder(session: Session, variant_id: int, before: int) -> None:
 
 def reserve(session: Session, variant_id: int, quantity: int) -> None:
     """Hold ``quantity`` for an order, or raise ``OutOfStock`` if it is not there."""
-    _, before, _ = _available(session, variant_id)
     result = session.execute(
         update(Variant)
         .where(Variant.id == variant_id, Variant.on_hand - Variant.reserved >= quantity)
@@ -48,7 +51,7 @@ def reserve(session: Session, variant_id: int, quantity: int) -> None:
     if result.rowcount != 1:
         sku, available, _ = _available(session, variant_id)
         raise OutOfStock(f"Only {max(available, 0)} of {sku} left in stock; {quantity} requested.", field="quantity")
-    _note_reorder(session, variant_id, before)
+    _note_reorder(session, variant_id, quantity)
 
 
 def release(session: Session, variant_id: int, quantity: int) -> None:

@@ -77,6 +77,12 @@ def unsubscribe(shop: Shop, *, channel: str, address: str, order_id: int | None)
 
     Returns how many subscriptions ended. For the order's own customer email the order
     stops emailing them too (recorded as an ended subscription event)."""
+    if channel not in ("email", "sms"):
+        raise ValidationFailed("Choose email or SMS.", field="channel")
+    try:
+        address = normalise_address(channel, address)
+    except ValidationFailed:
+        address = address.strip().lower()  # stored addresses are normalised; this one just matches nothing
     with shop.db.write() as session:
         query = update(Subscription).where(
             Subscription.channel == channel, Subscription.address == address, Subscription.unsubscribed_at.is_(None)

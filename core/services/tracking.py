@@ -14,7 +14,7 @@ from core.errors import NotFound, ValidationFailed
 from core.events import Actor, append_event, ensure_new
 from core.lifecycle import ExceptionReason, ShipmentStatus, set_status
 from core.models import Order, Shipment
-from core.services.common import load_order
+from core.services.common import load_shipment_and_order
 from core.services.fulfilment import ship_in_session, shipment_payload
 from core.services.progress import advance_order
 from core.shop import Shop
@@ -36,6 +36,8 @@ class CarrierScan:
 
 
 def _validate(scan: CarrierScan) -> None:
+    if scan.external_id is not None and not 0 < len(scan.external_id) <= 120:
+        raise ValidationFailed("A carrier event id has 1 to 120 characters.", field="external_id")
     if scan.status not in SCAN_STATUSES:
         raise ValidationFailed(f"Unknown tracking status {scan.status!r}.", field="status")
     if scan.status == ShipmentStatus.EXCEPTION and scan.exception_reason not in {r.value for r in ExceptionReason}:
@@ -79,17 +81,19 @@ def _apply(
     stale = shipment.last_scan_at is not None and when < shipment.last_scan_at
     transitions: dict[str, tuple[str, str]] = {}
     eta_changed = scan.eta is not None and shipment.current_eta != as_utc(scan.eta)
+    # A new exception sub-reason (a delay that became "lost") is news for the customer.
+    reason_changed = scan.status == ShipmentStatus.EXCEPTION and scan.exception_reason != shipment.exception_reason
     if not stale:
         if scan.status != shipment.status:
             transitions["shipment"] = set_status("shipment", shipment, scan.status)
         if scan.status == ShipmentStatus.DELIVERED and "shipment" in transitions:
             transitions.update(_deliver(order, shipment, when))
         shipment.exception_reason = scan.exception_reason if scan.status == ShipmentStatus.EXCEPTION else None
-        shipment.last_scan_at, shipment.last_location = when, scan.location or shipment.last_location
+        shipment.last_scan_at, shipment.last_location = when, (scan.location or "")[:120] or shipment.last_location
         if eta_changed:
             shipment.current_eta = as_utc(scan.eta)  # type: ignore[arg-type]
     code = f"shipment.{scan.status}"
-    if not transitions and eta_changed and not stale:
+    if not transitions and eta_changed and not stale and not reason_changed:
         code = "shipment.eta_changed"
     append_event(
         session,
@@ -101,7 +105,7 @@ def _apply(
         transitions=transitions,
         payload=payload | {"stale": stale},
         idempotency_key=key,
-        notify=notify and not stale and bool(transitions or code == "shipment.eta_changed"),
+        notify=notify and not stale and bool(transitions or reason_changed or code == "shipment.eta_changed"),
     )
 
 
@@ -112,11 +116,13 @@ def record_scan(shop: Shop, scan: CarrierScan, *, actor: Actor = CARRIER, notify
     number = scan.tracking_number.strip().upper()
     key = f"carrier:{number}:{scan.external_id}" if scan.external_id else None
     with shop.db.write() as session:
-        ensure_new(session, key)
-        shipment = session.scalar(select(Shipment).where(Shipment.tracking_number == number).with_for_update())
-        if shipment is None:
+        shipment_id = session.scalar(select(Shipment.id).where(Shipment.tracking_number == number))
+        if shipment_id is None:
             raise NotFound(f"No shipment with tracking number {number}.")
-        order = load_order(session, shipment.order_id)
+        shipment, order = load_shipment_and_order(session, shipment_id)
+        # Checked under the order's lock: the same carrier event delivered twice at once is
+        # serialised here and the second one is refused, instead of failing on the unique key.
+        ensure_new(session, key)
         if shipment.status == ShipmentStatus.LABEL_CREATED:
             ship_in_session(session, order, shipment, actor=actor, notify=notify, occurred_at=scan.occurred_at)
         _apply(session, order, shipment, scan, actor, notify, key)
@@ -129,5 +135,7 @@ def mark_delivered(shop: Shop, shipment_id: int, *, actor: Actor, notify: bool =
         shipment = session.get(Shipment, shipment_id)
         if shipment is None:
             raise NotFound(f"No shipment #{shipment_id}.")
-    scan = CarrierScan(shipment.tracking_number, ShipmentStatus.DELIVERED, utcnow())
+    # Never older than the newest carrier scan, or the confirmation would only join the timeline.
+    when = max(utcnow(), shipment.last_scan_at or utcnow())
+    scan = CarrierScan(shipment.tracking_number, ShipmentStatus.DELIVERED, when)
     return record_scan(shop, scan, actor=actor, notify=notify)

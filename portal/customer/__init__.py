@@ -1,13 +1,12 @@
-"""The customer portal: tracking, order lookup, subscriptions and self-service returns."""
+"""The customer portal: tracking, order lookup, subscriptions and self-service returns.
+
+Every page renders whole for a plain request and as its block for an htmx request;
+every htmx action is also a plain form, so the portal works with JavaScript off.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from portal.customer import orders, returns, tracking
+from portal.customer.blueprint import bp
 
-bp = Blueprint("customer", __name__)
-
-
-@bp.get("/")
-def lookup() -> str:
-    """Find an order by tracking number, or by order number plus email or phone."""
-    return render_template("customer/lookup.html")
+__all__ = ["bp", "orders", "returns", "tracking"]

@@ -1,10 +1,13 @@
-"""The staff order hub."""
+"""The staff order hub: queues and search, the order page and its actions, bulk tools."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, request
 
+from core.queries import staff as queries
 from portal.auth import staff_required
+from portal.extensions import shop
+from portal.staff.rendering import page
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -13,4 +16,15 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 @staff_required
 def index() -> str:
     """The order hub's home: queues and search."""
-    return render_template("staff/index.html")
+    term = request.args.get("q", "").strip()[:200]
+    queue = request.args.get("queue", "")
+    if queue not in queries.QUEUES:
+        queue = "" if term else "on_hold"
+    with shop().db.read() as session:
+        counts = queries.queue_counts(session)
+        rows = queries.search(session, term) if term else queries.queue(session, queue)
+    context = {"term": term, "queue": queue, "queues": queries.QUEUES, "counts": counts, "rows": rows}
+    return page("staff/index.html", "results", **context)
+
+
+from portal.staff import orders, tools  # noqa: E402,F401  (registers the routes)

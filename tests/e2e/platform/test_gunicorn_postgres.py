@@ -55,8 +55,13 @@ def pg_shop(postgres_url: str) -> Iterator[Shop]:
 @pytest.fixture
 def gunicorn_on_postgres(pg_shop: Shop, tmp_path: Path) -> Iterator[str]:
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": pg_shop.db.url, "SECRET_KEY": "e2e-secret",
-           "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}", "NOTIFY_INLINE_DISPATCH": "0"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": pg_shop.db.url,
+        "SECRET_KEY": "e2e-secret",
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        "NOTIFY_INLINE_DISPATCH": "0",
+    }
     command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "3", "wsgi:app"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"

@@ -1,0 +1,1 @@
+"""Performance scripts; each prints a table."""

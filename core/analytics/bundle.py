@@ -1,0 +1,150 @@
+"""Every KPI for one set of filters, compared with the previous period, and a cache in front of it.
+
+The bundle is what the dashboard plots, what the JSON endpoint returns and what the CLI prints, so
+the three can never disagree. Results are cached per filters and per newest event id: a new event
+makes a new key, so nothing stale is served after a change.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from core.analytics import delivery, fulfilment, returns, sales
+from core.analytics.definitions import BY_KEY, KPIS
+from core.analytics.filters import Filters
+from core.analytics.sql import Cursor
+from core.analytics.warehouse import Warehouse
+
+Section = Callable[[Cursor, Filters], dict[str, Any]]
+WORKERS = 4
+
+# (section, function) pairs whose dict fields hold the scalar KPIs and their counts.
+SCALARS: tuple[tuple[str, Section], ...] = (
+    ("sales", sales.sales_totals),
+    ("fulfilment", fulfilment.placed_to_shipped),
+    ("fulfilment", fulfilment.sla),
+    ("fulfilment", fulfilment.waiting),
+    ("fulfilment", fulfilment.cancellations),
+    ("delivery", delivery.transit),
+    ("delivery", delivery.order_to_door),
+    ("delivery", delivery.on_time),
+    ("delivery", delivery.exceptions),
+    ("delivery", delivery.in_transit),
+    ("returns", returns.return_rates),
+    ("returns", returns.exchanges),
+    ("returns", returns.refunds),
+    ("returns", returns.open_returns),
+)
+
+SERIES_FUNCTIONS: dict[str, Callable[[Cursor, Filters], list[dict[str, Any]]]] = {
+    "sales.by_period": sales.sales_by_period,
+    "fulfilment.placed_to_shipped_distribution": fulfilment.placed_to_shipped_distribution,
+    "fulfilment.waiting_by_age": fulfilment.waiting_by_age,
+    "fulfilment.hold_queue": fulfilment.hold_queue,
+    "fulfilment.holds_by_reason": fulfilment.holds_by_reason,
+    "delivery.transit_by_carrier_service": delivery.transit_by_carrier_service,
+    "delivery.exceptions_by_carrier": delivery.exceptions_by_carrier,
+    "returns.by_cohort": returns.returns_by_cohort,
+    "returns.by_sku": returns.returns_by_sku,
+    "returns.reason_mix": returns.reason_mix,
+}
+
+
+def scalars(cur: Cursor, f: Filters) -> dict[str, Any]:
+    """Every scalar figure, keyed ``<section>.<field>`` (KPIs and the counts behind them)."""
+    found: dict[str, Any] = {}
+    for section, function in SCALARS:
+        found |= {f"{section}.{name}": value for name, value in function(cur, f).items()}
+    found["fulfilment.orders_on_hold"] = sum(row["orders"] for row in fulfilment.hold_queue(cur, f))
+    return found
+
+
+def compare(value: Any, previous: Any, up_is_good: bool | None) -> dict[str, Any]:
+    """The value beside the previous period's, with the change and whether it is good news."""
+    if value is None or previous is None:
+        return {"value": value, "previous": previous, "delta": None, "change": None, "better": None}
+    delta = round(value - previous, 4) if isinstance(value, float) or isinstance(previous, float) else value - previous
+    change = None if previous == 0 else round(delta / abs(previous), 4)
+    better = None if up_is_good is None or delta == 0 else (delta > 0) == up_is_good
+    return {"value": value, "previous": previous, "delta": delta, "change": change, "better": better}
+
+
+def _in_parallel(cur: Cursor, jobs: dict[str, Callable[[Cursor], Any]]) -> dict[str, Any]:
+    """Run independent queries side by side, each on its own cursor (DuckDB releases the GIL)."""
+
+    def run(job: Callable[[Cursor], Any]) -> Any:
+        own = cur.cursor()
+        try:
+            return job(own)
+        finally:
+            own.close()
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        futures = {name: pool.submit(run, job) for name, job in jobs.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
+def compute(cur: Cursor, f: Filters) -> dict[str, Any]:
+    """The whole bundle: KPIs with their comparison, the counts behind them, and every series."""
+    previous = f.previous()
+    jobs: dict[str, Callable[[Cursor], Any]] = {
+        "now": lambda c: scalars(c, f),
+        "before": lambda c: scalars(c, previous),
+    }
+    jobs |= {key: (lambda c, fn=fn: fn(c, f)) for key, fn in SERIES_FUNCTIONS.items()}
+    done = _in_parallel(cur, jobs)
+    now, before = done["now"], done["before"]
+    return {
+        "filters": f.as_dict(),
+        "previous_period": {"from": previous.start.isoformat(), "to": previous.end.isoformat()},
+        "kpis": {k.key: compare(now[k.key], before[k.key], k.up_is_good) for k in KPIS},
+        "counts": {key: value for key, value in now.items() if key not in BY_KEY},
+        "series": {key: done[key] for key in SERIES_FUNCTIONS},
+    }
+
+
+def without_money(bundle: dict[str, Any]) -> dict[str, Any]:
+    """The bundle as staff (not managers) see it: no sales section, no money anywhere."""
+
+    def keep(key: str) -> bool:
+        return not key.startswith("sales.") and not key.endswith("_minor") and key != "returns.return_rate_by_value"
+
+    series = {
+        key: [{k: v for k, v in row.items() if not k.endswith("_minor")} for row in rows]
+        for key, rows in bundle["series"].items()
+        if keep(key)
+    }
+    kpis = {key: value for key, value in bundle["kpis"].items() if keep(key)}
+    counts = {key: value for key, value in bundle["counts"].items() if keep(key)}
+    return bundle | {"kpis": kpis, "counts": counts, "series": series}
+
+
+class KpiService:
+    """Bundles per filters, cached until a new event arrives (or ``ttl`` passes: snapshots age)."""
+
+    def __init__(self, warehouse: Warehouse, *, ttl: float = 60.0, size: int = 64) -> None:
+        self.warehouse = warehouse
+        self.ttl, self.size = ttl, size
+        self._cache: OrderedDict[tuple[Any, ...], tuple[float, dict[str, Any]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def bundle(self, f: Filters) -> dict[str, Any]:
+        event_id = self.warehouse.sync()
+        key = (f.cache_key(), event_id)
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None and time.monotonic() - hit[0] < self.ttl:
+                self._cache.move_to_end(key)
+                return hit[1]
+        with self.warehouse.cursor() as cur:
+            result = compute(cur, f) | {"as_of_event_id": event_id}
+        with self._lock:
+            self._cache[key] = (time.monotonic(), result)
+            while len(self._cache) > self.size:
+                self._cache.popitem(last=False)
+        return result

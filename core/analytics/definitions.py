@@ -1,0 +1,215 @@
+"""The KPI catalogue: one entry per number, with its label, unit, which way is good and its definition.
+
+Keys are ``<section>.<name>``; the JSON output, the CLI, the dashboard tooltips and docs/kpis.md all
+use these same keys. Units: ``count``, ``minor`` (money in minor units), ``hours``, ``share`` (0-1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kpi:
+    key: str
+    label: str
+    unit: str
+    up_is_good: bool | None  # None: neither direction is good or bad in itself
+    definition: str
+
+    @property
+    def section(self) -> str:
+        return self.key.split(".", 1)[0]
+
+    @property
+    def name(self) -> str:
+        return self.key.split(".", 1)[1]
+
+    @property
+    def is_money(self) -> bool:
+        return self.unit == "minor"
+
+
+_K = Kpi
+KPIS: tuple[Kpi, ...] = (
+    _K("sales.orders", "Orders", "count", True, "Orders placed in the period, cancelled orders left out."),
+    _K("sales.units", "Units", "count", True, "Units on those orders (sum of line quantities)."),
+    _K("sales.gross_minor", "Gross sales", "minor", True, "Sum of unit price × quantity before discounts."),
+    _K("sales.discounts_minor", "Discounts", "minor", False, "Line and order discounts on those orders."),
+    _K(
+        "sales.refunds_minor",
+        "Refunds",
+        "minor",
+        False,
+        "Refunds made in the period (booked on the refund date), except refunds of cancelled orders.",
+    ),
+    _K("sales.net_minor", "Net sales", "minor", True, "Gross sales − discounts − refunds."),
+    _K("sales.shipping_minor", "Shipping charged", "minor", True, "Shipping charged on the period's orders."),
+    _K("sales.aov_minor", "Average order value", "minor", True, "(Gross sales − discounts) / orders, rounded."),
+    _K(
+        "fulfilment.placed_to_shipped_median_hours",
+        "Placed → shipped (median)",
+        "hours",
+        False,
+        "Median hours from placing to the first parcel leaving, over shipped orders placed in the period.",
+    ),
+    _K(
+        "fulfilment.placed_to_shipped_p90_hours",
+        "Placed → shipped (p90)",
+        "hours",
+        False,
+        "90th percentile of the same hours (linear interpolation).",
+    ),
+    _K(
+        "fulfilment.sla_share",
+        "Shipped within SLA",
+        "share",
+        True,
+        "Orders shipped within the SLA / orders shipped or already past the SLA (business hours by default).",
+    ),
+    _K(
+        "fulfilment.orders_waiting",
+        "Orders waiting",
+        "count",
+        False,
+        "Orders placed, neither shipped nor cancelled at the end of the period (or now).",
+    ),
+    _K(
+        "fulfilment.waiting_median_hours",
+        "Waiting time (median)",
+        "hours",
+        False,
+        "Median hours those orders have been waiting.",
+    ),
+    _K(
+        "fulfilment.waiting_oldest_hours",
+        "Oldest waiting",
+        "hours",
+        False,
+        "Hours the oldest waiting order has waited.",
+    ),
+    _K(
+        "fulfilment.orders_on_hold",
+        "On hold now",
+        "count",
+        False,
+        "Orders on hold for review right now (ages measured at the end of the period, or now).",
+    ),
+    _K(
+        "fulfilment.cancellation_rate",
+        "Cancellation rate",
+        "share",
+        False,
+        "Cancelled orders / all orders placed in the period.",
+    ),
+    _K(
+        "delivery.transit_median_hours",
+        "Transit time (median)",
+        "hours",
+        False,
+        "Median hours from a parcel leaving to its delivery, over outbound parcels shipped in the period.",
+    ),
+    _K("delivery.transit_p90_hours", "Transit time (p90)", "hours", False, "90th percentile of the same hours."),
+    _K(
+        "delivery.order_to_door_median_hours",
+        "Order to door (median)",
+        "hours",
+        False,
+        "Median hours from placing to full delivery, over delivered orders placed in the period.",
+    ),
+    _K("delivery.order_to_door_p90_hours", "Order to door (p90)", "hours", False, "90th percentile of the same hours."),
+    _K(
+        "delivery.on_time_rate",
+        "On time",
+        "share",
+        True,
+        "Parcels delivered by the end of the originally promised day / parcels delivered or past that day.",
+    ),
+    _K(
+        "delivery.exception_rate",
+        "Exception rate",
+        "share",
+        False,
+        "Parcels shipped in the period with at least one carrier exception / parcels shipped in the period.",
+    ),
+    _K(
+        "delivery.in_transit",
+        "In transit",
+        "count",
+        None,
+        "Outbound parcels shipped but not delivered at the end of the period; lost and returned ones left out.",
+    ),
+    _K(
+        "returns.return_rate_by_orders",
+        "Return rate (orders)",
+        "share",
+        False,
+        "Delivered orders with a return / delivered orders, for orders placed in the period.",
+    ),
+    _K(
+        "returns.return_rate_by_units",
+        "Return rate (units)",
+        "share",
+        False,
+        "Units on returns / units delivered, for orders placed in the period.",
+    ),
+    _K(
+        "returns.return_rate_by_value",
+        "Return rate (value)",
+        "share",
+        False,
+        "Paid value of units on returns / paid value of units delivered, for orders placed in the period.",
+    ),
+    _K(
+        "returns.exchange_share",
+        "Exchange share",
+        "share",
+        True,
+        "Units asked back as exchanges / all units asked back, for returns requested in the period.",
+    ),
+    _K(
+        "returns.exchange_revenue_kept_minor",
+        "Revenue kept by exchanges",
+        "minor",
+        True,
+        "Paid value of the units exchanged instead of refunded, for returns requested in the period.",
+    ),
+    _K("returns.refunded_minor", "Refunded for returns", "minor", False, "Refunds for returns made in the period."),
+    _K(
+        "returns.request_to_refund_median_hours",
+        "Request → refund (median)",
+        "hours",
+        False,
+        "Median hours from the return request to its refund, over refunds made in the period.",
+    ),
+    _K(
+        "returns.request_to_refund_p90_hours",
+        "Request → refund (p90)",
+        "hours",
+        False,
+        "90th percentile of the same hours.",
+    ),
+    _K(
+        "returns.open_returns",
+        "Open returns",
+        "count",
+        None,
+        "Returns requested, approved, on their way back or received, not yet refunded or exchanged (now).",
+    ),
+)
+
+BY_KEY: dict[str, Kpi] = {k.key: k for k in KPIS}
+
+# Tables and chart series, each keyed like the KPIs and described in docs/kpis.md.
+SERIES: dict[str, str] = {
+    "sales.by_period": "Sales figures per day, week or month (refunds on their own date).",
+    "fulfilment.placed_to_shipped_distribution": "Shipped orders per placed → shipped hours bucket.",
+    "fulfilment.waiting_by_age": "Orders waiting at the end of the period, per age bucket.",
+    "fulfilment.hold_queue": "Orders on hold now, per reason, with the oldest hold in hours.",
+    "fulfilment.holds_by_reason": "Orders put on hold during the period, per reason.",
+    "delivery.transit_by_carrier_service": "Parcels shipped, delivered, median and p90 transit hours per carrier and service.",
+    "delivery.exceptions_by_carrier": "Parcels with each exception sub-reason over the carrier's parcels shipped in the period.",
+    "returns.by_cohort": "Per period of order date: return rate by orders and the share still inside the return window.",
+    "returns.by_sku": "Per SKU: units delivered and returned, unit return rate and priority = rate × returned units.",
+    "returns.reason_mix": "Units asked back in the period, per reason.",
+}

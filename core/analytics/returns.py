@@ -1,0 +1,179 @@
+"""Returns KPIs. Three return rates that are never mixed up:
+
+* by orders — delivered orders with a return / delivered orders;
+* by units  — units returned / units delivered;
+* by value  — value of units returned / value of units delivered (what the customer paid per unit).
+
+Rates, cohorts and SKUs follow the orders placed in the range (the cohort); the reason mix and
+exchanges follow returns requested in the range; refunds follow the day the refund was made.
+Rejected and cancelled returns never count.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.analytics.filters import Filters
+from core.analytics.sql import Cursor, all_buckets_sql, buckets_sql, hours, one, order_filter, rate, run, scope_sql
+
+_VALID = (
+    "valid AS (SELECT rl.*, r.created_at AS requested_at FROM return_lines_f rl JOIN returns_f r ON r.id = rl.return_id"
+    " WHERE r.status NOT IN ('rejected', 'cancelled'))"
+)
+_COHORT = (
+    "cohort AS (SELECT l.*, paid_unit(l.unit_price_minor, l.quantity, l.discount_minor) AS paid,"
+    " o.placed_at FROM lines_f l JOIN scoped o USING (order_id)"
+    " WHERE o.placed_at >= $start AND o.placed_at < $end AND o.cancelled_at IS NULL AND l.qty_delivered > 0)"
+)
+_BACK = "back AS (SELECT order_line_id AS id, sum(quantity) AS qty FROM valid GROUP BY 1)"
+
+
+def _head(f: Filters) -> str:
+    return f"WITH {scope_sql(f)}, {_VALID}, {_COHORT}, {_BACK}"
+
+
+def return_rates(cur: Cursor, f: Filters) -> dict[str, Any]:
+    """The three rates over the cohort's delivered lines."""
+    orders, returned_orders, units, returned_units, value, returned_value = one(
+        cur,
+        f"""{_head(f)}
+        SELECT count(DISTINCT c.order_id), count(DISTINCT c.order_id) FILTER (WHERE b.qty IS NOT NULL),
+               coalesce(sum(c.qty_delivered), 0), coalesce(sum(b.qty), 0),
+               coalesce(sum(c.qty_delivered * c.paid), 0), coalesce(sum(b.qty * c.paid), 0)
+        FROM cohort c LEFT JOIN back b USING (id)""",
+        f,
+    )
+    return {
+        "delivered_orders": int(orders),
+        "returned_orders": int(returned_orders),
+        "return_rate_by_orders": rate(returned_orders, orders),
+        "delivered_units": int(units),
+        "returned_units": int(returned_units),
+        "return_rate_by_units": rate(returned_units, units),
+        "delivered_value_minor": int(value),
+        "returned_value_minor": int(returned_value),
+        "return_rate_by_value": rate(returned_value, value),
+    }
+
+
+def returns_by_cohort(cur: Cursor, f: Filters) -> list[dict[str, Any]]:
+    """Per period of order date: return rate by orders, and the share of orders still able to return."""
+    rows = run(
+        cur,
+        f"""{_head(f)}, periods AS ({all_buckets_sql()}),
+        delivered AS (SELECT s.order_id, max(s.delivered_at) AS last_delivered FROM shipments_f s
+                      WHERE s.kind = 'outbound' AND s.delivered_at IS NOT NULL
+                        AND s.order_id IN (SELECT order_id FROM cohort) GROUP BY 1),
+        per_order AS (SELECT c.order_id, min(c.placed_at) AS placed_at, bool_or(b.qty IS NOT NULL) AS returned
+                      FROM cohort c LEFT JOIN back b USING (id) GROUP BY 1),
+        grouped AS (SELECT {buckets_sql("p.placed_at")} AS period, count(*) AS orders,
+                           count(*) FILTER (WHERE p.returned) AS returned,
+                           count(*) FILTER (WHERE d.last_delivered + to_days(CAST($window AS INTEGER)) > $now) AS open
+                    FROM per_order p JOIN delivered d USING (order_id) GROUP BY 1)
+        SELECT periods.period, coalesce(orders, 0), coalesce(returned, 0), coalesce(open, 0)
+        FROM periods LEFT JOIN grouped USING (period) ORDER BY 1""",
+        f,
+    )
+    return [
+        {
+            "cohort": p.isoformat(),
+            "delivered_orders": int(n),
+            "returned_orders": int(r),
+            "return_rate_by_orders": rate(r, n),
+            "inside_window_share": rate(w, n),
+        }
+        for p, n, r, w in rows
+    ]
+
+
+def returns_by_sku(cur: Cursor, f: Filters, limit: int = 25) -> list[dict[str, Any]]:
+    """Per SKU: unit return rate and count; priority = rate × count puts big, frequent problems first."""
+    rows = run(
+        cur,
+        f"""{_head(f)}
+        SELECT c.sku, sum(c.qty_delivered), coalesce(sum(b.qty), 0) FROM cohort c LEFT JOIN back b USING (id)
+        GROUP BY 1""",
+        f,
+    )
+    found = []
+    for sku, delivered, returned in rows:
+        share = rate(returned, delivered) or 0.0
+        found.append(
+            {
+                "sku": sku,
+                "delivered_units": int(delivered),
+                "returned_units": int(returned),
+                "return_rate_by_units": share,
+                "priority": round(share * int(returned), 4),
+            }
+        )
+    found.sort(key=lambda row: (-row["priority"], -row["returned_units"], row["sku"]))
+    return found[:limit]
+
+
+_REQUESTED = (
+    "requested AS (SELECT v.*, paid_unit(l.unit_price_minor, l.quantity, l.discount_minor) AS paid"
+    " FROM valid v JOIN lines_f l ON l.id = v.order_line_id"
+    " WHERE v.requested_at >= $start AND v.requested_at < $end AND {scope})"
+)
+
+
+def _requested(f: Filters) -> str:
+    return _REQUESTED.format(scope=order_filter(f, "v.order_id"))
+
+
+def reason_mix(cur: Cursor, f: Filters) -> list[dict[str, Any]]:
+    """Units asked back in the range, per reason."""
+    rows = run(
+        cur,
+        f"WITH {scope_sql(f)}, {_VALID}, {_requested(f)} SELECT reason, sum(quantity) FROM requested GROUP BY 1 ORDER BY 2 DESC, 1",
+        f,
+    )
+    return [{"reason": reason, "units": int(units)} for reason, units in rows]
+
+
+def exchanges(cur: Cursor, f: Filters) -> dict[str, Any]:
+    """Share of units asked back as exchanges, and the sales kept that way instead of refunded."""
+    units, exchanged, kept = one(
+        cur,
+        f"""WITH {scope_sql(f)}, {_VALID}, {_requested(f)}
+        SELECT coalesce(sum(quantity), 0), coalesce(sum(quantity) FILTER (WHERE resolution = 'exchange'), 0),
+               coalesce(sum(quantity * paid) FILTER (WHERE resolution = 'exchange'), 0) FROM requested""",
+        f,
+    )
+    return {
+        "requested_units": int(units),
+        "exchanged_units": int(exchanged),
+        "exchange_share": rate(exchanged, units),
+        "exchange_revenue_kept_minor": int(kept),
+    }
+
+
+def refunds(cur: Cursor, f: Filters) -> dict[str, Any]:
+    """Refunds for returns made in the range, and how long they took from the request."""
+    total, count, median, p90 = one(
+        cur,
+        f"""WITH {scope_sql(f)}
+        SELECT coalesce(sum(amount_minor), 0), count(*), quantile_cont(h, 0.5), quantile_cont(h, 0.9)
+        FROM (SELECT rf.amount_minor, hours_between(r.created_at, rf.created_at) AS h
+              FROM refunds_f rf JOIN returns_f r ON r.id = rf.return_id
+              WHERE {order_filter(f, "rf.order_id")} AND rf.created_at >= $start AND rf.created_at < $end)""",
+        f,
+    )
+    return {
+        "return_refunds": int(count),
+        "refunded_minor": int(total),
+        "request_to_refund_median_hours": hours(median),
+        "request_to_refund_p90_hours": hours(p90),
+    }
+
+
+def open_returns(cur: Cursor, f: Filters) -> dict[str, Any]:
+    """Returns not yet refunded, exchanged, rejected or cancelled, right now."""
+    (count,) = one(
+        cur,
+        f"WITH {scope_sql(f)} SELECT count(*) FROM returns_f r WHERE {order_filter(f, 'r.order_id')}"
+        " AND r.status IN ('requested', 'approved', 'in_transit', 'received')",
+        f,
+    )
+    return {"open_returns": int(count)}

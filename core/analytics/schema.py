@@ -1,0 +1,202 @@
+"""The warehouse's fact tables: their DuckDB shape and the SQLAlchemy Core query that fills each one.
+
+Every fact row carries ``order_id``: when events arrive for an order, all of that order's rows are
+replaced, which keeps the incremental refresh simple and exact. Times are naive UTC ``TIMESTAMP``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select, type_coerce
+from sqlalchemy.sql.sqltypes import NullType
+
+from core.models import Event, Order, OrderLine, Refund, Return, ReturnLine, Shipment
+
+
+def _raw(column: object) -> object:
+    """Skip per-row Python conversion: the loader converts whole columns at once (much faster)."""
+    return type_coerce(column, NullType())
+
+
+@dataclass(frozen=True)
+class FactTable:
+    name: str
+    ddl: str  # column definitions, in select order
+    query: Callable[[], Select[tuple[object, ...]]]
+    id_column: object  # keyset paging column in the source
+    order_column: object  # the source column holding the order id
+    times: tuple[str, ...] = ()
+    nullable_ints: tuple[str, ...] = ()
+    sort_by: str = ""  # the column date ranges filter on, if any
+
+    @property
+    def columns(self) -> list[str]:
+        return [part.split()[0] for part in self.ddl.split(",")]
+
+
+def _orders() -> Select[tuple[object, ...]]:
+    return select(
+        Order.id,
+        Order.number,
+        Order.channel,
+        Order.status,
+        Order.hold_reason,
+        _raw(Order.placed_at),
+        _raw(Order.shipped_at),
+        _raw(Order.delivered_at),
+        _raw(Order.cancelled_at),
+        Order.subtotal_minor,
+        Order.discount_minor,
+        Order.shipping_minor,
+        # Units per order, kept with the order: every change to a line appends an event on its order,
+        # so the order is re-read whenever this can change.
+        select(func.coalesce(func.sum(OrderLine.quantity), 0)).where(OrderLine.order_id == Order.id).scalar_subquery(),
+    )
+
+
+def _lines() -> Select[tuple[object, ...]]:
+    return select(
+        OrderLine.id,
+        OrderLine.order_id,
+        OrderLine.sku,
+        OrderLine.quantity,
+        OrderLine.unit_price_minor,
+        OrderLine.discount_minor,
+        OrderLine.qty_delivered,
+    )
+
+
+def _shipments() -> Select[tuple[object, ...]]:
+    return select(
+        Shipment.id,
+        Shipment.order_id,
+        Shipment.kind,
+        Shipment.carrier,
+        Shipment.service,
+        Shipment.status,
+        Shipment.exception_reason,
+        _raw(Shipment.shipped_at),
+        _raw(Shipment.delivered_at),
+        _raw(Shipment.original_eta),
+    )
+
+
+def _event_facts(code: str, key: str) -> Callable[[], Select[tuple[object, ...]]]:
+    def query() -> Select[tuple[object, ...]]:
+        return select(
+            Event.id, Event.order_id, Event.shipment_id, Event.payload[key].as_string(), _raw(Event.occurred_at)
+        ).where(Event.type == code, Event.order_id.is_not(None))
+
+    return query
+
+
+def _returns() -> Select[tuple[object, ...]]:
+    return select(Return.id, Return.order_id, Return.status, _raw(Return.created_at))
+
+
+def _return_lines() -> Select[tuple[object, ...]]:
+    return select(
+        ReturnLine.id,
+        Return.order_id,
+        ReturnLine.return_id,
+        ReturnLine.order_line_id,
+        ReturnLine.quantity,
+        ReturnLine.reason,
+        ReturnLine.resolution,
+    ).join(Return, Return.id == ReturnLine.return_id)
+
+
+def _refunds() -> Select[tuple[object, ...]]:
+    return select(Refund.id, Refund.order_id, Refund.return_id, Refund.amount_minor, _raw(Refund.created_at))
+
+
+_EVENT_DDL = "id BIGINT, order_id BIGINT, shipment_id BIGINT, reason VARCHAR, occurred_at TIMESTAMP"
+
+FACT_TABLES: tuple[FactTable, ...] = (
+    FactTable(
+        "orders_f",
+        "order_id BIGINT, number VARCHAR, channel VARCHAR, status VARCHAR, hold_reason VARCHAR,"
+        " placed_at TIMESTAMP, shipped_at TIMESTAMP, delivered_at TIMESTAMP, cancelled_at TIMESTAMP,"
+        " subtotal_minor BIGINT, discount_minor BIGINT, shipping_minor BIGINT, units BIGINT",
+        _orders,
+        Order.id,
+        Order.id,
+        times=("placed_at", "shipped_at", "delivered_at", "cancelled_at"),
+        sort_by="placed_at",
+    ),
+    FactTable(
+        "lines_f",
+        "id BIGINT, order_id BIGINT, sku VARCHAR, quantity BIGINT, unit_price_minor BIGINT,"
+        " discount_minor BIGINT, qty_delivered BIGINT",
+        _lines,
+        OrderLine.id,
+        OrderLine.order_id,
+        sort_by="order_id",
+    ),
+    FactTable(
+        "shipments_f",
+        "id BIGINT, order_id BIGINT, kind VARCHAR, carrier VARCHAR, service VARCHAR, status VARCHAR,"
+        " exception_reason VARCHAR, shipped_at TIMESTAMP, delivered_at TIMESTAMP, original_eta TIMESTAMP",
+        _shipments,
+        Shipment.id,
+        Shipment.order_id,
+        times=("shipped_at", "delivered_at", "original_eta"),
+        sort_by="shipped_at",
+    ),
+    FactTable(
+        "exceptions_f",
+        _EVENT_DDL,
+        _event_facts("shipment.exception", "exception_reason"),
+        Event.id,
+        Event.order_id,
+        times=("occurred_at",),
+        nullable_ints=("shipment_id",),
+    ),
+    FactTable(
+        "holds_f",
+        _EVENT_DDL,
+        _event_facts("order.held", "reason"),
+        Event.id,
+        Event.order_id,
+        times=("occurred_at",),
+        nullable_ints=("shipment_id",),
+    ),
+    FactTable(
+        "returns_f",
+        "id BIGINT, order_id BIGINT, status VARCHAR, created_at TIMESTAMP",
+        _returns,
+        Return.id,
+        Return.order_id,
+        times=("created_at",),
+    ),
+    FactTable(
+        "return_lines_f",
+        "id BIGINT, order_id BIGINT, return_id BIGINT, order_line_id BIGINT, quantity BIGINT,"
+        " reason VARCHAR, resolution VARCHAR",
+        _return_lines,
+        ReturnLine.id,
+        Return.order_id,
+    ),
+    FactTable(
+        "refunds_f",
+        "id BIGINT, order_id BIGINT, return_id BIGINT, amount_minor BIGINT, created_at TIMESTAMP",
+        _refunds,
+        Refund.id,
+        Refund.order_id,
+        times=("created_at",),
+        nullable_ints=("return_id",),
+    ),
+)
+
+# Hour arithmetic shared by every KPI. Business time counts Monday-Friday (UTC) only: business
+# seconds since a Monday are whole weeks × 5 days plus the weekday part of the last week.
+MACROS = (
+    "CREATE OR REPLACE MACRO hours_between(a, b) AS date_diff('second', a, b) / 3600.0",
+    "CREATE OR REPLACE MACRO biz_seconds(t) AS"
+    " (date_diff('second', TIMESTAMP '1970-01-05', t) // 604800) * 432000"
+    " + least(date_diff('second', TIMESTAMP '1970-01-05', t) % 604800, 432000)",
+    "CREATE OR REPLACE MACRO biz_hours_between(a, b) AS (biz_seconds(b) - biz_seconds(a)) / 3600.0",
+    "CREATE OR REPLACE MACRO paid_unit(price, qty, discount) AS (price * qty - discount) // qty",
+)

@@ -1,0 +1,97 @@
+"""Small helpers shared by the KPI modules: the filtered order scope, parameters and rounding."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import duckdb
+
+from core.analytics.filters import Filters
+
+Cursor = duckdb.DuckDBPyConnection
+_PARAM = re.compile(r"\$([a-z_0-9]+)")
+
+
+def scope_sql(f: Filters) -> str:
+    """``scoped``: the orders matching channel, carrier and product (the date range is per KPI).
+
+    Carrier keeps orders with an outbound parcel of that carrier; product keeps orders with a line
+    of that SKU. Both are order-level filters: the order's whole figures count."""
+    clauses = ["TRUE"]
+    if f.channel:
+        clauses.append("o.channel = $channel")
+    if f.carrier:
+        clauses.append(
+            "o.order_id IN (SELECT order_id FROM shipments_f WHERE kind = 'outbound' AND carrier = $carrier)"
+        )
+    if f.sku:
+        clauses.append("o.order_id IN (SELECT order_id FROM lines_f WHERE sku = $sku)")
+    return f"scoped AS (SELECT o.* FROM orders_f o WHERE {' AND '.join(clauses)})"
+
+
+def order_filter(f: Filters, column: str, *, carrier_checked: bool = False) -> str:
+    """Restrict rows of another fact table to the scoped orders — or nothing at all when no filter
+    applies (a join against every order would cost a full scan for nothing)."""
+    if f.channel or f.sku or (f.carrier and not carrier_checked):
+        return f"{column} IN (SELECT order_id FROM scoped)"
+    return "TRUE"
+
+
+def shipment_carrier_sql(f: Filters, alias: str = "s") -> str:
+    """Shipment-level KPIs count only the chosen carrier's parcels."""
+    return f"{alias}.carrier = $carrier" if f.carrier else "TRUE"
+
+
+def params(f: Filters) -> dict[str, Any]:
+    return {
+        "start": f.start_at,
+        "end": f.end_at,
+        "now": f.now,
+        "snapshot": f.snapshot_at,
+        "channel": f.channel,
+        "carrier": f.carrier,
+        "sku": f.sku,
+        "sla": f.sla_hours,
+        "window": f.return_window_days,
+        "grain": f.granularity,
+    }
+
+
+def run(cur: Cursor, sql: str, f: Filters, **extra: Any) -> list[tuple[Any, ...]]:
+    """Execute with only the named parameters the statement uses (DuckDB refuses unused ones)."""
+    values = params(f) | extra
+    used = {name: values[name] for name in set(_PARAM.findall(sql))}
+    return cur.execute(sql, used).fetchall()
+
+
+def one(cur: Cursor, sql: str, f: Filters, **extra: Any) -> tuple[Any, ...]:
+    return run(cur, sql, f, **extra)[0]
+
+
+def hours(value: float | None) -> float | None:
+    """Durations are reported in hours to two decimals."""
+    return None if value is None else round(float(value), 2)
+
+
+def rate(part: int | float, whole: int | float) -> float | None:
+    """A share in [0, 1] to four decimals; None when there is nothing to divide by."""
+    return None if not whole else round(part / whole, 4)
+
+
+def per(total_minor: int, count: int) -> int | None:
+    """Money per item, rounded half up to a whole minor unit."""
+    return None if not count else (2 * int(total_minor) + count) // (2 * count)
+
+
+def buckets_sql(column: str) -> str:
+    """The period a timestamp falls in, as a DATE (weeks start on Monday)."""
+    return f"CAST(date_trunc($grain, {column}) AS DATE)"
+
+
+def all_buckets_sql() -> str:
+    """Every period of the range, so charts show empty periods as zero rather than skipping them."""
+    return (
+        "SELECT CAST(b AS DATE) AS period FROM generate_series("
+        "date_trunc($grain, $start), $end - INTERVAL 1 SECOND, CAST('1 ' || $grain AS INTERVAL)) t(b)"
+    )

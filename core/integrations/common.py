@@ -1,0 +1,89 @@
+"""Small parsing helpers shared by the store and carrier adapters."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from core.errors import ValidationFailed
+from core.services.commands import AddressInput
+from core.services.subscriptions import normalise_phone
+
+# Tracking company names as stores send them -> Shiplog carrier codes.
+CARRIER_NAMES: dict[str, str] = {
+    "ups": "ups",
+    "usps": "usps",
+    "united states postal service": "usps",
+    "fedex": "fedex",
+    "federal express": "fedex",
+    "dhl": "dhl",
+    "dhl express": "dhl",
+}
+
+
+def load_json(body: str) -> dict[str, Any]:
+    """The delivery body as a JSON object, or a ValidationFailed saying why not."""
+    try:
+        value = json.loads(body)
+    except ValueError:
+        raise ValidationFailed("The body is not JSON.", field="body") from None
+    if not isinstance(value, dict):
+        raise ValidationFailed("The body is not a JSON object.", field="body")
+    return value
+
+
+def parse_time(value: object) -> datetime | None:
+    """ISO 8601 text (with or without offset; without one means UTC) or a Unix time."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value, UTC)
+    try:
+        moment = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def text(value: object, limit: int = 200) -> str:
+    return "" if value is None else str(value).strip()[:limit]
+
+
+def carrier_code(name: object, default: str = "usps") -> str:
+    """A store's carrier name ("UPS", "DHL Express") as a Shiplog carrier code."""
+    cleaned = text(name, 60).lower()
+    if not cleaned or cleaned in {"null", "none", "other"}:
+        return default
+    if cleaned in CARRIER_NAMES:
+        return CARRIER_NAMES[cleaned]
+    for word, code in CARRIER_NAMES.items():
+        if word in cleaned:
+            return code
+    return "".join(ch for ch in cleaned if ch.isalnum())[:32] or default
+
+
+def phone_or_none(raw: object, country: str = "US") -> str | None:
+    """E.164 when the number is valid; a bad phone must not stop an order."""
+    if not text(raw):
+        return None
+    try:
+        return normalise_phone(text(raw, 40), country or "US")
+    except ValidationFailed:
+        return None
+
+
+def address(raw: object, *, name: str, field: str) -> AddressInput:
+    """A store address with the keys both platforms share, after renaming."""
+    if not isinstance(raw, dict):
+        raise ValidationFailed("The address is missing.", field=field)
+    country = text(raw.get("country_code") or raw.get("country"), 2).upper()
+    return AddressInput(
+        name=text(raw.get("name")) or " ".join(text(raw.get(k)) for k in ("first_name", "last_name")).strip() or name,
+        line1=text(raw.get("address1") or raw.get("address_1")),
+        line2=text(raw.get("address2") or raw.get("address_2")) or None,
+        city=text(raw.get("city"), 100),
+        region=text(raw.get("province_code") or raw.get("province") or raw.get("state"), 100) or None,
+        postal_code=text(raw.get("zip") or raw.get("postcode"), 20),
+        country=country,
+    )

@@ -1,0 +1,95 @@
+"""The dashboard's JSON and CSV: the same bundle the charts plot, behind the same staff login.
+
+GET /dashboard/api/kpis?from=YYYY-MM-DD&to=YYYY-MM-DD[&channel=&carrier=&product=&granularity=]
+GET /dashboard/api/drill?kind=…&key=…&page=0  (+ the same filters)
+GET /dashboard/export/<series>.csv, /dashboard/export/kpis.csv, /dashboard/export/drill.csv
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+from werkzeug.exceptions import Forbidden, NotFound
+
+from core.analytics import SERIES
+from core.errors import DomainError
+from dashboard import service
+from dashboard.drilldown import drill_page
+from portal.errors import problem
+
+bp = Blueprint("dashboard_api", __name__, url_prefix="/dashboard")
+EXPORT_LIMIT = 100_000
+
+
+@bp.errorhandler(DomainError)
+def bad_filters(error: DomainError) -> Response:
+    return problem(400, "Bad filters", error.message, {error.field: error.message} if error.field else None)
+
+
+@bp.get("/api/kpis")
+def kpis() -> Response:
+    """Every KPI for the filters, with the previous period, as JSON (money in minor units, hours)."""
+    return jsonify(service.bundle_for(service.filters_from(request.args)))
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "0")
+    if not raw.isdigit():
+        raise DomainError("page must be a whole number.", field="page")
+    return int(raw)
+
+
+@bp.get("/api/drill")
+def drill() -> Response:
+    """The orders behind a chart element, one page at a time."""
+    found = drill_page(
+        service.filters_from(request.args), request.args.get("kind", ""), request.args.get("key", ""), _page_number()
+    )
+    rows = (
+        found.rows if service.is_manager() else [{k: v for k, v in r.items() if k != "value_minor"} for r in found.rows]
+    )
+    return jsonify({"rows": rows, "total": found.total, "page": found.page, "page_size": found.page_size})
+
+
+def _csv(name: str, rows: Iterable[dict[str, Any]]) -> Response:
+    buffer = io.StringIO()
+    writer: csv.DictWriter[str] | None = None
+    for row in rows:
+        if writer is None:
+            writer = csv.DictWriter(buffer, fieldnames=list(row))
+            writer.writeheader()
+        writer.writerow(row)
+    response = Response(buffer.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+@bp.get("/export/<key>.csv")
+def export(key: str) -> Response:
+    """A chart's series (or ``kpis``: every KPI with its comparison) as CSV."""
+    bundle = service.bundle_for(service.filters_from(request.args))
+    if key == "kpis":
+        return _csv(key, ({"kpi": k} | v for k, v in bundle["kpis"].items()))
+    if key not in SERIES:
+        raise NotFound(f"No series {key!r}.")
+    if key not in bundle["series"]:
+        raise Forbidden("This export shows money figures and is for managers only.")
+    return _csv(key, bundle["series"][key])
+
+
+@bp.get("/export/drill.csv")
+def export_drill() -> Response:
+    """Every order behind a chart element (up to 100,000) as CSV."""
+    found = drill_page(
+        service.filters_from(request.args),
+        request.args.get("kind", ""),
+        request.args.get("key", ""),
+        0,
+        page_size=EXPORT_LIMIT,
+    )
+    manager = service.is_manager()
+    return _csv("orders", ({k: v for k, v in r.items() if manager or k != "value_minor"} for r in found.rows))

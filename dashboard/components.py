@@ -1,0 +1,76 @@
+"""Building blocks: KPI cards with their definition tooltip, charts with a CSV link, page sections."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import dcc, html
+
+from core.analytics.definitions import KPIS, SERIES, Kpi
+from dashboard.figures import FIGURES
+from dashboard.formatting import delta_text, value_text
+from dashboard.pages import CHART_TITLES, Page
+
+PREFIX = "/dashboard/"
+
+
+def kpi_card(kpi: Kpi, comparison: dict[str, Any]) -> html.Div:
+    """Value, change against the previous period (coloured by good/bad news), definition on hover."""
+    text, css = delta_text(kpi, comparison)
+    previous = value_text(kpi, comparison.get("previous"))
+    return html.Div(
+        [
+            html.Div(kpi.label, className="label"),
+            html.Div(value_text(kpi, comparison.get("value")), className="value"),
+            html.Div(text, className=f"delta {css}"),
+            html.Div(f"previous: {previous}", className="label"),
+        ],
+        className="kpi-card",
+        id=f"kpi-{kpi.key.replace('.', '-')}",
+        title=f"{kpi.key}: {kpi.definition}",
+    )
+
+
+def kpi_section(section: str, bundle: dict[str, Any]) -> list[Any]:
+    cards = [kpi_card(k, bundle["kpis"][k.key]) for k in KPIS if k.section == section and k.key in bundle["kpis"]]
+    return [html.H2(section.capitalize()), html.Div(cards, className="kpi-grid")] if cards else []
+
+
+def chart(key: str, bundle: dict[str, Any], search: str) -> html.Div:
+    """One chart card; a click on a bar opens its orders below, the CSV link exports the series."""
+    rows = bundle["series"].get(key, [])
+    body: Any = (
+        dcc.Graph(id={"type": "chart", "series": key}, figure=FIGURES[key](rows), config={"displaylogo": False})
+        if rows
+        else html.P("No data for these filters.", className="empty")
+    )
+    head = html.Div(
+        [
+            html.H3(CHART_TITLES[key], title=f"{key}: {SERIES[key]}"),
+            html.A("Export CSV", href=f"{PREFIX}export/{key}.csv{search}", className="csv-link", id=f"csv-{key}"),
+        ],
+        className="chart-head",
+    )
+    return html.Div([head, body], className="chart-card", id=f"card-{key}")
+
+
+def page_body(page: Page, bundle: dict[str, Any], search: str) -> list[Any]:
+    previous = bundle["previous_period"]
+    note = (
+        f"{bundle['filters']['from']} to {bundle['filters']['to']}, compared with "
+        f"{previous['from']} to {previous['to']}. Hover a number or a chart title for its definition; "
+        "click a bar or point for the orders behind it."
+    )
+    export = html.A(
+        "Export all KPIs as CSV", href=f"{PREFIX}export/kpis.csv{search}", className="csv-link", id="csv-kpis"
+    )
+    parts: list[Any] = [html.H1(page.title), html.P(page.summary), html.P([note, " ", export], className="period-note")]
+    for section in page.sections:
+        parts += kpi_section(section, bundle)
+    charts = [chart(key, bundle, search) for key in page.charts if key in bundle["series"]]
+    parts.append(html.Div(charts, className="chart-grid"))
+    return parts
+
+
+def notice(text: str) -> html.Div:
+    return html.Div(text, className="notice", role="alert")

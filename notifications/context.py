@@ -1,0 +1,170 @@
+"""What a message says, gathered from the event, its order and the order's current state.
+
+The context is built once per event and shared by every recipient of it; only the
+recipient block (and its unsubscribe link) differs. Templates read plain dicts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.carriers import carrier
+from core.catalogue import EXCEPTION_TEXT
+from core.models import Event, Order, OrderLine, Return, Shipment, ShipmentLine, Variant
+
+Context = dict[str, Any]
+
+HOLD_ACTIONS = {
+    "payment_pending": "Please complete your payment so we can start packing your order.",
+    "address_unverified": "Please check your shipping address and reply to this email with any correction.",
+}
+
+
+class Links(Protocol):
+    """Absolute URLs for messages; the web layer builds them (signed tokens need the secret)."""
+
+    def order(self, order_id: int) -> str: ...
+
+    def unsubscribe(self, channel: str, address: str, order_id: int) -> str: ...
+
+    def return_label(self, order_id: int, rma: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class Branding:
+    name: str
+    logo_url: str | None
+    primary_color: str
+    accent_color: str
+    support_email: str
+    support_phone: str | None
+    timezone: str
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Branding:
+        return cls(
+            name=config["SHOP_NAME"],
+            logo_url=config.get("SHOP_LOGO_URL"),
+            primary_color=config["SHOP_PRIMARY_COLOR"],
+            accent_color=config["SHOP_ACCENT_COLOR"],
+            support_email=config["SHOP_SUPPORT_EMAIL"],
+            support_phone=config.get("SHOP_SUPPORT_PHONE"),
+            timezone=config.get("SHOP_TIMEZONE") or "UTC",
+        )
+
+
+def _when(moment: datetime | None, zone: str) -> str | None:
+    if moment is None:
+        return None
+    local = moment.astimezone(ZoneInfo(zone))
+    return f"{local:%A %-d %B}"
+
+
+def _item(line: OrderLine, quantity: int, title: str | None = None) -> dict[str, Any]:
+    return {"name": line.name, "variant": title or line.variant_title, "sku": line.sku, "quantity": quantity}
+
+
+def _packed_before(session: Session, order_id: int, shipment_id: int) -> dict[int, int]:
+    """Per order line, the quantity in outbound parcels up to and including ``shipment_id``."""
+    rows = session.execute(
+        select(ShipmentLine.order_line_id, func.sum(ShipmentLine.quantity))
+        .join(Shipment, Shipment.id == ShipmentLine.shipment_id)
+        .where(
+            Shipment.order_id == order_id,
+            Shipment.kind == "outbound",
+            Shipment.status != "cancelled",
+            Shipment.id <= shipment_id,
+        )
+        .group_by(ShipmentLine.order_line_id)
+    )
+    return {line_id: int(qty) for line_id, qty in rows}
+
+
+def _shipment(session: Session, order: Order, shipment: Shipment, zone: str) -> dict[str, Any]:
+    lines = {line.id: line for line in order.lines}
+    titles = {
+        v.id: v.title
+        for v in session.scalars(select(Variant).where(Variant.id.in_(i.variant_id for i in shipment.lines)))
+    }
+    known = carrier(shipment.carrier)
+    packed = _packed_before(session, order.id, shipment.id) if shipment.kind == "outbound" else {}
+    return {
+        "kind": shipment.kind,
+        "carrier_name": known.name,
+        "service": shipment.service,
+        "tracking_number": shipment.tracking_number,
+        "tracking_url": known.tracking_link(shipment.tracking_number) or None,
+        "eta": _when(shipment.current_eta, zone),
+        "location": shipment.last_location,
+        "contents": [_item(lines[i.order_line_id], i.quantity, titles.get(i.variant_id)) for i in shipment.lines],
+        "still_to_come": [
+            _item(line, line.quantity - packed.get(line.id, 0))
+            for line in order.lines
+            if shipment.kind == "outbound" and line.quantity > packed.get(line.id, 0)
+        ],
+    }
+
+
+def _return(order: Order, ret: Return, links: Links) -> dict[str, Any]:
+    lines = {line.id: line for line in order.lines}
+    return {
+        "rma": ret.rma,
+        "contents": [_item(lines[i.order_line_id], i.quantity) | {"resolution": i.resolution} for i in ret.lines],
+        "label_url": links.return_label(order.id, ret.rma),
+        "tracking_number": ret.return_tracking_number,
+    }
+
+
+def _exception(payload: Mapping[str, Any], shipment: Shipment | None) -> dict[str, str] | None:
+    reason = payload.get("exception_reason") or (shipment.exception_reason if shipment else None)
+    if reason is None:
+        return None
+    headline, next_step = EXCEPTION_TEXT.get(reason, (str(reason).replace("_", " ").capitalize(), ""))
+    return {
+        "reason": reason,
+        "headline": payload.get("exception_text") or headline,
+        "next_step": payload.get("next_step") or next_step,
+    }
+
+
+def _order(order: Order) -> dict[str, Any]:
+    name = order.customer.name if order.customer is not None else ""
+    return {
+        "id": order.id,
+        "number": order.number,
+        "first_name": (name.split() or [""])[0],
+        "status": order.status,
+        "lines": [_item(line, line.quantity) for line in order.lines],
+        "hold_reason": order.hold_reason,
+    }
+
+
+def event_context(session: Session, event: Event, order: Order, *, links: Links, branding: Branding) -> Context:
+    """Everything every recipient of ``event`` shares."""
+    payload = dict(event.payload or {})
+    shipment = session.get(Shipment, event.shipment_id) if event.shipment_id else None
+    ret = session.get(Return, event.return_id) if event.return_id else None
+    return {
+        "shop": asdict(branding),
+        "order": _order(order),
+        "event": {"code": event.type, "when": _when(event.occurred_at, branding.timezone), "payload": payload},
+        "payload": payload,
+        "order_url": links.order(order.id),
+        "shipment": _shipment(session, order, shipment, branding.timezone) if shipment else None,
+        "exception": _exception(payload, shipment),
+        "hold_action": HOLD_ACTIONS.get(str(payload.get("reason")), "Please contact us so we can continue."),
+        "return": _return(order, ret, links) if ret else None,
+    }
+
+
+def for_recipient(shared: Context, channel: str, address: str, order_id: int, *, links: Links) -> Context:
+    """The shared context plus who this copy goes to and how they stop it."""
+    unsubscribe = links.unsubscribe(channel, address, order_id) if channel == "email" else None
+    return shared | {"recipient": {"channel": channel, "address": address}, "unsubscribe_url": unsubscribe}

@@ -1,0 +1,160 @@
+"""Delivering the outbox after commit: claim, check, render, send, record.
+
+Each batch claims due rows (see ``store``), re-checks the consent that might have changed
+since planning (STOP, unsubscribe), renders with the same code path as previews, sends
+through one SMTP connection and one pooled HTTP session, and records each outcome against
+the claim's fencing token.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from core.clock import utcnow
+from core.db import Database
+from notifications import store
+from notifications.adapters import Delivery, Sender
+from notifications.preparing import Prepared, Preparer
+
+log = logging.getLogger("shiplog.notifications")
+
+Checkpoint = Callable[[str], None]  # called at named points: crash tests kill the process there
+MIN_PER_LANE = 25  # below this a second connection costs more than it saves
+LEASE_MARGIN = 0.2  # of the lease: stop sending from a batch whose lease is about to run out
+
+
+@dataclass(frozen=True)
+class DispatchSettings:
+    batch_size: int = 100
+    lease_seconds: float = 60.0
+    poll_seconds: float = 1.0
+    # Outcomes are written in groups of this many sends: 1 is the smallest duplicate window after a
+    # crash (only the message in flight), larger groups trade a window of up to N for throughput.
+    record_every: int = 20
+    # Parallel connections per worker for big batches: sending is mostly waiting on the network.
+    send_lanes: int = 4
+    retry: store.RetryPolicy = field(default_factory=store.RetryPolicy)
+
+
+@dataclass
+class Stats:
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def add(self, outcome: str) -> None:
+        self.counts[outcome] += 1
+
+    @property
+    def handled(self) -> int:
+        return sum(self.counts.values())
+
+
+def _no_checkpoint(_: str) -> None:
+    return None
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        db: Database,
+        senders: dict[str, Sender],
+        preparer: Preparer,
+        settings: DispatchSettings | None = None,
+        checkpoint: Checkpoint = _no_checkpoint,
+        on_opt_out: Callable[[str], None] | None = None,
+    ) -> None:
+        self.db, self.senders, self.preparer = db, senders, preparer
+        self.settings = settings or DispatchSettings()
+        self.checkpoint = checkpoint
+        self.on_opt_out = on_opt_out
+
+    def run_once(self, limit: int | None = None) -> Stats:
+        """Claim one batch of due messages and deliver it."""
+        claims = store.claim(self.db, limit or self.settings.batch_size, self.settings.lease_seconds)
+        self.checkpoint("after_claim")
+        return self.deliver(claims)
+
+    def drain(self) -> Stats:
+        """Deliver everything due now (``work --once``); retries scheduled later are left for later."""
+        total = Stats()
+        while True:
+            stats = self.run_once()
+            total.counts.update(stats.counts)
+            if stats.handled == 0:
+                return total
+
+    def work(self, stop: threading.Event) -> None:
+        """Poll until ``stop`` is set; a full batch is followed at once by the next."""
+        while not stop.is_set():
+            try:
+                stats = self.run_once()
+            except Exception:  # a broken batch must not stop the dispatcher; its leases expire and retry
+                log.exception("notification batch failed")
+                stats = Stats()
+            if stats.handled < self.settings.batch_size:
+                stop.wait(self.settings.poll_seconds)
+
+    def deliver(self, claims: list[store.Claim]) -> Stats:
+        stats = Stats()
+        mine = store.still_mine(self.db, claims)
+        by_channel: dict[str, list[Prepared]] = {}
+        settled: list[store.Outcome] = []
+        for item in self.preparer.prepare([c for c in claims if c.id in mine]):
+            if item.outgoing is not None:
+                by_channel.setdefault(item.outgoing.channel, []).append(item)
+            elif item.skip_reason is not None:
+                settled.append(store.skipped(item.claim, item.skip_reason))
+            else:  # the message cannot be built (template or data error): retrying will not help
+                settled.append(store.failed(item.claim, item.error or "?", permanent=True, policy=self.settings.retry))
+        self._flush(settled, stats)
+        for channel, items in by_channel.items():
+            self._send_all(self.senders[channel], items, stats)
+        return stats
+
+    def _flush(self, outcomes: list[store.Outcome], stats: Stats) -> None:
+        store.record(self.db, outcomes)
+        for outcome in outcomes:
+            stats.add(outcome.status)
+        outcomes.clear()
+
+    def _send_all(self, sender: Sender, items: list[Prepared], stats: Stats) -> None:
+        """Split a big batch over parallel lanes, each with its own connection (one SMTP session each)."""
+        lanes = max(1, min(self.settings.send_lanes, -(-len(items) // MIN_PER_LANE)))
+        if lanes == 1:
+            stats.counts.update(self._lane(sender, items).counts)
+            return
+        with ThreadPoolExecutor(lanes, thread_name_prefix="notify-lane") as pool:
+            for lane_stats in pool.map(lambda part: self._lane(sender, part), [items[i::lanes] for i in range(lanes)]):
+                stats.counts.update(lane_stats.counts)
+
+    def _lane(self, sender: Sender, items: list[Prepared]) -> Stats:
+        stats = Stats()
+        margin = self.settings.lease_seconds * LEASE_MARGIN
+        unrecorded: list[store.Outcome] = []
+        with sender.batch() as batch:
+            for item in items:
+                if (item.claim.lease_until - utcnow()).total_seconds() < margin:
+                    stats.add("lease_expired")  # re-claimed later under a new fencing token
+                    continue
+                self.checkpoint("before_send")
+                delivery = batch.send(item.outgoing)  # type: ignore[arg-type]
+                self.checkpoint("after_send")
+                unrecorded.append(self._outcome(item, delivery))
+                if len(unrecorded) >= self.settings.record_every:
+                    self._flush(unrecorded, stats)
+        self._flush(unrecorded, stats)
+        return stats
+
+    def _outcome(self, item: Prepared, delivery: Delivery) -> store.Outcome:
+        if delivery.ok:
+            return store.sent(item.claim, delivery.provider_id, delivery.provider_status)
+        if delivery.opted_out and self.on_opt_out is not None:
+            self.on_opt_out(item.outgoing.recipient)  # type: ignore[union-attr]
+        log.warning("outbox #%s: %s", item.claim.id, delivery.error)
+        return store.failed(
+            item.claim, delivery.error or "failed", permanent=delivery.permanent, policy=self.settings.retry
+        )

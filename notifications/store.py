@@ -1,0 +1,229 @@
+"""Outbox bookkeeping: claiming due rows under concurrency, and recording what happened.
+
+A claim moves a row to ``sending``, bumps ``attempts`` and leases it until ``locked_until``.
+``attempts`` doubles as a fencing token: every later write names the attempt it belongs to,
+so a worker whose lease expired (and whose row was re-claimed) can no longer touch it.
+
+PostgreSQL picks candidates with ``FOR UPDATE SKIP LOCKED`` so workers never wait on each
+other; SQLite serialises writers (``BEGIN IMMEDIATE``) and the claim is a guarded UPDATE that
+re-checks the due condition. Both return exactly the rows this worker won.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy.sql.elements import ColumnElement
+
+from core.clock import utcnow
+from core.db import Database, UTCDateTime
+from core.models import OutboxMessage
+
+# Twilio delivery statuses in the order they can happen; a status never moves back.
+STATUS_RANK = {
+    "accepted": 1,
+    "scheduled": 1,
+    "queued": 2,
+    "sending": 3,
+    "sent": 4,
+    "delivered": 5,
+    "undelivered": 5,
+    "failed": 5,
+    "read": 6,
+}
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: int
+    attempt: int
+    lease_until: datetime
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 8
+    base_seconds: float = 30.0
+    cap_seconds: float = 3600.0
+
+    def delay(self, attempt: int, rng: random.Random | None = None) -> timedelta:
+        """Exponential backoff with equal jitter: half the step fixed, half random."""
+        step = min(self.cap_seconds, self.base_seconds * 2 ** max(attempt - 1, 0))
+        return timedelta(seconds=step / 2 + (rng or random).uniform(0, step / 2))
+
+
+def _due(now: datetime) -> ColumnElement[bool]:
+    return or_(
+        and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == "sending", OutboxMessage.locked_until < now),  # a crashed worker's lease
+    )
+
+
+def claim(db: Database, limit: int, lease_seconds: float, now: datetime | None = None) -> list[Claim]:
+    """Take up to ``limit`` due rows for this worker; no other worker gets them until the lease ends."""
+    now = now or utcnow()
+    until = now + timedelta(seconds=lease_seconds)
+    with db.write() as session:
+        candidates = (
+            select(OutboxMessage.id)
+            .where(_due(now))
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        ids = list(session.scalars(candidates))
+        if not ids:
+            return []
+        won = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), _due(now))
+            .values(status="sending", attempts=OutboxMessage.attempts + 1, locked_until=until)
+            .returning(OutboxMessage.id, OutboxMessage.attempts)
+            .execution_options(synchronize_session=False)
+        ).all()
+    return sorted((Claim(row_id, attempt, until) for row_id, attempt in won), key=lambda c: c.id)
+
+
+def _fenced(claimed: Claim) -> ColumnElement[bool]:
+    return and_(
+        OutboxMessage.id == claimed.id,
+        OutboxMessage.status == "sending",
+        OutboxMessage.attempts == claimed.attempt,
+    )
+
+
+def still_mine(db: Database, claims: Iterable[Claim]) -> set[int]:
+    """The idempotency check before sending: rows still leased to these exact attempts."""
+    wanted = {c.id: c.attempt for c in claims}
+    if not wanted:
+        return set()
+    with db.read() as session:
+        rows = session.execute(
+            select(OutboxMessage.id, OutboxMessage.attempts).where(
+                OutboxMessage.id.in_(wanted), OutboxMessage.status == "sending"
+            )
+        )
+        return {row_id for row_id, attempts in rows if wanted[row_id] == attempts}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one claimed message, to be written against its fencing token."""
+
+    claim: Claim
+    status: str  # sent | pending (retry later) | dead | skipped
+    error: str | None = None
+    provider_id: str | None = None
+    provider_status: str | None = None
+    retry_at: datetime | None = None
+
+
+def sent(claimed: Claim, provider_id: str | None, provider_status: str | None) -> Outcome:
+    return Outcome(claimed, "sent", provider_id=provider_id, provider_status=provider_status)
+
+
+def skipped(claimed: Claim, reason: str) -> Outcome:
+    return Outcome(claimed, "skipped", error=reason[:500])
+
+
+def failed(claimed: Claim, error: str, *, permanent: bool, policy: RetryPolicy) -> Outcome:
+    """Retry later with backoff, or give up: permanent errors and the last attempt go dead."""
+    if permanent or claimed.attempt >= policy.max_attempts:
+        return Outcome(claimed, "dead", error=error[:2000])
+    return Outcome(claimed, "pending", error=error[:2000], retry_at=utcnow() + policy.delay(claimed.attempt))
+
+
+_RECORD = (
+    update(OutboxMessage)
+    .where(
+        OutboxMessage.id == bindparam("b_id"),
+        OutboxMessage.status == "sending",
+        OutboxMessage.attempts == bindparam("b_attempt"),
+    )
+    .values(
+        status=bindparam("b_status"),
+        last_error=bindparam("b_error"),
+        provider_message_id=func.coalesce(bindparam("b_provider_id"), OutboxMessage.provider_message_id),
+        provider_status=func.coalesce(bindparam("b_provider_status"), OutboxMessage.provider_status),
+        sent_at=func.coalesce(bindparam("b_sent_at", type_=UTCDateTime()), OutboxMessage.sent_at),
+        next_attempt_at=func.coalesce(bindparam("b_retry_at", type_=UTCDateTime()), OutboxMessage.next_attempt_at),
+        locked_until=None,
+    )
+)
+
+
+def record(db: Database, outcomes: list[Outcome]) -> int:
+    """Write outcomes in one transaction; returns how many rows were still this worker's to write."""
+    if not outcomes:
+        return 0
+    now = utcnow()
+    rows = [
+        {
+            "b_id": o.claim.id,
+            "b_attempt": o.claim.attempt,
+            "b_status": o.status,
+            "b_error": o.error,
+            "b_provider_id": o.provider_id,
+            "b_provider_status": o.provider_status,
+            "b_sent_at": now if o.status == "sent" else None,
+            "b_retry_at": o.retry_at,
+        }
+        for o in outcomes
+    ]
+    with db.write() as session:
+        result = session.connection().execute(_RECORD, rows)
+        return int(result.rowcount or 0)
+
+
+def record_provider_status(
+    db: Database, *, provider_id: str, status: str, outbox_id: int | None = None, error: str | None = None
+) -> bool:
+    """Apply a delivery report. Out of order or repeated reports never move a status back.
+
+    A report for a row still ``sending`` (its worker crashed after the provider accepted it)
+    completes the row, so no worker sends it again."""
+    rank = STATUS_RANK.get(status)
+    if rank is None:
+        return False
+    with db.write() as session:
+        query = select(OutboxMessage).with_for_update()
+        if outbox_id is not None:
+            query = query.where(OutboxMessage.id == outbox_id)
+        else:
+            query = query.where(OutboxMessage.provider_message_id == provider_id)
+        row = session.scalar(query)
+        if row is None or (row.provider_message_id not in (None, provider_id)):
+            return False
+        if row.status in ("sending", "pending"):
+            row.status, row.sent_at, row.locked_until = "sent", utcnow(), None
+        row.provider_message_id = provider_id
+        if STATUS_RANK.get(row.provider_status or "", 0) >= rank:
+            return False
+        row.provider_status = status
+        if error:
+            row.last_error = error[:2000]
+        return True
+
+
+def requeue_dead(db: Database, ids: Iterable[int] | None = None) -> int:
+    """Give dead messages a fresh set of attempts, due now."""
+    query = update(OutboxMessage).where(OutboxMessage.status == "dead")
+    if ids is not None:
+        query = query.where(OutboxMessage.id.in_(list(ids)))
+    with db.write() as session:
+        result = session.execute(
+            query.values(status="pending", attempts=0, next_attempt_at=utcnow(), locked_until=None).execution_options(
+                synchronize_session=False
+            )
+        )
+        return int(result.rowcount or 0)
+
+
+def status_counts(db: Database) -> dict[str, int]:
+    with db.read() as session:
+        rows = session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
+        return {status: int(count) for status, count in rows}

@@ -1,0 +1,82 @@
+"""Staff pages: the local mailbox and message previews for a real order.
+
+Dead messages are listed by the staff hub (``/staff/notifications/dead``) through ``notifications.deadletters``.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, render_template, request
+
+from core.outbox import NOTIFICATION_CODES
+from notifications import mailbox, wiring
+from notifications.preview import Preview, preview
+from notifications.web import email_frame
+from portal.auth import staff_required
+from portal.extensions import shop
+
+bp = Blueprint("notifications_staff", __name__, url_prefix="/staff", template_folder="templates")
+
+
+@bp.get("/mailbox")
+@staff_required
+def mailbox_list() -> str:
+    """Every message the local sink received, newest first."""
+    found = mailbox.list_messages(
+        shop(),
+        channel=request.args.get("channel") or None,
+        search=request.args.get("q", "")[:100],
+        page=request.args.get("page", 1, type=int) or 1,
+    )
+    return render_template("notifications/mailbox.html", found=found, channel=request.args.get("channel", ""))
+
+
+@bp.get("/mailbox/<int:message_id>")
+@staff_required
+def mailbox_message(message_id: int) -> str:
+    """One message: headers, plain text, and the HTML in a sandboxed frame."""
+    message = mailbox.get_message(shop(), message_id)
+    headers = {"From": message.sender, "To": message.recipient, "Date": f"{message.created_at:%Y-%m-%d %H:%M:%S} UTC"}
+    return render_template("notifications/message.html", message=message, headers=headers | dict(message.headers))
+
+
+@bp.get("/mailbox/<int:message_id>/body")
+@staff_required
+def mailbox_body(message_id: int) -> Response:
+    """The stored HTML body, served under a CSP that allows no script at all."""
+    message = mailbox.get_message(shop(), message_id)
+    return email_frame(message.body_html or "<p>(no HTML part)</p>")
+
+
+def _preview_args() -> tuple[str, str, str]:
+    return (
+        request.args.get("order", "")[:32].strip(),
+        request.args.get("code", "shipped")[:48],
+        request.args.get("channel", "email")[:8],
+    )
+
+
+@bp.get("/notifications/preview")
+@staff_required
+def preview_page() -> str:
+    """Choose an order and a notification; see exactly what would be sent."""
+    number, code, channel = _preview_args()
+    shown: Preview | None = None
+    if number:
+        shown = preview(shop(), wiring.preparer_for_app(), number, code, channel)
+    return render_template(
+        "notifications/preview.html",
+        shown=shown,
+        number=number,
+        code=code,
+        channel=channel,
+        codes=sorted(NOTIFICATION_CODES),
+    )
+
+
+@bp.get("/notifications/preview/body")
+@staff_required
+def preview_body() -> Response:
+    """The previewed email's HTML, for the sandboxed frame."""
+    number, code, _ = _preview_args()
+    shown = preview(shop(), wiring.preparer_for_app(), number, code, "email")
+    return email_frame(shown.rendered.html or "")

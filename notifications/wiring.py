@@ -1,0 +1,144 @@
+"""Building the dispatcher and its adapters from configuration, once per process.
+
+No ``MAIL_SERVER`` means email goes to the local sink; no Twilio credentials means SMS
+does. ``TWILIO_API_BASE_URL`` points the real SDK at another host (a local test peer).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, current_app
+from flask_mail import Mail
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+from core.services.subscriptions import set_sms_opt_out
+from core.shop import Shop
+from notifications.adapters import Sender, SinkSender, SmtpEmail, TwilioSms
+from notifications.context import Branding
+from notifications.dispatcher import Checkpoint, Dispatcher, DispatchSettings
+from notifications.links import AppLinks
+from notifications.preparing import Preparer
+from notifications.rendering import Renderer
+from notifications.store import RetryPolicy
+from portal.extensions import shop
+
+EXTENSION = "shiplog.notifications"
+
+DEFAULTS: dict[str, tuple[str, type]] = {
+    "NOTIFY_BATCH_SIZE": ("100", int),
+    "NOTIFY_LEASE_SECONDS": ("60", float),
+    "NOTIFY_POLL_SECONDS": ("1.0", float),
+    "NOTIFY_MAX_ATTEMPTS": ("8", int),
+    "NOTIFY_BACKOFF_BASE_SECONDS": ("30", float),
+    "NOTIFY_BACKOFF_CAP_SECONDS": ("3600", float),
+    "NOTIFY_RECORD_EVERY": ("20", int),
+    "NOTIFY_SEND_LANES": ("4", int),
+    "NOTIFY_INLINE_DISPATCH": ("0", bool),
+    "NOTIFY_RQ_QUEUE": ("notifications", str),
+    "TWILIO_API_BASE_URL": ("", str),
+}
+
+
+def _cast(raw: str, kind: type) -> Any:
+    if kind is bool:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    return kind(raw)
+
+
+def configure(app: Flask) -> None:
+    """Fill the notification settings from the environment unless the app already has them."""
+    for name, (default, kind) in DEFAULTS.items():
+        if name not in app.config:
+            app.config[name] = _cast(os.environ.get(name) or default, kind)
+    app.config.setdefault("MAIL_SUPPRESS_SEND", False)  # flask-mail would drop mail whenever TESTING is on
+
+
+def settings(config: Mapping[str, Any]) -> DispatchSettings:
+    return DispatchSettings(
+        batch_size=config["NOTIFY_BATCH_SIZE"],
+        lease_seconds=config["NOTIFY_LEASE_SECONDS"],
+        poll_seconds=config["NOTIFY_POLL_SECONDS"],
+        record_every=max(1, config["NOTIFY_RECORD_EVERY"]),
+        send_lanes=max(1, config["NOTIFY_SEND_LANES"]),
+        retry=RetryPolicy(
+            max_attempts=config["NOTIFY_MAX_ATTEMPTS"],
+            base_seconds=config["NOTIFY_BACKOFF_BASE_SECONDS"],
+            cap_seconds=config["NOTIFY_BACKOFF_CAP_SECONDS"],
+        ),
+    )
+
+
+def twilio_client(config: Mapping[str, Any]) -> Client:
+    base = config.get("TWILIO_API_BASE_URL")
+    if base:
+        from notifications.twilio_http import RedirectingHttpClient
+
+        http: TwilioHttpClient = RedirectingHttpClient(base, timeout=10)
+    else:
+        http = TwilioHttpClient(pool_connections=True, timeout=10)
+    return Client(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"], http_client=http)
+
+
+def build_senders(app: Flask, current: Shop) -> dict[str, Sender]:
+    config = app.config
+    email: Sender = SinkSender(current.db, config["MAIL_DEFAULT_SENDER"])
+    sms: Sender = SinkSender(current.db, config.get("TWILIO_FROM_NUMBER") or "SMS")
+    if config.get("MAIL_SERVER"):
+        mail = Mail()
+        mail.init_app(app)
+        email = SmtpEmail(app, mail, config["MAIL_DEFAULT_SENDER"])
+    if config.get("TWILIO_ACCOUNT_SID") and config.get("TWILIO_AUTH_TOKEN") and config.get("TWILIO_FROM_NUMBER"):
+        sms = TwilioSms(twilio_client(config), config["TWILIO_FROM_NUMBER"])
+    return {"email": email, "sms": sms}
+
+
+def renderer() -> Renderer:
+    """The app's compiled-template cache."""
+    found = current_app.extensions.get(EXTENSION + ".renderer")
+    if found is None:
+        found = current_app.extensions[EXTENSION + ".renderer"] = Renderer()
+    assert isinstance(found, Renderer)
+    return found
+
+
+def preparer(app: Flask, current: Shop) -> Preparer:
+    links = AppLinks(app.config["PUBLIC_BASE_URL"])
+    return Preparer(current.db, renderer(), links, Branding.from_config(app.config), app.config["MAIL_DEFAULT_SENDER"])
+
+
+def preparer_for_app() -> Preparer:
+    """The preparer previews share with sending (one rendering path)."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    return preparer(app, shop())
+
+
+def build_dispatcher(app: Flask, checkpoint: Checkpoint | None = None) -> Dispatcher:
+    """A dispatcher for the app's shop; call inside an app context."""
+    current = shop()
+
+    def opted_out(phone: str) -> None:
+        set_sms_opt_out(current, phone, opted_out=True)
+
+    extra = {"checkpoint": checkpoint} if checkpoint is not None else {}
+    return Dispatcher(
+        current.db,
+        build_senders(app, current),
+        preparer(app, current),
+        settings(app.config),
+        on_opt_out=opted_out,
+        **extra,
+    )
+
+
+def dispatcher() -> Dispatcher:
+    """The app's shared dispatcher, built on first use."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    found = app.extensions.get(EXTENSION)
+    if found is None:
+        found = app.extensions[EXTENSION] = build_dispatcher(app)
+    assert isinstance(found, Dispatcher)
+    return found

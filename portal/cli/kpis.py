@@ -1,0 +1,74 @@
+"""``flask kpis``: every KPI for a date range, as a table or as JSON (the dashboard's own numbers).
+
+flask --app wsgi kpis --from 2025-03-01 --to 2025-03-31 [--carrier ups] [--channel web]
+                      [--product TEE-M] [--granularity week] --json
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from core.analytics import BY_KEY, parse_filters
+from core.errors import DomainError
+from dashboard.formatting import delta_text, value_text
+from dashboard.service import kpi_service
+from portal.extensions import shop
+
+
+def _sync_with_progress() -> None:
+    """The first load of a big database takes a while: show it."""
+    service = kpi_service(current_app)
+    with click.progressbar(length=0, label="Loading facts", file=click.get_text_stream("stderr")) as bar:
+        service.warehouse.sync(progress=lambda _table, rows: bar.update(rows))
+
+
+def _table(bundle: dict[str, Any]) -> None:
+    click.echo(
+        f"{bundle['filters']['from']} to {bundle['filters']['to']} "
+        f"(previous: {bundle['previous_period']['from']} to {bundle['previous_period']['to']})"
+    )
+    for key, comparison in bundle["kpis"].items():
+        kpi = BY_KEY[key]
+        change, _ = delta_text(kpi, comparison)
+        click.echo(f"  {key:<48} {value_text(kpi, comparison['value']):>16}   {change}")
+
+
+@click.command("kpis")
+@click.option("--from", "start", required=True, help="First day, YYYY-MM-DD.")
+@click.option("--to", "end", required=True, help="Last day (inclusive), YYYY-MM-DD.")
+@click.option("--channel", default=None)
+@click.option("--carrier", default=None)
+@click.option("--product", default=None, help="A SKU: keeps orders with a line of it.")
+@click.option("--granularity", type=click.Choice(["day", "week", "month"]), default="day", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the whole bundle as JSON.")
+@with_appcontext
+def kpis(
+    start: str, end: str, channel: str | None, carrier: str | None, product: str | None, granularity: str, as_json: bool
+) -> None:
+    """Print every KPI for the range, compared with the previous period of the same length."""
+    args = {
+        "from": start,
+        "to": end,
+        "channel": channel or "",
+        "carrier": carrier or "",
+        "product": product or "",
+        "granularity": granularity,
+    }
+    try:
+        filters = parse_filters(args, window_days=shop().return_policy.window_days)
+    except DomainError as error:
+        raise click.BadParameter(error.message, param_hint=f"--{error.field}") from None
+    _sync_with_progress()
+    bundle = kpi_service(current_app).bundle(filters)
+    if as_json:
+        click.echo(json.dumps(bundle, indent=2, sort_keys=True))
+    else:
+        _table(bundle)
+
+
+commands = [kpis]

@@ -1,0 +1,73 @@
+"""The blueprint and its template filters (times in the shop's timezone, money)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Blueprint, current_app, url_for
+
+from core.services.common import money_text
+from portal.customer import texts
+
+bp = Blueprint("customer", __name__)
+
+
+@lru_cache(maxsize=8)
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")  # a typo in configuration must not break every page
+
+
+def shop_time(moment: datetime) -> datetime:
+    return moment.astimezone(_zone(current_app.config.get("SHOP_TIMEZONE", "UTC")))
+
+
+@bp.app_template_filter("when")
+def when(moment: datetime | None) -> str:
+    """ "Tue 4 Mar 2025, 3:12 PM EST" in the shop's timezone."""
+    if moment is None:
+        return ""
+    return shop_time(moment).strftime("%a %-d %b %Y, %-I:%M %p %Z")
+
+
+@bp.app_template_filter("day")
+def day(moment: datetime | None) -> str:
+    """ "Thursday 6 March 2025" in the shop's timezone."""
+    if moment is None:
+        return ""
+    return shop_time(moment).strftime("%A %-d %B %Y")
+
+
+@bp.app_template_filter("iso")
+def iso(moment: datetime | None) -> str:
+    return "" if moment is None else moment.isoformat()
+
+
+@bp.app_template_filter("money")
+def money(amount_minor: int, currency: str = "USD") -> str:
+    return money_text(int(amount_minor), currency)
+
+
+@bp.context_processor
+def _texts() -> dict[str, object]:
+    """Customer-facing wording, available to every portal template."""
+    return {"texts": texts}
+
+
+@bp.app_context_processor
+def _layout_urls() -> dict[str, object]:
+    """The layout's fixed links, built once per app: ``url_for`` is a large share of a page's render."""
+    urls = current_app.extensions.get("customer.layout_urls")
+    if urls is None:
+        urls = current_app.extensions["customer.layout_urls"] = {
+            "css": url_for("static", filename="css/app.css"),
+            "theme": url_for("assets.theme"),
+            "htmx": url_for("assets.vendor", name="htmx.min.js"),
+            "js": url_for("static", filename="js/portal.js"),
+            "home": url_for("customer.lookup"),
+        }
+    return {"layout_urls": urls}

@@ -1,0 +1,137 @@
+"""Lookup page and public tracking by tracking number (no personal data), with live updates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, current_app, flash, request, session, url_for
+from werkzeug.wrappers import Response
+
+from core.errors import DomainError
+from core.queries.tracking import TrackingView, tracking_key, tracking_view
+from portal.customer import access, forms, subscribing
+from portal.customer.blueprint import bp
+from portal.customer.cache import FragmentCache
+from portal.customer.rendering import go, is_htmx, page, public_page, render_block
+from portal.extensions import limiter, shop
+
+
+@dataclass
+class TrackedParcel:
+    """A parcel's public view and its rendered HTML, valid for one order version.
+
+    Every visitor gets the same bytes (the public page carries no per-visitor token),
+    so the whole page and the polled block are rendered once per version and reused.
+    """
+
+    view: TrackingView
+    page_html: str | None = None
+    live_html: str | None = None
+
+
+def _parcels() -> FragmentCache[TrackedParcel]:
+    """One cache per app, so two apps in a process (tests) never share rendered pages."""
+    cache = current_app.extensions.get("customer.parcels")
+    if cache is None:
+        cache = current_app.extensions["customer.parcels"] = FragmentCache()
+    return cache  # type: ignore[no-any-return]
+
+
+@bp.get("/")
+def lookup() -> str:
+    """Find an order by tracking number, or by order number plus email or phone."""
+    return page("customer/lookup.html", errors={}, expired="expired" in request.args)
+
+
+@bp.get("/track")
+@limiter.limit(access.tracking_limit)
+def track_search() -> Response | tuple[str, int]:
+    """The tracking-number form (GET, so the result page has a shareable address)."""
+    number = forms.tracking_number(str(request.args.get("number", ""))[:200])
+    if number is None:
+        message = "Enter the tracking number from your shipping email: 6 to 64 letters and digits."
+        return page("customer/lookup.html", block="track_form", errors={"tracking": message}), 422
+    return go(url_for("customer.track", number=number))
+
+
+def _parcel(number: str) -> TrackedParcel:
+    """One indexed select for (shipment, order version); events and rendering only for a new version."""
+    clean = forms.tracking_number(number[:200])
+    engine = shop().db.engine
+    key = tracking_key(engine, clean) if clean else None
+    if key is None:
+        access.count_tracking_miss()
+        abort(404, description="We could not find a parcel with that tracking number. Please check it and try again.")
+    cache = _parcels()
+    found = cache.get(key)
+    if found is None:
+        view = tracking_view(engine, clean or "")
+        if view is None:  # gone between the two reads
+            abort(404, description="We could not find a parcel with that tracking number.")
+        found = TrackedParcel(view)
+        cache.put(view.key, found)
+    return found
+
+
+@bp.get("/track/<number>")
+def track(number: str) -> str:
+    """Public tracking: status, progress, carrier link, estimates and the public timeline."""
+    parcel = _parcel(number)
+    if is_htmx() or "_flashes" in session:  # per-visitor content: render afresh
+        return page("customer/track.html", parcel=parcel, **_track_context(parcel, notice=None))
+    if parcel.page_html is None:  # the same bytes for every visitor until the order changes
+        title = f"Parcel {parcel.view.tracking_number}"
+        parcel.page_html = public_page("customer/track.html", title, parcel=parcel, **_track_context(parcel, None))
+    return parcel.page_html
+
+
+@bp.get("/track/<number>/subscribe")
+@limiter.limit(access.tracking_limit)
+def track_subscribe_form(number: str) -> str:
+    """The subscribe form (with its CSRF token), swapped into the public page or on its own."""
+    parcel = _parcel(number)
+    context = _track_context(parcel, None) | {"show_form": True}
+    return page("customer/track.html", block="subscribe", parcel=parcel, **context)
+
+
+@bp.get("/track/<number>/live")
+def track_live(number: str) -> str:
+    """The polled status block; says so when something new arrived since ``v``."""
+    parcel = _parcel(number)
+    seen = request.args.get("v", type=int)
+    if seen is None or seen >= parcel.view.key.version:  # nothing new: the shared block for this version
+        if parcel.live_html is None:
+            parcel.live_html = render_block(
+                "customer/track.html", "live", parcel=parcel, **_track_context(parcel, None)
+            )
+        return parcel.live_html
+    notice = parcel.view.timeline[-1].text if parcel.view.timeline else "Updated"
+    return render_block("customer/track.html", "live", parcel=parcel, **_track_context(parcel, notice=notice))
+
+
+def _track_context(parcel: TrackedParcel, notice: str | None) -> dict[str, object]:
+    return {
+        "notice": notice,
+        "poll_seconds": access.poll_seconds(),
+        "subscribe_url": url_for("customer.track_subscribe", number=parcel.view.tracking_number),
+        "consent_text": subscribing.consent(),
+    }
+
+
+@bp.post("/track/<number>/subscribe")
+@limiter.limit(access.lookup_limit)
+def track_subscribe(number: str) -> Response | tuple[str, int] | str:
+    """Subscribe an email and/or phone to the parcel's order updates."""
+    parcel = _parcel(number)
+    back = url_for("customer.track", number=parcel.view.tracking_number)
+    try:
+        done = subscribing.subscribe_from_form(parcel.view.key.order_id, request.path)
+    except DomainError as error:
+        context = _track_context(parcel, None) | {"sub_errors": {error.field or "email": error.message}}
+        context["show_form"] = True
+        return page("customer/track.html", block="subscribe", parcel=parcel, form=request.form, **context), 422
+    if is_htmx():
+        context = _track_context(parcel, None) | {"show_form": True, "done": done}
+        return render_block("customer/track.html", "subscribe", parcel=parcel, **context)
+    flash(subscribing.confirmation(done), "success")
+    return go(back + "#subscribe")

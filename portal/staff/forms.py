@@ -1,0 +1,57 @@
+"""Parsing staff form fields into service arguments; bad input becomes a ValidationFailed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from core.errors import ValidationFailed
+from core.integrations.money import to_minor
+
+
+def notify(form: Mapping[str, str]) -> bool:
+    """Every action form has a "Don't notify the customer" checkbox named ``quiet``."""
+    return form.get("quiet") not in {"1", "on", "true"}
+
+
+def required(form: Mapping[str, str], name: str, label: str, limit: int = 300) -> str:
+    value = (form.get(name) or "").strip()
+    if not value:
+        raise ValidationFailed(f"{label} is required.", field=name)
+    if len(value) > limit:
+        raise ValidationFailed(f"{label} can be at most {limit} characters.", field=name)
+    return value
+
+
+def optional(form: Mapping[str, str], name: str, limit: int = 300) -> str:
+    return (form.get(name) or "").strip()[:limit]
+
+
+def amount(form: Mapping[str, str], name: str, currency: str) -> int:
+    raw = required(form, name, "An amount", 20).replace(",", "").lstrip("$€£")
+    minor = to_minor(raw, currency, field=name)
+    if minor <= 0:
+        raise ValidationFailed("Enter an amount above zero, e.g. 12.50.", field=name)
+    return minor
+
+
+def quantities(form: Mapping[str, str], prefix: str, allowed: set[int]) -> dict[int, int]:
+    """Fields like ``qty_12=2`` -> {12: 2}, leaving out blanks and zeros."""
+    chosen: dict[int, int] = {}
+    for key, raw in form.items():
+        if not key.startswith(prefix) or not (raw or "").strip():
+            continue
+        ident = key[len(prefix) :]
+        if not ident.isdigit() or int(ident) not in allowed:
+            raise ValidationFailed("That line is not on this order.", field=key)
+        if not raw.strip().isdigit():
+            raise ValidationFailed("Quantities are whole numbers.", field=key)
+        if int(raw) > 0:
+            chosen[int(ident)] = int(raw)
+    return chosen
+
+
+def choice(form: Mapping[str, str], name: str, options: Mapping[str, str] | set[str], label: str) -> str:
+    value = (form.get(name) or "").strip()
+    if value not in options:
+        raise ValidationFailed(f"Choose a {label} from the list.", field=name)
+    return value

@@ -1,0 +1,66 @@
+"""The order page and its actions (plain forms, enhanced by htmx)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from core.carriers import CARRIERS
+from core.catalogue import EXCEPTION_TEXT, HOLD_REASON_TEXT
+from core.errors import DomainError
+from core.events import Actor
+from core.policies import CONDITIONS, RETURN_REASONS
+from core.queries import staff as queries
+from portal.auth import staff_required
+from portal.extensions import shop
+from portal.staff import bp
+from portal.staff.actions import ACTIONS, SCAN_CHOICES
+from portal.staff.rendering import is_htmx, page
+
+CHOICES = {
+    "hold_reasons": HOLD_REASON_TEXT,
+    "exception_reasons": {code: text for code, (text, _) in EXCEPTION_TEXT.items()},
+    "scan_statuses": sorted(SCAN_CHOICES),
+    "conditions": CONDITIONS,
+    "return_reasons": RETURN_REASONS,
+    "carriers": {code: c.name for code, c in CARRIERS.items()},
+}
+
+
+def _detail(number: str) -> queries.StaffOrder:
+    with shop().db.read() as session:
+        found = queries.staff_order(session, number)
+    if found is None:
+        abort(404, description=f"No order {number}.")
+    return found
+
+
+def _render(number: str, *, error: DomainError | None = None, status: int = 200) -> tuple[str, int]:
+    detail = _detail(number)
+    return page("staff/order.html", "order", detail=detail, error=error, **CHOICES), status
+
+
+@bp.get("/orders/<number>")
+@staff_required
+def order(number: str) -> tuple[str, int]:
+    """Everything about one order, its full timeline and every action."""
+    return _render(number)
+
+
+@bp.post("/orders/<number>/<action>")
+@staff_required
+def act(number: str, action: str) -> Response | tuple[str, int]:
+    """Run one action: one service call; htmx gets the refreshed order block, a browser a redirect."""
+    handler = ACTIONS.get(action)
+    if handler is None:
+        abort(404, description=f"There is no action {action!r}.")
+    actor = Actor("staff", current_user.email)
+    try:
+        message = handler(_detail(number), request.form, actor)
+    except DomainError as error:
+        return _render(number, error=error, status=422)
+    flash(message, "success")
+    if is_htmx():
+        return _render(number)
+    return redirect(url_for("staff.order", number=number), code=303)

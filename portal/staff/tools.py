@@ -1,0 +1,124 @@
+"""Bulk tools: ship from a CSV, dead notifications, webhook deliveries."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import flash, redirect, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from core.errors import DomainError, ValidationFailed
+from core.events import Actor
+from core.integrations import handlers
+from core.queries.staff import order_id_for
+from core.services import handover, ingest
+from portal.auth import staff_required
+from portal.extensions import shop
+from portal.staff import bp
+from portal.staff.rendering import is_htmx, page
+
+BULK_COLUMNS = ("order_number", "carrier", "tracking_number")
+MAX_BULK_ROWS = 2000
+
+
+def _rows(upload: bytes) -> list[dict[str, str]]:
+    try:
+        text = upload.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationFailed("The file is not UTF-8 text.", field="file") from None
+    reader = csv.DictReader(io.StringIO(text))
+    header = {(name or "").strip().lower() for name in reader.fieldnames or []}
+    missing = [c for c in BULK_COLUMNS if c not in header]
+    if missing:
+        raise ValidationFailed(f"Missing column(s): {', '.join(missing)}.", field="file")
+    rows = [{(k or "").strip().lower(): (v or "").strip() for k, v in row.items()} for row in reader]
+    if len(rows) > MAX_BULK_ROWS:
+        raise ValidationFailed(f"At most {MAX_BULK_ROWS} rows per file.", field="file")
+    return rows
+
+
+def _ship_row(row: dict[str, str], actor: Actor, notify: bool) -> str:
+    """One row, one service call; the row goes in whole or not at all."""
+    with shop().db.read() as session:
+        order_id = order_id_for(session, row.get("order_number", ""))
+    if order_id is None:
+        raise ValidationFailed(f"No order {row.get('order_number')!r}.", field="order_number")
+    handover.ship_order(
+        shop(),
+        order_id,
+        carrier_code=row.get("carrier", ""),
+        service=row.get("service") or "Standard",
+        tracking_number=row.get("tracking_number", ""),
+        actor=actor,
+        notify=notify,
+    )
+    return "shipped"
+
+
+@bp.route("/bulk-ship", methods=["GET", "POST"])
+@staff_required
+def bulk_ship() -> tuple[str, int]:
+    """Ship many orders from a CSV of order_number, carrier, tracking_number (optional service)."""
+    results: list[tuple[int, dict[str, str], str, bool]] = []
+    if request.method == "GET":
+        return page("staff/bulk_ship.html", "results", results=results, error=None), 200
+    upload = request.files.get("file")
+    try:
+        rows = _rows(upload.read() if upload else b"")
+    except DomainError as error:
+        return page("staff/bulk_ship.html", "results", results=results, error=error), 422
+    actor, notify = Actor("staff", current_user.email), request.form.get("quiet") not in {"1", "on"}
+    for number, row in enumerate(rows, start=2):  # row 1 is the header
+        try:
+            results.append((number, row, _ship_row(row, actor, notify), True))
+        except DomainError as error:
+            results.append((number, row, error.message, False))
+    return page("staff/bulk_ship.html", "results", results=results, error=None), 200
+
+
+@bp.get("/notifications/dead")
+@staff_required
+def dead_notifications() -> str:
+    """Messages that could not be delivered, with the error."""
+    from notifications.deadletters import list_dead
+
+    return page("staff/dead.html", "results", messages=list_dead(shop(), 200))
+
+
+@bp.post("/notifications/dead/retry")
+@staff_required
+def retry_dead_notifications() -> Response | str:
+    """Give the chosen dead messages (or all of them) a fresh set of attempts."""
+    from notifications.deadletters import list_dead, retry_dead
+
+    ids = [int(i) for i in request.form.getlist("id") if i.isdigit()]
+    count = retry_dead(shop(), ids if ids else None) if ids or request.form.get("all") else 0
+    flash(
+        f"{count} message{'s' if count != 1 else ''} queued again." if count else "Nothing chosen to retry.", "success"
+    )
+    if is_htmx():
+        return page("staff/dead.html", "results", messages=list_dead(shop(), 200))
+    return redirect(url_for("staff.dead_notifications"), code=303)
+
+
+@bp.get("/webhooks")
+@staff_required
+def webhook_deliveries() -> str:
+    """Recent webhook deliveries and their processing outcome."""
+    status = request.args.get("status") or None
+    if status not in {None, "pending", "processing", "processed", "ignored", "failed"}:
+        status = None
+    return page(
+        "staff/webhooks.html", "results", deliveries=ingest.recent_deliveries(shop(), status=status), status=status
+    )
+
+
+@bp.post("/webhooks/<int:delivery_id>/process")
+@staff_required
+def reprocess_delivery(delivery_id: int) -> Response | str:
+    """Process a failed delivery again (e.g. after adding a missing SKU)."""
+    outcome = handlers.process(shop(), delivery_id, retry_failed=True)
+    flash(f"Delivery #{delivery_id}: {outcome}.", "success")
+    return redirect(url_for("staff.webhook_deliveries"), code=303)

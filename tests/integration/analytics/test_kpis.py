@@ -1,0 +1,244 @@
+"""Each KPI against the hand-built story (dataset.py); every expected number is worked out by hand there."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from core.analytics import delivery, fulfilment, returns, sales
+from core.analytics.filters import Filters
+from core.analytics.sql import Cursor
+from core.analytics.warehouse import Warehouse
+from tests.integration.analytics.dataset import AS_OF
+
+WEEK = Filters(date(2025, 3, 3), date(2025, 3, 9), as_of=AS_OF)
+
+
+@pytest.fixture
+def cur(warehouse: Warehouse) -> Cursor:
+    with warehouse.cursor() as cursor:
+        yield cursor  # type: ignore[misc]
+
+
+def test_sales_totals_leave_out_cancelled_orders_and_book_refunds_on_their_date(cur: Cursor) -> None:
+    # A B D E F G I (C cancelled); gross 6800+5000+7500+2500+5000+2500+2500; refunds: A's return + B's goodwill.
+    assert sales.sales_totals(cur, WEEK) == {
+        "orders": 7,
+        "units": 13,
+        "gross_minor": 31800,
+        "discounts_minor": 800,
+        "refunds_minor": 3500,
+        "net_minor": 27500,
+        "shipping_minor": 3000,
+        "aov_minor": 4429,  # (31800 - 800) / 7 = 4428.57
+    }
+
+
+def test_sales_previous_period_is_the_week_before(cur: Cursor) -> None:
+    assert sales.sales_totals(cur, WEEK.previous()) == {
+        "orders": 1,
+        "units": 1,
+        "gross_minor": 2500,
+        "discounts_minor": 0,
+        "refunds_minor": 0,
+        "net_minor": 2500,
+        "shipping_minor": 500,
+        "aov_minor": 2500,
+    }
+
+
+def test_sales_by_day_puts_refunds_on_the_refund_day(cur: Cursor) -> None:
+    days = {row["period"]: row for row in sales.sales_by_period(cur, WEEK)}
+    assert list(days) == [f"2025-03-0{d}" for d in range(3, 10)]
+    assert (days["2025-03-03"]["orders"], days["2025-03-03"]["gross_minor"], days["2025-03-03"]["net_minor"]) == (
+        3,
+        14300,
+        13500,
+    )
+    assert (days["2025-03-07"]["refunds_minor"], days["2025-03-07"]["net_minor"]) == (2500, 2500)
+    assert (days["2025-03-08"]["refunds_minor"], days["2025-03-08"]["net_minor"]) == (1000, 1500)
+    assert days["2025-03-04"] | {"period": None} == {
+        "period": None,
+        "orders": 0,
+        "units": 0,
+        "gross_minor": 0,
+        "discounts_minor": 0,
+        "refunds_minor": 0,
+        "net_minor": 0,
+        "shipping_minor": 0,
+        "aov_minor": None,
+    }
+    weekly = sales.sales_by_period(cur, Filters(date(2025, 3, 3), date(2025, 3, 9), granularity="week", as_of=AS_OF))
+    assert [(r["period"], r["orders"], r["net_minor"]) for r in weekly] == [("2025-03-03", 7, 27500)]
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"sku": "TEE-L"}, (3, 5, 12500, 300, 1000, 11200, 1000, 4067)),  # B E F
+        ({"carrier": "ups"}, (3, 5, 11800, 500, 2500, 8800, 1500, 3767)),  # A G I
+        ({"channel": "shopify"}, (1, 2, 5000, 300, 1000, 3700, 0, 4700)),  # B
+    ],
+)
+def test_sales_filters_keep_whole_orders(cur: Cursor, filters: dict[str, str], expected: tuple[int, ...]) -> None:
+    f = Filters(date(2025, 3, 3), date(2025, 3, 9), as_of=AS_OF, **filters)  # type: ignore[arg-type]
+    assert tuple(sales.sales_totals(cur, f).values()) == expected
+
+
+def test_placed_to_shipped(cur: Cursor) -> None:
+    # B 6 h, I 6 h, A 24 h, G 24 h, E 36 h → median 24, p90 = 24 + 0.6 × 12.
+    assert fulfilment.placed_to_shipped(cur, WEEK) == {
+        "shipped_orders": 5,
+        "placed_to_shipped_median_hours": 24.0,
+        "placed_to_shipped_p90_hours": 31.2,
+    }
+    assert [r["orders"] for r in fulfilment.placed_to_shipped_distribution(cur, WEEK)] == [2, 3, 0, 0, 0]
+
+
+def test_sla_counts_business_hours_and_overdue_unshipped_orders(cur: Cursor) -> None:
+    # All five shipped within 48 business hours (G: Sat→Sun is 0); D is 76 business hours old → due; F only 21.
+    assert fulfilment.sla(cur, WEEK) == {"sla_within": 5, "sla_due": 6, "sla_share": 0.8333}
+    # In wall-clock hours with a 24 h SLA: E (36 h) is late, and F (69 h old) is due as well.
+    clock = Filters(date(2025, 3, 3), date(2025, 3, 9), as_of=AS_OF, sla_hours=24, sla_business=False)
+    assert fulfilment.sla(cur, clock) == {"sla_within": 4, "sla_due": 7, "sla_share": 0.5714}
+
+
+def test_orders_waiting_at_the_end_of_the_period(cur: Cursor) -> None:
+    # D (112 h) and F (57 h) at 2025-03-10 00:00.
+    assert fulfilment.waiting(cur, WEEK) == {
+        "orders_waiting": 2,
+        "waiting_median_hours": 84.5,
+        "waiting_oldest_hours": 112.0,
+    }
+    assert [r["orders"] for r in fulfilment.waiting_by_age(cur, WEEK)] == [0, 0, 1, 1]
+
+
+def test_hold_queue_and_holds_in_period(cur: Cursor) -> None:
+    assert fulfilment.hold_queue(cur, WEEK) == [{"reason": "fraud_score", "orders": 1, "oldest_hours": 112.0}]
+    assert fulfilment.holds_by_reason(cur, WEEK) == [{"reason": "fraud_score", "orders": 1}]
+    assert fulfilment.holds_by_reason(cur, WEEK.previous()) == []
+
+
+def test_cancellation_rate(cur: Cursor) -> None:
+    assert fulfilment.cancellations(cur, WEEK) == {
+        "orders_placed": 8,
+        "orders_cancelled": 1,
+        "cancellation_rate": 0.125,
+    }
+
+
+def test_transit_by_carrier_and_service(cur: Cursor) -> None:
+    assert delivery.transit(cur, WEEK) == {
+        "delivered_parcels": 4,
+        "transit_median_hours": 57.0,
+        "transit_p90_hours": 72.0,
+    }
+    assert delivery.transit_by_carrier_service(cur, WEEK) == [
+        {
+            "carrier": "fedex",
+            "service": "Home Delivery",
+            "shipped": 1,
+            "delivered": 0,
+            "median_hours": None,
+            "p90_hours": None,
+        },
+        {"carrier": "ups", "service": "Ground", "shipped": 3, "delivered": 2, "median_hours": 36.0, "p90_hours": 40.8},
+        {
+            "carrier": "usps",
+            "service": "Ground Advantage",
+            "shipped": 2,
+            "delivered": 2,
+            "median_hours": 72.0,
+            "p90_hours": 72.0,
+        },
+    ]
+
+
+def test_order_to_door_uses_the_last_parcel_of_a_split_order(cur: Cursor) -> None:
+    # I 48 h, A 54 h, B 120 h (second parcel) → p90 = 54 + 0.8 × 66.
+    assert delivery.order_to_door(cur, WEEK) == {
+        "delivered_orders": 3,
+        "order_to_door_median_hours": 54.0,
+        "order_to_door_p90_hours": 106.8,
+    }
+
+
+def test_on_time_against_the_original_eta(cur: Cursor) -> None:
+    # A, B1, I on time; B2 a day late; E and G not yet due.
+    assert delivery.on_time(cur, WEEK) == {"on_time_parcels": 3, "due_parcels": 4, "on_time_rate": 0.75}
+
+
+def test_exceptions_by_carrier_and_reason(cur: Cursor) -> None:
+    assert delivery.exceptions(cur, WEEK) == {"exception_parcels": 2, "shipped_parcels": 6, "exception_rate": 0.3333}
+    assert delivery.exceptions_by_carrier(cur, WEEK) == [
+        {"carrier": "fedex", "reason": "lost", "parcels": 1, "carrier_parcels": 1, "rate": 1.0},
+        {"carrier": "usps", "reason": "delay", "parcels": 1, "carrier_parcels": 2, "rate": 0.5},
+    ]
+
+
+def test_in_transit_leaves_out_lost_parcels(cur: Cursor) -> None:
+    assert delivery.in_transit(cur, WEEK) == {"in_transit": 1}  # G; E is lost
+    assert delivery.in_transit(cur, WEEK.previous()) == {"in_transit": 0}
+
+
+def test_three_return_rates_are_kept_apart(cur: Cursor) -> None:
+    # Cohort A B I: 3 orders, 6 units, value 6800 + 4700 + 2500. Returns: A 1×TEE-M, B 1×TEE-L; I's rejected.
+    assert returns.return_rates(cur, WEEK) == {
+        "delivered_orders": 3,
+        "returned_orders": 2,
+        "return_rate_by_orders": 0.6667,
+        "delivered_units": 6,
+        "returned_units": 2,
+        "return_rate_by_units": 0.3333,
+        "delivered_value_minor": 14000,
+        "returned_value_minor": 5000,
+        "return_rate_by_value": 0.3571,
+    }
+    # H's return is open, and still counts for its own (previous) cohort.
+    assert returns.return_rates(cur, WEEK.previous())["return_rate_by_orders"] == 1.0
+
+
+def test_returns_by_cohort_with_share_inside_the_window(cur: Cursor) -> None:
+    weekly = Filters(date(2025, 3, 3), date(2025, 3, 9), granularity="week", as_of=AS_OF)
+    expected = {"cohort": "2025-03-03", "delivered_orders": 3, "returned_orders": 2, "return_rate_by_orders": 0.6667}
+    assert returns.returns_by_cohort(cur, weekly) == [expected | {"inside_window_share": 1.0}]
+    # With a 3-day window only B (delivered 03-08 12:00) can still send something back on 03-10 12:00.
+    short = Filters(date(2025, 3, 3), date(2025, 3, 9), granularity="week", as_of=AS_OF, return_window_days=3)
+    assert returns.returns_by_cohort(cur, short) == [expected | {"inside_window_share": 0.3333}]
+
+
+def test_returns_by_sku_ranked_by_priority(cur: Cursor) -> None:
+    assert [
+        (r["sku"], r["delivered_units"], r["returned_units"], r["priority"]) for r in returns.returns_by_sku(cur, WEEK)
+    ] == [
+        ("TEE-L", 1, 1, 1.0),
+        ("TEE-M", 2, 1, 0.5),
+        ("MUG-1", 1, 0, 0.0),
+        ("TEE-S", 2, 0, 0.0),
+    ]
+
+
+def test_reason_mix_and_exchanges(cur: Cursor) -> None:
+    # Requested in the week: H changed_mind (open), A too_small, B too_large (exchange); I damaged was rejected.
+    assert returns.reason_mix(cur, WEEK) == [
+        {"reason": "changed_mind", "units": 1},
+        {"reason": "too_large", "units": 1},
+        {"reason": "too_small", "units": 1},
+    ]
+    assert returns.exchanges(cur, WEEK) == {
+        "requested_units": 3,
+        "exchanged_units": 1,
+        "exchange_share": 0.3333,
+        "exchange_revenue_kept_minor": 2500,
+    }
+
+
+def test_return_refunds_and_request_to_refund_time(cur: Cursor) -> None:
+    assert returns.refunds(cur, WEEK) == {
+        "return_refunds": 1,
+        "refunded_minor": 2500,
+        "request_to_refund_median_hours": 24.0,
+        "request_to_refund_p90_hours": 24.0,
+    }
+    assert returns.open_returns(cur, WEEK) == {"open_returns": 1}

@@ -1,0 +1,109 @@
+"""The batch path (``scan_batch.record_scans``) and the one-by-one path (``tracking.record_scan``)
+leave the same projection, the same events and the same notifications, on both backends."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from core import replay
+from core.clock import utcnow
+from core.errors import DomainError
+from core.models import Event, Order, OutboxMessage, Shipment
+from core.services import fulfilment, scan_batch, tracking
+from core.shop import Shop
+from tests import factories
+
+
+def _labelled(shop: Shop, number: str, email: str) -> int:
+    order = factories.place(shop, email=email)
+    shipment = fulfilment.create_shipment(
+        shop, order.id, carrier_code="ups", service="Ground", tracking_number=number, actor=factories.STAFF
+    )
+    return shipment.id
+
+
+def _scans(number: str, t: datetime) -> list[tracking.CarrierScan]:
+    scan = tracking.CarrierScan
+    return [
+        scan(number, "in_transit", t, "Memphis, TN", "Picked up", external_id="1"),
+        scan(number, "out_for_delivery", t + timedelta(hours=5), "Springfield", external_id="2"),
+        scan(number, "in_transit", t + timedelta(hours=1), "Late report", external_id="3"),  # stale
+        scan(number, "exception", t + timedelta(hours=6), exception_reason="delay", external_id="4"),
+        scan(number, "exception", t + timedelta(hours=7), exception_reason="lost", external_id="5"),
+        scan(
+            number,
+            "exception",
+            t + timedelta(hours=8),
+            exception_reason="lost",
+            eta=t + timedelta(days=2),
+            external_id="6",
+        ),
+        scan(number, "in_transit", t + timedelta(hours=9), "Found", external_id="7"),
+        scan(number, "delivered", t + timedelta(hours=12), "Porch", external_id="8"),
+        scan(number, "in_transit", t + timedelta(hours=13), external_id="9"),  # refused: delivered is final
+        scan(number, "in_transit", t + timedelta(hours=2), external_id="1"),  # duplicate
+    ]
+
+
+def _state(shop: Shop, shipment_id: int) -> dict[str, Any]:
+    with shop.db.read() as session:
+        shipment = session.get_one(Shipment, shipment_id)
+        order = session.get_one(Order, shipment.order_id)
+        events = session.scalars(
+            select(Event).where(Event.shipment_id == shipment_id, Event.type != "shipment.created").order_by(Event.id)
+        )
+        strip = {"tracking_number", "items"}  # differ by order and line ids only
+        log = [
+            (e.type, e.visibility, e.notify, e.occurred_at, {k: v for k, v in e.payload.items() if k not in strip})
+            for e in events
+        ]
+        outbox = list(
+            session.scalars(
+                select(OutboxMessage.template).where(OutboxMessage.order_id == order.id).order_by(OutboxMessage.id)
+            )
+        )
+        columns = (
+            "status",
+            "exception_reason",
+            "last_scan_at",
+            "last_location",
+            "current_eta",
+            "shipped_at",
+            "delivered_at",
+        )
+        return {
+            "shipment": {c: getattr(shipment, c) for c in columns},
+            "order": (order.status, order.version, [(line.qty_shipped, line.qty_delivered) for line in order.lines]),
+            "events": log,
+            "outbox": outbox,
+        }
+
+
+def test_batch_and_single_paths_agree(shop: Shop, catalog: dict[str, int]) -> None:
+    one_by_one = _labelled(shop, "1ZSINGLEPATH1", "single@example.com")
+    batched = _labelled(shop, "1ZBATCHPATH01", "batch@example.com")
+
+    start = utcnow() + timedelta(minutes=1)
+    single_outcomes = []
+    for scan in _scans("1ZSINGLEPATH1", start):
+        try:
+            tracking.record_scan(shop, scan)
+            single_outcomes.append("recorded")
+        except DomainError as error:
+            single_outcomes.append(error.code)
+    batch_outcomes = scan_batch.record_scans(shop, _scans("1ZBATCHPATH01", start))
+
+    assert single_outcomes[-2:] == ["illegal_transition", "duplicate_event"]
+    assert [o.outcome for o in batch_outcomes][-2:] == ["rejected", "duplicate"]
+    assert all(o.event_id for o in batch_outcomes if o.outcome == "recorded")
+    single, batch = _state(shop, one_by_one), _state(shop, batched)
+    assert batch["shipment"] == single["shipment"]
+    assert batch["order"] == single["order"]
+    assert batch["events"] == single["events"]
+    assert batch["outbox"] == single["outbox"]
+    assert single["shipment"]["status"] == "delivered"
+    with shop.db.read() as session:
+        assert replay.differences(session) == []

@@ -1,0 +1,92 @@
+"""The JSON endpoint, the CLI and the charts show the same numbers for the same filters."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from core.analytics.definitions import BY_KEY
+from dashboard.figures import PLOTTED
+from dashboard.formatting import value_text
+from dashboard.pages import PAGES
+from tests.integration.dashboard.conftest import STORY_ARGS, callback
+
+
+def walk(node: Any) -> list[dict[str, Any]]:
+    """Every component (dict with props) in a Dash response tree."""
+    found = []
+    if isinstance(node, dict):
+        if "props" in node:
+            found.append(node)
+        for value in node.values():
+            found += walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            found += walk(item)
+    return found
+
+
+def render(client: FlaskClient, path: str, search: str) -> list[dict[str, Any]]:
+    inputs = [
+        {"id": "url", "property": "pathname", "value": path},
+        {"id": "url", "property": "search", "value": search},
+    ]
+    return walk(callback(client, "page-content.children", inputs))
+
+
+def test_cli_json_equals_the_endpoint(story_app: Flask, manager: FlaskClient) -> None:
+    api = manager.get("/dashboard/api/kpis?" + STORY_ARGS + "&carrier=ups").get_json()
+    result = story_app.test_cli_runner().invoke(
+        args=["kpis", "--from", "2025-03-03", "--to", "2025-03-09", "--carrier", "ups", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.stdout)
+    assert printed == api
+    assert printed["kpis"]["sales.orders"]["value"] == 3
+
+
+def test_cli_refuses_a_bad_date(story_app: Flask) -> None:
+    result = story_app.test_cli_runner().invoke(args=["kpis", "--from", "2025-13-01", "--to", "2025-03-09"])
+    assert result.exit_code == 2
+    assert "must be a date" in result.output
+
+
+@pytest.mark.parametrize("path", [f"/dashboard/{p}" for p in PAGES])
+def test_every_chart_and_card_shows_the_json_numbers(manager: FlaskClient, path: str) -> None:
+    search = "?" + STORY_ARGS
+    api = manager.get("/dashboard/api/kpis" + search).get_json()
+    components = render(manager, path, search)
+    graphs = {
+        c["props"]["id"]["series"]: c["props"]["figure"]
+        for c in components
+        if isinstance(c["props"].get("id"), dict) and c["props"]["id"].get("type") == "chart"
+    }
+    page = PAGES[path.removeprefix("/dashboard/")]
+    assert set(graphs) == {key for key in page.charts if api["series"][key]}
+    for key, figure in graphs.items():
+        rows = api["series"][key]
+        for trace, (field, scale) in zip(figure["data"], PLOTTED.get(key, []), strict=False):
+            assert trace["y"] == [None if r[field] is None else r[field] / scale for r in rows], (key, field)
+    cards = {c["props"]["id"]: c for c in components if str(c["props"].get("id", "")).startswith("kpi-")}
+    for card_id, card in cards.items():
+        key = card_id.removeprefix("kpi-").replace("-", ".", 1)
+        shown = card["props"]["children"][1]["props"]["children"]
+        assert shown == value_text(BY_KEY[key], api["kpis"][key]["value"]), key
+    assert len(cards) == sum(1 for k in BY_KEY.values() if k.section in page.sections)
+
+
+def test_exception_chart_plots_the_rates(manager: FlaskClient) -> None:
+    components = render(manager, "/dashboard/delivery", "?" + STORY_ARGS)
+    figure = next(
+        c["props"]["figure"]
+        for c in components
+        if c["props"].get("id") == {"type": "chart", "series": "delivery.exceptions_by_carrier"}
+    )
+    assert [(t["name"], t["x"], t["y"]) for t in figure["data"]] == [
+        ("delay", ["usps"], [0.5]),
+        ("lost", ["fedex"], [1.0]),
+    ]

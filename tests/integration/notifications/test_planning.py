@@ -1,0 +1,128 @@
+"""Which events plan which messages, for whom: the rules table, scopes, consent and staleness."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from core import outbox
+from core.clock import utcnow
+from core.events import Actor, append_event
+from core.models import Order, OutboxMessage
+from core.services import ordering, subscriptions, tracking
+from core.services.common import load_order
+from core.shop import Shop
+from tests import factories
+
+
+def planned(shop: Shop, order_id: int) -> list[tuple[str, str, str]]:
+    with shop.db.read() as session:
+        rows = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.order_id == order_id).order_by(OutboxMessage.id)
+        )
+        return [(r.template, r.channel, r.recipient) for r in rows]
+
+
+def test_lifecycle_plans_customer_email_and_sms(shop: Shop, placed_order: Order) -> None:
+    factories.ship_all(shop, placed_order.id)
+    factories.deliver(shop, "1Z999AA10123456784")
+
+    assert planned(shop, placed_order.id) == [
+        ("order_confirmed", "email", "ada@example.com"),
+        ("order_confirmed", "sms", "+12025550143"),
+        ("shipped", "email", "ada@example.com"),
+        ("shipped", "sms", "+12025550143"),
+        ("delivered", "email", "ada@example.com"),
+        ("delivered", "sms", "+12025550143"),
+    ]
+
+
+def test_no_sms_without_consent_and_nothing_when_staff_say_do_not_notify(shop: Shop, catalog: dict[str, int]) -> None:
+    order = factories.place(shop, sms_consent=False, phone="+12025550143")
+    factories.ship_all(shop, order.id)
+    tracking.record_scan(shop, tracking.CarrierScan("1Z999AA10123456784", "delivered", utcnow()), notify=False)
+
+    assert planned(shop, order.id) == [
+        ("order_confirmed", "email", "ada@example.com"),
+        ("shipped", "email", "ada@example.com"),
+    ]
+
+
+def test_hold_notifies_only_when_the_customer_must_act(shop: Shop, catalog: dict[str, int]) -> None:
+    review = factories.place(shop, fraud_score=99)
+    waiting = factories.place(shop, email="grace@example.com", payment_pending=True, sms_consent=False)
+
+    assert planned(shop, review.id) == []
+    assert planned(shop, waiting.id) == [("on_hold", "email", "grace@example.com")]
+
+
+def test_subscriptions_get_the_scope_they_chose(shop: Shop, placed_order: Order) -> None:
+    for address, scope in (("fan@example.com", "all"), ("porch@example.com", "delivery"), ("ADA@example.com", "all")):
+        subscriptions.subscribe(
+            shop,
+            placed_order.id,
+            channel="email",
+            address=address,
+            scope=scope,
+            consent_text="yes",
+            consent_source="test",
+        )
+    ordering.add_note(shop, placed_order.id, text="hi", for_customer=True, actor=factories.STAFF)
+    factories.ship_all(shop, placed_order.id)
+    with shop.db.write() as session:
+        order = load_order(session, placed_order.id)
+        append_event(session, "refund.issued", order=order, actor=factories.STAFF, payload={"amount_text": "$5.00"})
+
+    shipped = [r for t, c, r in planned(shop, placed_order.id) if t == "shipped" and c == "email"]
+    refunded = [r for t, c, r in planned(shop, placed_order.id) if t == "refunded" and c == "email"]
+    assert shipped == ["ada@example.com", "fan@example.com", "porch@example.com"]  # the customer once, not twice
+    assert refunded == ["ada@example.com", "fan@example.com"]
+
+
+def test_sms_opt_out_and_email_unsubscribe_stop_planning(shop: Shop, placed_order: Order) -> None:
+    subscriptions.set_sms_opt_out(shop, "+12025550143", opted_out=True)
+    subscriptions.unsubscribe(shop, channel="email", address="ada@example.com", order_id=placed_order.id)
+    factories.ship_all(shop, placed_order.id)
+
+    assert [p for p in planned(shop, placed_order.id) if p[0] == "shipped"] == []
+
+
+def test_stale_and_backfilled_events_never_notify(shop: Shop, placed_order: Order) -> None:
+    shipment_id = factories.ship_all(shop, placed_order.id)
+    now = utcnow()
+    with shop.db.write() as session:
+        order = load_order(session, placed_order.id)
+        kwargs = {"order": order, "actor": Actor("carrier"), "shipment_id": shipment_id}
+        append_event(session, "shipment.delivered", occurred_at=now, **kwargs)
+        older = append_event(session, "shipment.out_for_delivery", occurred_at=now - timedelta(hours=2), **kwargs)
+        backfill = append_event(
+            session, "shipment.exception", payload={"backfill": True, "exception_reason": "delay"}, **kwargs
+        )
+        imported = append_event(session, "shipment.exception", occurred_at=now - timedelta(days=5), **kwargs)
+        stale_ids = {older.id, backfill.id, imported.id}
+    with shop.db.read() as session:
+        events = set(session.scalars(select(OutboxMessage.event_id).where(OutboxMessage.order_id == placed_order.id)))
+    assert not events & stale_ids
+    assert [t for t, c, _ in planned(shop, placed_order.id) if c == "email"] == [
+        "order_confirmed",
+        "shipped",
+        "delivered",
+    ]
+
+
+def test_settle_history_marks_old_pending_messages_notified(shop: Shop, placed_order: Order) -> None:
+    with shop.db.write() as session:
+        settled = outbox.settle_history(session, utcnow() + timedelta(seconds=1))
+    with shop.db.read() as session:
+        statuses = set(session.scalars(select(OutboxMessage.status)))
+    assert settled == 2
+    assert statuses == {"skipped"}
+
+
+def test_every_rule_names_templates_for_both_channels() -> None:
+    from notifications.rendering import TEMPLATES
+
+    for rule in outbox.NOTIFICATION_RULES.values():
+        for name in ("email.txt.j2", "email.html.j2", "sms.txt.j2"):
+            assert (TEMPLATES / rule.notification / name).is_file(), (rule.notification, name)

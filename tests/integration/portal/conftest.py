@@ -1,0 +1,74 @@
+"""Portal fixtures: orders in named states on the ``app`` fixture's SQLite shop, and a CSRF-aware client."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from core.models import Order
+from core.shop import Shop
+from portal.links import order_token
+from tests import factories
+
+CSRF = re.compile(rb'name="csrf_token" value="([^"]+)"')
+
+
+@dataclass
+class Web:
+    """A test client that fetches a CSRF token once and sends it with every POST."""
+
+    app: Flask
+    client: FlaskClient
+    token: str = ""
+
+    def csrf(self) -> str:
+        if not self.token:
+            page = self.client.get("/")
+            found = CSRF.search(page.data)
+            assert found, "the lookup page carries a CSRF token"
+            self.token = found.group(1).decode()
+        return self.token
+
+    def post(self, path: str, data: dict[str, Any] | None = None, htmx: bool = False, **kw: Any):  # type: ignore[no-untyped-def]
+        headers = dict(kw.pop("headers", {})) | ({"HX-Request": "true"} if htmx else {})
+        body = {"csrf_token": self.csrf(), **(data or {})}
+        return self.client.post(path, data=body, headers=headers, **kw)
+
+    def get(self, path: str, htmx: bool = False, **kw: Any):  # type: ignore[no-untyped-def]
+        return self.client.get(path, headers={"HX-Request": "true"} if htmx else {}, **kw)
+
+    def order_url(self, order_id: int) -> str:
+        with self.app.test_request_context():
+            return f"/orders/{order_token(order_id)}"
+
+
+@pytest.fixture
+def web(app: Flask, client: FlaskClient) -> Web:
+    return Web(app, client)
+
+
+@pytest.fixture
+def stock(app_shop: Shop) -> dict[str, int]:
+    return factories.make_catalog(app_shop)
+
+
+@pytest.fixture
+def placed_order(app_shop: Shop, stock: dict[str, int]) -> Order:
+    return factories.place(app_shop)
+
+
+@pytest.fixture
+def shipped_order(app_shop: Shop, placed_order: Order) -> Order:
+    factories.ship_all(app_shop, placed_order.id, tracking_number="1Z999AA10123456784")
+    return factories.reload(app_shop, placed_order.id)
+
+
+@pytest.fixture
+def delivered_order(app_shop: Shop, shipped_order: Order) -> Order:
+    factories.deliver(app_shop, "1Z999AA10123456784")
+    return factories.reload(app_shop, shipped_order.id)
