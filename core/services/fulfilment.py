@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -84,46 +85,68 @@ def create_shipment(
     notify: bool = True,
 ) -> Shipment:
     """Pack some or all remaining quantities into a labelled parcel."""
-    _check_carrier(carrier_code, service)
     with shop.db.write() as session:
         order = load_order(session, order_id)
-        if order.status not in SHIPPABLE:
-            raise IllegalTransition(f"An order that is {order.status.replace('_', ' ')} cannot be packed.")
-        chosen = _pick_lines(order, _packed(session, order.id), lines)
-        shipment = Shipment(
-            order_id=order.id,
-            kind="outbound",
-            carrier=carrier_code.strip().lower(),
-            service=service,
-            tracking_number=check_tracking(session, tracking_number),
-            status=ShipmentStatus.LABEL_CREATED,
-            original_eta=as_utc(eta) if eta else None,
-            current_eta=as_utc(eta) if eta else None,
-            created_at=utcnow(),
-        )
-        session.add(shipment)
-        session.flush()
-        by_id = {line.id: line for line in order.lines}
-        for line_id, qty in chosen.items():
-            session.add(
-                ShipmentLine(
-                    shipment_id=shipment.id, order_line_id=line_id, variant_id=by_id[line_id].variant_id, quantity=qty
-                )
-            )
-        transitions = {"shipment": ("", ShipmentStatus.LABEL_CREATED)}
-        if order.status == OrderStatus.CONFIRMED:
-            transitions["order"] = set_status("order", order, OrderStatus.PROCESSING)
-        append_event(
-            session,
-            "shipment.created",
-            order=order,
-            actor=actor,
-            notify=notify,
-            shipment_id=shipment.id,
-            transitions=transitions,
-            payload=shipment_payload(shipment),
-        )
-        return shipment
+        parcel = Parcel(carrier_code, service, tracking_number, lines, eta)
+        return pack_in_session(session, order, parcel, actor=actor, notify=notify)
+
+
+@dataclass(frozen=True)
+class Parcel:
+    """What staff or a store say about a parcel being packed."""
+
+    carrier_code: str
+    service: str
+    tracking_number: str
+    lines: dict[int, int] | None = None  # order line id -> quantity; None = everything left
+    eta: datetime | None = None
+
+
+def _new_shipment(session: Session, order: Order, parcel: Parcel) -> Shipment:
+    eta = as_utc(parcel.eta) if parcel.eta else None
+    return Shipment(
+        order_id=order.id,
+        kind="outbound",
+        carrier=parcel.carrier_code.strip().lower(),
+        service=parcel.service,
+        tracking_number=check_tracking(session, parcel.tracking_number),
+        status=ShipmentStatus.LABEL_CREATED,
+        original_eta=eta,
+        current_eta=eta,
+        created_at=utcnow(),
+    )
+
+
+def pack_in_session(session: Session, order: Order, parcel: Parcel, *, actor: Actor, notify: bool) -> Shipment:
+    """Pack the chosen quantities of a locked order into a new labelled shipment."""
+    _check_carrier(parcel.carrier_code, parcel.service)
+    if order.status not in SHIPPABLE:
+        raise IllegalTransition(f"An order that is {order.status.replace('_', ' ')} cannot be packed.")
+    chosen = _pick_lines(order, _packed(session, order.id), parcel.lines)
+    shipment = _new_shipment(session, order, parcel)
+    session.add(shipment)
+    session.flush()
+    by_id = {line.id: line for line in order.lines}
+    session.add_all(
+        ShipmentLine(shipment_id=shipment.id, order_line_id=i, variant_id=by_id[i].variant_id, quantity=q)
+        for i, q in chosen.items()
+    )
+    session.flush()
+    session.refresh(shipment, ["lines"])
+    transitions = {"shipment": ("", ShipmentStatus.LABEL_CREATED)}
+    if order.status == OrderStatus.CONFIRMED:
+        transitions["order"] = set_status("order", order, OrderStatus.PROCESSING)
+    append_event(
+        session,
+        "shipment.created",
+        order=order,
+        actor=actor,
+        notify=notify,
+        shipment_id=shipment.id,
+        transitions=transitions,
+        payload=shipment_payload(shipment),
+    )
+    return shipment
 
 
 def shipment_payload(shipment: Shipment) -> dict[str, object]:
