@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from core.errors import ValidationFailed
-from core.services.commands import AddressInput
+from core.services.commands import AddressInput, LineInput
 from core.services.subscriptions import normalise_phone
 
 # Tracking company names as stores send them -> Shiplog carrier codes.
@@ -87,3 +87,16 @@ def address(raw: object, *, name: str, field: str) -> AddressInput:
         postal_code=text(raw.get("zip") or raw.get("postcode"), 20),
         country=country,
     )
+
+
+def line_items(items: object) -> list[LineInput]:
+    """A store's line items as order lines, one per SKU (repeated SKUs are merged)."""
+    if not isinstance(items, list) or not items:
+        raise ValidationFailed("The order has no line items.", field="line_items")
+    merged: dict[str, int] = {}
+    for index, item in enumerate(items):
+        sku = text(item.get("sku"), 64) if isinstance(item, dict) else ""
+        if not sku:
+            raise ValidationFailed(f"Line item {index} has no SKU.", field=f"line_items[{index}].sku")
+        merged[sku] = merged.get(sku, 0) + int(item.get("quantity") or 0)
+    return [LineInput(sku, quantity) for sku, quantity in merged.items()]

@@ -9,11 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from core.errors import ValidationFailed
-from core.integrations.common import address, carrier_code, parse_time, phone_or_none, text
+from core.integrations.common import address, carrier_code, line_items, parse_time, phone_or_none, text
 from core.integrations.money import to_minor
 from core.lifecycle import ExceptionReason, ShipmentStatus
-from core.services.commands import LineInput, PlaceOrder
+from core.services.commands import PlaceOrder
 from core.services.tracking import CarrierScan
 
 ORDER_TOPICS = frozenset({"orders/create", "orders/updated", "orders/cancelled"})
@@ -46,18 +45,6 @@ def resource(topic: str, body: dict[str, Any]) -> tuple[str | None, datetime | N
     return None, None
 
 
-def _lines(items: object) -> list[LineInput]:
-    if not isinstance(items, list) or not items:
-        raise ValidationFailed("The order has no line items.", field="line_items")
-    merged: dict[str, int] = {}
-    for index, item in enumerate(items):
-        sku = text(item.get("sku"), 64) if isinstance(item, dict) else ""
-        if not sku:
-            raise ValidationFailed(f"Line item {index} has no SKU.", field=f"line_items[{index}].sku")
-        merged[sku] = merged.get(sku, 0) + int(item.get("quantity") or 0)
-    return [LineInput(sku, quantity) for sku, quantity in merged.items()]
-
-
 def _note(order: dict[str, Any]) -> str | None:
     parts = [text(order.get("note"), 1000)]
     for attribute in order.get("note_attributes") or []:
@@ -82,7 +69,7 @@ def order_command(order: dict[str, Any]) -> PlaceOrder:
     return PlaceOrder(
         email=text(order.get("email") or order.get("contact_email") or customer.get("email"), 254),
         name=name,
-        lines=_lines(order.get("line_items")),
+        lines=line_items(order.get("line_items")),
         shipping_address=shipping,
         billing_address=address(order["billing_address"], name=name, field="billing_address")
         if isinstance(order.get("billing_address"), dict)

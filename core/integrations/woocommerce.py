@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from core.errors import ValidationFailed
-from core.integrations.common import address, carrier_code, parse_time, phone_or_none, text
+from core.integrations.common import address, carrier_code, line_items, parse_time, phone_or_none, text
 from core.integrations.money import to_minor
-from core.services.commands import LineInput, PlaceOrder
+from core.services.commands import PlaceOrder
 
 TOPICS = frozenset({"order.created", "order.updated"})
 PAID_STATUSES = frozenset({"processing", "completed"})
@@ -26,18 +25,6 @@ def is_paid(order: dict[str, Any]) -> bool:
 
 def is_cancelled(order: dict[str, Any]) -> bool:
     return text(order.get("status")) in CANCELLED_STATUSES
-
-
-def _lines(items: object) -> list[LineInput]:
-    if not isinstance(items, list) or not items:
-        raise ValidationFailed("The order has no line items.", field="line_items")
-    merged: dict[str, int] = {}
-    for index, item in enumerate(items):
-        sku = text(item.get("sku"), 64) if isinstance(item, dict) else ""
-        if not sku:
-            raise ValidationFailed(f"Line item {index} has no SKU.", field=f"line_items[{index}].sku")
-        merged[sku] = merged.get(sku, 0) + int(item.get("quantity") or 0)
-    return [LineInput(sku, quantity) for sku, quantity in merged.items()]
 
 
 def _carrier(order: dict[str, Any]) -> str:
@@ -59,7 +46,7 @@ def order_command(order: dict[str, Any]) -> PlaceOrder:
     return PlaceOrder(
         email=text(billing.get("email"), 254),
         name=buyer or shipping.name,
-        lines=_lines(order.get("line_items")),
+        lines=line_items(order.get("line_items")),
         shipping_address=shipping,
         billing_address=address(billing, name=buyer, field="billing") if text(billing.get("address_1")) else None,
         phone=phone_or_none(billing.get("phone"), shipping.country),
