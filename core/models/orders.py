@@ -11,6 +11,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, BigId, UTCDateTime
+from core.money import paid_unit_minor
 
 
 class Customer(Base):
@@ -116,7 +117,7 @@ class OrderLine(Base):
     @property
     def paid_unit_minor(self) -> int:
         """What one unit actually cost after the line discount, rounded down."""
-        return (self.unit_price_minor * self.quantity - self.discount_minor) // self.quantity
+        return paid_unit_minor(self.unit_price_minor, self.quantity, self.discount_minor)
 
 
 class Payment(Base):

@@ -14,6 +14,7 @@ from core.carriers import carrier
 from core.catalogue import VISIBLE_TO
 from core.clock import as_utc
 from core.models import Order, OrderAddress, OrderLine, Payment, Refund, Return, Shipment, ShipmentLine
+from core.money import paid_unit_minor
 from core.policies import LineEligibility, ReturnPolicy, line_eligibility
 from core.queries import masking
 from core.queries.timeline import EVENTS, TimelineEntry, entries, timeline_select
@@ -254,8 +255,7 @@ def _carriers_by_line(session: Session, order_id: int) -> dict[int, list[tuple[s
 
 
 def _line_view(row: Any, check: LineEligibility, carried: list[tuple[str, int]]) -> LineView:
-    # The same rounding as OrderLine.paid_unit_minor, on a Core row.
-    paid_unit = (row.unit_price_minor * row.quantity - row.discount_minor) // row.quantity
+    paid_unit = paid_unit_minor(row.unit_price_minor, row.quantity, row.discount_minor)
     return LineView(
         id=row.id,
         variant_id=row.variant_id,

@@ -11,7 +11,7 @@ from core.seed.recorder import CARRIER, SYSTEM
 from core.seed.shipping_steps import new_shipment, shipment_payload
 from core.seed.stamps import to_datetime
 from core.seed.state import GeneratorBug, SimLine, SimOrder, SimReturn, SimReturnLine, move
-from core.services.common import money_text
+from core.services.return_resolution import resolution_payload
 
 CUSTOMER = Actor("customer")
 
@@ -155,14 +155,7 @@ def resolve(cx: Context, order: SimOrder, t: int, plan: ReturnPlan) -> None:
     amount, fee, due = _refund_due(cx, order, ret)
     change = move("return", ret, ReturnStatus.EXCHANGED if exchanging else ReturnStatus.REFUNDED)
     ret.fee_minor, ret.resolved = fee, t
-    payload: dict[str, object] = {
-        "rma": ret.rma,
-        "refund_minor": amount,
-        "restocking_fee_minor": fee,
-        "amount_text": money_text(amount, cx.currency),
-    }
-    if amount < due:
-        payload["refund_due_minor"] = due
+    payload = resolution_payload(ret.rma, amount=amount, fee=fee, due=due, currency=cx.currency)
     if amount > 0:
         refund(cx, order, t, amount, f"return {ret.rma}", cx.staff, notify=False, return_id=ret.id)
     if exchanging and plan.exchange is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from core.lifecycle import TRANSITIONS, check_transition
+from core.money import paid_unit_minor
 from core.seed.catalog import VariantInfo
 from core.seed.plans import OrderPlan
 from core.seed.stamps import Stamps
@@ -44,7 +45,7 @@ class SimLine:
 
     @property
     def paid_unit_minor(self) -> int:
-        return (self.variant.price_minor * self.quantity - self.discount_minor) // self.quantity
+        return paid_unit_minor(self.variant.price_minor, self.quantity, self.discount_minor)
 
     def row(self, order_id: int) -> tuple[object, ...]:
         v = self.variant

@@ -113,6 +113,19 @@ def receive_return(
         return ret
 
 
+def resolution_payload(rma: str, *, amount: int, fee: int, due: int, currency: str) -> dict[str, object]:
+    """The payload of ``return.refunded`` / ``return.exchanged`` (the demo generator writes the same)."""
+    payload: dict[str, object] = {
+        "rma": rma,
+        "refund_minor": amount,
+        "restocking_fee_minor": fee,
+        "amount_text": money_text(amount, currency),
+    }
+    if amount < due:
+        payload["refund_due_minor"] = due  # goodwill refunds had already paid part of it back
+    return payload
+
+
 def refund_amount(order: Order, ret: Return, fee_bps: int) -> tuple[int, int]:
     """(refund, restocking fee) for the refund lines: what was paid per unit, less the fee."""
     lines = {line.id: line for line in order.lines}
@@ -169,14 +182,7 @@ def resolve_return(
         target = ReturnStatus.EXCHANGED if exchanges else ReturnStatus.REFUNDED
         change = set_status("return", ret, target)
         ret.restocking_fee_minor, ret.resolved_at = fee, utcnow()
-        payload: dict[str, object] = {
-            "rma": ret.rma,
-            "refund_minor": amount,
-            "restocking_fee_minor": fee,
-            "amount_text": money_text(amount, order.currency),
-        }
-        if amount < due:
-            payload["refund_due_minor"] = due
+        payload = resolution_payload(ret.rma, amount=amount, fee=fee, due=due, currency=order.currency)
         if amount > 0:
             refund_in_session(
                 shop, session, order, amount, reason=f"return {ret.rma}", actor=actor, notify=False, return_id=ret.id
