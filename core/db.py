@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -48,6 +49,10 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         return None if value is None else as_utc(value)
+
+
+# The unit of work open in this thread or task, if any: (its database, its session).
+_UNIT: ContextVar[tuple[Database, Session] | None] = ContextVar("shiplog_unit_of_work", default=None)
 
 
 class Base(DeclarativeBase):
@@ -99,9 +104,33 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A read-write transaction: commits on success, rolls back on any exception."""
+        """A read-write transaction: commits on success, rolls back on any exception.
+
+        Inside a unit of work it is a savepoint of the unit's transaction instead, so a
+        service's refused change still leaves nothing behind, and nothing is committed
+        before the unit is."""
+        joined = self._joined()
+        if joined is not None:
+            with joined.begin_nested():
+                yield joined
+            return
         with self._writer(), self._sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """One transaction around several service calls (an API request and its idempotency
+        record): every ``write()`` and ``read()`` of this database inside it joins it."""
+        with self.write() as session:
+            token = _UNIT.set((self, session))
+            try:
+                yield session
+            finally:
+                _UNIT.reset(token)
+
+    def _joined(self) -> Session | None:
+        active = _UNIT.get()
+        return active[1] if active is not None and active[0] is self else None
 
     @contextmanager
     def _writer(self) -> Iterator[None]:
@@ -118,7 +147,12 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A read-only session; on SQLite it never takes the write lock."""
+        """A read-only session; on SQLite it never takes the write lock. Inside a unit of
+        work it is the unit's session, so reads see the unit's own writes."""
+        joined = self._joined()
+        if joined is not None:
+            yield joined
+            return
         with self._read_sessions() as session, session.begin():
             yield session
 

@@ -24,6 +24,7 @@
 | TRACKING_RATE_LIMIT / POLL_RATE_LIMIT | 60 per minute;1000 per hour / 120 per minute | unknown tracking numbers per IP / live-update polls |
 | SHOP_RETURN_ADDRESS | "<SHOP_NAME> Returns" | the send-to address printed on return labels |
 | ANALYTICS_DUCKDB_PATH | :memory: | keep the dashboard's columnar copy on disk (one owning process) |
+| API_KEY_CACHE_SECONDS | 10 | how long a process trusts an API key it has verified (a revoked key works at most this long) |
 | NOTIFY_* | see notifications/wiring.py | dispatcher batch size, lease, retries, backoff, send lanes, inline dispatch |
 """
 
@@ -107,6 +108,7 @@ def _portal_settings() -> dict[str, Any]:
         "LOOKUP_ORDER_RATE_LIMIT": _env("LOOKUP_ORDER_RATE_LIMIT", "8 per minute;40 per hour"),
         "TRACKING_RATE_LIMIT": _env("TRACKING_RATE_LIMIT", "60 per minute;1000 per hour"),
         "POLL_RATE_LIMIT": _env("POLL_RATE_LIMIT", "120 per minute"),
+        "API_KEY_CACHE_SECONDS": float(_env("API_KEY_CACHE_SECONDS", "10")),
     }
     for optional in ("SHOP_RETURN_ADDRESS", "ANALYTICS_DUCKDB_PATH"):
         if os.environ.get(optional):

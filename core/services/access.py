@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
+import time
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -70,3 +72,28 @@ def verify_api_key(shop: Shop, key: str) -> ApiKey | None:
     if row is None or not hmac.compare_digest(row.key_hash, _digest(key)):
         return None
     return row
+
+
+class ApiKeyCache:
+    """Keys verified in the last ``ttl_seconds``, so a busy integration does not pay a
+    database lookup per request. Only valid keys are kept, by digest (never the key); a
+    key revoked in the database stops working here within ``ttl_seconds``."""
+
+    def __init__(self, ttl_seconds: float) -> None:
+        self.ttl_seconds = ttl_seconds
+        self._valid: dict[str, tuple[float, ApiKey]] = {}
+        self._lock = threading.Lock()
+
+    def verify(self, shop: Shop, key: str) -> ApiKey | None:
+        digest, now = _digest(key), time.monotonic()
+        with self._lock:
+            cached = self._valid.get(digest)
+        if cached is not None and now < cached[0]:
+            return cached[1]
+        row = verify_api_key(shop, key)
+        if row is not None and self.ttl_seconds > 0:
+            with self._lock:
+                if len(self._valid) > 1000:  # keys are few; a flood of them must not grow memory
+                    self._valid.clear()
+                self._valid[digest] = (now + self.ttl_seconds, row)
+        return row

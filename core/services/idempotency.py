@@ -1,32 +1,40 @@
 """API idempotency records: one execution per (API key, Idempotency-Key).
 
-``begin`` inserts an in-progress row (no response yet) in its own transaction; the unique
-constraint on (api_key_id, key) makes concurrent duplicates collide, so exactly one caller
-executes. The others see the row: a finished one is replayed, a different body is refused,
-and one still in progress makes them wait briefly and then replay, or answer 409.
+The record is written in the same transaction as the request's effects (a unit of work):
+``start`` inserts it first, the request runs, ``finish`` stores the response, and all of
+it commits together or not at all. So a crash can never leave effects without the
+response to replay, nor a record without its effects. The unique constraint on
+(api_key_id, key) makes a concurrent duplicate wait for the first transaction and then
+collide; it then finds the finished record (``existing``) and replays it, or is refused
+if its body differs.
 """
 
 from __future__ import annotations
 
 import hashlib
-import time
 from dataclasses import dataclass
-from datetime import timedelta
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, select, text, update
+from sqlalchemy.orm import Session
 
 from core.clock import utcnow
+from core.db import UTCDateTime
 from core.models import IdempotencyRecord
 from core.shop import Shop
 
-# An in-progress record older than this belongs to a request that died; it may be taken over.
-ABANDONED_AFTER = timedelta(minutes=5)
-
-
-@dataclass(frozen=True)
-class Started:
-    record_id: int
+# Prebuilt Core statements (compiled once, cached): ORM-level DML would cost more than the
+# writes themselves on the one-event-per-request path. ON CONFLICT rather than a savepoint
+# around a plain INSERT: the same guarantee with one statement (SQLite and PostgreSQL).
+_CLAIM = text(
+    "INSERT INTO idempotency_records (api_key_id, key, request_hash, created_at) "
+    "VALUES (:api_key_id, :key, :request_hash, :created_at) ON CONFLICT DO NOTHING RETURNING id"
+).bindparams(bindparam("created_at", type_=UTCDateTime()))
+_TABLE = IdempotencyRecord.__table__
+_FINISH = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("record_id"))
+    .values(response_status=bindparam("status"), response_body=bindparam("body"))
+)
 
 
 @dataclass(frozen=True)
@@ -42,91 +50,40 @@ class Mismatch:
 
 @dataclass(frozen=True)
 class InProgress:
-    """The first request with this key has not finished yet."""
+    """A record without a response: written by a release that kept records apart from effects."""
 
 
-Claim = Started | Replay | Mismatch | InProgress
+Verdict = Replay | Mismatch | InProgress
 
 
 def request_hash(method: str, path: str, body: bytes) -> str:
     return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + body).hexdigest()
 
 
-def _insert(shop: Shop, api_key_id: int, key: str, digest: str) -> int | None:
-    try:
-        with shop.db.write() as session:
-            row = IdempotencyRecord(api_key_id=api_key_id, key=key, request_hash=digest, created_at=utcnow())
-            session.add(row)
-            session.flush()
-            return row.id
-    except IntegrityError:
-        return None
+def start(session: Session, api_key_id: int, key: str, digest: str) -> int | None:
+    """Claim ``key`` inside the caller's transaction; ``None`` if it is already taken."""
+    values = {"api_key_id": api_key_id, "key": key, "request_hash": digest, "created_at": utcnow()}
+    found = session.connection().execute(_CLAIM, values).scalar()
+    return None if found is None else int(found)
 
 
-def _existing(shop: Shop, api_key_id: int, key: str) -> IdempotencyRecord | None:
+def finish(session: Session, record_id: int, status: int, body: str) -> None:
+    """Store the response the key will replay from now on (commits with the effects)."""
+    session.connection().execute(_FINISH, {"record_id": record_id, "status": status, "body": body})
+
+
+def existing(shop: Shop, api_key_id: int, key: str, digest: str) -> Verdict | None:
+    """What a request whose key is taken gets; ``None`` if the record is gone again."""
     with shop.db.read() as session:
-        return session.scalar(
-            select(IdempotencyRecord).where(IdempotencyRecord.api_key_id == api_key_id, IdempotencyRecord.key == key)
-        )
-
-
-def _take_over(shop: Shop, row: IdempotencyRecord) -> bool:
-    """Claim an abandoned in-progress record (guarded, so only one caller wins)."""
-    with shop.db.write() as session:
-        result = session.execute(
-            update(IdempotencyRecord)
-            .where(
-                IdempotencyRecord.id == row.id,
-                IdempotencyRecord.response_status.is_(None),
-                IdempotencyRecord.created_at < utcnow() - ABANDONED_AFTER,
-            )
-            .values(created_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-        return result.rowcount == 1
-
-
-def _judge(shop: Shop, row: IdempotencyRecord, digest: str) -> Claim:
+        row = session.execute(
+            select(
+                IdempotencyRecord.request_hash, IdempotencyRecord.response_status, IdempotencyRecord.response_body
+            ).where(IdempotencyRecord.api_key_id == api_key_id, IdempotencyRecord.key == key)
+        ).first()
+    if row is None:
+        return None
     if row.request_hash != digest:
         return Mismatch()
-    if row.response_status is not None:
-        return Replay(row.response_status, row.response_body or "")
-    if _take_over(shop, row):
-        return Started(row.id)
-    return InProgress()
-
-
-def begin(shop: Shop, api_key_id: int, key: str, digest: str, *, wait_seconds: float = 5.0) -> Claim:
-    """Start executing under ``key``, or say what to answer instead."""
-    record_id = _insert(shop, api_key_id, key, digest)
-    if record_id is not None:
-        return Started(record_id)
-    deadline = time.monotonic() + wait_seconds
-    while True:
-        row = _existing(shop, api_key_id, key)
-        if row is None:  # the first request failed and gave the key back: try again
-            record_id = _insert(shop, api_key_id, key, digest)
-            if record_id is not None:
-                return Started(record_id)
-            continue
-        verdict = _judge(shop, row, digest)
-        if not isinstance(verdict, InProgress) or time.monotonic() >= deadline:
-            return verdict
-        time.sleep(0.05)
-
-
-def finish(shop: Shop, record_id: int, status: int, body: str) -> None:
-    """Store the response the key will replay from now on."""
-    with shop.db.write() as session:
-        session.execute(
-            update(IdempotencyRecord)
-            .where(IdempotencyRecord.id == record_id)
-            .values(response_status=status, response_body=body)
-            .execution_options(synchronize_session=False)
-        )
-
-
-def release(shop: Shop, record_id: int) -> None:
-    """Forget an attempt that ended without a response worth replaying (e.g. a crash)."""
-    with shop.db.write() as session:
-        session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.id == record_id))
+    if row.response_status is None:
+        return InProgress()
+    return Replay(row.response_status, row.response_body or "")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
@@ -26,17 +27,15 @@ from core.clock import as_utc, utcnow
 from core.errors import DomainError
 from core.events import Actor
 from core.lifecycle import ShipmentStatus, set_status
-from core.models import Event, Order, Shipment
+from core.models import Event, Order
 from core.services import scan_rows
 from core.services.common import load_shipment_and_order
-from core.services.fulfilment import ship_in_session
-from core.services.tracking import CARRIER, CarrierScan, _apply, _scan_payload, _validate
+from core.services.fulfilment import ship_in_session, shipment_payload
+from core.services.tracking import CARRIER, CarrierScan, _apply, _validate, scan_details
 from core.shop import Shop
 
-_CHUNK = 500  # values per IN (...) list, well under every backend's parameter limit
 
-
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ScanOutcome:
     index: int
     outcome: str  # recorded | duplicate | rejected
@@ -45,13 +44,22 @@ class ScanOutcome:
     field: str | None = None
     message: str | None = None
 
-
-def _chunks(values: list[Any]) -> list[list[Any]]:
-    return [values[i : i + _CHUNK] for i in range(0, len(values), _CHUNK)]
+    def as_json(self) -> dict[str, object]:
+        """The outcome as the API reports it: fields without a value are left out."""
+        if self.event_id is not None and self.field is None and self.message is None:  # recorded: most of them
+            return {"index": self.index, "outcome": self.outcome, "event_id": self.event_id, "code": self.code}
+        found = {"index": self.index, "outcome": self.outcome, "event_id": self.event_id, "code": self.code}
+        found |= {"field": self.field, "message": self.message}
+        return {name: value for name, value in found.items() if value is not None}
 
 
 def _key(scan: CarrierScan, number: str) -> str | None:
     return f"carrier:{number}:{scan.external_id}" if scan.external_id else None
+
+
+@cache
+def _visibility(code: str) -> str:
+    return event_type(code).visibility.value
 
 
 class _Batch:
@@ -59,33 +67,23 @@ class _Batch:
 
     def __init__(self, session: Session, actor: Actor, notify: bool) -> None:
         self.session, self.actor, self.notify = session, actor, notify
+        self.now = utcnow()  # one transaction, one "recorded at"
         self.seen: set[str] = set()
         self.shipments: dict[str, scan_rows.ShipmentRow] = {}
         self.events: list[dict[str, Any]] = []
         self.bumps: dict[int, tuple[int, datetime]] = {}
         self.keys: dict[int, str] = {}  # scan index -> idempotency key of its event
+        self.ids: dict[str, tuple[int, str]] = {}  # idempotency key -> (event id, type), as written
         self.notifying: list[str] = []
+        self.parcels: dict[int, dict[str, object]] = {}
 
     def load(self, numbers: list[str], keys: list[str]) -> None:
-        """Lock orders first, then their shipments: the lock order every service uses."""
-        for part in _chunks(keys) if keys else []:
-            self.seen.update(self.session.scalars(select(Event.idempotency_key).where(Event.idempotency_key.in_(part))))
+        self.seen = scan_rows.known_keys(self.session, keys)
         unique = sorted(set(numbers))
-        if self.session.get_bind().dialect.name != "sqlite":  # SQLite writers are serialised already
-            owners: set[int] = set()
-            for part in _chunks(unique):
-                owners.update(self.session.scalars(select(Shipment.order_id).where(Shipment.tracking_number.in_(part))))
-            for ids in _chunks(sorted(owners)):
-                self.session.execute(select(Order.id).where(Order.id.in_(ids)).order_by(Order.id).with_for_update())
-        columns = [getattr(Shipment, name) for name in scan_rows.ShipmentRow.__dataclass_fields__ if name != "dirty"]
-        for part in _chunks(unique):
-            query = select(*columns).where(Shipment.tracking_number.in_(part)).order_by(Shipment.id).with_for_update()
-            self.shipments.update(
-                {row.tracking_number: scan_rows.ShipmentRow(*row) for row in self.session.execute(query)}
-            )
+        scan_rows.lock_owners(self.session, unique)
+        self.shipments = scan_rows.load_shipments(self.session, unique)
 
-    def apply(self, index: int, scan: CarrierScan, number: str) -> ScanOutcome:
-        key = _key(scan, number)
+    def apply(self, index: int, scan: CarrierScan, number: str, key: str | None) -> ScanOutcome:
         if key is not None and key in self.seen:
             return ScanOutcome(index, "duplicate", message=f"event {key!r} was already recorded")
         row = self.shipments.get(number)
@@ -112,9 +110,10 @@ class _Batch:
         self, index: int, scan: CarrierScan, row: scan_rows.ShipmentRow, key: str | None, when: datetime, stale: bool
     ) -> str:
         """``tracking._apply`` for a parcel already on its way, as rows to write in bulk."""
-        payload = _scan_payload(row, scan)  # type: ignore[arg-type]  (the row has the columns it reads)
+        payload = {**self._parcel(row), **scan_details(scan), "stale": stale}
         transitions: dict[str, tuple[str, str]] = {}
-        eta_changed = scan.eta is not None and row.current_eta != as_utc(scan.eta)
+        eta = as_utc(scan.eta) if scan.eta is not None else None
+        eta_changed = eta is not None and row.current_eta != eta
         reason_changed = scan.status == ShipmentStatus.EXCEPTION and scan.exception_reason != row.exception_reason
         if not stale:
             if scan.status != row.status:
@@ -122,19 +121,25 @@ class _Batch:
             row.exception_reason = scan.exception_reason if scan.status == ShipmentStatus.EXCEPTION else None
             row.last_scan_at, row.last_location = when, (scan.location or "")[:120] or row.last_location
             if eta_changed:
-                row.current_eta = as_utc(scan.eta)  # type: ignore[arg-type]
+                row.current_eta = eta
             row.dirty = True
         code = f"shipment.{scan.status}"
         if not transitions and eta_changed and not stale and not reason_changed:
             code = "shipment.eta_changed"
         notify = self.notify and not stale and bool(transitions or reason_changed or code == "shipment.eta_changed")
-        self._event_row(index, code, row, when, payload | {"stale": stale}, transitions, key, notify)
+        self._event_row(index, code, row, when, payload, transitions, key, notify)
         return code
+
+    def _parcel(self, row: scan_rows.ShipmentRow) -> dict[str, object]:
+        """The parcel's part of every payload (carrier, service, number), built once per parcel."""
+        found = self.parcels.get(row.id)
+        if found is None:
+            found = self.parcels[row.id] = shipment_payload(row)  # type: ignore[arg-type]  (duck-typed)
+        return found
 
     def _event_row(self, index: int, code: str, row: scan_rows.ShipmentRow, when: datetime, payload: dict[str, Any],
                    transitions: dict[str, tuple[str, str]], key: str | None, notify: bool) -> None:  # fmt: skip
         """The row ``core.events.append_event`` would write, and the same version bump."""
-        now = utcnow()
         if transitions:
             payload["transitions"] = {name: list(change) for name, change in transitions.items()}
         key = key or f"{code}:{uuid.uuid4().hex}"
@@ -144,18 +149,19 @@ class _Batch:
                 "order_id": row.order_id,
                 "shipment_id": row.id,
                 "occurred_at": when,
-                "recorded_at": now,
+                "recorded_at": self.now,
                 "actor_type": self.actor.type,
                 "actor_id": self.actor.id,
-                "visibility": event_type(code).visibility.value,
+                "visibility": _visibility(code),
                 "payload": payload,
                 "idempotency_key": key,
                 "notify": notify,
             }
         )
-        self.bumps[row.order_id] = (self.bumps.get(row.order_id, (0, now))[0] + 1, now)
+        bumped = self.bumps.get(row.order_id)
+        self.bumps[row.order_id] = (bumped[0] + 1 if bumped else 1, self.now)
         self.keys[index] = key
-        if notify:
+        if notify and code in outbox.NOTIFICATION_RULES:
             self.notifying.append(key)
 
     def _apply_in_orm(self, index: int, scan: CarrierScan, row: scan_rows.ShipmentRow, key: str | None) -> str:
@@ -174,29 +180,31 @@ class _Batch:
         self.session.expire_all()  # the bulk path writes without the ORM from here on
         if last is not None:
             self.keys[index] = last.idempotency_key
+            self.ids[last.idempotency_key] = (last.id, last.type)
             return last.type
         return f"shipment.{scan.status}"
 
     def flush(self) -> None:
         """Write queued events, shipment changes and version bumps; then plan notifications."""
-        scan_rows.insert_events(self.session, self.events)
+        ids = scan_rows.insert_events(self.session, self.events)
+        if ids is not None:
+            self.ids.update({e["idempotency_key"]: (i, e["type"]) for e, i in zip(self.events, ids, strict=True)})
         dirty = [row for row in self.shipments.values() if row.dirty]
         scan_rows.update_shipments(self.session, dirty)
         scan_rows.bump_orders(self.session, self.bumps)
         for row in dirty:
             row.dirty = False
         self.events, self.bumps = [], {}
-        for part in _chunks(self.notifying):
+        for part in scan_rows.chunks(self.notifying):
             for event in self.session.scalars(select(Event).where(Event.idempotency_key.in_(part)).order_by(Event.id)):
                 outbox.plan_notifications(self.session, event, self.session.get_one(Order, event.order_id))
         self.notifying = []
 
     def event_ids(self) -> dict[int, tuple[int, str]]:
-        found: dict[str, tuple[int, str]] = {}
-        for part in _chunks(list(self.keys.values())):
-            query = select(Event.idempotency_key, Event.id, Event.type).where(Event.idempotency_key.in_(part))
-            found.update({k: (i, t) for k, i, t in self.session.execute(query)})
-        return {index: found[key] for index, key in self.keys.items() if key in found}
+        missing = [key for key in self.keys.values() if key not in self.ids]
+        if missing:
+            self.ids.update(scan_rows.event_ids(self.session, missing))
+        return {index: self.ids[key] for index, key in self.keys.items() if key in self.ids}
 
 
 def record_scans(
@@ -204,27 +212,22 @@ def record_scans(
 ) -> list[ScanOutcome]:
     """Apply ``scans`` in order in one transaction; one outcome per scan, same order."""
     outcomes: dict[int, ScanOutcome] = {}
-    valid: list[tuple[int, CarrierScan, str]] = []
+    valid: list[tuple[int, CarrierScan, str, str | None]] = []
     for index, scan in enumerate(scans):
         try:
             _validate(scan)
         except DomainError as error:
             outcomes[index] = ScanOutcome(index, "rejected", field=error.field, message=error.message)
             continue
-        valid.append((index, scan, scan.tracking_number.strip().upper()))
+        number = scan.tracking_number.strip().upper()
+        valid.append((index, scan, number, _key(scan, number)))
     with shop.db.write() as session:
         batch = _Batch(session, actor, notify)
-        keys = [k for _, scan, number in valid if (k := _key(scan, number)) is not None]
-        batch.load([number for _, _, number in valid], keys)
-        for index, scan, number in valid:
-            outcomes[index] = batch.apply(index, scan, number)
+        batch.load([number for _, _, number, _ in valid], [key for *_, key in valid if key is not None])
+        for index, scan, number, key in valid:
+            outcomes[index] = batch.apply(index, scan, number, key)
         batch.flush()
         ids = batch.event_ids()
-    return [_with_id(outcomes[i], ids) for i in range(len(scans))]
-
-
-def _with_id(outcome: ScanOutcome, ids: dict[int, tuple[int, str]]) -> ScanOutcome:
-    if outcome.outcome != "recorded" or outcome.index not in ids:
-        return outcome
-    event_id, code = ids[outcome.index]
-    return ScanOutcome(outcome.index, "recorded", event_id, code)
+    for index, (event_id, code) in ids.items():
+        outcomes[index].event_id, outcomes[index].code = event_id, code
+    return [outcomes[i] for i in range(len(scans))]

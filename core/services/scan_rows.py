@@ -1,23 +1,23 @@
-"""Bulk writes for ``scan_batch``: event rows and the shipment and order columns a scan changes.
+"""Bulk reads and writes for ``scan_batch``: shipments by tracking number, known carrier
+event keys, event rows, and the shipment and order columns a scan changes.
 
-On SQLite the rows go straight to the DB-API ``executemany`` with values pre-formatted
-exactly as SQLAlchemy's SQLite types store them (ISO text datetimes in UTC, JSON text,
-0/1 booleans): type processing per row would otherwise cost more than the insert itself.
-Other backends use Core ``executemany``. ``tests/integration/api/test_scan_batch.py``
-reads the rows back through the ORM on both backends.
+On SQLite the statements go straight to the DB-API with values pre-formatted exactly as
+SQLAlchemy's SQLite types store them (naive ISO text datetimes in UTC, JSON text, 0/1
+booleans): per-row type processing would otherwise cost more than the write itself. Other
+backends use Core statements. ``tests/integration/api/test_scan_batch.py`` reads the rows
+back through the ORM on both backends.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+import orjson
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from core.clock import as_utc
 from core.models import Event, Order, Shipment
 
 EVENT_COLUMNS = (
@@ -34,9 +34,10 @@ EVENT_COLUMNS = (
     "notify",
 )
 SHIPMENT_COLUMNS = ("status", "exception_reason", "last_scan_at", "last_location", "current_eta")
+_CHUNK = 500  # values per IN (...) list, well under every backend's parameter limit
 
 
-@dataclass
+@dataclass(slots=True)
 class ShipmentRow:
     """The columns of a shipment that a carrier scan reads or changes (duck-types ``Shipment``)."""
 
@@ -54,74 +55,133 @@ class ShipmentRow:
     dirty: bool = False
 
 
+ROW_COLUMNS = tuple(name for name in ShipmentRow.__dataclass_fields__ if name != "dirty")
+
+
 def shipment_row(shipment: Shipment) -> ShipmentRow:
-    return ShipmentRow(
-        shipment.id,
-        shipment.order_id,
-        shipment.status,
-        shipment.kind,
-        shipment.carrier,
-        shipment.service,
-        shipment.tracking_number,
-        shipment.exception_reason,
-        shipment.last_scan_at,
-        shipment.last_location,
-        shipment.current_eta,
-    )
+    return ShipmentRow(*(getattr(shipment, name) for name in ROW_COLUMNS))
 
 
-def _sqlite_time(value: datetime | None) -> str | None:
+def chunks(values: list[Any]) -> list[list[Any]]:
+    return [values[i : i + _CHUNK] for i in range(0, len(values), _CHUNK)]
+
+
+def _is_sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def sqlite_time(value: datetime | None) -> str | None:
+    """An aware datetime as SQLite's stored text (naive UTC, microseconds)."""
     if value is None:
         return None
-    return as_utc(value).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+    return value.astimezone(UTC).isoformat(" ", "microseconds")[:26]
 
 
-def _sqlite_event(row: dict[str, Any]) -> tuple[Any, ...]:
-    return (
-        row["type"],
-        row["order_id"],
-        row["shipment_id"],
-        _sqlite_time(row["occurred_at"]),
-        _sqlite_time(row["recorded_at"]),
-        row["actor_type"],
-        row["actor_id"],
-        row["visibility"],
-        json.dumps(row["payload"]),
-        row["idempotency_key"],
-        1 if row["notify"] else 0,
-    )
+def _from_sqlite(value: str | datetime | None) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(value + "+00:00")
 
 
-def insert_events(session: Session, rows: list[dict[str, Any]]) -> None:
-    if not rows:
+def _fetch_all(session: Session, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    """Rows straight from the DB-API cursor of this transaction's connection: SQLAlchemy's
+    per-row result processing would cost more than the query."""
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        return list(cursor.execute(sql, params).fetchall())
+    finally:
+        cursor.close()
+
+
+def known_keys(session: Session, keys: list[str]) -> set[str]:
+    """Which of these event idempotency keys are already recorded."""
+    found: set[str] = set()
+    for part in chunks(keys):
+        if _is_sqlite(session):
+            sql = f"SELECT idempotency_key FROM events WHERE idempotency_key IN ({', '.join('?' * len(part))})"
+            found.update(key for (key,) in _fetch_all(session, sql, tuple(part)))
+        else:
+            found.update(session.scalars(select(Event.idempotency_key).where(Event.idempotency_key.in_(part))))
+    return found
+
+
+def lock_owners(session: Session, numbers: list[str]) -> None:
+    """Lock the orders of these parcels first (the lock order every service uses); SQLite's
+    writers are serialised already."""
+    if _is_sqlite(session):
         return
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        marks = ", ".join("?" for _ in EVENT_COLUMNS)
-        sql = f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({marks})"
-        connection.exec_driver_sql(sql, [_sqlite_event(row) for row in rows])
-    else:
+    owners: set[int] = set()
+    for part in chunks(numbers):
+        owners.update(session.scalars(select(Shipment.order_id).where(Shipment.tracking_number.in_(part))))
+    for ids in chunks(sorted(owners)):
+        session.execute(select(Order.id).where(Order.id.in_(ids)).order_by(Order.id).with_for_update())
+
+
+def load_shipments(session: Session, numbers: list[str]) -> dict[str, ShipmentRow]:
+    """The parcels with these tracking numbers, locked for this transaction."""
+    rows: dict[str, ShipmentRow] = {}
+    columns = [getattr(Shipment, name) for name in ROW_COLUMNS]
+    for part in chunks(numbers):
+        if _is_sqlite(session):
+            marks = ", ".join("?" * len(part))
+            sql = f"SELECT {', '.join(ROW_COLUMNS)} FROM shipments WHERE tracking_number IN ({marks}) ORDER BY id"
+            found = _fetch_all(session, sql, tuple(part))
+        else:
+            found = session.execute(select(*columns).where(Shipment.tracking_number.in_(part)).order_by(Shipment.id).with_for_update())  # fmt: skip
+        for r in found:
+            rows[r[6]] = ShipmentRow(*r[:8], _from_sqlite(r[8]), r[9], _from_sqlite(r[10]))
+    return rows
+
+
+class _TimeTexts:
+    """``sqlite_time`` with a memo: a batch's rows share a few instants (one "recorded at")."""
+
+    def __init__(self) -> None:
+        self.memo: dict[datetime, str] = {}
+
+    def __call__(self, value: datetime | None) -> str | None:
+        if value is None:
+            return None
+        found = self.memo.get(value)
+        if found is None:
+            found = self.memo[value] = sqlite_time(value)  # type: ignore[assignment]
+        return found
+
+
+def _sqlite_events(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    text = _TimeTexts()
+    return [
+        (r["type"], r["order_id"], r["shipment_id"], text(r["occurred_at"]), text(r["recorded_at"]), r["actor_type"],
+         r["actor_id"], r["visibility"], orjson.dumps(r["payload"]).decode(), r["idempotency_key"], int(r["notify"]))
+        for r in rows
+    ]  # fmt: skip
+
+
+def insert_events(session: Session, rows: list[dict[str, Any]]) -> list[int] | None:
+    """Insert the rows; their ids in order where the backend tells them cheaply, else None."""
+    if not rows:
+        return []
+    if not _is_sqlite(session):
         session.execute(insert(Event), rows)
+        return None
+    connection = session.connection()
+    marks = ", ".join("?" for _ in EVENT_COLUMNS)
+    before = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM events").scalar_one()
+    sql = f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({marks})"
+    connection.exec_driver_sql(sql, _sqlite_events(rows))
+    after = connection.exec_driver_sql("SELECT max(id) FROM events").scalar_one()
+    # Under the write lock SQLite numbers new rows max(id)+1, +2, ...; the check makes sure.
+    return list(range(before + 1, after + 1)) if after - before == len(rows) else None
 
 
 def update_shipments(session: Session, rows: list[ShipmentRow]) -> None:
     if not rows:
         return
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        sets = ", ".join(f"{name} = ?" for name in SHIPMENT_COLUMNS)
-        params = [
-            (
-                r.status,
-                r.exception_reason,
-                _sqlite_time(r.last_scan_at),
-                r.last_location,
-                _sqlite_time(r.current_eta),
-                r.id,
-            )
-            for r in rows
-        ]
-        connection.exec_driver_sql(f"UPDATE shipments SET {sets} WHERE id = ?", params)
+    if _is_sqlite(session):
+        sets, text = ", ".join(f"{name} = ?" for name in SHIPMENT_COLUMNS), _TimeTexts()
+        params = [(r.status, r.exception_reason, text(r.last_scan_at), r.last_location,
+                   text(r.current_eta), r.id) for r in rows]  # fmt: skip
+        session.connection().exec_driver_sql(f"UPDATE shipments SET {sets} WHERE id = ?", params)
         return
     statement = (
         update(Shipment.__table__)
@@ -136,10 +196,11 @@ def bump_orders(session: Session, bumps: dict[int, tuple[int, datetime]]) -> Non
     """``order.version += n`` and ``last_event_at``: what ``append_event`` does once per event."""
     if not bumps:
         return
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        params = [(count, _sqlite_time(when), order_id) for order_id, (count, when) in sorted(bumps.items())]
-        connection.exec_driver_sql("UPDATE orders SET version = version + ?, last_event_at = ? WHERE id = ?", params)
+    if _is_sqlite(session):
+        text = _TimeTexts()
+        params = [(count, text(when), order_id) for order_id, (count, when) in sorted(bumps.items())]
+        sql = "UPDATE orders SET version = version + ?, last_event_at = ? WHERE id = ?"
+        session.connection().exec_driver_sql(sql, params)
         return
     table = Order.__table__
     statement = (
@@ -147,4 +208,13 @@ def bump_orders(session: Session, bumps: dict[int, tuple[int, datetime]]) -> Non
         .where(table.c.id == bindparam("row_id"))
         .values(version=table.c.version + bindparam("n"), last_event_at=bindparam("when"))
     )
-    connection.execute(statement, [{"row_id": i, "n": n, "when": w} for i, (n, w) in sorted(bumps.items())])
+    session.connection().execute(statement, [{"row_id": i, "n": n, "when": w} for i, (n, w) in sorted(bumps.items())])
+
+
+def event_ids(session: Session, keys: list[str]) -> dict[str, tuple[int, str]]:
+    """Id and type of the events with these idempotency keys."""
+    found: dict[str, tuple[int, str]] = {}
+    for part in chunks(keys):
+        query = select(Event.idempotency_key, Event.id, Event.type).where(Event.idempotency_key.in_(part))
+        found.update({k: (i, t) for k, i, t in session.execute(query)})
+    return found

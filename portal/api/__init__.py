@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from portal.extensions import csrf
+from portal.extensions import csrf, limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # API keys, not cookies: there is no session to forge
+limiter.exempt(bp)  # callers hold keys we issued; the per-IP limits guard anonymous lookups
 
 from portal.api import views  # noqa: E402,F401  (registers the routes)

@@ -7,11 +7,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Response, g, request
+import orjson
+from flask import Response, current_app, g, request
 
 from core.errors import DomainError, NotFound
 from core.services import idempotency
-from core.services.access import verify_api_key
+from core.services.access import ApiKeyCache
 from portal.errors import problem
 from portal.extensions import shop
 
@@ -25,6 +26,14 @@ def _unauthorised(detail: str) -> Response:
     return response
 
 
+def _key_cache() -> ApiKeyCache:
+    cache = current_app.extensions.get("shiplog.api_keys")
+    if cache is None:  # one per app, made on first use (a race only makes an extra, empty one)
+        cache = ApiKeyCache(float(current_app.config.get("API_KEY_CACHE_SECONDS", 10)))
+        current_app.extensions["shiplog.api_keys"] = cache
+    return cache
+
+
 def require_key(scope: str) -> Callable[[F], F]:
     """Only callers with a valid key of ``scope`` get in; a write key may also read."""
 
@@ -34,7 +43,7 @@ def require_key(scope: str) -> Callable[[F], F]:
             scheme, _, token = request.headers.get("Authorization", "").partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
                 return _unauthorised("Send your API key as `Authorization: Bearer <key>`.")
-            key = verify_api_key(shop(), token.strip()[:200])
+            key = _key_cache().verify(shop(), token.strip()[:200])
             if key is None:
                 return _unauthorised("That API key is not valid (unknown or revoked).")
             if scope == "write" and key.scope != "write":
@@ -70,6 +79,41 @@ def _replay(claim: idempotency.Replay) -> Response:
     return response
 
 
+class _Discard(Exception):
+    """Leave the unit of work without committing: the response must not be replayed."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def _execute_once(key: str, digest: str, view: Callable[..., Any], *args: Any, **kwargs: Any) -> Response | None:
+    """Run the view and record its response in one transaction; ``None`` if the key is taken."""
+    try:
+        with shop().db.unit_of_work() as session:
+            record_id = idempotency.start(session, g.api_key.id, key, digest)
+            if record_id is None:
+                return None
+            response = _run(view, *args, **kwargs)
+            if response.status_code in (409, 429) or response.status_code >= 500:
+                raise _Discard(response)  # transient: nothing is kept, the retry runs again
+            idempotency.finish(session, record_id, response.status_code, response.get_data(as_text=True))
+            return response
+    except _Discard as discarded:
+        return discarded.response
+
+
+def _answer_taken(verdict: idempotency.Verdict) -> Response:
+    if isinstance(verdict, idempotency.Replay):
+        return _replay(verdict)
+    if isinstance(verdict, idempotency.Mismatch):
+        detail = "This Idempotency-Key was already used with a different request body."
+        return problem(422, "Idempotency key reused", detail, {"Idempotency-Key": detail})
+    response = problem(409, "Conflict", "A request with this Idempotency-Key is still running; retry shortly.")
+    response.headers["Retry-After"] = "1"
+    return response
+
+
 def idempotent(view: F) -> F:
     """Execute a POST once per Idempotency-Key; replay its response to identical retries."""
 
@@ -81,32 +125,16 @@ def idempotent(view: F) -> F:
         if not 1 <= len(key) <= 200 or not set(key) <= KEY_CHARS:
             return problem(400, "Bad request", "Idempotency-Key must be 1 to 200 visible ASCII characters.")
         digest = idempotency.request_hash(request.method, request.path, request.get_data(cache=True))
-        claim = idempotency.begin(shop(), g.api_key.id, key, digest)
-        if isinstance(claim, idempotency.Replay):
-            return _replay(claim)
-        if isinstance(claim, idempotency.Mismatch):
-            detail = "This Idempotency-Key was already used with a different request body."
-            return problem(422, "Idempotency key reused", detail, {"Idempotency-Key": detail})
-        if isinstance(claim, idempotency.InProgress):
-            response = problem(409, "Conflict", "A request with this Idempotency-Key is still running; retry shortly.")
-            response.headers["Retry-After"] = "1"
-            return response
-        return _execute(claim.record_id, view, *args, **kwargs)
+        for _ in range(3):  # a taken key whose record is gone again was given back: try again
+            response = _execute_once(key, digest, view, *args, **kwargs)
+            if response is not None:
+                return response
+            verdict = idempotency.existing(shop(), g.api_key.id, key, digest)
+            if verdict is not None:
+                return _answer_taken(verdict)
+        return _answer_taken(idempotency.InProgress())
 
     return wrapped  # type: ignore[return-value]
-
-
-def _execute(record_id: int, view: Callable[..., Any], *args: Any, **kwargs: Any) -> Response:
-    try:
-        response = _run(view, *args, **kwargs)
-    except BaseException:
-        idempotency.release(shop(), record_id)
-        raise
-    if response.status_code in (409, 429) or response.status_code >= 500:
-        idempotency.release(shop(), record_id)  # transient: the retry must run again
-    else:
-        idempotency.finish(shop(), record_id, response.status_code, response.get_data(as_text=True))
-    return response
 
 
 def json_body() -> tuple[Any, Response | None]:
@@ -115,6 +143,10 @@ def json_body() -> tuple[Any, Response | None]:
         return None, problem(415, "Unsupported media type", "Send the body as application/json.")
     raw = request.get_data(cache=True)
     try:
+        return orjson.loads(raw), None
+    except orjson.JSONDecodeError:
+        pass  # orjson is strict (64-bit integers, no NaN); the standard parser decides the rest
+    try:
         return json.loads(raw), None
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None, problem(400, "Bad request", "The body is not valid JSON.")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
+import orjson
 from flask import Response, g, jsonify, request, url_for
 
 from core.events import Actor
@@ -43,7 +45,10 @@ def _check_number(number: str) -> Response | None:
 
 
 def _parse_time(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    """An RFC 3339 time the schema has accepted (fromisoformat knows "Z" but not "z")."""
+    if value is None:
+        return None
+    return datetime.fromisoformat(value[:-1] + "+00:00" if value[-1] in "zZ" else value)
 
 
 @bp.before_request
@@ -153,15 +158,17 @@ def create_shipment(number: str) -> Response | tuple[Response, int]:
 
 
 def _scan(body: dict[str, Any]) -> tracking.CarrierScan:
+    get = body.get
+    eta = get("eta")
     return tracking.CarrierScan(
-        tracking_number=body["tracking_number"],
-        status=body["status"],
-        occurred_at=_parse_time(body["occurred_at"]),
-        location=body.get("location"),
-        message=body.get("message"),
-        exception_reason=body.get("exception_reason"),
-        eta=_parse_time(body.get("eta")),
-        external_id=body.get("external_id"),
+        body["tracking_number"],
+        body["status"],
+        _parse_time(body["occurred_at"]),  # type: ignore[arg-type]  (required by the schema)
+        get("location"),
+        get("message"),
+        get("exception_reason"),
+        None if eta is None else _parse_time(eta),
+        get("external_id"),
     )
 
 
@@ -178,8 +185,7 @@ def append_tracking_event() -> Response | tuple[Response, int]:
         status = 404 if outcome.field == "tracking_number" else 422
         errors = {outcome.field: outcome.message} if outcome.field and outcome.message else None
         return problem(status, "Not found" if status == 404 else "Validation failed", outcome.message or "", errors)
-    result = {k: v for k, v in vars(outcome).items() if v is not None}
-    return jsonify(result), (201 if outcome.outcome == "recorded" else 200)
+    return jsonify(outcome.as_json()), (201 if outcome.outcome == "recorded" else 200)
 
 
 @bp.post("/tracking-events/batch")
@@ -191,16 +197,11 @@ def append_tracking_events() -> Response:
     if error is not None:
         return error
     outcomes = scan_batch.record_scans(shop(), [_scan(item) for item in body["events"]], actor=_actor())
-    results = [{k: v for k, v in vars(o).items() if v is not None} for o in outcomes]
-    counts = {name: sum(1 for o in outcomes if o.outcome == name) for name in ("recorded", "duplicate", "rejected")}
-    return jsonify(
-        {
-            "recorded": counts["recorded"],
-            "duplicates": counts["duplicate"],
-            "rejected": counts["rejected"],
-            "results": results,
-        }
-    )
+    results = [o.as_json() for o in outcomes]
+    counts = Counter(o.outcome for o in outcomes)
+    summary = {"recorded": counts["recorded"], "duplicates": counts["duplicate"], "rejected": counts["rejected"]}
+    # orjson: a 1000-result answer is encoded several times faster than by the standard encoder.
+    return Response(orjson.dumps(summary | {"results": results}), mimetype="application/json")
 
 
 @bp.get("/events")

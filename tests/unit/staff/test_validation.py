@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from portal.api.validation import problems
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from portal.api.schemas import SCHEMAS
+from portal.api.validation import compile_schema, problems
+from portal.api.validity import is_valid
 
 
 def _order(**changes: object) -> dict[str, object]:
@@ -53,3 +58,46 @@ def test_booleans_are_not_integers_and_datetimes_need_a_zone() -> None:
 
 def test_body_must_be_an_object() -> None:
     assert problems([1, 2], "TrackingEventBatch") == {"body": "Must be object."}
+
+
+_LEAVES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 10**6),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from(["", "x", "in_transit", "delay", "1Z0000001", "TEE-M", "2025-01-01T10:00:00Z", "2025-01-01"]),
+    st.text(max_size=8),
+)
+_JSON = st.recursive(_LEAVES, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3), max_leaves=8)  # fmt: skip
+_EVENT = {"tracking_number": "1Z0000001", "status": "exception", "occurred_at": "2025-01-01T10:00:00Z",
+          "exception_reason": "delay", "eta": None, "location": "Hub", "external_id": "e-1"}  # fmt: skip
+
+
+def _collected(value: object, name: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    compile_schema(SCHEMAS[name])(value, None, errors)
+    return errors
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    name=st.sampled_from(["TrackingEventInput", "TrackingEventBatch", "OrderCreate", "ShipmentCreate"]),
+    field=st.sampled_from([*_EVENT, "events", "lines", "email", "shipping_address", "unknown"]),
+    value=_JSON,
+    drop=st.booleans(),
+)
+def test_the_yes_no_validator_agrees_with_the_collecting_one(name: str, field: str, value: object, drop: bool) -> None:
+    """``problems`` answers valid documents from ``is_valid`` alone: both forms must agree."""
+    bases: dict[str, object] = {
+        "TrackingEventInput": dict(_EVENT),
+        "TrackingEventBatch": {"events": [dict(_EVENT), dict(_EVENT)]},
+        "OrderCreate": _order(),
+        "ShipmentCreate": {"carrier": "ups", "tracking_number": "1Z0000001"},
+    }
+    document = bases[name]
+    target = document["events"][1] if name == "TrackingEventBatch" and field in _EVENT else document  # type: ignore[index]
+    if drop:
+        target.pop(field, None)  # type: ignore[union-attr]
+    else:
+        target[field] = value  # type: ignore[index]
+    assert is_valid(document, SCHEMAS[name]) == (_collected(document, name) == {})

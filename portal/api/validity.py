@@ -1,0 +1,181 @@
+"""A yes/no form of ``portal.api.validation`` for the same schemas and keywords.
+
+Answering "is it valid?" costs a fraction of collecting every problem with its field path,
+and almost every request is valid; ``validation.problems`` asks this first and only
+collects messages when the answer is no. ``tests/unit/staff/test_validation.py`` checks
+that both forms agree on generated and mutated documents.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from portal.api.schemas import SCHEMAS
+
+Valid = Callable[[Any], bool]
+_PYTHON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "object": (dict,),
+    "array": (list,),
+    "null": (type(None),),
+}
+_compiled: dict[int, Valid] = {}
+
+
+def is_datetime(value: str) -> bool:
+    """RFC 3339 date-time: a date, a time and an offset (or Z) are all required."""
+    if len(value) < 20 or value[10] not in "Tt ":
+        return False
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return False
+    return moment.tzinfo is not None
+
+
+def _type(schema: dict[str, Any]) -> Valid | None:
+    if "type" not in schema:
+        return None
+    names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+    accepted = tuple(t for n in names for t in _PYTHON_TYPES[n])
+    refuse_bool = "boolean" not in names  # bool is an int subclass, but never a JSON number
+    return lambda value: isinstance(value, accepted) and not (refuse_bool and value.__class__ is bool)
+
+
+def _string(schema: dict[str, Any]) -> Valid | None:
+    low, high = schema.get("minLength", 0), schema.get("maxLength")
+    pattern = re.compile(schema["pattern"]).search if "pattern" in schema else None
+    is_time = schema.get("format") == "date-time"
+    if not low and high is None and pattern is None and not is_time:
+        return None
+
+    def valid(value: Any) -> bool:
+        if not isinstance(value, str):
+            return True
+        if len(value) < low or (high is not None and len(value) > high):
+            return False
+        return (pattern is None or pattern(value) is not None) and (not is_time or is_datetime(value))
+
+    return valid
+
+
+def _number(schema: dict[str, Any]) -> Valid | None:
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if low is None and high is None:
+        return None
+
+    def valid(value: Any) -> bool:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return True
+        return (low is None or value >= low) and (high is None or value <= high)
+
+    return valid
+
+
+def _enum(schema: dict[str, Any]) -> Valid | None:
+    if "enum" not in schema:
+        return None
+    allowed = schema["enum"]
+    return lambda value: any(value == a and type(value) is type(a) for a in allowed)
+
+
+def _object(schema: dict[str, Any]) -> Valid | None:
+    if "properties" not in schema and "required" not in schema:
+        return None
+    properties = {name: compile_validity(sub) for name, sub in schema.get("properties", {}).items()}
+    required, closed = schema.get("required", []), schema.get("additionalProperties") is False
+
+    def valid(value: Any) -> bool:
+        if not isinstance(value, dict):
+            return True
+        for name in required:
+            if name not in value:
+                return False
+        for name, item in value.items():
+            check = properties.get(name)
+            if check is None:
+                if closed:
+                    return False
+            elif not check(item):
+                return False
+        return True
+
+    return valid
+
+
+def _array(schema: dict[str, Any]) -> Valid | None:
+    if "items" not in schema and "minItems" not in schema and "maxItems" not in schema:
+        return None
+    item = compile_validity(schema["items"]) if "items" in schema else None
+    low, high = schema.get("minItems", 0), schema.get("maxItems")
+
+    def valid(value: Any) -> bool:
+        if not isinstance(value, list):
+            return True
+        if len(value) < low or (high is not None and len(value) > high):
+            return False
+        return item is None or all(map(item, value))
+
+    return valid
+
+
+def _one_of(schema: dict[str, Any]) -> Valid | None:
+    if "oneOf" not in schema:
+        return None
+    options = [compile_validity(option) for option in schema["oneOf"]]
+    # Like the collecting validator, the first option that fits is enough.
+    return lambda value: any(option(value) for option in options)
+
+
+def _all(checks: list[Valid]) -> Valid:
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda value: first(value) and second(value)
+    return lambda value: all(check(value) for check in checks)
+
+
+_TEXT_KEYWORDS = {"type", "minLength", "maxLength", "pattern", "format", "enum", "description"}
+
+
+def _text_leaf(schema: dict[str, Any]) -> Valid | None:
+    """One closure for the commonest leaf, a (nullable) string field: a batch has thousands."""
+    names = schema.get("type")
+    names = names if isinstance(names, list) else [names]
+    if not set(schema) <= _TEXT_KEYWORDS or not set(names) <= {"string", "null"} or "string" not in names:
+        return None
+    nullable, enum = "null" in names, _enum(schema)
+    string = _string(schema) or (lambda value: True)
+
+    def valid(value: Any) -> bool:
+        if value is None:
+            return nullable and (enum is None or enum(value))
+        return value.__class__ is str and string(value) and (enum is None or enum(value))
+
+    return valid
+
+
+def compile_validity(schema: dict[str, Any]) -> Valid:
+    """A function answering whether a value satisfies ``schema``."""
+    if "$ref" in schema:
+        return compile_validity(SCHEMAS[schema["$ref"].rsplit("/", 1)[-1]])  # no schema refers to itself
+    key = id(schema)
+    if key not in _compiled and (leaf := _text_leaf(schema)) is not None:
+        _compiled[key] = leaf
+    if key not in _compiled:
+        parts = [_type(schema), _string(schema), _number(schema), _enum(schema)]
+        parts += [_object(schema), _array(schema), _one_of(schema)]
+        checks = [part for part in parts if part is not None]
+        _compiled[key] = _all(checks) if checks else (lambda value: True)
+    return _compiled[key]
+
+
+def is_valid(value: Any, schema: dict[str, Any]) -> bool:
+    return compile_validity(schema)(value)
