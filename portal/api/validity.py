@@ -90,10 +90,11 @@ def _object(schema: dict[str, Any]) -> Valid | None:
         return None
     properties = {name: compile_validity(sub) for name, sub in schema.get("properties", {}).items()}
     required, closed = schema.get("required", []), schema.get("additionalProperties") is False
+    only_objects = schema.get("type") == "object"  # then this check is the type check too
 
     def valid(value: Any) -> bool:
         if not isinstance(value, dict):
-            return True
+            return not only_objects
         for name in required:
             if name not in value:
                 return False
@@ -151,13 +152,18 @@ def _text_leaf(schema: dict[str, Any]) -> Valid | None:
     names = names if isinstance(names, list) else [names]
     if not set(schema) <= _TEXT_KEYWORDS or not set(names) <= {"string", "null"} or "string" not in names:
         return None
-    nullable, enum = "null" in names, _enum(schema)
-    string = _string(schema) or (lambda value: True)
+    nullable, low, high = "null" in names, schema.get("minLength", 0), schema.get("maxLength", 1 << 62)
+    pattern = re.compile(schema["pattern"]).search if "pattern" in schema else None
+    is_time, allowed = schema.get("format") == "date-time", schema.get("enum")
 
     def valid(value: Any) -> bool:
         if value is None:
-            return nullable and (enum is None or enum(value))
-        return value.__class__ is str and string(value) and (enum is None or enum(value))
+            return nullable and (allowed is None or None in allowed)
+        if value.__class__ is not str or not low <= len(value) <= high:
+            return False
+        if allowed is not None and value not in allowed:
+            return False
+        return (pattern is None or pattern(value) is not None) and (not is_time or is_datetime(value))
 
     return valid
 
@@ -170,7 +176,8 @@ def compile_validity(schema: dict[str, Any]) -> Valid:
     if key not in _compiled and (leaf := _text_leaf(schema)) is not None:
         _compiled[key] = leaf
     if key not in _compiled:
-        parts = [_type(schema), _string(schema), _number(schema), _enum(schema)]
+        typed = schema.get("type") == "object" and "properties" in schema  # _object checks the type
+        parts = [None if typed else _type(schema), _string(schema), _number(schema), _enum(schema)]
         parts += [_object(schema), _array(schema), _one_of(schema)]
         checks = [part for part in parts if part is not None]
         _compiled[key] = _all(checks) if checks else (lambda value: True)
