@@ -19,6 +19,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core import outbox
@@ -65,12 +66,12 @@ def _visibility(code: str) -> str:
 class _Batch:
     """Shipment state, queued rows and outcomes of one batch, inside one transaction."""
 
-    def __init__(self, session: Session, actor: Actor, notify: bool) -> None:
-        self.session, self.actor, self.notify = session, actor, notify
+    def __init__(self, session: Session, actor: Actor, notify: bool, *, optimistic: bool = False) -> None:
+        self.session, self.actor, self.notify, self.optimistic = session, actor, notify, optimistic
         self.now = utcnow()  # one transaction, one "recorded at"
         self.seen: set[str] = set()
         self.shipments: dict[str, scan_rows.ShipmentRow] = {}
-        self.events: list[dict[str, Any]] = []
+        self.events: list[tuple[Any, ...]] = []
         self.bumps: dict[int, tuple[int, datetime]] = {}
         self.keys: dict[int, str] = {}  # scan index -> idempotency key of its event
         self.ids: dict[str, tuple[int, str]] = {}  # idempotency key -> (event id, type), as written
@@ -143,20 +144,9 @@ class _Batch:
         if transitions:
             payload["transitions"] = {name: list(change) for name, change in transitions.items()}
         key = key or f"{code}:{uuid.uuid4().hex}"
+        actor = (self.actor.type, self.actor.id)
         self.events.append(
-            {
-                "type": code,
-                "order_id": row.order_id,
-                "shipment_id": row.id,
-                "occurred_at": when,
-                "recorded_at": self.now,
-                "actor_type": self.actor.type,
-                "actor_id": self.actor.id,
-                "visibility": _visibility(code),
-                "payload": payload,
-                "idempotency_key": key,
-                "notify": notify,
-            }
+            scan_rows.event_row(code, row, when, self.now, actor, _visibility(code), payload, key, notify)
         )
         bumped = self.bumps.get(row.order_id)
         self.bumps[row.order_id] = (bumped[0] + 1 if bumped else 1, self.now)
@@ -186,9 +176,9 @@ class _Batch:
 
     def flush(self) -> None:
         """Write queued events, shipment changes and version bumps; then plan notifications."""
-        ids = scan_rows.insert_events(self.session, self.events)
-        if ids is not None:
-            self.ids.update({e["idempotency_key"]: (i, e["type"]) for e, i in zip(self.events, ids, strict=True)})
+        ids = scan_rows.insert_events(self.session, self.events, optimistic=self.optimistic)
+        if ids is not None:  # rows are in EVENT_COLUMNS order: [9] is the key, [0] the type
+            self.ids.update({e[9]: (i, e[0]) for e, i in zip(self.events, ids, strict=True)})
         dirty = [row for row in self.shipments.values() if row.dirty]
         scan_rows.update_shipments(self.session, dirty)
         scan_rows.bump_orders(self.session, self.bumps)
@@ -207,12 +197,40 @@ class _Batch:
         return {index: self.ids[key] for index, key in self.keys.items() if key in self.ids}
 
 
+Valid = list[tuple[int, CarrierScan, str, str | None]]  # index, scan, tracking number, event key
+_OPTIMISTIC_FROM = 20  # below this a savepoint costs more than the duplicate check it saves
+
+
+def _run(batch: _Batch, valid: Valid, outcomes: dict[int, ScanOutcome], *, check_known: bool) -> _Batch:
+    known = [key for *_, key in valid if key is not None] if check_known else []
+    batch.load([number for _, _, number, _ in valid], known)
+    for index, scan, number, key in valid:
+        outcomes[index] = batch.apply(index, scan, number, key)
+    batch.flush()
+    return batch
+
+
+def _optimistic_run(
+    session: Session, valid: Valid, actor: Actor, notify: bool, outcomes: dict[int, ScanOutcome]
+) -> _Batch | None:
+    """Most carrier events are new: on SQLite, write a big batch without looking its keys
+    up first; if one was known after all, undo (savepoint) and let the caller redo it."""
+    if len(valid) < _OPTIMISTIC_FROM or session.get_bind().dialect.name != "sqlite":
+        return None
+    try:
+        with session.begin_nested():
+            return _run(_Batch(session, actor, notify, optimistic=True), valid, outcomes, check_known=False)
+    except (scan_rows.KnownEvents, IntegrityError):
+        session.expire_all()
+        return None
+
+
 def record_scans(
     shop: Shop, scans: list[CarrierScan], *, actor: Actor = CARRIER, notify: bool = True
 ) -> list[ScanOutcome]:
     """Apply ``scans`` in order in one transaction; one outcome per scan, same order."""
     outcomes: dict[int, ScanOutcome] = {}
-    valid: list[tuple[int, CarrierScan, str, str | None]] = []
+    valid: Valid = []
     for index, scan in enumerate(scans):
         try:
             _validate(scan)
@@ -222,11 +240,9 @@ def record_scans(
         number = scan.tracking_number.strip().upper()
         valid.append((index, scan, number, _key(scan, number)))
     with shop.db.write() as session:
-        batch = _Batch(session, actor, notify)
-        batch.load([number for _, _, number, _ in valid], [key for *_, key in valid if key is not None])
-        for index, scan, number, key in valid:
-            outcomes[index] = batch.apply(index, scan, number, key)
-        batch.flush()
+        batch = _optimistic_run(session, valid, actor, notify, outcomes)
+        if batch is None:
+            batch = _run(_Batch(session, actor, notify), valid, outcomes, check_known=True)
         ids = batch.event_ids()
     for index, (event_id, code) in ids.items():
         outcomes[index].event_id, outcomes[index].code = event_id, code

@@ -148,28 +148,43 @@ class _TimeTexts:
         return found
 
 
-def _sqlite_events(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
-    text = _TimeTexts()
-    return [
-        (r["type"], r["order_id"], r["shipment_id"], text(r["occurred_at"]), text(r["recorded_at"]), r["actor_type"],
-         r["actor_id"], r["visibility"], orjson.dumps(r["payload"]).decode(), r["idempotency_key"], int(r["notify"]))
-        for r in rows
-    ]  # fmt: skip
+class KnownEvents(Exception):
+    """An optimistic insert met events that were already recorded: redo the batch with
+    the duplicate check first."""
 
 
-def insert_events(session: Session, rows: list[dict[str, Any]]) -> list[int] | None:
-    """Insert the rows; their ids in order where the backend tells them cheaply, else None."""
+def event_row(code: str, row: ShipmentRow, when: datetime, now: datetime, actor: tuple[str, str | None],
+              visibility: str, payload: dict[str, Any], key: str, notify: bool) -> tuple[Any, ...]:  # fmt: skip
+    """An event row as a tuple in ``EVENT_COLUMNS`` order (cheaper than a dict, per scan)."""
+    return (code, row.order_id, row.id, when, now, actor[0], actor[1], visibility, payload, key, notify)
+
+
+def _sqlite_events(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    text, dumps = _TimeTexts(), orjson.dumps
+    return [(*r[:3], text(r[3]), text(r[4]), *r[5:8], dumps(r[8]).decode(), r[9], int(r[10])) for r in rows]
+
+
+def insert_events(session: Session, rows: list[tuple[Any, ...]], *, optimistic: bool = False) -> list[int] | None:
+    """Insert the rows; their ids in order where the backend tells them cheaply, else None.
+
+    ``optimistic`` (SQLite) skips the rows whose key is already recorded instead of failing
+    and raises ``KnownEvents`` if there were any: the caller then redoes the batch checking
+    first, which costs a query per batch that the common case of new events can skip."""
     if not rows:
         return []
     if not _is_sqlite(session):
-        session.execute(insert(Event), rows)
+        session.execute(insert(Event), [dict(zip(EVENT_COLUMNS, row, strict=True)) for row in rows])
         return None
     connection = session.connection()
     marks = ", ".join("?" for _ in EVENT_COLUMNS)
     before = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM events").scalar_one()
-    sql = f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({marks})"
-    connection.exec_driver_sql(sql, _sqlite_events(rows))
+    conflict = " ON CONFLICT (idempotency_key) DO NOTHING" if optimistic else ""
+    connection.exec_driver_sql(
+        f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({marks}){conflict}", _sqlite_events(rows)
+    )
     after = connection.exec_driver_sql("SELECT max(id) FROM events").scalar_one()
+    if optimistic and after - before != len(rows):
+        raise KnownEvents()
     # Under the write lock SQLite numbers new rows max(id)+1, +2, ...; the check makes sure.
     return list(range(before + 1, after + 1)) if after - before == len(rows) else None
 

@@ -107,3 +107,51 @@ def test_batch_and_single_paths_agree(shop: Shop, catalog: dict[str, int]) -> No
     assert single["shipment"]["status"] == "delivered"
     with shop.db.read() as session:
         assert replay.differences(session) == []
+
+
+def _parcels(shop: Shop, count: int) -> list[str]:
+    numbers = [f"1ZMANY{i:07d}" for i in range(count)]
+    for i, number in enumerate(numbers):
+        factories.ship_all(shop, factories.place(shop, email=f"m{i}@example.com").id, tracking_number=number)
+    return numbers
+
+
+def _recorded_keys(shop: Shop, outcomes: list[scan_batch.ScanOutcome]) -> list[str]:
+    ids = [o.event_id for o in outcomes if o.outcome == "recorded"]
+    with shop.db.read() as session:
+        found = dict(session.execute(select(Event.id, Event.idempotency_key).where(Event.id.in_(ids))).tuples().all())
+    return [found[i] for i in ids]
+
+
+def test_big_batches_of_new_events_are_written_without_a_lookup_and_ids_match(
+    shop: Shop, catalog: dict[str, int]
+) -> None:
+    numbers = _parcels(shop, 25)  # above the size where the batch writes optimistically
+    when = utcnow() + timedelta(minutes=5)
+    scans = [tracking.CarrierScan(n, "in_transit", when, "Hub", external_id=f"new-{n}") for n in numbers]
+    outcomes = scan_batch.record_scans(shop, scans)
+
+    assert [o.outcome for o in outcomes] == ["recorded"] * 25
+    assert _recorded_keys(shop, outcomes) == [f"carrier:{n}:new-{n}" for n in numbers]
+    with shop.db.read() as session:
+        assert replay.differences(session) == []
+
+
+def test_a_big_batch_with_a_known_event_is_redone_with_the_duplicate_check(shop: Shop, catalog: dict[str, int]) -> None:
+    numbers = _parcels(shop, 25)
+    when = utcnow() + timedelta(minutes=5)
+    tracking.record_scan(shop, tracking.CarrierScan(numbers[3], "out_for_delivery", when, external_id="known"))
+    scans = [tracking.CarrierScan(n, "in_transit", when + timedelta(hours=1), external_id=f"e-{n}") for n in numbers]
+    scans[3] = tracking.CarrierScan(numbers[3], "out_for_delivery", when, external_id="known")
+    scans.append(tracking.CarrierScan(numbers[0], "delivered", when + timedelta(hours=2), external_id="known-too"))
+    outcomes = scan_batch.record_scans(shop, scans)
+
+    assert [o.outcome for o in outcomes].count("recorded") == 25
+    assert outcomes[3].outcome == "duplicate"
+    assert outcomes[25].code == "shipment.delivered"
+    with shop.db.read() as session:
+        statuses = dict(session.execute(select(Shipment.tracking_number, Shipment.status)).tuples().all())
+        assert statuses[numbers[3]] == "out_for_delivery"  # the repeat changed nothing
+        assert statuses[numbers[0]] == "delivered"
+        assert statuses[numbers[1]] == "in_transit"
+        assert replay.differences(session) == []
