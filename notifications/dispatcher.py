@@ -30,7 +30,7 @@ LEASE_MARGIN = 0.2  # of the lease: stop sending from a batch whose lease is abo
 
 @dataclass(frozen=True)
 class DispatchSettings:
-    batch_size: int = 100
+    batch_size: int = 200
     lease_seconds: float = 60.0
     poll_seconds: float = 1.0
     # Outcomes are written in groups of this many sends: 1 is the smallest duplicate window after a
@@ -81,11 +81,14 @@ class Dispatcher:
     def drain(self) -> Stats:
         """Deliver everything due now (``work --once``); retries scheduled later are left for later."""
         total = Stats()
-        while True:
-            stats = self.run_once()
-            total.counts.update(stats.counts)
-            if stats.handled == 0:
-                return total
+        try:
+            while True:
+                stats = self.run_once()
+                total.counts.update(stats.counts)
+                if stats.handled == 0:
+                    return total
+        finally:
+            self.close()
 
     def work(self, stop: threading.Event) -> None:
         """Poll until ``stop`` is set; a full batch is followed at once by the next."""
@@ -96,10 +99,24 @@ class Dispatcher:
                 log.exception("notification batch failed")
                 stats = Stats()
             if stats.handled < self.settings.batch_size:
+                self.close()  # open connections only pay off while batches follow each other
                 stop.wait(self.settings.poll_seconds)
+        self.close()
+
+    def close(self) -> None:
+        """Close the connections senders keep from one batch to the next."""
+        for sender in self.senders.values():
+            sender.close()
 
     def deliver(self, claims: list[store.Claim]) -> Stats:
+        """Check, render and send claimed messages."""
         stats = Stats()
+        for channel, items in self._prepare(claims, stats).items():
+            self._send_all(self.senders[channel], items, stats)
+        return stats
+
+    def _prepare(self, claims: list[store.Claim], stats: Stats) -> dict[str, list[Prepared]]:
+        """Render what is still this worker's to send, by channel; skips and render failures are recorded now."""
         mine = store.still_mine(self.db, claims)
         by_channel: dict[str, list[Prepared]] = {}
         settled: list[store.Outcome] = []
@@ -111,9 +128,7 @@ class Dispatcher:
             else:  # the message cannot be built (template or data error): retrying will not help
                 settled.append(store.failed(item.claim, item.error or "?", permanent=True, policy=self.settings.retry))
         self._flush(settled, stats)
-        for channel, items in by_channel.items():
-            self._send_all(self.senders[channel], items, stats)
-        return stats
+        return by_channel
 
     def _flush(self, outcomes: list[store.Outcome], stats: Stats) -> None:
         store.record(self.db, outcomes)

@@ -7,20 +7,22 @@ unsubscribe that arrives between planning and sending still wins.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.utils import parseaddr
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, lazyload, selectinload
 
 from core import outbox
 from core.db import Database
 from core.models import Event, Order, OutboxMessage, Subscription
 from notifications import context as ctx
 from notifications.adapters import Outgoing
-from notifications.rendering import Renderer
+from notifications.rendering import Renderer, Stencil
 from notifications.store import Claim
+
+Stencils = dict[tuple[int | None, str, str], Stencil | None]
 
 
 class CallbackLinks(ctx.Links):
@@ -35,9 +37,30 @@ class Prepared:
     error: str | None = None  # cannot be rendered
 
 
+class Row(NamedTuple):
+    """The outbox columns a message is built from (plain tuples: loading ORM objects cost more than rendering)."""
+
+    id: int
+    event_id: int | None
+    order_id: int
+    subscription_id: int | None
+    channel: str
+    recipient: str
+    template: str
+
+
+_ROWS = (
+    select(*(getattr(OutboxMessage, name) for name in Row._fields))
+    .where(OutboxMessage.id.in_(bindparam("b_ids", expanding=True)))
+    .order_by(OutboxMessage.id)
+)
+# Rendering reads an order's lines and customer; its addresses and payments are not needed here.
+_ORDER_OPTIONS = (selectinload(Order.customer), lazyload(Order.addresses), lazyload(Order.payments))
+
+
 @dataclass
 class _Loaded:
-    rows: list[OutboxMessage]
+    rows: list[Row]
     events: dict[int, Event]
     orders: dict[int, Order]
     blocked: set[str]
@@ -45,14 +68,22 @@ class _Loaded:
     customer_opted_out: set[int]
 
 
+@dataclass
+class _Batch:
+    """One prepare call: its session, what it loaded, and what its rows share (per event)."""
+
+    session: Session
+    loaded: _Loaded
+    shared: dict[int, dict[str, Any]] = field(default_factory=dict)
+    stencils: Stencils = field(default_factory=dict)
+
+
 def _load(session: Session, ids: list[int]) -> _Loaded:
-    rows = list(session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)).order_by(OutboxMessage.id)))
+    rows = [Row(*found) for found in session.connection().execute(_ROWS, {"b_ids": ids})]
     events = {e.id: e for e in session.scalars(select(Event).where(Event.id.in_({r.event_id for r in rows})))}
     orders = {
         o.id: o
-        for o in session.scalars(
-            select(Order).options(selectinload(Order.customer)).where(Order.id.in_({r.order_id for r in rows}))
-        )
+        for o in session.scalars(select(Order).options(*_ORDER_OPTIONS).where(Order.id.in_({r.order_id for r in rows})))
     }
     sub_ids = {r.subscription_id for r in rows if r.subscription_id is not None}
     ended = set(
@@ -71,7 +102,7 @@ def _load(session: Session, ids: list[int]) -> _Loaded:
     )
 
 
-def _skip_reason(row: OutboxMessage, loaded: _Loaded) -> str | None:
+def _skip_reason(row: Row, loaded: _Loaded) -> str | None:
     if row.channel == "sms" and row.recipient in loaded.blocked:
         return "not sent: the number texted STOP"
     if row.subscription_id is not None and row.subscription_id in loaded.ended:
@@ -93,36 +124,46 @@ class Preparer:
         if not by_id:
             return []
         with self.db.read() as session:
-            loaded = _load(session, list(by_id))
-            shared: dict[int, dict[str, Any]] = {}
-            return [self._one(session, by_id[row.id], row, loaded, shared) for row in loaded.rows]
+            batch = _Batch(session, _load(session, list(by_id)))
+            return [self._one(batch, by_id[row.id], row) for row in batch.loaded.rows]
 
-    def _one(
-        self, session: Session, claim: Claim, row: OutboxMessage, loaded: _Loaded, shared: dict[int, dict[str, Any]]
-    ) -> Prepared:
-        reason = _skip_reason(row, loaded)
+    def _one(self, batch: _Batch, claim: Claim, row: Row) -> Prepared:
+        reason = _skip_reason(row, batch.loaded)
         if reason is not None:
             return Prepared(claim, skip_reason=reason)
         try:
-            if row.event_id not in shared:
-                event, order = loaded.events[row.event_id], loaded.orders[row.order_id]
-                shared[row.event_id] = ctx.event_context(
-                    session, event, order, links=self.links, branding=self.branding
+            if row.event_id not in batch.shared:
+                event, order = batch.loaded.events[row.event_id], batch.loaded.orders[row.order_id]
+                batch.shared[row.event_id] = ctx.event_context(
+                    batch.session, event, order, links=self.links, branding=self.branding
                 )
-            return Prepared(claim, outgoing=self.outgoing(row, shared[row.event_id]))
+            return Prepared(claim, outgoing=self.outgoing(row, batch.shared[row.event_id], batch.stencils))
         except Exception as error:  # a template or data bug: recorded on the row for staff to see
             return Prepared(claim, error=f"could not render {row.template}/{row.channel}: {error!r}"[:500])
 
-    def outgoing(self, row: OutboxMessage, shared: dict[str, Any]) -> Outgoing:
+    def outgoing(self, row: Row | OutboxMessage, shared: dict[str, Any], stencils: Stencils | None = None) -> Outgoing:
+        """The message for one row; previews call this too, so they show exactly what is sent."""
         full = ctx.for_recipient(shared, row.channel, row.recipient, row.order_id, links=self.links)
-        rendered = self.renderer.render(row.template, row.channel, full)
+        link = full["unsubscribe_url"]
+        stencil = self._stencil(row, shared, {} if stencils is None else stencils)
+        if stencil is not None and stencil.fits(link):
+            rendered = stencil.fill(link)
+        else:  # the templates (or this link) need a rendering of their own
+            stencil, rendered = None, self.renderer.render(row.template, row.channel, full)
         if row.channel == "sms":
-            return Outgoing(row.id, "sms", row.recipient, rendered, status_callback=self.links.status_callback(row.id))
+            callback = self.links.status_callback(row.id)
+            return Outgoing(row.id, "sms", row.recipient, rendered, status_callback=callback)
         headers = {
             "List-Unsubscribe": f"<{full['unsubscribe_url']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",  # RFC 8058 one-click
             "X-Shiplog-Notification": row.template,
         }
-        return Outgoing(
-            row.id, "email", row.recipient, rendered, headers, message_id=f"<outbox-{row.id}@{self.domain}>"
-        )
+        message_id = f"<outbox-{row.id}@{self.domain}>"
+        return Outgoing(row.id, "email", row.recipient, rendered, headers, message_id, stencil=stencil, link=link)
+
+    def _stencil(self, row: Row | OutboxMessage, shared: dict[str, Any], stencils: Stencils) -> Stencil | None:
+        """Every recipient of one event shares one rendering per template and channel."""
+        key = (row.event_id, row.template, row.channel)
+        if key not in stencils:
+            stencils[key] = self.renderer.stencil(row.template, row.channel, shared)
+        return stencils[key]

@@ -19,6 +19,9 @@ from notifications import store, wiring
 from notifications.dispatcher import Dispatcher, Stats
 
 JOB_TIMEOUT_SECONDS = 300
+# Claimed rows queued as jobs before the worker starts on them: up to ten batches, but their leases
+# run meanwhile, so never more than about what one worker sends within a lease.
+MAX_CLAIM_AHEAD = 1000
 
 
 def deliver_job(claims: list[tuple[int, int, str]]) -> dict[str, int]:
@@ -52,7 +55,7 @@ class RqDispatch:
         worker = self._worker()
         while not stop.is_set():
             claimed = 0
-            while claimed < 10 * self.dispatcher.settings.batch_size:
+            while claimed < min(10 * self.dispatcher.settings.batch_size, MAX_CLAIM_AHEAD):
                 got = self.enqueue_due()
                 claimed += got
                 if got < self.dispatcher.settings.batch_size:
@@ -62,7 +65,9 @@ class RqDispatch:
             if once and claimed == 0 and self.queue.count == 0:
                 break
             if claimed == 0:
+                self.dispatcher.close()  # connections kept between jobs only pay off while jobs follow each other
                 stop.wait(self.dispatcher.settings.poll_seconds)
+        self.dispatcher.close()
         return total
 
 

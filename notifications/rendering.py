@@ -5,21 +5,32 @@ Templates live in ``notifications/templates/<code>/``: ``email.txt.j2`` (blocks
 Layouts in ``_layout/`` add the branding, the order link, and the unsubscribe
 link or STOP hint, so no single template can forget them. Only ``.html.j2`` files
 are autoescaped.
+
+Every recipient of one event gets the same message but for the unsubscribe link, so
+the event is rendered once (a ``Stencil``) with a placeholder where the link goes, and
+each recipient's link is filled in; ``template_scan`` checks that the templates allow
+this (and when they do not, each recipient is rendered in full).
 """
 
 from __future__ import annotations
 
+import re
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from notifications import gsm
+from notifications import gsm, template_scan
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHANNELS = ("email", "sms")
+# Letters and digits only, so escaping, GSM mapping and whitespace clean-up all leave it as it is;
+# random per process, so no message text can contain it by accident.
+PLACEHOLDER = "shiplogLink" + secrets.token_hex(12)
+_WHITESPACE = re.compile(r"\s")
 
 
 @dataclass(frozen=True)
@@ -32,6 +43,27 @@ class Rendered:
     @property
     def sms_segments(self) -> int:
         return gsm.segments(self.text)
+
+
+@dataclass(frozen=True)
+class Stencil:
+    """One rendering shared by every recipient of an event; ``placeholder`` marks each one's unsubscribe link."""
+
+    rendered: Rendered
+    placeholder: str | None  # None: nothing in the message depends on the recipient
+
+    def fits(self, link: str | None) -> bool:
+        """Filling in ``link`` gives exactly what rendering with it would: rendering trims and collapses
+        whitespace, which a link with spaces or an empty one would be caught up in."""
+        return self.placeholder is None or (bool(link) and not _WHITESPACE.search(link or ""))
+
+    def fill(self, link: str | None) -> Rendered:
+        if self.placeholder is None or link is None:
+            return self.rendered
+        mark, shown = self.placeholder, self.rendered
+        html = shown.html.replace(mark, str(escape(link))) if shown.html is not None else None
+        subject = shown.subject.replace(mark, link) if shown.subject is not None else None
+        return Rendered(shown.channel, subject, shown.text.replace(mark, link), html)
 
 
 def _autoescape(name: str | None) -> bool:
@@ -50,10 +82,30 @@ class Renderer:
             lstrip_blocks=True,
             auto_reload=False,
         )
+        self._shareable: dict[tuple[str, str], bool] = {}
 
     def codes(self) -> list[str]:
         """Every notification code that has templates."""
         return sorted(p.name for p in TEMPLATES.iterdir() if p.is_dir() and not p.name.startswith("_"))
+
+    def stencil(self, code: str, channel: str, shared: dict[str, Any]) -> Stencil | None:
+        """Render ``shared`` (the event's context) once for all its recipients; None if the templates need each one."""
+        email = channel == "email"
+        key = (code, channel)
+        if key not in self._shareable:
+            self._shareable[key] = template_scan.shareable(self.env, self._names(code, channel), link_allowed=email)
+        if not self._shareable[key]:
+            return None
+        link = PLACEHOLDER if email else None
+        context = shared | {"recipient": {"channel": channel, "address": ""}, "unsubscribe_url": link}
+        return Stencil(self.render(code, channel, context), link)
+
+    def _names(self, code: str, channel: str) -> list[str]:
+        if channel not in CHANNELS:
+            raise ValueError(f"unknown channel {channel!r}: use email or sms")
+        if channel == "email":
+            return [f"{code}/email.txt.j2", f"{code}/email.html.j2", "_layout/email.txt.j2", "_layout/email.html.j2"]
+        return [f"{code}/sms.txt.j2", "_layout/sms.txt.j2"]
 
     def render(self, code: str, channel: str, context: dict[str, Any]) -> Rendered:
         if channel == "email":

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import Integer, and_, bindparam, func, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
 
 from core.clock import utcnow
@@ -56,11 +56,35 @@ class RetryPolicy:
         return timedelta(seconds=step / 2 + (rng or random).uniform(0, step / 2))
 
 
-def _due(now: datetime) -> ColumnElement[bool]:
+def _due(now: ColumnElement[datetime]) -> ColumnElement[bool]:
     return or_(
         and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
         and_(OutboxMessage.status == "sending", OutboxMessage.locked_until < now),  # a crashed worker's lease
     )
+
+
+# Built once: claiming runs every batch, and building these expressions cost more than running them.
+_NOW = bindparam("b_now", type_=UTCDateTime())
+_CANDIDATES = (
+    select(OutboxMessage.id)
+    .where(_due(_NOW))
+    .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+    .limit(bindparam("b_limit", type_=Integer()))
+    .with_for_update(skip_locked=True)
+)
+_TAKE = (
+    update(OutboxMessage)
+    .where(OutboxMessage.id.in_(bindparam("b_ids", expanding=True)), _due(_NOW))
+    .values(
+        status="sending",
+        attempts=OutboxMessage.attempts + 1,
+        locked_until=bindparam("b_until", type_=UTCDateTime()),
+    )
+    .returning(OutboxMessage.id, OutboxMessage.attempts)
+)
+_LEASED = select(OutboxMessage.id, OutboxMessage.attempts).where(
+    OutboxMessage.id.in_(bindparam("b_ids", expanding=True)), OutboxMessage.status == "sending"
+)
 
 
 def claim(db: Database, limit: int, lease_seconds: float, now: datetime | None = None) -> list[Claim]:
@@ -68,23 +92,11 @@ def claim(db: Database, limit: int, lease_seconds: float, now: datetime | None =
     now = now or utcnow()
     until = now + timedelta(seconds=lease_seconds)
     with db.write() as session:
-        candidates = (
-            select(OutboxMessage.id)
-            .where(_due(now))
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        ids = list(session.scalars(candidates))
+        connection = session.connection()
+        ids = list(connection.scalars(_CANDIDATES, {"b_now": now, "b_limit": limit}))
         if not ids:
             return []
-        won = session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids), _due(now))
-            .values(status="sending", attempts=OutboxMessage.attempts + 1, locked_until=until)
-            .returning(OutboxMessage.id, OutboxMessage.attempts)
-            .execution_options(synchronize_session=False)
-        ).all()
+        won = connection.execute(_TAKE, {"b_ids": ids, "b_now": now, "b_until": until}).all()
     return sorted((Claim(row_id, attempt, until) for row_id, attempt in won), key=lambda c: c.id)
 
 
@@ -102,11 +114,7 @@ def still_mine(db: Database, claims: Iterable[Claim]) -> set[int]:
     if not wanted:
         return set()
     with db.read() as session:
-        rows = session.execute(
-            select(OutboxMessage.id, OutboxMessage.attempts).where(
-                OutboxMessage.id.in_(wanted), OutboxMessage.status == "sending"
-            )
-        )
+        rows = session.connection().execute(_LEASED, {"b_ids": list(wanted)})
         return {row_id for row_id, attempts in rows if wanted[row_id] == attempts}
 
 

@@ -12,24 +12,28 @@ from typing import Any
 
 from flask import Flask, current_app
 from flask_mail import Mail
-from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from core.services.subscriptions import set_sms_opt_out
 from core.shop import Shop
-from notifications.adapters import Sender, SinkSender, SmtpEmail, TwilioSms
+from notifications.adapters import Sender, SinkSender, TwilioSms
 from notifications.context import Branding
 from notifications.dispatcher import Checkpoint, Dispatcher, DispatchSettings
 from notifications.links import AppLinks
 from notifications.preparing import Preparer
 from notifications.rendering import Renderer
+from notifications.smtp import SmtpEmail
 from notifications.store import RetryPolicy
+from notifications.twilio_http import PooledHttpClient, RedirectingHttpClient
 from portal.extensions import shop
 
 EXTENSION = "shiplog.notifications"
 
 DEFAULTS: dict[str, tuple[str, type]] = {
-    "NOTIFY_BATCH_SIZE": ("100", int),
+    # 200 per claim: half the per-batch work (claim, consent checks, rendering) of 100, measured about
+    # 10% more SMS per second; four lanes of 50 still finish inside the lease's 48 s sending window
+    # unless a provider takes about a second per message (the rest then waits for the lease to end).
+    "NOTIFY_BATCH_SIZE": ("200", int),
     "NOTIFY_LEASE_SECONDS": ("60", float),
     "NOTIFY_POLL_SECONDS": ("1.0", float),
     "NOTIFY_MAX_ATTEMPTS": ("8", int),
@@ -74,12 +78,7 @@ def settings(config: Mapping[str, Any]) -> DispatchSettings:
 
 def twilio_client(config: Mapping[str, Any]) -> Client:
     base = config.get("TWILIO_API_BASE_URL")
-    if base:
-        from notifications.twilio_http import RedirectingHttpClient
-
-        http: TwilioHttpClient = RedirectingHttpClient(base, timeout=10)
-    else:
-        http = TwilioHttpClient(pool_connections=True, timeout=10)
+    http = RedirectingHttpClient(base, timeout=10) if base else PooledHttpClient(timeout=10)
     return Client(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"], http_client=http)
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from aiosmtpd.controller import Controller
+from markupsafe import escape
 
 TWILIO_SID = "AC" + "0" * 32
 TWILIO_TOKEN = "test-auth-token-0123456789abcdef"
@@ -31,15 +32,64 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Arrival:
+    rcpt_tos: list[str]
+    content: bytes
+    client: tuple[str, int]  # the client's address and port: one per SMTP connection
+
+
+def _problems(arrival: Arrival, message: Message) -> list[str]:
+    """The To header must be the envelope recipient; the List-Unsubscribe link must be in every body."""
+    found = [] if [str(message["To"])] == arrival.rcpt_tos else [f"To {message['To']!r} for {arrival.rcpt_tos}"]
+    link = str(message.get("List-Unsubscribe", "")).strip("<>")
+    for part in message.walk() if link else []:
+        body = part.get_payload(decode=True) if not part.is_multipart() else None
+        wanted = str(escape(link)) if part.get_content_type() == "text/html" else link
+        if body is not None and wanted.encode() not in body:
+            found.append(f"{part.get_content_type()} part to {message['To']} lacks its unsubscribe link")
+    return found
+
+
 @dataclass
 class SmtpHandler:
-    """Answers RCPT with ``rcpt_reply`` (e.g. 451 or 550) and fails DATA at ``transient_rate``."""
+    """Answers RCPT with ``rcpt_reply`` (e.g. 451 or 550) and fails DATA at ``transient_rate``.
+
+    Accepted messages are kept as bytes and parsed only when read (``received``): parsing each one
+    as it arrived made the server, not the client, the bench's bottleneck."""
 
     rcpt_reply: str | None = None
     transient_rate: float = 0.0
     rng: random.Random = field(default_factory=lambda: random.Random(7))
-    received: list[Message] = field(default_factory=list)
+    arrivals: list[Arrival] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    _parsed: list[Message] = field(default_factory=list)
+
+    @property
+    def received(self) -> list[Message]:
+        with self.lock:
+            fresh = self.arrivals[len(self._parsed) :]
+            self._parsed.extend(message_from_bytes(arrival.content) for arrival in fresh)
+            return list(self._parsed)
+
+    @property
+    def connections(self) -> int:
+        """How many SMTP connections delivered messages."""
+        with self.lock:
+            return len({arrival.client for arrival in self.arrivals})
+
+    def problems(self) -> list[str]:
+        """What ``_problems`` finds in each message, and repeated Message-IDs."""
+        parsed = self.received
+        with self.lock:
+            arrivals = self.arrivals[: len(parsed)]
+        found, seen = [], set()
+        for arrival, message in zip(arrivals, parsed, strict=True):
+            found += _problems(arrival, message)
+            if message["Message-ID"] in seen:
+                found.append(f"Message-ID {message['Message-ID']} twice")
+            seen.add(message["Message-ID"])
+        return found
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:  # noqa: N802
         if self.rcpt_reply:
@@ -51,7 +101,7 @@ class SmtpHandler:
         with self.lock:
             if self.transient_rate and self.rng.random() < self.transient_rate:
                 return "451 4.3.0 Temporary failure, try again later"
-            self.received.append(message_from_bytes(envelope.content))
+            self.arrivals.append(Arrival(list(envelope.rcpt_tos), envelope.content, tuple(session.peer)))
         return "250 Message accepted"
 
 
@@ -163,14 +213,17 @@ class TwilioPeer:
 def serve() -> None:
     """``python -m tests.integration.notifications.peers``: both peers in their own process (for the bench).
 
-    Prints ``<smtp port> <twilio url>``; each ``count`` line read answers ``<emails> <texts>``; EOF stops."""
+    Prints ``<smtp port> <twilio url>``; each ``count`` line read answers ``<emails> <texts> <problems>``
+    (problems: emails whose To is not their envelope recipient or whose Message-ID repeats, and
+    Twilio requests that failed the checks); EOF stops."""
     import sys
 
     with SmtpPeer() as smtp, TwilioPeer() as twilio:
         print(smtp.port, twilio.url, flush=True)
         for line in sys.stdin:
             if line.strip() == "count":
-                print(len(smtp.received), len(twilio.received), flush=True)
+                problems = len(smtp.handler.problems()) + len(twilio.state.problems)
+                print(len(smtp.handler.arrivals), len(twilio.received), problems, flush=True)
 
 
 if __name__ == "__main__":

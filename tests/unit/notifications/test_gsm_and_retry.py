@@ -1,4 +1,4 @@
-"""GSM-7 counting, backoff with jitter, and how provider errors are classified."""
+"""GSM-7 counting, backoff with jitter, how provider errors are classified, and the Twilio HTTP session."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 from twilio.base.exceptions import TwilioRestException
 
 from notifications import gsm
-from notifications.adapters import _smtp_failure, _twilio_failure
+from notifications.adapters import _twilio_failure
+from notifications.smtp import smtp_failure
 from notifications.store import STATUS_RANK, RetryPolicy
 
 
@@ -45,8 +46,8 @@ def test_backoff_grows_exponentially_with_bounded_jitter() -> None:
 
 
 def test_smtp_codes() -> None:
-    assert (_smtp_failure(451, "later").permanent, _smtp_failure(550, "no").permanent) == (False, True)
-    assert _smtp_failure(421, "closing").permanent is False
+    assert (smtp_failure(451, "later").permanent, smtp_failure(550, "no").permanent) == (False, True)
+    assert smtp_failure(421, "closing").permanent is False
 
 
 @pytest.mark.parametrize(
@@ -74,3 +75,45 @@ def test_delivery_statuses_only_move_forward() -> None:
 def test_smtp_exception_types_are_what_the_adapter_expects() -> None:
     assert issubclass(smtplib.SMTPDataError, smtplib.SMTPResponseException)
     assert not issubclass(smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException)
+
+
+def test_the_twilio_session_reads_proxy_settings_from_the_environment_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from notifications.twilio_http import EnvironmentOnceSession
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "internal.example")
+    session = EnvironmentOnceSession()
+    first = session.merge_environment_settings("https://api.twilio.com/2010-04-01/x", {}, None, None, None)
+    first["proxies"]["https"] = "changed by a caller"
+    monkeypatch.setenv("HTTPS_PROXY", "http://other.example:3128")
+    again = session.merge_environment_settings("https://api.twilio.com/2010-04-01/y", {}, None, None, None)
+    bypassed = session.merge_environment_settings("https://internal.example/x", {}, None, None, None)
+
+    assert again["proxies"]["https"] == "http://proxy.example:3128"  # read once per host, and not shared
+    assert "https" not in bypassed["proxies"]  # NO_PROXY is still honoured per host
+
+
+def test_the_twilio_adapter_works_out_each_hosts_pool_key_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os.path
+
+    from requests import Request
+
+    from notifications.twilio_http import PoolKeyOnceAdapter
+
+    looked: list[str] = []
+    monkeypatch.setattr(os.path, "isdir", lambda path: looked.append(path) or False)
+    adapter = PoolKeyOnceAdapter()
+    keys = [
+        adapter.build_connection_pool_key_attributes(Request("POST", url).prepare(), "/etc/ca.pem")
+        for url in ("https://api.twilio.com/a", "https://api.twilio.com/b", "https://other.example/c")
+    ]
+    keys[0][1]["ca_certs"] = "changed by a caller"
+
+    assert looked == ["/etc/ca.pem", "/etc/ca.pem"]  # once per host, not once per request
+    assert adapter.build_connection_pool_key_attributes(
+        Request("GET", "https://api.twilio.com/d").prepare(), "/etc/ca.pem"
+    ) == (
+        {"scheme": "https", "host": "api.twilio.com", "port": None},
+        {"ca_certs": "/etc/ca.pem", "cert_reqs": "CERT_REQUIRED"},
+    )
+    assert keys[2][0]["host"] == "other.example"
