@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +15,8 @@ from core.integrations.signatures import SCHEMES
 from core.models import Product, Variant
 from core.shop import Shop
 from tests import factories
+from tests.shared_fixtures import FIXTURES
 
-FIXTURES = Path(__file__).resolve().parents[4] / "shared" / "fixtures" / "webhooks"
 SECRETS = {
     "shopify": "shpss_test_secret",
     "woocommerce": "wc-secret-1234",

@@ -7,7 +7,6 @@ import hashlib
 import hmac
 import json
 import unicodedata
-from pathlib import Path
 
 import pytest
 
@@ -15,8 +14,8 @@ from core.errors import ValidationFailed
 from core.integrations import carriers, shopify, signatures, woocommerce
 from core.integrations.money import to_minor
 from core.lifecycle import ExceptionReason, ShipmentStatus
+from tests.shared_fixtures import FIXTURES
 
-FIXTURES = Path(__file__).resolve().parents[4] / "shared" / "fixtures" / "webhooks"
 BODY = b'{"id": 1, "note": "caf\xc3\xa9"}'
 
 
