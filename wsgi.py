@@ -1,5 +1,6 @@
 """WSGI entry point: ``gunicorn wsgi:app`` or ``flask --app wsgi ...``."""
 
+import atexit
 import gc
 
 from portal.app import create_app
@@ -7,5 +8,7 @@ from portal.app import create_app
 app = create_app()
 # Everything built so far (the app, SQLAlchemy's and Dash's registries) lives as long as the
 # process: keep it out of the cycle collector, whose full passes would otherwise walk it all
-# again and again during big requests such as a 1000-event batch.
+# again and again during big requests such as a 1000-event batch. Given back at exit, so
+# shutdown still frees it (native extensions otherwise report it as leaked).
 gc.freeze()
+atexit.register(gc.unfreeze)
