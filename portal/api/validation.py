@@ -14,19 +14,10 @@ from typing import Any
 
 from portal.api.schemas import SCHEMAS
 from portal.api.validity import is_datetime as _is_datetime
-from portal.api.validity import is_valid
+from portal.api.validity import is_valid, type_test
 
 Path = tuple[Any, str | int] | None  # (parent path, property name or item index); None is the body
 Check = Callable[[Any, Path, dict[str, str]], None]
-_PYTHON_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,),
-    "integer": (int,),
-    "number": (int, float),
-    "boolean": (bool,),
-    "object": (dict,),
-    "array": (list,),
-    "null": (type(None),),
-}
 _compiled: dict[int, Check] = {}
 
 
@@ -40,16 +31,10 @@ def spell(path: Path) -> str:
 
 
 def _type_test(schema: dict[str, Any]) -> tuple[Callable[[Any], bool], str] | None:
-    wanted = schema.get("type")
-    if wanted is None:
+    test = type_test(schema)
+    if test is None:
         return None
-    names = wanted if isinstance(wanted, list) else [wanted]
-    accepted = tuple(t for n in names for t in _PYTHON_TYPES[n])
-    refuse_bool = "boolean" not in names  # bool is an int subclass, but never a JSON number
-
-    def test(value: Any) -> bool:
-        return isinstance(value, accepted) and not (refuse_bool and value.__class__ is bool)
-
+    names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
     return test, f"Must be {' or '.join(names)}."
 
 

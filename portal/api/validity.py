@@ -39,7 +39,8 @@ def is_datetime(value: str) -> bool:
     return moment.tzinfo is not None
 
 
-def _type(schema: dict[str, Any]) -> Valid | None:
+def type_test(schema: dict[str, Any]) -> Valid | None:
+    """Whether a value has one of the schema's JSON types (``None`` when it names none)."""
     if "type" not in schema:
         return None
     names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
@@ -177,7 +178,7 @@ def compile_validity(schema: dict[str, Any]) -> Valid:
         _compiled[key] = leaf
     if key not in _compiled:
         typed = schema.get("type") == "object" and "properties" in schema  # _object checks the type
-        parts = [None if typed else _type(schema), _string(schema), _number(schema), _enum(schema)]
+        parts = [None if typed else type_test(schema), _string(schema), _number(schema), _enum(schema)]
         parts += [_object(schema), _array(schema), _one_of(schema)]
         checks = [part for part in parts if part is not None]
         _compiled[key] = _all(checks) if checks else (lambda value: True)
