@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -24,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from core import outbox
 from core.catalogue import event_type
-from core.clock import as_utc, utcnow
+from core.clock import utcnow
 from core.errors import DomainError
 from core.events import Actor
 from core.lifecycle import ShipmentStatus, set_status
@@ -32,7 +31,7 @@ from core.models import Event, Order
 from core.services import scan_rows
 from core.services.common import load_shipment_and_order
 from core.services.fulfilment import ship_in_session, shipment_payload
-from core.services.tracking import CARRIER, CarrierScan, _apply, _validate, scan_details
+from core.services.tracking import CARRIER, CarrierScan, _apply, _validate, add_scan_details
 from core.shop import Shop
 
 
@@ -68,17 +67,36 @@ def _visibility(code: str) -> str:
     return event_type(code).visibility.value
 
 
+def _move_along(
+    row: scan_rows.ShipmentRow, scan: CarrierScan, when: scan_rows.Instant, eta: scan_rows.Instant | None, moved: bool
+) -> None:
+    """A current scan's changes to the parcel's columns, noting which ones really change."""
+    changed = scan_rows.STATUS if moved else 0
+    reason = scan.exception_reason if scan.status == _EXCEPTION else None
+    location = (scan.location or "")[:120] or row.last_location
+    if reason != row.exception_reason:
+        row.exception_reason, changed = reason, changed | scan_rows.EXCEPTION_REASON
+    if when != row.last_scan_at:
+        row.last_scan_at, changed = when, changed | scan_rows.LAST_SCAN_AT
+    if location != row.last_location:
+        row.last_location, changed = location, changed | scan_rows.LAST_LOCATION
+    if eta != row.current_eta:
+        row.current_eta, changed = eta, changed | scan_rows.CURRENT_ETA
+    row.changed |= changed
+
+
 class _Batch:
     """Shipment state, queued rows and outcomes of one batch, inside one transaction."""
 
     def __init__(self, session: Session, actor: Actor, notify: bool, *, optimistic: bool = False) -> None:
         self.session, self.actor, self.notify, self.optimistic = session, actor, notify, optimistic
         self.by = (actor.type, actor.id)
-        self.now = utcnow()  # one transaction, one "recorded at"
+        self.instant, self.encode = scan_rows.instants(session), scan_rows.payload_encoder(session)
+        self.now = self.instant(utcnow())  # one transaction, one "recorded at"
         self.seen: set[str] = set()
         self.shipments: dict[str, scan_rows.ShipmentRow] = {}
         self.events: list[tuple[Any, ...]] = []
-        self.bumps: dict[int, tuple[int, datetime]] = {}
+        self.bumps: dict[int, tuple[int, scan_rows.Instant]] = {}
         self.keys: dict[int, str] = {}  # scan index -> idempotency key of its event
         self.ids: dict[str, tuple[int, str]] = {}  # idempotency key -> (event id, type), as written
         self.notifying: list[str] = []
@@ -106,29 +124,26 @@ class _Batch:
         return ScanOutcome(index, "recorded", code=code)
 
     def _apply(self, index: int, scan: CarrierScan, row: scan_rows.ShipmentRow, key: str | None) -> str:
-        when = as_utc(scan.occurred_at)
+        when = self.instant(scan.occurred_at)
         stale = row.last_scan_at is not None and when < row.last_scan_at
         if row.status == _LABEL_CREATED or (scan.status == _DELIVERED != row.status and not stale):
             return self._apply_in_orm(index, scan, row, key)
         return self._queue(index, scan, row, key, when, stale)
 
-    def _queue(
-        self, index: int, scan: CarrierScan, row: scan_rows.ShipmentRow, key: str | None, when: datetime, stale: bool
-    ) -> str:
+    def _queue(self, index: int, scan: CarrierScan, row: scan_rows.ShipmentRow, key: str | None,
+               when: scan_rows.Instant, stale: bool) -> str:  # fmt: skip
         """``tracking._apply`` for a parcel already on its way, as rows to write in bulk."""
-        payload = {**self._parcel(row), **scan_details(scan), "stale": stale}
+        payload = add_scan_details(self._parcel(row).copy(), scan)
+        payload["stale"] = stale
         status, exception = scan.status, scan.status == _EXCEPTION
-        eta = None if scan.eta is None else as_utc(scan.eta)
+        eta = self.instant(scan.eta)
         eta_changed = eta is not None and row.current_eta != eta
         reason_changed = exception and scan.exception_reason != row.exception_reason
         moved = not stale and status != row.status
         if moved:
             payload["transitions"] = {"shipment": list(set_status("shipment", row, status))}
         if not stale:
-            row.exception_reason = scan.exception_reason if exception else None
-            row.last_scan_at, row.last_location = when, (scan.location or "")[:120] or row.last_location
-            row.current_eta = eta if eta_changed else row.current_eta
-            row.dirty = True
+            _move_along(row, scan, when, eta if eta_changed else row.current_eta, moved)
         code = (
             "shipment.eta_changed" if eta_changed and not (moved or stale or reason_changed) else f"shipment.{status}"
         )
@@ -143,12 +158,14 @@ class _Batch:
             found = self.parcels[row.id] = shipment_payload(row)  # type: ignore[arg-type]  (duck-typed)
         return found
 
-    def _event_row(self, index: int, code: str, row: scan_rows.ShipmentRow, when: datetime, payload: dict[str, Any],
-                   key: str | None, notify: bool) -> None:  # fmt: skip
+    def _event_row(self, index: int, code: str, row: scan_rows.ShipmentRow, when: scan_rows.Instant,
+                   payload: dict[str, Any], key: str | None, notify: bool) -> None:  # fmt: skip
         """The row ``core.events.append_event`` would write, and the same version bump."""
         key = key or f"{code}:{uuid.uuid4().hex}"
         self.events.append(
-            scan_rows.event_row(code, row, when, self.now, self.by, _visibility(code), payload, key, notify)
+            scan_rows.event_row(
+                code, row, when, self.now, self.by, _visibility(code), self.encode(payload), key, notify
+            )
         )
         bumped = self.bumps.get(row.order_id)
         self.bumps[row.order_id] = (bumped[0] + 1 if bumped else 1, self.now)
@@ -168,7 +185,7 @@ class _Batch:
         last = self.session.scalar(
             select(Event).where(Event.shipment_id == shipment.id).order_by(Event.id.desc()).limit(1)
         )
-        self.shipments[row.tracking_number] = scan_rows.shipment_row(shipment)
+        self.shipments[row.tracking_number] = scan_rows.shipment_row(shipment, self.instant)
         self.session.expire_all()  # the bulk path writes without the ORM from here on
         if last is not None:
             self.keys[index] = last.idempotency_key
@@ -181,11 +198,11 @@ class _Batch:
         ids = scan_rows.insert_events(self.session, self.events, optimistic=self.optimistic)
         if ids is not None:  # rows are in EVENT_COLUMNS order: [9] is the key, [0] the type
             self.ids.update({e[9]: (i, e[0]) for e, i in zip(self.events, ids, strict=True)})
-        dirty = [row for row in self.shipments.values() if row.dirty]
-        scan_rows.update_shipments(self.session, dirty)
+        changed = [row for row in self.shipments.values() if row.changed]
+        scan_rows.update_shipments(self.session, changed)
         scan_rows.bump_orders(self.session, self.bumps)
-        for row in dirty:
-            row.dirty = False
+        for row in changed:
+            row.changed = 0
         self.events, self.bumps = [], {}
         for part in scan_rows.chunks(self.notifying):
             for event in self.session.scalars(select(Event).where(Event.idempotency_key.in_(part)).order_by(Event.id)):

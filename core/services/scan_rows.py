@@ -3,13 +3,18 @@ event keys, event rows, and the shipment and order columns a scan changes.
 
 On SQLite the statements go straight to the DB-API with values pre-formatted exactly as
 SQLAlchemy's SQLite types store them (naive ISO text datetimes in UTC, JSON text, 0/1
-booleans): per-row type processing would otherwise cost more than the write itself. Other
-backends use Core statements. ``tests/integration/api/test_scan_batch.py`` reads the rows
-back through the ORM on both backends.
+booleans): per-row type processing would otherwise cost more than the write itself. Times
+stay in that stored text form from the read to the write (``instants``): its lexical order
+is time order, so comparing texts is comparing times. Other backends use Core statements
+and aware datetimes. A shipment update writes only the columns that changed: an unchanged
+status left out of the SET list spares its index, about half the cost of the update.
+``tests/integration/api/test_scan_batch.py`` reads the rows back through the ORM on both
+backends.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,6 +23,7 @@ import orjson
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from core.clock import as_utc
 from core.models import Event, Order, Shipment
 
 EVENT_COLUMNS = (
@@ -34,12 +40,18 @@ EVENT_COLUMNS = (
     "notify",
 )
 SHIPMENT_COLUMNS = ("status", "exception_reason", "last_scan_at", "last_location", "current_eta")
+# One bit per column of SHIPMENT_COLUMNS, for ShipmentRow.changed.
+STATUS, EXCEPTION_REASON, LAST_SCAN_AT, LAST_LOCATION, CURRENT_ETA = (1 << i for i in range(len(SHIPMENT_COLUMNS)))
 _CHUNK = 500  # values per IN (...) list, well under every backend's parameter limit
+
+
+Instant = Any  # a time in the backend's stored form: UTC text on SQLite, an aware datetime elsewhere
 
 
 @dataclass(slots=True)
 class ShipmentRow:
-    """The columns of a shipment that a carrier scan reads or changes (duck-types ``Shipment``)."""
+    """The columns of a shipment that a carrier scan reads or changes (duck-types ``Shipment``
+    for ``shipment_payload``); times are instants in the backend's stored form."""
 
     id: int
     order_id: int
@@ -49,17 +61,19 @@ class ShipmentRow:
     service: str
     tracking_number: str
     exception_reason: str | None
-    last_scan_at: datetime | None
+    last_scan_at: Instant | None
     last_location: str | None
-    current_eta: datetime | None
-    dirty: bool = False
+    current_eta: Instant | None
+    changed: int = 0  # bits of the SHIPMENT_COLUMNS changed since the last write
 
 
-ROW_COLUMNS = tuple(name for name in ShipmentRow.__dataclass_fields__ if name != "dirty")
+ROW_COLUMNS = tuple(name for name in ShipmentRow.__dataclass_fields__ if name != "changed")
 
 
-def shipment_row(shipment: Shipment) -> ShipmentRow:
-    return ShipmentRow(*(getattr(shipment, name) for name in ROW_COLUMNS))
+def shipment_row(shipment: Shipment, instant: Callable[[datetime | None], Instant]) -> ShipmentRow:
+    row = ShipmentRow(*(getattr(shipment, name) for name in ROW_COLUMNS))
+    row.last_scan_at, row.current_eta = instant(row.last_scan_at), instant(row.current_eta)
+    return row
 
 
 def chunks(values: list[Any]) -> list[list[Any]]:
@@ -75,12 +89,6 @@ def sqlite_time(value: datetime | None) -> str | None:
     if value is None:
         return None
     return value.astimezone(UTC).isoformat(" ", "microseconds")[:26]
-
-
-def _from_sqlite(value: str | datetime | None) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime.fromisoformat(value + "+00:00")
 
 
 def _fetch_all(session: Session, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
@@ -118,34 +126,44 @@ def lock_owners(session: Session, numbers: list[str]) -> None:
 
 
 def load_shipments(session: Session, numbers: list[str]) -> dict[str, ShipmentRow]:
-    """The parcels with these tracking numbers, locked for this transaction."""
+    """The parcels with these tracking numbers, locked for this transaction (on SQLite the
+    write lock is the lock, and rows come in index order: sorting them would cost a sort)."""
     rows: dict[str, ShipmentRow] = {}
     columns = [getattr(Shipment, name) for name in ROW_COLUMNS]
     for part in chunks(numbers):
         if _is_sqlite(session):
             marks = ", ".join("?" * len(part))
-            sql = f"SELECT {', '.join(ROW_COLUMNS)} FROM shipments WHERE tracking_number IN ({marks}) ORDER BY id"
+            sql = f"SELECT {', '.join(ROW_COLUMNS)} FROM shipments WHERE tracking_number IN ({marks})"
             found = _fetch_all(session, sql, tuple(part))
         else:
             found = session.execute(select(*columns).where(Shipment.tracking_number.in_(part)).order_by(Shipment.id).with_for_update())  # fmt: skip
-        for r in found:
-            rows[r[6]] = ShipmentRow(*r[:8], _from_sqlite(r[8]), r[9], _from_sqlite(r[10]))
+        rows.update((r[6], ShipmentRow(*r)) for r in found)
     return rows
 
 
 class _TimeTexts:
-    """``sqlite_time`` with a memo: a batch's rows share a few instants (one "recorded at")."""
+    """``sqlite_time`` with a memo: a batch's rows share a few instants (one "recorded at").
+    Naive datetimes are taken as UTC, as everywhere in Shiplog (``core.clock.as_utc``)."""
+
+    __slots__ = ("memo",)
 
     def __init__(self) -> None:
-        self.memo: dict[datetime, str] = {}
+        self.memo: dict[datetime | None, str | None] = {None: None}
 
     def __call__(self, value: datetime | None) -> str | None:
-        if value is None:
-            return None
         found = self.memo.get(value)
-        if found is None:
-            found = self.memo[value] = sqlite_time(value)  # type: ignore[assignment]
+        if found is None and value is not None:
+            found = self.memo[value] = sqlite_time(as_utc(value))
         return found
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    return None if value is None else as_utc(value)
+
+
+def instants(session: Session) -> Callable[[datetime | None], Instant | None]:
+    """The function turning aware datetimes into this backend's stored form."""
+    return _TimeTexts() if _is_sqlite(session) else _aware
 
 
 class KnownEvents(Exception):
@@ -153,19 +171,29 @@ class KnownEvents(Exception):
     the duplicate check first."""
 
 
-def event_row(code: str, row: ShipmentRow, when: datetime, now: datetime, actor: tuple[str, str | None],
-              visibility: str, payload: dict[str, Any], key: str, notify: bool) -> tuple[Any, ...]:  # fmt: skip
+def _json_text(payload: dict[str, Any]) -> str:
+    return orjson.dumps(payload).decode()
+
+
+def _as_is(payload: dict[str, Any]) -> dict[str, Any]:
+    return payload
+
+
+def payload_encoder(session: Session) -> Callable[[dict[str, Any]], Any]:
+    """Payloads in the form the backend's statement takes: JSON text for SQLite's DB-API
+    (encoded as each row is made, so the rows go to the driver as they are)."""
+    return _json_text if _is_sqlite(session) else _as_is
+
+
+def event_row(code: str, row: ShipmentRow, when: Instant, now: Instant, actor: tuple[str, str | None],
+              visibility: str, payload: Any, key: str, notify: bool) -> tuple[Any, ...]:  # fmt: skip
     """An event row as a tuple in ``EVENT_COLUMNS`` order (cheaper than a dict, per scan)."""
     return (code, row.order_id, row.id, when, now, actor[0], actor[1], visibility, payload, key, notify)
 
 
-def _sqlite_events(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    text, dumps = _TimeTexts(), orjson.dumps
-    return [(*r[:3], text(r[3]), text(r[4]), *r[5:8], dumps(r[8]).decode(), r[9], int(r[10])) for r in rows]
-
-
 def insert_events(session: Session, rows: list[tuple[Any, ...]], *, optimistic: bool = False) -> list[int] | None:
-    """Insert the rows; their ids in order where the backend tells them cheaply, else None.
+    """Insert rows made by ``event_row`` (payloads by ``payload_encoder``); their ids in order
+    where the backend tells them cheaply, else None.
 
     ``optimistic`` (SQLite) skips the rows whose key is already recorded instead of failing
     and raises ``KnownEvents`` if there were any: the caller then redoes the batch checking
@@ -179,9 +207,7 @@ def insert_events(session: Session, rows: list[tuple[Any, ...]], *, optimistic: 
     marks = ", ".join("?" for _ in EVENT_COLUMNS)
     before = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM events").scalar_one()
     conflict = " ON CONFLICT (idempotency_key) DO NOTHING" if optimistic else ""
-    connection.exec_driver_sql(
-        f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({marks}){conflict}", _sqlite_events(rows)
-    )
+    connection.exec_driver_sql(f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({marks}){conflict}", rows)
     after = connection.exec_driver_sql("SELECT max(id) FROM events").scalar_one()
     if optimistic and after - before != len(rows):
         raise KnownEvents()
@@ -189,14 +215,24 @@ def insert_events(session: Session, rows: list[tuple[Any, ...]], *, optimistic: 
     return list(range(before + 1, after + 1)) if after - before == len(rows) else None
 
 
+def _sqlite_updates(session: Session, rows: list[ShipmentRow]) -> None:
+    """One UPDATE per set of changed columns (a batch has few), naming only those columns."""
+    by_change: dict[int, list[ShipmentRow]] = {}
+    for row in rows:
+        by_change.setdefault(row.changed, []).append(row)
+    for changed, group in by_change.items():
+        names = [name for i, name in enumerate(SHIPMENT_COLUMNS) if changed & (1 << i)]
+        sets = ", ".join(f"{name} = ?" for name in names)
+        params = [(*(getattr(row, name) for name in names), row.id) for row in group]
+        session.connection().exec_driver_sql(f"UPDATE shipments SET {sets} WHERE id = ?", params)
+
+
 def update_shipments(session: Session, rows: list[ShipmentRow]) -> None:
+    """Write the changed columns of these rows (every row given has changed)."""
     if not rows:
         return
     if _is_sqlite(session):
-        sets, text = ", ".join(f"{name} = ?" for name in SHIPMENT_COLUMNS), _TimeTexts()
-        params = [(r.status, r.exception_reason, text(r.last_scan_at), r.last_location,
-                   text(r.current_eta), r.id) for r in rows]  # fmt: skip
-        session.connection().exec_driver_sql(f"UPDATE shipments SET {sets} WHERE id = ?", params)
+        _sqlite_updates(session, rows)
         return
     statement = (
         update(Shipment.__table__)
@@ -207,13 +243,12 @@ def update_shipments(session: Session, rows: list[ShipmentRow]) -> None:
     session.connection().execute(statement, params_pg)
 
 
-def bump_orders(session: Session, bumps: dict[int, tuple[int, datetime]]) -> None:
+def bump_orders(session: Session, bumps: dict[int, tuple[int, Instant]]) -> None:
     """``order.version += n`` and ``last_event_at``: what ``append_event`` does once per event."""
     if not bumps:
         return
     if _is_sqlite(session):
-        text = _TimeTexts()
-        params = [(count, text(when), order_id) for order_id, (count, when) in sorted(bumps.items())]
+        params = [(count, when, order_id) for order_id, (count, when) in sorted(bumps.items())]
         sql = "UPDATE orders SET version = version + ?, last_event_at = ? WHERE id = ?"
         session.connection().exec_driver_sql(sql, params)
         return

@@ -46,9 +46,9 @@ def _validate(scan: CarrierScan) -> None:
         )
 
 
-def scan_details(scan: CarrierScan) -> dict[str, object]:
-    """What a scan adds to the event payload after the parcel's own details."""
-    body: dict[str, object] = {"location": (scan.location or "")[:120], "message": (scan.message or "")[:300]}
+def add_scan_details(body: dict[str, object], scan: CarrierScan) -> dict[str, object]:
+    """What a scan adds to the event payload after the parcel's own details (in ``body``)."""
+    body["location"], body["message"] = (scan.location or "")[:120], (scan.message or "")[:300]
     if scan.exception_reason:
         headline, next_step = EXCEPTION_TEXT[scan.exception_reason]
         body |= {"exception_reason": scan.exception_reason, "exception_text": headline, "next_step": next_step}
@@ -58,7 +58,7 @@ def scan_details(scan: CarrierScan) -> dict[str, object]:
 
 
 def _scan_payload(shipment: Shipment, scan: CarrierScan) -> dict[str, object]:
-    return {**shipment_payload(shipment), **scan_details(scan)}
+    return add_scan_details(shipment_payload(shipment), scan)
 
 
 def _deliver(order: Order, shipment: Shipment, when: datetime) -> dict[str, tuple[str, str]]:

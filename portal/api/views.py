@@ -48,7 +48,7 @@ def _parse_time(value: str | None) -> datetime | None:
     """An RFC 3339 time the schema has accepted (fromisoformat knows "Z" but not "z")."""
     if value is None:
         return None
-    return datetime.fromisoformat(value[:-1] + "+00:00" if value[-1] in "zZ" else value)
+    return datetime.fromisoformat(value if value[-1] != "z" else value[:-1] + "+00:00")
 
 
 @bp.before_request

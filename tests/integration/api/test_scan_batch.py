@@ -3,7 +3,9 @@ leave the same projection, the same events and the same notifications, on both b
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import datetime, timedelta
+from itertools import zip_longest
 from typing import Any
 
 from sqlalchemy import select
@@ -107,6 +109,34 @@ def test_batch_and_single_paths_agree(shop: Shop, catalog: dict[str, int]) -> No
     assert single["shipment"]["status"] == "delivered"
     with shop.db.read() as session:
         assert replay.differences(session) == []
+
+
+def test_a_big_mixed_batch_matches_the_one_by_one_path(shop: Shop, catalog: dict[str, int]) -> None:
+    """Three parcels' scans interleaved in one batch big enough to be written optimistically,
+    with times kept in stored form and only changed columns written: each parcel ends as its
+    twin fed one scan at a time."""
+    twins = [(f"1ZSINGLE{i:05d}", f"1ZBATCHED{i:04d}") for i in range(3)]
+    ids = {n: _labelled(shop, n, f"{n.lower()}@example.com") for pair in twins for n in pair}
+    start = utcnow() + timedelta(minutes=1)
+
+    def scans(number: str, twin: int) -> list[tracking.CarrierScan]:
+        if twin == 0:  # delivered (a scan the batch hands to the ORM path) and then refused
+            return _scans(number, start)
+        later = tracking.CarrierScan(number, "out_for_delivery", start + timedelta(hours=10), external_id="10")
+        return [*_scans(number, start)[:7], later, _scans(number, start)[-1]]  # still on its way at the end
+
+    for twin, (single, _) in enumerate(twins):
+        for scan in scans(single, twin):
+            with suppress(DomainError):  # the refused and the duplicate scan, as in the batch
+                tracking.record_scan(shop, scan)
+    per_parcel = [scans(batched, twin) for twin, (_, batched) in enumerate(twins)]
+    interleaved = [scan for group in zip_longest(*per_parcel) for scan in group if scan is not None]
+    assert len(interleaved) >= scan_batch._OPTIMISTIC_FROM
+    outcomes = scan_batch.record_scans(shop, interleaved)
+
+    assert [o.outcome for o in outcomes].count("recorded") == 3 * 8
+    for single, batched in twins:
+        assert _state(shop, ids[batched]) == _state(shop, ids[single])
 
 
 def _parcels(shop: Shop, count: int) -> list[str]:

@@ -67,10 +67,11 @@ _LEAVES = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False),
     st.sampled_from(["", "x", "in_transit", "delay", "1Z0000001", "TEE-M", "2025-01-01T10:00:00Z", "2025-01-01"]),
     st.text(max_size=8),
+    st.sampled_from(["x" * 120, "x" * 121, "x" * 300, "x" * 301]),  # each side of the length limits
 )
 _JSON = st.recursive(_LEAVES, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3), max_leaves=8)  # fmt: skip
 _EVENT = {"tracking_number": "1Z0000001", "status": "exception", "occurred_at": "2025-01-01T10:00:00Z",
-          "exception_reason": "delay", "eta": None, "location": "Hub", "external_id": "e-1"}  # fmt: skip
+          "exception_reason": "delay", "eta": None, "location": "Hub", "message": "Late", "external_id": "e-1"}  # fmt: skip
 
 
 def _collected(value: object, name: str) -> dict[str, str]:
@@ -101,3 +102,33 @@ def test_the_yes_no_validator_agrees_with_the_collecting_one(name: str, field: s
     else:
         target[field] = value  # type: ignore[index]
     assert is_valid(document, SCHEMAS[name]) == (_collected(document, name) == {})
+
+
+_EDGES = {
+    "tracking_number": {
+        "1Z0000": True,
+        "1Z000": False,
+        "A" * 64: True,
+        "A" * 65: False,
+        "1Z 00001": False,
+        None: False,
+    },
+    "status": {"delivered": True, "lost": False, None: False, 1: False},
+    "occurred_at": {"2025-01-01T10:00:00+02:00": True, "2025-01-01T10:00:00": False, None: False},
+    "location": {"x" * 120: True, "x" * 121: False, "": True, None: True, 5: False},
+    "message": {"x" * 300: True, "x" * 301: False, None: True, True: False},
+    "exception_reason": {"customs": True, "other": False, None: True},
+    "eta": {"2025-01-02T10:00:00Z": True, "tomorrow": False, None: True},
+    "external_id": {"x": True, "": False, "x" * 120: True, "x" * 121: False, None: True},
+}
+
+
+def test_each_tracking_event_field_at_its_limits() -> None:
+    """The one-loop check of text-only objects (``validity._text_record``), field by field."""
+    for field, cases in _EDGES.items():
+        for value, expected in cases.items():
+            document = {**_EVENT, field: value}
+            assert is_valid(document, SCHEMAS["TrackingEventInput"]) is expected, (field, value)
+            assert (_collected(document, "TrackingEventInput") == {}) is expected, (field, value)
+    assert not is_valid({**_EVENT, "extra": "x"}, SCHEMAS["TrackingEventInput"])
+    assert not is_valid({"status": "delivered", "occurred_at": "2025-01-01T10:00:00Z"}, SCHEMAS["TrackingEventInput"])
