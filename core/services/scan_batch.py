@@ -70,7 +70,8 @@ def _visibility(code: str) -> str:
 def _move_along(
     row: scan_rows.ShipmentRow, scan: CarrierScan, when: scan_rows.Instant, eta: scan_rows.Instant | None, moved: bool
 ) -> None:
-    """A current scan's changes to the parcel's columns, noting which ones really change."""
+    """A current scan's changes to the parcel's columns, noting which ones really change (a scan
+    without an ETA keeps the one the parcel has)."""
     changed = scan_rows.STATUS if moved else 0
     reason = scan.exception_reason if scan.status == _EXCEPTION else None
     location = (scan.location or "")[:120] or row.last_location
@@ -80,7 +81,7 @@ def _move_along(
         row.last_scan_at, changed = when, changed | scan_rows.LAST_SCAN_AT
     if location != row.last_location:
         row.last_location, changed = location, changed | scan_rows.LAST_LOCATION
-    if eta != row.current_eta:
+    if eta is not None and eta != row.current_eta:
         row.current_eta, changed = eta, changed | scan_rows.CURRENT_ETA
     row.changed |= changed
 
@@ -143,7 +144,7 @@ class _Batch:
         if moved:
             payload["transitions"] = {"shipment": list(set_status("shipment", row, status))}
         if not stale:
-            _move_along(row, scan, when, eta if eta_changed else row.current_eta, moved)
+            _move_along(row, scan, when, eta, moved)
         code = (
             "shipment.eta_changed" if eta_changed and not (moved or stale or reason_changed) else f"shipment.{status}"
         )
