@@ -35,7 +35,6 @@ import json
 import os
 import shutil
 import socket
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -45,23 +44,20 @@ import time
 import urllib.request
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.ingest_raw import copy_database, raw_batch, raw_connection, written_since  # noqa: E402
 from core import migrations  # noqa: E402
 from core.clock import utcnow  # noqa: E402
-from core.db import SQLITE_PRAGMAS, Database  # noqa: E402
+from core.db import Database  # noqa: E402
 from core.events import Actor  # noqa: E402
 from core.services.access import create_api_key  # noqa: E402
 from core.services.commands import LineInput  # noqa: E402
 from core.services.handover import ship_order  # noqa: E402
 from core.shop import Shop  # noqa: E402
 from tests import factories  # noqa: E402
-
-EVENT_COLUMNS = "type, order_id, shipment_id, return_id, variant_id, occurred_at, recorded_at, actor_type, actor_id, visibility, payload, idempotency_key, notify"
-
 
 WARM_UP_PARCELS = 50
 
@@ -126,56 +122,6 @@ def send(
     return response.status, response.read()
 
 
-def post(conn: http.client.HTTPConnection, path: str, body: Any, key: str, idem: str | None = None) -> tuple[int, Any]:
-    status, answer = send(conn, path, json.dumps(body).encode(), key, idem)
-    return status, json.loads(answer)
-
-
-def raw_connection(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None)
-    for pragma in SQLITE_PRAGMAS:
-        conn.execute(f"PRAGMA {pragma}")
-    return conn
-
-
-def written_since(api_db: Path, after: int) -> tuple[list[tuple[Any, ...]], int]:
-    """The event rows the API wrote after event id ``after`` (all columns but id)."""
-    with sqlite3.connect(api_db) as conn:
-        rows = conn.execute(f"SELECT id, {EVENT_COLUMNS} FROM events WHERE id > ? ORDER BY id", (after,)).fetchall()
-    return [row[1:] for row in rows], (rows[-1][0] if rows else after)
-
-
-def shipment_changes(events: list[tuple[Any, ...]]) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """The shipment columns each event changed, as the API writes them: the status only
-    where the event moved the parcel (its payload records the transition), then the time
-    and place of the latest scan. The bench's scans carry no ETA or exception."""
-    moved, stayed = [], []
-    for e in events:
-        payload = json.loads(e[10])
-        transition = payload.get("transitions", {}).get("shipment")
-        place = payload.get("location") or None
-        if transition:
-            moved.append((transition[1], e[5], place, e[2]))
-        else:
-            stayed.append((e[5], place, e[2]))
-    return moved, stayed
-
-
-def raw_batch(conn: sqlite3.Connection, events: list[tuple[Any, ...]], *, projection: bool) -> float:
-    """Write the same rows with raw sqlite3 in one transaction; returns seconds."""
-    moved, stayed = shipment_changes(events)
-    orders = [(e[6], e[1]) for e in events]
-    started = time.perf_counter()
-    conn.execute("BEGIN IMMEDIATE")
-    conn.executemany(f"INSERT INTO events ({EVENT_COLUMNS}) VALUES ({', '.join('?' * 13)})", events)
-    if projection:
-        conn.executemany("UPDATE shipments SET status = ?, last_scan_at = ?, last_location = ? WHERE id = ?", moved)
-        conn.executemany("UPDATE shipments SET last_scan_at = ?, last_location = ? WHERE id = ?", stayed)
-        conn.executemany("UPDATE orders SET version = version + 1, last_event_at = ? WHERE id = ?", orders)
-    conn.execute("COMMIT")
-    return time.perf_counter() - started
-
-
 def warm_up(api: http.client.HTTPConnection, key: str, parcels: list[str], requests: int, size: int) -> None:
     """Batches of the timed size on parcels of their own (several scans each), so that no timed
     request pays for a worker's first use (imports, compiled validators, statement caches, the
@@ -189,12 +135,6 @@ def warm_up(api: http.client.HTTPConnection, key: str, parcels: list[str], reque
         status, answer = send(api, "/api/v1/tracking-events/batch", json.dumps({"events": events}).encode(), key)
         if status != 200:
             raise SystemExit(f"warm-up failed: {status} {answer[:300]!r}")
-
-
-def copy_database(source: Path, target: Path) -> None:
-    """A consistent copy of a database a server has open (SQLite's online backup)."""
-    with sqlite3.connect(source) as live, sqlite3.connect(target) as copy:
-        live.backup(copy)
 
 
 def run_batched(

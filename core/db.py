@@ -51,7 +51,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else as_utc(value)
 
 
-# Every SQLite connection's settings (bench/bench_ingest.py gives its raw baseline the same).
+# Every SQLite connection's settings (bench/ingest_raw.py gives its raw baseline the same).
 SQLITE_PRAGMAS = ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=30000", "synchronous=NORMAL")
 
 # The unit of work open in this thread or task, if any: (its database, its session).
