@@ -29,15 +29,19 @@ _PYTHON_TYPES: dict[str, tuple[type, ...]] = {
 _compiled: dict[int, Valid] = {}
 
 
-def is_datetime(value: str) -> bool:
-    """RFC 3339 date-time: a date, a time and an offset (or Z) are all required."""
+def parse_time(value: str) -> datetime | None:
+    """An RFC 3339 date-time (a date, a time and an offset or Z, all required), or None."""
     if len(value) < 20 or value[10] not in "Tt ":
-        return False
+        return None
     try:  # fromisoformat knows "Z" but not "z"
         moment = datetime.fromisoformat(value if "z" not in value else value.replace("z", "+00:00"))
     except ValueError:
-        return False
-    return moment.tzinfo is not None
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def is_datetime(value: str) -> bool:
+    return parse_time(value) is not None
 
 
 def type_test(schema: dict[str, Any]) -> Valid | None:

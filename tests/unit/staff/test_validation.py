@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from portal.api import decoding
 from portal.api.schemas import SCHEMAS
 from portal.api.validation import compile_schema, problems
 from portal.api.validity import is_valid
@@ -101,7 +105,11 @@ def test_the_yes_no_validator_agrees_with_the_collecting_one(name: str, field: s
         target.pop(field, None)  # type: ignore[union-attr]
     else:
         target[field] = value  # type: ignore[index]
-    assert is_valid(document, SCHEMAS[name]) == (_collected(document, name) == {})
+    valid = _collected(document, name) == {}
+    assert is_valid(document, SCHEMAS[name]) == valid
+    if name.startswith("Tracking"):  # the typed decoder's schemas: it accepts exactly the valid ones
+        assert (decoding.decode(orjson.dumps(document), name) is not None) == valid
+        assert (decoding.convert(document, name) is not None) == valid
 
 
 _EDGES = {
@@ -130,5 +138,18 @@ def test_each_tracking_event_field_at_its_limits() -> None:
             document = {**_EVENT, field: value}
             assert is_valid(document, SCHEMAS["TrackingEventInput"]) is expected, (field, value)
             assert (_collected(document, "TrackingEventInput") == {}) is expected, (field, value)
+            assert (decoding.decode(orjson.dumps(document), "TrackingEventInput") is not None) is expected
     assert not is_valid({**_EVENT, "extra": "x"}, SCHEMAS["TrackingEventInput"])
     assert not is_valid({"status": "delivered", "occurred_at": "2025-01-01T10:00:00Z"}, SCHEMAS["TrackingEventInput"])
+
+
+def test_the_decoder_reads_times_and_leaves_other_schemas_to_the_validator() -> None:
+    raw = orjson.dumps({"events": [{**_EVENT, "eta": "2025-01-02t10:00:00z"}, {**_EVENT, "location": None}]})
+    batch = decoding.decode(raw, "TrackingEventBatch")
+    assert [e.location for e in batch.events] == ["Hub", None]
+    assert batch.events[0].occurred_at == datetime(2025, 1, 1, 10, tzinfo=UTC)
+    assert batch.events[0].eta == datetime(2025, 1, 2, 10, tzinfo=UTC)
+    assert decoding.decode(b'{"events": []}', "TrackingEventBatch") is None  # minItems
+    assert decoding.decode(orjson.dumps({"events": [_EVENT] * 1001}), "TrackingEventBatch") is None
+    assert decoding.decode(b'{"events": [', "TrackingEventBatch") is None
+    assert decoding.decode(orjson.dumps(_order()), "OrderCreate") is None  # outside the subset
