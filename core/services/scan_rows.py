@@ -141,20 +141,19 @@ def load_shipments(session: Session, numbers: list[str]) -> dict[str, ShipmentRo
     return rows
 
 
-class _TimeTexts:
+def _time_texts() -> Callable[[datetime | None], str | None]:
     """``sqlite_time`` with a memo: a batch's rows share a few instants (one "recorded at").
-    Naive datetimes are taken as UTC, as everywhere in Shiplog (``core.clock.as_utc``)."""
+    Naive datetimes are taken as UTC, as everywhere in Shiplog (``core.clock.as_utc``).
+    A closure, not an object with ``__call__``: it is called for every scan."""
+    memo: dict[datetime | None, str | None] = {None: None}
 
-    __slots__ = ("memo",)
-
-    def __init__(self) -> None:
-        self.memo: dict[datetime | None, str | None] = {None: None}
-
-    def __call__(self, value: datetime | None) -> str | None:
-        found = self.memo.get(value)
+    def instant(value: datetime | None) -> str | None:
+        found = memo.get(value)
         if found is None and value is not None:
-            found = self.memo[value] = sqlite_time(as_utc(value))
+            found = memo[value] = sqlite_time(as_utc(value))
         return found
+
+    return instant
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -163,7 +162,7 @@ def _aware(value: datetime | None) -> datetime | None:
 
 def instants(session: Session) -> Callable[[datetime | None], Instant | None]:
     """The function turning aware datetimes into this backend's stored form."""
-    return _TimeTexts() if _is_sqlite(session) else _aware
+    return _time_texts() if _is_sqlite(session) else _aware
 
 
 class KnownEvents(Exception):
@@ -243,12 +242,13 @@ def update_shipments(session: Session, rows: list[ShipmentRow]) -> None:
     session.connection().execute(statement, params_pg)
 
 
-def bump_orders(session: Session, bumps: dict[int, tuple[int, Instant]]) -> None:
-    """``order.version += n`` and ``last_event_at``: what ``append_event`` does once per event."""
+def bump_orders(session: Session, bumps: dict[int, int], when: Instant) -> None:
+    """``order.version += n`` and ``last_event_at = when`` for each order id -> n in ``bumps``:
+    what ``append_event`` does once per event."""
     if not bumps:
         return
     if _is_sqlite(session):
-        params = [(count, when, order_id) for order_id, (count, when) in sorted(bumps.items())]
+        params = [(count, when, order_id) for order_id, count in sorted(bumps.items())]
         sql = "UPDATE orders SET version = version + ?, last_event_at = ? WHERE id = ?"
         session.connection().exec_driver_sql(sql, params)
         return
@@ -258,7 +258,7 @@ def bump_orders(session: Session, bumps: dict[int, tuple[int, Instant]]) -> None
         .where(table.c.id == bindparam("row_id"))
         .values(version=table.c.version + bindparam("n"), last_event_at=bindparam("when"))
     )
-    session.connection().execute(statement, [{"row_id": i, "n": n, "when": w} for i, (n, w) in sorted(bumps.items())])
+    session.connection().execute(statement, [{"row_id": i, "n": n, "when": when} for i, n in sorted(bumps.items())])
 
 
 def event_ids(session: Session, keys: list[str]) -> dict[str, tuple[int, str]]:
