@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Any
 
 import orjson
@@ -222,7 +223,7 @@ def _sqlite_updates(session: Session, rows: list[ShipmentRow]) -> None:
     for changed, group in by_change.items():
         names = [name for i, name in enumerate(SHIPMENT_COLUMNS) if changed & (1 << i)]
         sets = ", ".join(f"{name} = ?" for name in names)
-        params = [(*(getattr(row, name) for name in names), row.id) for row in group]
+        params = list(map(attrgetter(*names, "id"), group))  # tuples made in C, not per attribute
         session.connection().exec_driver_sql(f"UPDATE shipments SET {sets} WHERE id = ?", params)
 
 
