@@ -102,6 +102,7 @@ class _Batch:
         self.keys: dict[int, str] = {}  # scan index -> idempotency key of its event
         self.ids: dict[str, tuple[int, str]] = {}  # idempotency key -> (event id, type), as written
         self.notifying: list[str] = []
+        self.outcomes: dict[int, ScanOutcome] = {}  # scans not recorded, and recorded ones without an event
 
     def load(self, numbers: list[str], keys: list[str]) -> None:
         self.seen = scan_rows.known_keys(self.session, keys)
@@ -109,7 +110,9 @@ class _Batch:
         scan_rows.lock_owners(self.session, unique)
         self.shipments = scan_rows.load_shipments(self.session, unique)
 
-    def apply(self, index: int, scan: CarrierScan, number: str, key: str | None) -> ScanOutcome:
+    def apply(self, index: int, scan: CarrierScan, number: str, key: str | None) -> ScanOutcome | None:
+        """Apply one scan, or say why it cannot apply. None when its event is queued or written:
+        that outcome is made once the event's id is known (``results``)."""
         if key is not None and key in self.seen:
             return ScanOutcome(index, "duplicate", message=f"event {key!r} was already recorded")
         row = self.shipments.get(number)
@@ -122,7 +125,7 @@ class _Batch:
             return ScanOutcome(index, "rejected", field=error.field or "status", message=error.message)
         if key is not None:
             self.seen.add(key)
-        return ScanOutcome(index, "recorded", None, code)  # positional: a third cheaper, per scan
+        return None if index in self.keys else ScanOutcome(index, "recorded", None, code)
 
     def _apply(self, index: int, scan: CarrierScan, row: scan_rows.ShipmentRow, key: str | None) -> str:
         when = self.instant(scan.occurred_at)
@@ -200,36 +203,39 @@ class _Batch:
                 outbox.plan_notifications(self.session, event, self.session.get_one(Order, event.order_id))
         self.notifying = []
 
-    def event_ids(self) -> dict[int, tuple[int, str]]:
+    def results(self) -> dict[int, ScanOutcome]:
+        """Every scan's outcome; a recorded one with its event's id and type (events written in
+        this transaction are always found)."""
         missing = [key for key in self.keys.values() if key not in self.ids]
         if missing:
             self.ids.update(scan_rows.event_ids(self.session, missing))
-        return {index: self.ids[key] for index, key in self.keys.items() if key in self.ids}
+        ids = self.ids  # positional outcomes: a third cheaper, per scan
+        return self.outcomes | {index: ScanOutcome(index, "recorded", *ids[key]) for index, key in self.keys.items()}
 
 
 Valid = list[tuple[int, CarrierScan, str, str | None]]  # index, scan, tracking number, event key
 _OPTIMISTIC_FROM = 20  # below this a savepoint costs more than the duplicate check it saves
 
 
-def _run(batch: _Batch, valid: Valid, outcomes: dict[int, ScanOutcome], *, check_known: bool) -> _Batch:
+def _run(batch: _Batch, valid: Valid, *, check_known: bool) -> _Batch:
     known = [key for *_, key in valid if key is not None] if check_known else []
     batch.load([number for _, _, number, _ in valid], known)
     for index, scan, number, key in valid:
-        outcomes[index] = batch.apply(index, scan, number, key)
+        outcome = batch.apply(index, scan, number, key)
+        if outcome is not None:
+            batch.outcomes[index] = outcome
     batch.flush()
     return batch
 
 
-def _optimistic_run(
-    session: Session, valid: Valid, actor: Actor, notify: bool, outcomes: dict[int, ScanOutcome]
-) -> _Batch | None:
+def _optimistic_run(session: Session, valid: Valid, actor: Actor, notify: bool) -> _Batch | None:
     """Most carrier events are new: on SQLite, write a big batch without looking its keys
     up first; if one was known after all, undo (savepoint) and let the caller redo it."""
     if len(valid) < _OPTIMISTIC_FROM or session.get_bind().dialect.name != "sqlite":
         return None
     try:
         with session.begin_nested():
-            return _run(_Batch(session, actor, notify, optimistic=True), valid, outcomes, check_known=False)
+            return _run(_Batch(session, actor, notify, optimistic=True), valid, check_known=False)
     except (scan_rows.KnownEvents, IntegrityError):
         session.expire_all()
         return None
@@ -250,10 +256,8 @@ def record_scans(
         number = scan.tracking_number.strip().upper()
         valid.append((index, scan, number, _key(scan, number)))
     with shop.db.write() as session:
-        batch = _optimistic_run(session, valid, actor, notify, outcomes)
-        if batch is None:
-            batch = _run(_Batch(session, actor, notify), valid, outcomes, check_known=True)
-        ids = batch.event_ids()
-    for index, (event_id, code) in ids.items():
-        outcomes[index].event_id, outcomes[index].code = event_id, code
+        batch = _optimistic_run(session, valid, actor, notify)
+        if batch is None:  # a failed optimistic attempt's outcomes go with its batch
+            batch = _run(_Batch(session, actor, notify), valid, check_known=True)
+        outcomes |= batch.results()
     return [outcomes[i] for i in range(len(scans))]

@@ -67,7 +67,8 @@ def _string(schema: dict[str, Any]) -> Any:
 def _list_of(schema: dict[str, Any], name: str) -> tuple[Any, _Shape]:
     if set(schema) - {"type", "items", "minItems", "maxItems", "description"} or schema.get("type") != "array":
         raise _Unsupported
-    inner = _record(_resolve(schema["items"]), name)
+    items = schema["items"]
+    inner = _record(_resolve(items), items["$ref"].rsplit("/", 1)[-1] if "$ref" in items else name)
     meta = Meta(min_length=schema.get("minItems", 0), max_length=schema.get("maxItems"))
     return Annotated[list[inner.type], meta], inner  # type: ignore[name-defined]
 
