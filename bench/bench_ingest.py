@@ -1,6 +1,6 @@
 """API event ingest on SQLite, side by side with raw sqlite3 writing the same rows.
 
-    .venv/bin/python bench/bench_ingest.py [--shipments 1000] [--batches 6] [--single 1500] [--workers 2] [--threads 4]
+    .venv/bin/python bench/bench_ingest.py [--shipments 1000] [--batches 10] [--single 1500] [--workers 2] [--threads 4]
 
 Setup: a fresh migrated SQLite file with ``--shipments`` shipped parcels, and gunicorn
 (gthread, ``--workers`` processes x ``--threads`` threads; default 2 x 4, one worker per
@@ -22,7 +22,8 @@ loopback. Then:
   from ``--clients`` keep-alive connections.
 
 Before the clock starts, ``--warm-up`` small batches go to parcels of their own, so that
-no timed request pays for a worker's first use; raw's copies are taken after them.
+no timed request pays for a worker's first use. Then the API's database is checkpointed (its WAL
+emptied) and raw's copies are taken, so both sides meet WAL checkpoints at the same batches.
 
 Goals (issue 5): batched ≥ 0.5× raw batched; single ≥ 300 events/s.
 """
@@ -48,7 +49,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.ingest_raw import copy_database, raw_batch, raw_connection, written_since  # noqa: E402
+from bench.ingest_raw import copy_database, empty_wal, raw_batch, raw_connection, written_since  # noqa: E402
 from core import migrations  # noqa: E402
 from core.clock import utcnow  # noqa: E402
 from core.db import Database  # noqa: E402
@@ -199,7 +200,7 @@ def run_single(port: int, key: str, numbers: list[str], total: int, clients: int
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shipments", type=int, default=1000, help="distinct shipments = events per batch request")
-    parser.add_argument("--batches", type=int, default=6)
+    parser.add_argument("--batches", type=int, default=10)
     parser.add_argument("--single", type=int, default=1500, help="one-event requests")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (one per core)")
@@ -216,6 +217,7 @@ def main() -> None:
     try:
         api = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
         warm_up(api, key, warm_parcels, args.warm_up, args.shipments)
+        empty_wal(api_db)
         for path in copies.values():  # raw starts from the API's database as it is now
             copy_database(api_db, path)
         totals = run_batched(api, key, numbers, args.batches, api_db, copies)
