@@ -28,7 +28,7 @@ def raw_connection(path: Path) -> sqlite3.Connection:
 
 def written_since(api_db: Path, after: int) -> tuple[list[tuple[Any, ...]], int]:
     """The event rows the API wrote after event id ``after`` (all columns but id)."""
-    with sqlite3.connect(api_db) as conn:
+    with closing(sqlite3.connect(api_db)) as conn:
         rows = conn.execute(f"SELECT id, {EVENT_COLUMNS} FROM events WHERE id > ? ORDER BY id", (after,)).fetchall()
     return [row[1:] for row in rows], (rows[-1][0] if rows else after)
 

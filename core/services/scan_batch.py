@@ -185,7 +185,7 @@ class _Batch:
             self.keys[index] = last.idempotency_key
             self.ids[last.idempotency_key] = (last.id, last.type)
             return last.type
-        return f"shipment.{scan.status}"
+        return _CODES[scan.status]
 
     def flush(self) -> None:
         """Write queued events, shipment changes and version bumps; then plan notifications."""
@@ -231,7 +231,7 @@ def _run(batch: _Batch, valid: Valid, *, check_known: bool) -> _Batch:
 def _optimistic_run(session: Session, valid: Valid, actor: Actor, notify: bool) -> _Batch | None:
     """Most carrier events are new: on SQLite, write a big batch without looking its keys
     up first; if one was known after all, undo (savepoint) and let the caller redo it."""
-    if len(valid) < _OPTIMISTIC_FROM or session.get_bind().dialect.name != "sqlite":
+    if len(valid) < _OPTIMISTIC_FROM or not scan_rows.is_sqlite(session):
         return None
     try:
         with session.begin_nested():

@@ -81,7 +81,7 @@ def chunks(values: list[Any]) -> list[list[Any]]:
     return [values[i : i + _CHUNK] for i in range(0, len(values), _CHUNK)]
 
 
-def _is_sqlite(session: Session) -> bool:
+def is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
@@ -106,7 +106,7 @@ def known_keys(session: Session, keys: list[str]) -> set[str]:
     """Which of these event idempotency keys are already recorded."""
     found: set[str] = set()
     for part in chunks(keys):
-        if _is_sqlite(session):
+        if is_sqlite(session):
             sql = f"SELECT idempotency_key FROM events WHERE idempotency_key IN ({', '.join('?' * len(part))})"
             found.update(key for (key,) in _fetch_all(session, sql, tuple(part)))
         else:
@@ -117,7 +117,7 @@ def known_keys(session: Session, keys: list[str]) -> set[str]:
 def lock_owners(session: Session, numbers: list[str]) -> None:
     """Lock the orders of these parcels first (the lock order every service uses); SQLite's
     writers are serialised already."""
-    if _is_sqlite(session):
+    if is_sqlite(session):
         return
     owners: set[int] = set()
     for part in chunks(numbers):
@@ -132,7 +132,7 @@ def load_shipments(session: Session, numbers: list[str]) -> dict[str, ShipmentRo
     rows: dict[str, ShipmentRow] = {}
     columns = [getattr(Shipment, name) for name in ROW_COLUMNS]
     for part in chunks(numbers):
-        if _is_sqlite(session):
+        if is_sqlite(session):
             marks = ", ".join("?" * len(part))
             sql = f"SELECT {', '.join(ROW_COLUMNS)} FROM shipments WHERE tracking_number IN ({marks})"
             found = _fetch_all(session, sql, tuple(part))
@@ -163,7 +163,7 @@ def _aware(value: datetime | None) -> datetime | None:
 
 def instants(session: Session) -> Callable[[datetime | None], Instant | None]:
     """The function turning aware datetimes into this backend's stored form."""
-    return _time_texts() if _is_sqlite(session) else _aware
+    return _time_texts() if is_sqlite(session) else _aware
 
 
 class KnownEvents(Exception):
@@ -182,7 +182,7 @@ def _as_is(payload: dict[str, Any]) -> dict[str, Any]:
 def payload_encoder(session: Session) -> Callable[[dict[str, Any]], Any]:
     """Payloads in the form the backend's statement takes: JSON text for SQLite's DB-API
     (encoded as each row is made, so the rows go to the driver as they are)."""
-    return _json_text if _is_sqlite(session) else _as_is
+    return _json_text if is_sqlite(session) else _as_is
 
 
 def event_row(code: str, row: ShipmentRow, when: Instant, now: Instant, actor: tuple[str, str | None],
@@ -200,7 +200,7 @@ def insert_events(session: Session, rows: list[tuple[Any, ...]], *, optimistic: 
     first, which costs a query per batch that the common case of new events can skip."""
     if not rows:
         return []
-    if not _is_sqlite(session):
+    if not is_sqlite(session):
         session.execute(insert(Event), [dict(zip(EVENT_COLUMNS, row, strict=True)) for row in rows])
         return None
     connection = session.connection()
@@ -231,7 +231,7 @@ def update_shipments(session: Session, rows: list[ShipmentRow]) -> None:
     """Write the changed columns of these rows (every row given has changed)."""
     if not rows:
         return
-    if _is_sqlite(session):
+    if is_sqlite(session):
         _sqlite_updates(session, rows)
         return
     statement = (
@@ -248,7 +248,7 @@ def bump_orders(session: Session, bumps: dict[int, int], when: Instant) -> None:
     what ``append_event`` does once per event."""
     if not bumps:
         return
-    if _is_sqlite(session):
+    if is_sqlite(session):
         params = [(count, when, order_id) for order_id, count in sorted(bumps.items())]
         sql = "UPDATE orders SET version = version + ?, last_event_at = ? WHERE id = ?"
         session.connection().exec_driver_sql(sql, params)

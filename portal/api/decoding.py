@@ -22,9 +22,7 @@ import msgspec
 from msgspec import Meta
 
 from portal.api.schemas import SCHEMAS
-from portal.api.validity import parse_time
-
-_STRING_KEYWORDS = {"type", "minLength", "maxLength", "pattern", "format", "enum", "description"}
+from portal.api.validity import is_closed_object, parse_time, resolve, text_field
 
 
 class _Unsupported(Exception):
@@ -41,26 +39,20 @@ class _Shape:
     lists: tuple[tuple[str, _Shape], ...]
 
 
-def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
-    return SCHEMAS[schema["$ref"].rsplit("/", 1)[-1]] if "$ref" in schema else schema
-
-
 def _string(schema: dict[str, Any]) -> Any:
     """The msgspec type of a (nullable) string field."""
-    names = schema.get("type")
-    names = names if isinstance(names, list) else [names]
-    if not set(schema) <= _STRING_KEYWORDS or not set(names) <= {"string", "null"} or "string" not in names:
+    nullable = text_field(schema)
+    if nullable is None:
         raise _Unsupported
     if "enum" in schema:
         if set(schema) & {"minLength", "maxLength", "pattern", "format"}:
             raise _Unsupported
         base: Any = Literal[tuple(a for a in schema["enum"] if isinstance(a, str))]  # type: ignore[valid-type]
-        nullable = "null" in names and None in schema["enum"]
     else:
         limits = {"min_length": schema.get("minLength"), "max_length": schema.get("maxLength")}
         limits["pattern"] = schema.get("pattern")
         meta = {name: value for name, value in limits.items() if value is not None}
-        base, nullable = (Annotated[str, Meta(**meta)] if meta else str), "null" in names
+        base = Annotated[str, Meta(**meta)] if meta else str
     return base | None if nullable else base
 
 
@@ -68,21 +60,19 @@ def _list_of(schema: dict[str, Any], name: str) -> tuple[Any, _Shape]:
     if set(schema) - {"type", "items", "minItems", "maxItems", "description"} or schema.get("type") != "array":
         raise _Unsupported
     items = schema["items"]
-    inner = _record(_resolve(items), items["$ref"].rsplit("/", 1)[-1] if "$ref" in items else name)
+    inner = _record(resolve(items), items["$ref"].rsplit("/", 1)[-1] if "$ref" in items else name)
     meta = Meta(min_length=schema.get("minItems", 0), max_length=schema.get("maxItems"))
     return Annotated[list[inner.type], meta], inner  # type: ignore[name-defined]
 
 
 def _record(schema: dict[str, Any], name: str) -> _Shape:
     """The record type of a closed object whose fields are strings or lists of records."""
-    if set(schema) != {"type", "properties", "required", "additionalProperties"} or schema["type"] != "object":
-        raise _Unsupported
-    if schema["additionalProperties"] is not False:
+    if not is_closed_object(schema):
         raise _Unsupported
     fields: list[tuple[Any, ...]] = []
     times, lists = [], []
     for field, sub in schema["properties"].items():
-        sub = _resolve(sub)
+        sub = resolve(sub)
         if sub.get("type") == "array":
             kind, inner = _list_of(sub, f"{name}_{field}")
             lists.append((field, inner))

@@ -14,7 +14,7 @@ from typing import Any
 
 from portal.api.schemas import SCHEMAS
 from portal.api.validity import is_datetime as _is_datetime
-from portal.api.validity import is_valid, type_test
+from portal.api.validity import is_valid, resolve, type_test
 
 Path = tuple[Any, str | int] | None  # (parent path, property name or item index); None is the body
 Check = Callable[[Any, Path, dict[str, str]], None]
@@ -169,7 +169,7 @@ def _combine(type_test: tuple[Callable[[Any], bool], str] | None, rest: list[Che
 def compile_schema(schema: dict[str, Any]) -> Check:
     """A function that adds the problems of a value to ``errors``."""
     if "$ref" in schema:
-        return compile_schema(SCHEMAS[schema["$ref"].rsplit("/", 1)[-1]])  # no schema refers to itself
+        return compile_schema(resolve(schema))
     key = id(schema)
     if key not in _compiled:
         rest = [*_string_checks(schema), *_number_checks(schema), *_enum_check(schema)]

@@ -155,15 +155,37 @@ _TEXT_KEYWORDS = {"type", "minLength", "maxLength", "pattern", "format", "enum",
 TextSpec = tuple[bool, int, int, frozenset[str] | None, Callable[[str], Any] | None, bool]
 
 
-def _text_spec(schema: dict[str, Any]) -> TextSpec | None:
-    """(null allowed, min length, max length, allowed texts, pattern, is a time) of a (nullable)
-    string field, the commonest leaf; ``None`` for any other schema."""
+def text_field(schema: dict[str, Any]) -> bool | None:
+    """Whether a (nullable) string field, described with string keywords only, allows null;
+    ``None`` if the schema is not such a field. The fast validator and the typed decoder
+    (``decoding``) take the same fields."""
     names = schema.get("type")
     names = names if isinstance(names, list) else [names]
     if not set(schema) <= _TEXT_KEYWORDS or not set(names) <= {"string", "null"} or "string" not in names:
         return None
     allowed = schema.get("enum")
-    null_ok = "null" in names and (allowed is None or None in allowed)
+    return "null" in names and (allowed is None or None in allowed)
+
+
+def is_closed_object(schema: dict[str, Any]) -> bool:
+    """An object schema with properties, required fields and no others, and nothing more."""
+    if set(schema) != {"type", "properties", "required", "additionalProperties"}:
+        return False
+    return schema["type"] == "object" and schema["additionalProperties"] is False
+
+
+def resolve(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema a ``$ref`` names (no schema refers to itself), or ``schema`` itself."""
+    return SCHEMAS[schema["$ref"].rsplit("/", 1)[-1]] if "$ref" in schema else schema
+
+
+def _text_spec(schema: dict[str, Any]) -> TextSpec | None:
+    """(null allowed, min length, max length, allowed texts, pattern, is a time) of a (nullable)
+    string field, the commonest leaf; ``None`` for any other schema."""
+    null_ok = text_field(schema)
+    if null_ok is None:
+        return None
+    allowed = schema.get("enum")
     texts = None if allowed is None else frozenset(a for a in allowed if isinstance(a, str))
     pattern = re.compile(schema["pattern"]).search if "pattern" in schema else None
     low, high = schema.get("minLength", 0), schema.get("maxLength", 1 << 62)
@@ -185,17 +207,13 @@ def _text_leaf(schema: dict[str, Any]) -> Valid | None:
     return None if spec is None else partial(_is_text, spec)
 
 
-def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
-    return SCHEMAS[schema["$ref"].rsplit("/", 1)[-1]] if "$ref" in schema else schema
-
-
 def _text_record(schema: dict[str, Any]) -> Valid | None:
     """A closed object of text fields only (a tracking event: a batch has a thousand), checked
     in one loop over its fields instead of through the general object, type and leaf layers."""
-    if set(schema) != {"type", "properties", "required", "additionalProperties"} or schema["type"] != "object":
+    if not is_closed_object(schema):
         return None
-    specs = {name: _text_spec(_resolve(sub)) for name, sub in schema["properties"].items()}
-    if schema["additionalProperties"] is not False or None in specs.values():
+    specs = {name: _text_spec(resolve(sub)) for name, sub in schema["properties"].items()}
+    if None in specs.values():
         return None
     required = frozenset(schema["required"])
     return partial(_is_text_record, required, specs)
@@ -214,7 +232,7 @@ def _is_text_record(required: frozenset[str], specs: dict[str, TextSpec], value:
 def compile_validity(schema: dict[str, Any]) -> Valid:
     """A function answering whether a value satisfies ``schema``."""
     if "$ref" in schema:
-        return compile_validity(SCHEMAS[schema["$ref"].rsplit("/", 1)[-1]])  # no schema refers to itself
+        return compile_validity(resolve(schema))
     key = id(schema)
     if key not in _compiled and (leaf := _text_leaf(schema) or _text_record(schema)) is not None:
         _compiled[key] = leaf
