@@ -1,6 +1,43 @@
-"""Money rules shared by the model, the read side and the demo generator (integer minor units)."""
+"""Money rules: integer minor units per currency, store amounts to minor units, and money as people read it."""
 
 from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from core.errors import ValidationFailed
+
+# ISO 4217 currencies without minor units; everything else is taken to have two.
+ZERO_DECIMAL = frozenset({"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV"})
+LIMIT = Decimal(10) ** 12  # far above any order; keeps arithmetic exact and bounded
+SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
+
+
+def exponent(currency: str) -> int:
+    return 0 if currency.upper() in ZERO_DECIMAL else 2
+
+
+def to_minor(value: object, currency: str, *, field: str) -> int:
+    """ "12.30" / 12.3 / None -> 1230 / 0; anything else is a ValidationFailed on ``field``."""
+    if value is None or value == "":
+        return 0
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValidationFailed(f"{value!r} is not an amount.", field=field) from None
+    if not amount.is_finite() or abs(amount) >= LIMIT:
+        raise ValidationFailed(f"{value!r} is not an amount.", field=field)
+    scaled = (amount * (10 ** exponent(currency))).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return int(scaled)
+
+
+def money_text(amount_minor: int, currency: str) -> str:
+    """1234 USD -> "$12.34"; 1234 JPY -> "1,234 JPY" (the currency's own minor units)."""
+    places = exponent(currency)
+    whole, part = divmod(abs(amount_minor), 10**places)
+    text = f"{whole:,}.{part:0{places}d}" if places else f"{whole:,}"
+    sign = "-" if amount_minor < 0 else ""
+    symbol = SYMBOLS.get(currency.upper(), "")
+    return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"
 
 
 def paid_unit_minor(unit_price_minor: int, quantity: int, line_discount_minor: int) -> int:

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.carriers import carrier
-from core.catalogue import EXCEPTION_TEXT
+from core.events.catalogue import EXCEPTION_TEXT
 from core.models import Event, Order, OrderLine, Return, Shipment, ShipmentLine, Variant
 
 Context = dict[str, Any]

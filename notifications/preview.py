@@ -12,12 +12,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from core.catalogue import EXCEPTION_TEXT, HOLD_REASON_TEXT
 from core.clock import utcnow
 from core.errors import NotFound, ValidationFailed
+from core.events.catalogue import EXCEPTION_TEXT, HOLD_REASON_TEXT
 from core.models import Event, Order, OutboxMessage, Refund, Return, Shipment
+from core.money import money_text
 from core.outbox import NOTIFICATION_CODES
-from core.services.common import money_text
 from core.shop import Shop
 from notifications import context as ctx
 from notifications.preparing import Preparer

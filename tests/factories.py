@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from core.clock import utcnow
-from core.events import Actor
+from core.events.log import Actor
 from core.models import Order, Product, Variant
 from core.services import fulfilment, ordering, tracking
 from core.services.commands import AddressInput, LineInput, PlaceOrder

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import select
 
 from core.errors import NotFound, ValidationFailed
-from core.events import Actor
-from core.integrations import carriers, shopify, woocommerce
+from core.events.log import Actor
+from core.integrations import carrier_feeds, shopify, woocommerce
 from core.integrations.common import carrier_code, load_json, text
 from core.lifecycle import OrderStatus
 from core.models import Order, Shipment, WebhookDelivery
@@ -170,14 +170,14 @@ def handle_easypost(shop: Shop, delivery: WebhookDelivery) -> str:
     body = load_json(delivery.body)
     if text(body.get("description")) != "tracker.updated":
         return "ignored"
-    return _record(shop, carriers.easypost_scans(body), Actor("carrier", "easypost"))
+    return _record(shop, carrier_feeds.easypost_scans(body), Actor("carrier", "easypost"))
 
 
 def handle_aftership(shop: Shop, delivery: WebhookDelivery) -> str:
     body = load_json(delivery.body)
     if text(body.get("event")) != "tracking_update":
         return "ignored"
-    return _record(shop, carriers.aftership_scans(body), Actor("carrier", "aftership"))
+    return _record(shop, carrier_feeds.aftership_scans(body), Actor("carrier", "aftership"))
 
 
 HANDLERS: dict[str, Callable[[Shop, WebhookDelivery], str]] = {

@@ -10,8 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from core.integrations.common import address, carrier_code, line_items, parse_time, phone_or_none, text
-from core.integrations.money import to_minor
 from core.lifecycle import ExceptionReason, ShipmentStatus
+from core.money import to_minor
 from core.services.commands import PlaceOrder
 from core.services.tracking import CarrierScan
 

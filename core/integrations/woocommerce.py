@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from core.integrations.common import address, carrier_code, line_items, parse_time, phone_or_none, text
-from core.integrations.money import to_minor
+from core.money import to_minor
 from core.services.commands import PlaceOrder
 
 TOPICS = frozenset({"order.created", "order.updated"})

@@ -1,10 +1,10 @@
 """Typed SQLAlchemy 2 models. Importing this package registers every table on ``Base.metadata``."""
 
 from core.models.access import ApiKey, StaffUser
-from core.models.catalog import Product, Variant
 from core.models.events import Event, OutboxMessage, SinkMessage, SmsOptOut, Subscription
 from core.models.integration import IdempotencyRecord, WebhookDelivery
 from core.models.orders import Customer, Order, OrderAddress, OrderLine, Payment, Refund
+from core.models.products import Product, Variant
 from core.models.returns import Return, ReturnLine
 from core.models.shipments import Shipment, ShipmentLine
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.catalogue import describe
+from core.events.catalogue import describe
 from core.models import Event, Order, Shipment, ShipmentLine
 
 

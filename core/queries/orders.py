@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.carriers import carrier
-from core.catalogue import VISIBLE_TO
 from core.clock import as_utc
+from core.events.catalogue import VISIBLE_TO
 from core.models import Order, OrderAddress, OrderLine, Payment, Refund, Return, Shipment, ShipmentLine
 from core.money import paid_unit_minor
 from core.policies import LineEligibility, ReturnPolicy, line_eligibility

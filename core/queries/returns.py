@@ -10,8 +10,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.catalogue import VISIBLE_TO
 from core.clock import as_utc
+from core.events.catalogue import VISIBLE_TO
 from core.lifecycle import ReturnStatus
 from core.models import Order, OrderLine, Return, ReturnLine, Variant
 from core.policies import RETURN_REASONS

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Select, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
-from core.catalogue import EVENT_TYPES, HOLD_REASON_TEXT, describe
+from core.events.catalogue import EVENT_TYPES, HOLD_REASON_TEXT, describe
 from core.lifecycle import OrderStatus, ReturnStatus, ShipmentStatus
 from core.models import Customer, Event, Order, OrderAddress, OutboxMessage, Refund, Return, Shipment
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from core.catalogue import EVENT_TYPES, EXCEPTION_TEXT
+from core.events.catalogue import EVENT_TYPES, EXCEPTION_TEXT
 from core.models import Event
 from core.queries.compiled import aware, document
 

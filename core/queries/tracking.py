@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import Engine, bindparam, func, select
 
 from core.carriers import carrier
-from core.catalogue import VISIBLE_TO
+from core.events.catalogue import VISIBLE_TO
 from core.models import Order, Shipment, ShipmentLine
 from core.queries.compiled import CompiledQuery, aware
 from core.queries.timeline import EVENTS, TimelineEntry, entries, timeline_select

@@ -6,13 +6,13 @@ projection changes) without the per-row database round trips.
 
 from __future__ import annotations
 
-from core.catalogue import HOLD_REASON_TEXT
+from core.events.catalogue import HOLD_REASON_TEXT
 from core.lifecycle import RETURN_OPEN_STATUSES, OrderStatus, ShipmentStatus
+from core.money import money_text
 from core.seed.context import Context
 from core.seed.plans import Actor
 from core.seed.recorder import SYSTEM
 from core.seed.state import GeneratorBug, SimOrder, move
-from core.services.common import money_text
 
 
 def place(cx: Context, order: SimOrder, t: int, _: object = None) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from orjson import dumps
 
-from core.catalogue import EVENT_TYPES
+from core.events.catalogue import EVENT_TYPES
 from core.outbox import NOTIFICATION_RULES
 from core.seed.plans import Actor
 from core.seed.stamps import Stamps

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from core.money import money_text
 from core.seed import order_steps, return_steps, shipping_steps
 from core.seed.context import Context
 from core.seed.numbers import hex_reference
 from core.seed.plans import OrderPlan, ReturnPlan, ShipmentPlan
 from core.seed.state import SimLine, SimOrder, SimPayment
-from core.services.common import money_text
 
 Step = tuple[int, Callable[[Context, SimOrder, int, Any], None], Any]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.carriers import carrier as carrier_info
-from core.catalogue import EXCEPTION_TEXT
+from core.events.catalogue import EXCEPTION_TEXT
 from core.lifecycle import OrderStatus, ShipmentStatus
 from core.seed.catalog import VariantInfo
 from core.seed.context import Context

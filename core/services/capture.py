@@ -8,13 +8,14 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.errors import DuplicateEvent, ValidationFailed
-from core.events import Actor, append_event, ensure_new
+from core.events.log import Actor, append_event, ensure_new
 from core.lifecycle import OrderStatus, set_status
 from core.models import Customer, Order, OrderAddress, OrderLine, Payment, Variant
+from core.money import money_text
 from core.payments import Authorization
 from core.services import stock
 from core.services.commands import AddressInput, PlaceOrder
-from core.services.common import load_order, money_text, new_order_number
+from core.services.common import load_order, new_order_number
 from core.shop import Shop
 
 

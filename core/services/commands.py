@@ -9,7 +9,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from core.errors import ValidationFailed
 from core.models import Variant
-from core.services.common import money_text
+from core.money import money_text
 
 
 @dataclass(frozen=True)

@@ -62,9 +62,3 @@ def new_order_number() -> str:
 
 def new_rma() -> str:
     return "RMA-" + "".join(secrets.choice(_RMA_ALPHABET) for _ in range(8))
-
-
-def money_text(amount_minor: int, currency: str) -> str:
-    symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency, "")
-    text = f"{amount_minor // 100:,}.{amount_minor % 100:02d}"
-    return f"{symbol}{text}" if symbol else f"{text} {currency}"

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from core.carriers import carrier
 from core.clock import as_utc, utcnow
 from core.errors import IllegalTransition, ValidationFailed
-from core.events import Actor, append_event
+from core.events.log import Actor, append_event
 from core.lifecycle import OrderStatus, ShipmentStatus, set_status
 from core.models import Order, Shipment, ShipmentLine
 from core.services import stock

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from core.events import Actor
+from core.events.log import Actor
 from core.models import Shipment
 from core.services.common import load_order
 from core.services.fulfilment import Parcel, pack_in_session, ship_in_session

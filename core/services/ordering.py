@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from core.catalogue import HOLD_REASON_TEXT
 from core.clock import utcnow
 from core.errors import DuplicateEvent, IllegalTransition, ValidationFailed
-from core.events import Actor, append_event
+from core.events.catalogue import HOLD_REASON_TEXT
+from core.events.log import Actor, append_event
 from core.lifecycle import RETURN_OPEN_STATUSES, OrderStatus, set_status
 from core.models import Order, Return, Variant
 from core.policies import hold_reasons

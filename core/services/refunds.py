@@ -7,11 +7,12 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.errors import RefundTooLarge, ValidationFailed
-from core.events import Actor, append_event
+from core.events.log import Actor, append_event
 from core.lifecycle import OrderStatus, ShipmentStatus, set_status
 from core.models import Order, Payment, Refund, Shipment
+from core.money import money_text
 from core.services import stock
-from core.services.common import load_order, money_text
+from core.services.common import load_order
 from core.shop import Shop
 
 

@@ -9,12 +9,13 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.errors import ValidationFailed
-from core.events import Actor, append_event
+from core.events.log import Actor, append_event
 from core.lifecycle import ReturnStatus, ShipmentStatus, set_status
 from core.models import Order, OrderLine, Return, Shipment, ShipmentLine, Variant
+from core.money import money_text
 from core.policies import CONDITIONS
 from core.services import stock
-from core.services.common import load_return_and_order, money_text
+from core.services.common import load_return_and_order
 from core.services.fulfilment import check_tracking, shipment_payload
 from core.services.refunds import refund_in_session
 from core.shop import Shop

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import as_utc, utcnow
 from core.errors import NotEligible, ValidationFailed
-from core.events import Actor, append_event
+from core.events.log import Actor, append_event
 from core.lifecycle import ReturnStatus, set_status
 from core.models import Order, OrderLine, Return, ReturnLine, Shipment, ShipmentLine, Variant
 from core.policies import LineEligibility, ReturnPolicy, line_eligibility

@@ -22,10 +22,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core import outbox
-from core.catalogue import event_type
 from core.clock import utcnow
 from core.errors import DomainError
-from core.events import Actor
+from core.events.catalogue import event_type
+from core.events.log import Actor
 from core.lifecycle import ShipmentStatus, set_status
 from core.models import Event, Order
 from core.services import scan_rows

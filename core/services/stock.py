@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.errors import OutOfStock
-from core.events import SYSTEM, append_event
+from core.events.log import SYSTEM, append_event
 from core.models import Variant
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from core.clock import utcnow
 from core.errors import ValidationFailed
-from core.events import Actor, append_event
+from core.events.log import Actor, append_event
 from core.models import Order, SmsOptOut, Subscription
 from core.services.commands import normalise_email
 from core.services.common import load_order

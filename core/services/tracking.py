@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.catalogue import EXCEPTION_TEXT
 from core.clock import as_utc, utcnow
 from core.errors import NotFound, ValidationFailed
-from core.events import Actor, append_event, ensure_new
+from core.events.catalogue import EXCEPTION_TEXT
+from core.events.log import Actor, append_event, ensure_new
 from core.lifecycle import ExceptionReason, ShipmentStatus, set_status
 from core.models import Order, Shipment
 from core.services.common import load_shipment_and_order

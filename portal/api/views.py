@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 from flask import Response, g, jsonify, request, url_for
 
-from core.events import Actor
+from core.events.log import Actor
 from core.queries import api as queries
 from core.queries.staff import order_id_for
 from core.services import fulfilment, ordering, scan_batch, tracking

@@ -14,10 +14,10 @@ import click
 from flask.cli import with_appcontext
 
 from core.errors import DomainError, DuplicateEvent, ValidationFailed
-from core.events import Actor
+from core.events.log import Actor
 from core.integrations import handlers
 from core.integrations.common import parse_time
-from core.integrations.money import to_minor
+from core.money import to_minor
 from core.services import ingest, ordering
 from core.services.commands import AddressInput, LineInput, PlaceOrder
 from portal.extensions import shop

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Blueprint, current_app, url_for
 
-from core.services.common import money_text
+from core.money import money_text
 from portal.customer import texts
 
 bp = Blueprint("customer", __name__)

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from core.clock import utcnow
 from core.errors import DomainError
-from core.events import Actor
+from core.events.log import Actor
 from core.policies import RETURN_REASONS
 from core.queries import returns as queries
 from core.queries.orders import OrderView, order_view

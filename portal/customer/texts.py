@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.catalogue import EXCEPTION_TEXT
+from core.events.catalogue import EXCEPTION_TEXT
 
 ORDER_STATUS = {
     "placed": "Order received",

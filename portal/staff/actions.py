@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from core.catalogue import HOLD_REASON_TEXT
 from core.clock import utcnow
 from core.errors import ValidationFailed
-from core.events import Actor
+from core.events.catalogue import HOLD_REASON_TEXT
+from core.events.log import Actor
 from core.lifecycle import ExceptionReason, ShipmentStatus
 from core.policies import CONDITIONS, RETURN_REASONS
 from core.queries.staff import StaffOrder

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from core.errors import ValidationFailed
-from core.integrations.money import to_minor
+from core.money import to_minor
 
 
 def notify(form: Mapping[str, str]) -> bool:

@@ -10,7 +10,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from core.errors import DomainError, ValidationFailed
-from core.events import Actor
+from core.events.log import Actor
 from core.integrations import handlers
 from core.queries.staff import order_id_for
 from core.services import handover, ingest

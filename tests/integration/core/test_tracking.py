@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.catalogue import EXCEPTION_TEXT
 from core.clock import utcnow
 from core.errors import DuplicateEvent, IllegalTransition, NotFound, ValidationFailed
+from core.events.catalogue import EXCEPTION_TEXT
 from core.lifecycle import ExceptionReason
 from core.models import Order
 from core.services import tracking

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from core import outbox
 from core.clock import utcnow
-from core.events import Actor, append_event
+from core.events.log import Actor, append_event
 from core.models import Order, OutboxMessage
 from core.services import ordering, subscriptions, tracking
 from core.services.common import load_order

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.clock import utcnow
-from core.events import Actor
+from core.events.log import Actor
 from core.queries import returns as return_queries
 from core.queries.orders import lookup_row, order_view
 from core.queries.tracking import tracking_key, tracking_view

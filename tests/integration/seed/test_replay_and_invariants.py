@@ -9,7 +9,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from core import replay
-from core.catalogue import EVENT_TYPES
+from core.events.catalogue import EVENT_TYPES
 from core.lifecycle import RETURN_VOID_STATUSES
 from core.models import (
     Event,

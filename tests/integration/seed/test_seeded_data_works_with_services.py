@@ -8,7 +8,7 @@ from sqlalchemy import select
 from core import replay
 from core.clock import utcnow
 from core.errors import NotEligible
-from core.events import Actor
+from core.events.log import Actor
 from core.models import Order, OrderLine, Shipment, Variant
 from core.seed.demo import DEMO_EMAIL
 from core.services import returns, tracking

@@ -11,9 +11,9 @@ import unicodedata
 import pytest
 
 from core.errors import ValidationFailed
-from core.integrations import carriers, shopify, signatures, woocommerce
-from core.integrations.money import to_minor
+from core.integrations import carrier_feeds, shopify, signatures, woocommerce
 from core.lifecycle import ExceptionReason, ShipmentStatus
+from core.money import to_minor
 from tests.shared_fixtures import FIXTURES
 
 BODY = b'{"id": 1, "note": "caf\xc3\xa9"}'
@@ -53,13 +53,13 @@ def test_bad_amounts_name_the_field(bad: str) -> None:
 
 def test_carrier_tables_only_use_known_statuses_and_reasons() -> None:
     statuses, reasons = {s.value for s in ShipmentStatus}, {r.value for r in ExceptionReason}
-    for table in (carriers.EASYPOST_STATUS, carriers.AFTERSHIP_TAG, shopify.SHIPMENT_STATUS):
+    for table in (carrier_feeds.EASYPOST_STATUS, carrier_feeds.AFTERSHIP_TAG, shopify.SHIPMENT_STATUS):
         for mapped in table.values():
             assert mapped is None or (mapped[0] in statuses and (mapped[1] is None or mapped[1] in reasons))
-    assert set(carriers.EASYPOST_DETAIL_REASON.values()) <= reasons
-    assert set(carriers.AFTERSHIP_SUBTAG_REASON.values()) <= reasons
+    assert set(carrier_feeds.EASYPOST_DETAIL_REASON.values()) <= reasons
+    assert set(carrier_feeds.AFTERSHIP_SUBTAG_REASON.values()) <= reasons
     # every exception reason is reachable from both carrier feeds
-    assert set(carriers.AFTERSHIP_SUBTAG_REASON.values()) | {ExceptionReason.FAILED_ATTEMPT} == reasons
+    assert set(carrier_feeds.AFTERSHIP_SUBTAG_REASON.values()) | {ExceptionReason.FAILED_ATTEMPT} == reasons
 
 
 @pytest.mark.parametrize(
@@ -69,14 +69,14 @@ def test_carrier_tables_only_use_known_statuses_and_reasons() -> None:
      ("pre_transit", "label_created", None), ("delivered", "arrived_at_destination", ("delivered", None))],
 )  # fmt: skip
 def test_easypost_mapping(status: str, detail: str, expected: object) -> None:
-    assert carriers.easypost_map(status, detail) == expected
+    assert carrier_feeds.easypost_map(status, detail) == expected
 
 
 def test_aftership_attempt_and_exception_subtags() -> None:
-    assert carriers.aftership_map("AttemptFail", "AttemptFail_001") == ("exception", "failed_attempt")
-    assert carriers.aftership_map("Exception", "Exception_004") == ("exception", "customs")
-    assert carriers.aftership_map("Exception", "Exception_999") == ("exception", "delay")
-    assert carriers.aftership_map("InfoReceived", "InfoReceived_001") is None
+    assert carrier_feeds.aftership_map("AttemptFail", "AttemptFail_001") == ("exception", "failed_attempt")
+    assert carrier_feeds.aftership_map("Exception", "Exception_004") == ("exception", "customs")
+    assert carrier_feeds.aftership_map("Exception", "Exception_999") == ("exception", "delay")
+    assert carrier_feeds.aftership_map("InfoReceived", "InfoReceived_001") is None
 
 
 def test_shopify_fixture_order_maps_to_place_order() -> None:

@@ -119,7 +119,7 @@ def event_type(code: str) -> EventType:
     try:
         return EVENT_TYPES[code]
     except KeyError:
-        raise KeyError(f"unknown event type {code!r}: add it to core.catalogue") from None
+        raise KeyError(f"unknown event type {code!r}: add it to core.events.catalogue") from None
 
 
 def describe(code: str, payload: Mapping[str, Any] | None) -> str:

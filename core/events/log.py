@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import outbox
-from core.catalogue import event_type
 from core.clock import utcnow
 from core.errors import DuplicateEvent
+from core.events.catalogue import event_type
 from core.models import Event, Order
 
 

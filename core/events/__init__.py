@@ -1,0 +1,1 @@
+"""The event log: the catalogue of event types, their typed constructors, and the one writer of rows."""
