@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from core.clock import utcnow
-from core.events.log import Actor
+from core.domain.commands import AddressInput, LineInput, PlaceOrder
+from core.events.fact import Actor
 from core.models import Order, Product, Variant
 from core.services import fulfilment, ordering, tracking
-from core.services.commands import AddressInput, LineInput, PlaceOrder
 from core.shop import Shop
 
 STAFF = Actor("staff", "test-staff")

@@ -9,11 +9,11 @@ from typing import Any
 import orjson
 from flask import Response, g, jsonify, request, url_for
 
-from core.events.log import Actor
+from core.domain.commands import AddressInput, LineInput, PlaceOrder
+from core.events.fact import Actor
 from core.queries import api as queries
 from core.queries.staff import order_id_for
 from core.services import fulfilment, ordering, scan_batch, tracking
-from core.services.commands import AddressInput, LineInput, PlaceOrder
 from portal.api import bp, decoding
 from portal.api.auth import idempotent, json_body, require_key
 from portal.api.openapi import EVENT_QUERY, ORDER_NUMBER, document

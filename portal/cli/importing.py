@@ -13,13 +13,13 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from core.domain.commands import AddressInput, LineInput, PlaceOrder
 from core.errors import DomainError, DuplicateEvent, ValidationFailed
-from core.events.log import Actor
+from core.events.fact import Actor
 from core.integrations import handlers
 from core.integrations.common import parse_time
 from core.money import to_minor
 from core.services import ingest, ordering
-from core.services.commands import AddressInput, LineInput, PlaceOrder
 from portal.extensions import shop
 
 REQUIRED = ("order_number", "placed_at", "email", "name", "sku", "quantity", "ship_line1", "ship_city")

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from core.carriers import CARRIERS
 from core.errors import DomainError
 from core.events.catalogue import EXCEPTION_TEXT, HOLD_REASON_TEXT
-from core.events.log import Actor
+from core.events.fact import Actor
 from core.policies import CONDITIONS, RETURN_REASONS
 from core.queries import staff as queries
 from portal.auth import staff_required

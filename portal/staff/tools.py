@@ -10,10 +10,10 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from core.errors import DomainError, ValidationFailed
-from core.events.log import Actor
+from core.events.fact import Actor
 from core.integrations import handlers
 from core.queries.staff import order_id_for
-from core.services import handover, ingest
+from core.services import fulfilment, ingest
 from portal.auth import staff_required
 from portal.extensions import shop
 from portal.staff import bp
@@ -45,7 +45,7 @@ def _ship_row(row: dict[str, str], actor: Actor, notify: bool) -> str:
         order_id = order_id_for(session, row.get("order_number", ""))
     if order_id is None:
         raise ValidationFailed(f"No order {row.get('order_number')!r}.", field="order_number")
-    handover.ship_order(
+    fulfilment.ship_order(
         shop(),
         order_id,
         carrier_code=row.get("carrier", ""),

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from core.clock import utcnow
-from core.events.log import Actor
+from core.domain.commands import ReturnLineInput
+from core.events.fact import Actor
 from core.queries import returns as return_queries
 from core.queries.orders import lookup_row, order_view
 from core.queries.tracking import tracking_key, tracking_view
 from core.services import tracking
-from core.services.returns import ReturnLineInput, request_return
+from core.services.returns import request_return
 from core.shop import Shop
 from tests import factories
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from sqlalchemy import func, select
 
-from core.events.log import Actor
+from core.events.fact import Actor
 from core.models import Order, Return, ReturnLine
 from core.policies import ReturnPolicy
 from core.services import return_resolution

@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.clock import utcnow
+from core.domain.commands import AddressInput
 from core.models import Order
 from core.money import money_text
 from core.services import tracking
-from core.services.commands import AddressInput
 from core.shop import Shop
 from tests import factories
 from tests.integration.portal.conftest import Web

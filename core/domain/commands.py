@@ -1,4 +1,4 @@
-"""Inputs to the order services, and their validation (pure functions, no database)."""
+"""Inputs to the order and return services, and their validation (pure functions, no database)."""
 
 from __future__ import annotations
 
@@ -57,6 +57,16 @@ class PlaceOrder:
     placed_at: datetime | None = None
     number: str | None = None
     extra_holds: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReturnLineInput:
+    order_line_id: int
+    quantity: int
+    reason: str
+    resolution: str = "refund"  # refund | exchange
+    exchange_variant_id: int | None = None
+    note: str | None = None
 
 
 def normalise_email(raw: str) -> str:
