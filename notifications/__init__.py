@@ -15,7 +15,7 @@ def init_app(app: Flask) -> None:
     """Wire the notification adapters, routes and commands into the app."""
     from notifications import cli, inline, wiring
     from notifications.web import staff, twilio_hooks, unsubscribe
-    from portal.extensions import csrf
+    from web.extensions import csrf
 
     wiring.configure(app)
     for blueprint in (unsubscribe.bp, twilio_hooks.bp, staff.bp):

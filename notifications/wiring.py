@@ -25,7 +25,7 @@ from notifications.rendering import Renderer
 from notifications.smtp import SmtpEmail
 from notifications.store import RetryPolicy
 from notifications.twilio_http import PooledHttpClient, RedirectingHttpClient
-from portal.extensions import shop
+from web.extensions import shop
 
 EXTENSION = "shiplog.notifications"
 

@@ -145,7 +145,7 @@ def app_shop(sqlite_database: Database) -> Shop:
 
 @pytest.fixture
 def app(app_shop: Shop):  # type: ignore[no-untyped-def]
-    from portal.app import create_app
+    from wsgi import create_app
 
     return create_app(
         {

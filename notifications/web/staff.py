@@ -11,8 +11,8 @@ from core.outbox import NOTIFICATION_CODES
 from notifications import mailbox, wiring
 from notifications.preview import Preview, preview
 from notifications.web import email_frame
-from portal.auth import staff_required
-from portal.extensions import shop
+from web.auth import staff_required
+from web.extensions import shop
 
 bp = Blueprint("notifications_staff", __name__, url_prefix="/staff", template_folder="templates")
 

@@ -19,8 +19,8 @@ from portal.api.auth import idempotent, json_body, require_key
 from portal.api.openapi import EVENT_QUERY, ORDER_NUMBER, document
 from portal.api.validation import parameter_problems, problems
 from portal.api.validity import parse_time
-from portal.errors import problem
-from portal.extensions import shop
+from web.errors import problem
+from web.extensions import shop
 
 
 def _actor() -> Actor:

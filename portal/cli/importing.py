@@ -20,7 +20,7 @@ from core.integrations.common import parse_time
 from core.money import to_minor
 from core.services import ingest, ordering
 from core.services.commands import AddressInput, LineInput, PlaceOrder
-from portal.extensions import shop
+from web.extensions import shop
 
 REQUIRED = ("order_number", "placed_at", "email", "name", "sku", "quantity", "ship_line1", "ship_city")
 REQUIRED += ("ship_postal_code", "ship_country")

@@ -17,7 +17,7 @@ from core.analytics import BY_KEY, parse_filters
 from core.errors import DomainError
 from dashboard.formatting import delta_text, value_text
 from dashboard.service import kpi_service
-from portal.extensions import shop
+from web.extensions import shop
 
 
 def _sync_with_progress() -> None:

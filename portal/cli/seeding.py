@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 from core.errors import DomainError
 from core.seed import DemoInfo, SeedOptions, order_count, seed_demo
 from core.seed import demo_info as load_demo_info
-from portal.extensions import shop
+from web.extensions import shop
 
 
 @click.command("seed")

@@ -17,8 +17,8 @@ from core.policies import CONDITIONS, RETURN_REASONS
 from core.queries.staff import StaffOrder
 from core.services import fulfilment, handover, ordering, refunds, return_resolution, returns, tracking
 from core.services.returns import ReturnLineInput
-from portal.extensions import shop
 from portal.staff import forms
+from web.extensions import shop
 
 Form = Mapping[str, str]
 Action = Callable[[StaffOrder, Form, Actor], str]

@@ -14,10 +14,10 @@ from core.events.log import Actor
 from core.integrations import handlers
 from core.queries.staff import order_id_for
 from core.services import handover, ingest
-from portal.auth import staff_required
-from portal.extensions import shop
 from portal.staff import bp
-from portal.staff.rendering import is_htmx, page
+from web.auth import staff_required
+from web.extensions import shop
+from web.rendering import is_htmx, page
 
 BULK_COLUMNS = ("order_number", "carrier", "tracking_number")
 MAX_BULK_ROWS = 2000

@@ -32,7 +32,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="module")
 def base_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from portal.app import create_app
+    from wsgi import create_app
 
     database = open_database("sqlite", request, tmp_path_factory)
     shop, _ = build_story(database)

@@ -54,7 +54,7 @@ def server(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> I
         if i % 2 == 0:
             factories.deliver(shop, number)
         orders.append(factories.reload(shop, order.id))
-    from portal.app import create_app
+    from wsgi import create_app
 
     app = create_app({"SHOP": shop, "DATABASE_URL": shop.db.url, "SECRET_KEY": "e2e", "TESTING": True,
                       "RATELIMIT_ENABLED": False, "PORTAL_POLL_SECONDS": 2, "SHOP_TIMEZONE": "America/Chicago"})  # fmt: skip

@@ -18,7 +18,7 @@ STORY_ARGS = "from=2025-03-03&to=2025-03-09"
 
 @pytest.fixture(scope="module")
 def story_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    from portal.app import create_app
+    from wsgi import create_app
 
     database = open_database("sqlite", request, tmp_path_factory)
     shop, _ = build_story(database)

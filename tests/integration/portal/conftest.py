@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 
 from core.models import Order
 from core.shop import Shop
-from portal.links import order_token
 from tests import factories
+from web.tokens import order_token
 
 CSRF = re.compile(rb'name="csrf_token" value="([^"]+)"')
 

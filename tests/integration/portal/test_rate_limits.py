@@ -53,7 +53,7 @@ def test_limits_live_in_redis_when_configured(app_shop: Shop, placed_order: Orde
         client.flushdb()
     except redis.RedisError as error:
         pytest.skip(f"Redis is not reachable: {error}")
-    from portal.app import create_app
+    from wsgi import create_app
 
     overrides = {"SHOP": app_shop, "DATABASE_URL": app_shop.db.url, "TESTING": True, "SECRET_KEY": "t"}
     overrides |= {"RATELIMIT_STORAGE_URI": PORTAL_REDIS, "LOOKUP_ORDER_RATE_LIMIT": "2 per minute"}

@@ -1,12 +1,12 @@
-"""Front-end assets installed from npm (package.json), served from this app; no CDN."""
+"""The page shell's assets: front-end packages installed from npm (no CDN), the shop's theme, the layout's links."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, send_from_directory
+from flask import Blueprint, Response, abort, current_app, send_from_directory, url_for
 
-from portal.config import ROOT
+from web.config import ROOT
 
 bp = Blueprint("assets", __name__)
 
@@ -31,8 +31,6 @@ def vendor(name: str) -> Response:
 @bp.get("/theme.css")
 def theme() -> Response:
     """The shop's colours as CSS variables (a stylesheet, because the CSP forbids inline styles)."""
-    from flask import current_app
-
     brand = _safe_color(current_app.config["SHOP_PRIMARY_COLOR"])
     accent = _safe_color(current_app.config["SHOP_ACCENT_COLOR"])
     css = f":root{{--brand:{brand};--accent:{accent}}}"
@@ -43,3 +41,18 @@ def _safe_color(value: str) -> str:
     text = value.strip()
     ok = text.startswith("#") and len(text) in (4, 7) and all(c in "0123456789abcdefABCDEF" for c in text[1:])
     return text if ok else "#1f4f82"
+
+
+@bp.app_context_processor
+def _layout_urls() -> dict[str, object]:
+    """The layout's fixed links, built once per app: ``url_for`` is a large share of a page's render."""
+    urls = current_app.extensions.get("shiplog.layout_urls")
+    if urls is None:
+        urls = current_app.extensions["shiplog.layout_urls"] = {
+            "css": url_for("static", filename="css/app.css"),
+            "theme": url_for("assets.theme"),
+            "htmx": url_for("assets.vendor", name="htmx.min.js"),
+            "js": url_for("static", filename="js/site.js"),
+            "home": url_for("customer.lookup"),  # the shop's front page, served by the portal
+        }
+    return {"layout_urls": urls}

@@ -1,6 +1,7 @@
-"""Signed, expiring links: open an order without re-entering the email, and one-click unsubscribe.
+"""Signed, expiring tokens for links: open an order without re-entering the email, and one-click unsubscribe.
 
-A token names exactly one order (or subscription), so it can never open another.
+A token names exactly one order (or subscription), so it can never open another. The customer
+portal serves the order links; the notifications put both kinds into messages.
 """
 
 from __future__ import annotations

@@ -1,18 +1,28 @@
-"""Every error a person can cause gets a clear message and a 4xx, never a stack trace."""
+"""Every error a person can cause gets a clear message and a 4xx, never a stack trace.
+
+Browsers get the error page; machine clients get an RFC 9457 problem document. Which paths
+serve machine clients is each feature's to say (``serve_problems_under``).
+"""
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from core.errors import DomainError, NotFound
 
 DOMAIN_STATUS = {NotFound: 404}
+PROBLEM_PATHS = "shiplog.problem_paths"
+
+
+def serve_problems_under(app: Flask, *prefixes: str) -> None:
+    """Errors on paths starting with one of ``prefixes`` answer problem+json instead of a page."""
+    app.extensions[PROBLEM_PATHS] = (*app.extensions.get(PROBLEM_PATHS, ()), *prefixes)
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path.startswith("/webhooks/")
+    return request.path.startswith(current_app.extensions.get(PROBLEM_PATHS, ()))
 
 
 def problem(status: int, title: str, detail: str, errors: dict[str, str] | None = None) -> Response:

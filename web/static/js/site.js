@@ -1,4 +1,4 @@
-// Small progressive enhancements for the customer portal. Everything works without this file.
+// Small progressive enhancements for every page of the shell. Everything works without this file.
 (function () {
   "use strict";
 

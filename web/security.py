@@ -1,4 +1,8 @@
-"""Security headers on every response, and a CSP that allows no inline script."""
+"""Security headers on every response, and a CSP that allows no inline script.
+
+Each header is a default: a response that already carries one (the dashboard's own CSP, the
+sandboxed email frame) keeps its own.
+"""
 
 from __future__ import annotations
 
@@ -19,13 +23,9 @@ CSP = "; ".join(
     ]
 )
 
-# Dash renders its layout with inline styles and needs eval for its callbacks' JSON parsing
-# in some components; it is staff-only and still refuses inline script.
-DASH_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
-
-def _headers(response: Response, csp: str) -> Response:
-    response.headers.setdefault("Content-Security-Policy", csp)
+def _headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
@@ -35,11 +35,9 @@ def _headers(response: Response, csp: str) -> Response:
 
 
 def install(app: Flask) -> None:
+    # Registered before any feature's own after-request handlers, so it runs after them.
     @app.after_request
     def add_security_headers(response: Response) -> Response:
-        from flask import request
-
-        csp = DASH_CSP if request.path.startswith("/dashboard") else CSP
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        return _headers(response, csp)
+        return _headers(response)

@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from flask import current_app, render_template, request
-from markupsafe import escape
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Response
 
@@ -14,7 +13,7 @@ from werkzeug.wrappers import Response
 def is_htmx() -> bool:
     """An htmx request wants the page's block; a history restore wants the whole page."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
+    return bool(htmx) and not getattr(htmx, "history_restore_request", False)
 
 
 def render_block(template_name: str, block: str, **context: Any) -> str:
@@ -39,19 +38,3 @@ def go(url: str, target: str = "#main") -> Response:
         response.headers["HX-Location"] = json.dumps({"path": url, "target": target})
         return response
     return redirect(url, code=303)
-
-
-_TITLE, _CONTENT = "@@SHIPLOG_TITLE@@", "@@SHIPLOG_CONTENT@@"
-
-
-def public_page(template_name: str, title: str, **context: Any) -> str:
-    """A public page (no per-visitor token): its content block inside a layout rendered once per app.
-
-    The layout (head, header, footer) is the same bytes for every public page, so rendering
-    it again for each one would only repeat work; the page's own block is spliced in.
-    """
-    shell = current_app.extensions.get("customer.public_shell")
-    if shell is None:
-        shell = current_app.extensions["customer.public_shell"] = render_template("customer/_public_shell.html")
-    head, _, tail = shell.replace(_TITLE, str(escape(title)), 1).partition(_CONTENT)
-    return head + render_block(template_name, "content", **context) + tail
