@@ -1,19 +1,21 @@
-"""How numbers read on the dashboard: money, hours, shares and counts, and the delta beside them."""
+"""How KPI figures read: money, hours, shares and counts, and the change beside them.
+
+The dashboard's cards and ``flask kpis`` print the same words.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from core.analytics.definitions import Kpi
+from core.money import money_text
 
-SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 
-
-def money(minor: int | None, currency: str = "USD") -> str:
+def money(minor: Any, currency: str = "USD") -> str:
+    """Money in minor units as people read it; ``–`` when there is none."""
     if minor is None:
         return "–"
-    sign = "-" if minor < 0 else ""
-    return f"{sign}{SYMBOLS.get(currency, '')}{abs(minor) / 100:,.2f}"
+    return money_text(round(minor), currency)
 
 
 def value_text(kpi: Kpi, value: Any, currency: str = "USD") -> str:
