@@ -71,6 +71,3 @@ def kpis(
         click.echo(json.dumps(bundle, indent=2, sort_keys=True))
     else:
         _table(bundle)
-
-
-commands = [kpis]

@@ -74,6 +74,3 @@ def demo_info() -> None:
         click.echo("\nStaff logins:")
         for email, role, password in info.staff:
             click.echo(f"  {email:24} {password:14} ({role})")
-
-
-commands = [seed, demo_info]
