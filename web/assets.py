@@ -45,7 +45,7 @@ def _safe_color(value: str) -> str:
 
 @bp.app_context_processor
 def _layout_urls() -> dict[str, object]:
-    """The layout's fixed links, built once per app: ``url_for`` is a large share of a page's render."""
+    """The layout's fixed links, built once per app (every page renders them; bench/README.md)."""
     urls = current_app.extensions.get("shiplog.layout_urls")
     if urls is None:
         urls = current_app.extensions["shiplog.layout_urls"] = {
