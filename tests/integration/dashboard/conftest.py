@@ -10,8 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from core.services.access import create_staff_user
-from core.shop import Shop
 from tests.integration.analytics.conftest import build_story, open_database
+from web import extensions
 
 STORY_ARGS = "from=2025-03-03&to=2025-03-09"
 
@@ -42,8 +42,7 @@ def signed_in(app: Flask, email: str) -> FlaskClient:
     """A client whose session belongs to ``email`` (sign-in itself is covered by the browser test)."""
     from core.models import StaffUser
 
-    shop: Shop = app.extensions["shiplog.shop"]
-    with shop.db.read() as session:
+    with extensions.shop(app).db.read() as session:
         user = session.query(StaffUser).filter_by(email=email).one()
     client = app.test_client()
     with client.session_transaction() as session_data:
