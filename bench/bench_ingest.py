@@ -54,7 +54,7 @@ from core import migrations  # noqa: E402
 from core.clock import utcnow  # noqa: E402
 from core.db import Database  # noqa: E402
 from core.domain.commands import LineInput  # noqa: E402
-from core.events.log import Actor  # noqa: E402
+from core.events.fact import Actor  # noqa: E402
 from core.services.access import create_api_key  # noqa: E402
 from core.services.fulfilment import ship_order  # noqa: E402
 from core.shop import Shop  # noqa: E402

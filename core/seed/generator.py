@@ -18,7 +18,7 @@ from core.models import Product, Variant
 from core.policies import HoldPolicy, ReturnPolicy
 from core.seed.aftercare import plan_aftercare
 from core.seed.catalog import Catalogue, VariantInfo, build_catalogue
-from core.seed.context import Context, Ids
+from core.seed.context import Context
 from core.seed.demo import demo_plans
 from core.seed.numbers import Numbers
 from core.seed.people import People
@@ -28,7 +28,7 @@ from core.seed.runner import play
 from core.seed.stamps import Stamps
 from core.seed.stock import StockLedger
 from core.seed.timeline import placement_times
-from core.seed.unit import SeedUnit, at
+from core.seed.unit import Ids, SeedUnit, at
 
 
 @dataclass(frozen=True)

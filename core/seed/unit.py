@@ -20,8 +20,7 @@ from core.events.fact import Act, Fact, Transitions
 from core.events.rows import Rows
 from core.models import Order, OutboxMessage
 from core.models.links import parents
-from core.seed.context import Ids
-from core.seed.records import SHAPES
+from core.seed.records import BY_TABLE, SHAPES
 from core.seed.stamps import Stamps
 from core.seed.stock import StockLedger
 
@@ -111,6 +110,24 @@ class Gateway:
     def refund(self, reference: str, amount_minor: int) -> str:
         self.refunds += 1
         return f"fake_refund_{(self.refunds * 2654435761) % 16**16:016x}"
+
+
+class Ids:
+    """Primary keys handed out in insert order, so rows can reference each other before insert."""
+
+    def __init__(self, start: dict[str, int] | None = None) -> None:
+        self._last = dict.fromkeys(BY_TABLE, 0) | (start or {})
+
+    def __call__(self, table: str) -> int:
+        value = self._last[table] + 1
+        self._last[table] = value
+        return value
+
+    def peek(self, table: str) -> int:
+        return self._last[table] + 1
+
+    def last(self) -> dict[str, int]:
+        return dict(self._last)
 
 
 class SeedUnit:

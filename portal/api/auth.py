@@ -13,8 +13,8 @@ from flask import Response, current_app, g, request
 from core.errors import DomainError, NotFound
 from core.services import idempotency
 from core.services.access import ApiKeyCache
-from portal.errors import problem
-from portal.extensions import shop
+from web.errors import problem
+from web.extensions import shop
 
 F = TypeVar("F", bound=Callable[..., Any])
 KEY_CHARS = frozenset(chr(c) for c in range(0x21, 0x7F))

@@ -18,8 +18,8 @@ from core.services.returns import cancel_return, request_return
 from portal.customer import access, forms, texts
 from portal.customer.blueprint import bp
 from portal.customer.qr import qr_svg
-from portal.customer.rendering import go, page, render_block
-from portal.extensions import limiter, shop
+from web.extensions import limiter, shop
+from web.rendering import go, page, render_block
 
 RMA = re.compile(r"RMA-[A-Z0-9]{8}")
 CUSTOMER = Actor("customer")

@@ -17,8 +17,8 @@ from core.lifecycle import ExceptionReason, ShipmentStatus
 from core.policies import CONDITIONS, RETURN_REASONS
 from core.queries.staff import StaffOrder
 from core.services import fulfilment, ordering, refunds, return_resolution, returns, tracking
-from portal.extensions import shop
 from portal.staff import forms
+from web.extensions import shop
 
 Form = Mapping[str, str]
 Action = Callable[[StaffOrder, Form, Actor], str]
