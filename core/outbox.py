@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.models import Event, OutboxMessage, SmsOptOut, Subscription
@@ -81,9 +81,36 @@ class Addressee(Protocol):
 class Audience(Protocol):
     """Who may hear of an order's events, and what was already planned for it."""
 
-    def has_newer(self, event: Logged, rule: NotificationRule) -> bool: ...
+    def planned(self, event: Logged) -> list[Logged]: ...  # the order's events that have messages
     def recipients(self, order: Addressee, rule: NotificationRule) -> list[Recipient]: ...
     def opted_out(self, phones: set[str]) -> set[str]: ...
+
+
+def same_aggregate(one: Logged, other: Logged, status_of: str) -> bool:
+    """Are both about the same shipment, the same return, or (``order``) the order itself?"""
+    if status_of == "shipment":
+        return one.shipment_id == other.shipment_id
+    if status_of == "return":
+        return one.return_id == other.return_id
+    return other.shipment_id is None and other.return_id is None
+
+
+def is_stale(event: Logged, rule: NotificationRule, planned: list[Logged]) -> bool:
+    """True when a newer event of the same aggregate already has its messages."""
+    if rule.status_of is None:
+        return False
+    return any(
+        other.id != event.id and other.occurred_at > event.occurred_at and same_aggregate(event, other, rule.status_of)
+        for other in planned
+    )
+
+
+def customer_recipients(order: Addressee, *, email_stopped: bool) -> list[Recipient]:
+    """The order's own customer: by email unless they stopped it, by SMS only with consent."""
+    found: list[Recipient] = [] if email_stopped else [("email", order.email, None)]
+    if order.phone and order.sms_consent:
+        found.append(("sms", order.phone, None))
+    return found
 
 
 def rule_for(code: str, payload: dict[str, Any]) -> NotificationRule | None:
@@ -121,7 +148,7 @@ def message(event: Logged, order_id: int, recipient: Recipient, template: str) -
 def plan(audience: Audience, event: Logged, order: Addressee) -> list[dict[str, Any]]:
     """One message per (event, channel, recipient) the rules call for; the caller writes them."""
     rule = rule_for(event.type, event.payload)
-    if rule is None or is_backfill(event) or (rule.status_of is not None and audience.has_newer(event, rule)):
+    if rule is None or is_backfill(event) or is_stale(event, rule, audience.planned(event)):
         return []
     found = audience.recipients(order, rule)
     blocked = audience.opted_out({address for channel, address, _ in found if channel == "sms"})
@@ -134,14 +161,6 @@ def plan(audience: Audience, event: Logged, order: Addressee) -> list[dict[str, 
         seen.add((channel, address))
         messages.append(message(event, order.id, recipient, rule.notification))
     return messages
-
-
-def _aggregate_filter(event: Logged, status_of: str) -> object:
-    if status_of == "shipment":
-        return Event.shipment_id == event.shipment_id
-    if status_of == "return":
-        return Event.return_id == event.return_id
-    return and_(Event.shipment_id.is_(None), Event.return_id.is_(None))
 
 
 def customer_email_unsubscribed(session: Session, order: Addressee) -> bool:
@@ -187,27 +206,23 @@ class SessionAudience:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def has_newer(self, event: Logged, rule: NotificationRule) -> bool:
-        newer = self.session.scalar(
-            select(OutboxMessage.id)
-            .join(Event, Event.id == OutboxMessage.event_id)
+    def planned(self, event: Logged) -> list[Logged]:
+        """The order's events newer than ``event`` that already have messages (few per order)."""
+        query = (
+            select(Event)
             .where(
-                OutboxMessage.order_id == event.order_id,
-                Event.id != event.id,
+                Event.order_id == event.order_id,
                 Event.occurred_at > event.occurred_at,
-                _aggregate_filter(event, rule.status_of or "order"),  # type: ignore[arg-type]
+                Event.id.in_(select(OutboxMessage.event_id).where(OutboxMessage.order_id == event.order_id)),
             )
-            .limit(1)
+            .order_by(Event.id)
         )
-        return newer is not None
+        return list(self.session.scalars(query))
 
     def recipients(self, order: Addressee, rule: NotificationRule) -> list[Recipient]:
         """The customer first, then each subscription whose scope covers the notification."""
-        found: list[Recipient] = []
-        if not customer_email_unsubscribed(self.session, order):
-            found.append(("email", order.email, None))
-        if order.phone and order.sms_consent:
-            found.append(("sms", order.phone, None))
+        email_stopped = customer_email_unsubscribed(self.session, order)
+        found = customer_recipients(order, email_stopped=email_stopped)
         subscriptions = self.session.scalars(
             select(Subscription)
             .where(Subscription.order_id == order.id, Subscription.unsubscribed_at.is_(None))

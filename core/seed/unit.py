@@ -54,23 +54,13 @@ class Audience:
     """Who hears of a seeded order's events: its customer (no subscribers, nobody opted out)."""
 
     def __init__(self) -> None:
-        self.planned: list[Logged] = []
+        self.notified: list[Logged] = []
 
-    def has_newer(self, event: Logged, rule: outbox.NotificationRule) -> bool:
-        def same(other: Logged) -> bool:
-            if rule.status_of == "shipment":
-                return other.shipment_id == event.shipment_id
-            if rule.status_of == "return":
-                return other.return_id == event.return_id
-            return other.shipment_id is None and other.return_id is None
-
-        return any(o.occurred_at > event.occurred_at and o.id != event.id and same(o) for o in self.planned)
+    def planned(self, event: Logged) -> list[Logged]:
+        return self.notified
 
     def recipients(self, order: outbox.Addressee, rule: outbox.NotificationRule) -> list[outbox.Recipient]:
-        found: list[outbox.Recipient] = [("email", order.email, None)]
-        if order.phone and order.sms_consent:
-            found.append(("sms", order.phone, None))
-        return found
+        return outbox.customer_recipients(order, email_stopped=False)
 
     def opted_out(self, phones: set[str]) -> set[str]:
         return set()
@@ -211,6 +201,6 @@ class SeedUnit:
     def _plan(self, event: Logged, order: Any) -> None:
         messages = outbox.plan(self.audience, event, order)
         if messages:
-            self.audience.planned.append(event)
+            self.audience.notified.append(event)
         for fields in messages:
             self.create(OutboxMessage, **fields)
