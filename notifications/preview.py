@@ -13,10 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from core.clock import utcnow
+from core.domain.scans import CarrierScan
 from core.errors import NotFound, ValidationFailed
-from core.events.catalogue import EXCEPTION_TEXT, HOLD_REASON_TEXT
+from core.events import orders as order_facts
+from core.events import returns as return_facts
+from core.events import rows
+from core.events import shipments as parcel_facts
+from core.events.fact import SYSTEM, Act, Fact
 from core.models import Event, Order, OutboxMessage, Refund, Return, Shipment
-from core.money import money_text
 from core.outbox import NOTIFICATION_CODES
 from core.shop import Shop
 from notifications import context as ctx
@@ -43,38 +47,57 @@ def _latest(session: Session, model: Any, order_id: int, **where: Any) -> Any:
     return session.scalars(query.limit(1)).first()
 
 
-def _sample_payload(session: Session, order: Order, code: str) -> dict[str, Any]:
-    total = money_text(order.total_minor, order.currency)
+def _shipment_fact(session: Session, order: Order, code: str) -> Fact:
+    kind = "exchange" if code == "exchange_shipped" else "outbound"
+    shipment = _latest(session, Shipment, order.id, kind=kind)
+    if shipment is None:
+        raise ValidationFailed(f"Order {order.number} has no {kind} shipment to preview this with.", field="code")
+    if code in ("shipped", "exchange_shipped"):
+        made = parcel_facts.exchange_shipped if kind == "exchange" else parcel_facts.shipment_shipped
+        return made(shipment=shipment, items=[[item.order_line_id, item.quantity] for item in shipment.lines])
+    status = NOTIFICATION_CODES[code].removeprefix("shipment.")
+    reason = "delay" if status == "exception" else None
+    scan = CarrierScan(shipment.tracking_number, status, utcnow(), shipment.last_location, None, reason)
+    return parcel_facts.SCANNED[NOTIFICATION_CODES[code]](shipment=shipment, scan=scan, stale=False)
+
+
+def _return_fact(session: Session, order: Order, code: str) -> Fact:
+    ret = _latest(session, Return, order.id)
+    if ret is None:
+        raise ValidationFailed(f"Order {order.number} has no return to preview this with.", field="code")
+    if code == "return_approved":
+        return return_facts.return_approved(ret=ret)
+    if code == "return_received":
+        return return_facts.return_received(ret=ret, restocked=[])
+    refund = _latest(session, Refund, order.id, return_id=ret.id)
+    amount = refund.amount_minor if refund else 0
+    return return_facts.return_refunded(ret=ret, amount=amount, fee=0, due=amount, currency=order.currency)
+
+
+def _sample_fact(session: Session, order: Order, code: str) -> Fact:
+    """The event the notification comes from, made by its typed constructor from the order's own rows."""
+    if code in SHIPMENT_CODES or code == "exchange_shipped":
+        return _shipment_fact(session, order, code)
+    if code in RETURN_CODES:
+        return _return_fact(session, order, code)
     if code == "on_hold":
-        reason = order.hold_reason or "address_unverified"
-        return {"reason": reason, "reason_text": HOLD_REASON_TEXT.get(reason, reason), "customer_action": True}
-    if code == "delivery_exception":
-        headline, step = EXCEPTION_TEXT["delay"]
-        return {"exception_reason": "delay", "exception_text": headline, "next_step": step}
+        return order_facts.order_held(order=order, reasons=[order.hold_reason or "address_unverified"])
     if code == "cancelled":
-        return {"reason": "requested by customer", "refunded_minor": order.total_minor, "refunded_text": total}
-    if code in ("refunded", "return_refunded"):
-        refund = _latest(session, Refund, order.id)
-        amount = money_text(refund.amount_minor, order.currency) if refund else total
-        return {"amount_text": amount, "reason": refund.reason if refund else "goodwill"}
-    return {"total_text": total}
+        return order_facts.order_cancelled(
+            order=order, reason="requested by customer", refunded_minor=order.total_minor
+        )
+    if code == "refunded":
+        refund = _latest(session, Refund, order.id) or Refund(
+            order_id=order.id, amount_minor=order.total_minor, currency=order.currency, reason="goodwill"
+        )
+        return order_facts.refund_issued(refund=refund)
+    return order_facts.order_confirmed(order=order)
 
 
 def _sample_event(session: Session, order: Order, code: str) -> Event:
-    event = Event(type=NOTIFICATION_CODES[code], order_id=order.id, occurred_at=utcnow(), payload={})
-    if code in SHIPMENT_CODES or code == "exchange_shipped":
-        kind = "exchange" if code == "exchange_shipped" else "outbound"
-        shipment = _latest(session, Shipment, order.id, kind=kind)
-        if shipment is None:
-            raise ValidationFailed(f"Order {order.number} has no {kind} shipment to preview this with.", field="code")
-        event.shipment_id = shipment.id
-    if code in RETURN_CODES:
-        ret = _latest(session, Return, order.id)
-        if ret is None:
-            raise ValidationFailed(f"Order {order.number} has no return to preview this with.", field="code")
-        event.return_id = ret.id
-    event.payload = _sample_payload(session, order, code)
-    return event
+    """A sample row of the event, as the log would write it (never saved)."""
+    now = utcnow()
+    return rows.as_model(rows.Rows().row(_sample_fact(session, order, code), Act(SYSTEM, now), None, now))
 
 
 def _event(session: Session, order: Order, code: str) -> tuple[Event, bool]:
