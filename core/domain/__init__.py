@@ -1,0 +1,1 @@
+"""The domain's rules: what each step does to the aggregates it is handed, through a ``Unit``."""
