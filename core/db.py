@@ -52,9 +52,8 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 # Every SQLite connection's settings (bench/ingest_raw.py gives its raw baseline the same).
-# temp_store=MEMORY: a savepoint copies each page it changes into a statement journal, which
-# otherwise spills to a temporary file past 64 KiB; for a 1000-event batch that file cost
-# 2 ms of a 14 ms write, in memory 0.4 ms (measured).
+# temp_store=MEMORY: a savepoint's statement journal stays in memory instead of spilling to a
+# temporary file (bench/README.md, "Speed notes from core").
 SQLITE_PRAGMAS = (
     "journal_mode=WAL",
     "foreign_keys=ON",

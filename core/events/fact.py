@@ -14,7 +14,8 @@ from typing import Any, Protocol
 Transitions = dict[str, list[str]]  # aggregate -> [from, to], as replay reads them back
 
 # Acts and facts are never changed once made, but are not frozen: a batch of carrier scans
-# makes thousands, and a frozen dataclass takes three times as long to make (bench/README.md).
+# makes thousands, and a frozen dataclass takes three times as long to make ("Speed notes from
+# core" in bench/README.md).
 
 
 @dataclass(frozen=True, slots=True)

@@ -92,7 +92,7 @@ class KnownEvents(Exception):
 
 def _used(rows: list[tuple[Any, ...]]) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
     """The columns some row fills, and the rows cut to them: binding a parameter costs more than
-    SQLite's default NULL (a third of a scan batch's insert for the three sparse columns)."""
+    SQLite's default NULL (bench/README.md, "Speed notes from core")."""
     empty = {i for i in _SPARSE if all(row[i] is None for row in rows)}
     if not empty:
         return EVENT_COLUMNS, rows

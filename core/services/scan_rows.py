@@ -7,7 +7,7 @@ booleans): per-row type processing would otherwise cost more than the write itse
 stay in that stored text form from the read to the write (``instants``): its lexical order
 is time order, so comparing texts is comparing times. Other backends use Core statements
 and aware datetimes. A shipment update writes only the columns that changed: an unchanged
-status left out of the SET list spares its index, about half the cost of the update.
+status left out of the SET list spares its index (bench/README.md, "Speed notes from core").
 ``tests/integration/api/test_scan_batch.py`` reads the rows back through the ORM on both
 backends.
 """
