@@ -10,12 +10,12 @@ import time
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.clock import utcnow
 from core.domain.commands import normalise_email
 from core.errors import ValidationFailed
 from core.models import ApiKey, StaffUser
+from core.passwords import check_password, decoy, hash_password
 from core.shop import Shop
 
 ROLES = ("staff", "manager")
@@ -33,9 +33,7 @@ def create_staff_user(shop: Shop, *, email: str, password: str, role: str) -> St
         with shop.db.write() as session:
             if session.scalar(select(StaffUser.id).where(StaffUser.email == address)) is not None:
                 raise taken
-            user = StaffUser(
-                email=address, password_hash=generate_password_hash(password), role=role, created_at=utcnow()
-            )
+            user = StaffUser(email=address, password_hash=hash_password(password), role=role, created_at=utcnow())
             session.add(user)
             return user
     except IntegrityError:  # created by a concurrent request between our check and our insert
@@ -46,8 +44,8 @@ def authenticate(shop: Shop, email: str, password: str) -> StaffUser | None:
     """The active user with these credentials, or None (same work either way)."""
     with shop.db.read() as session:
         user = session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
-    stored = user.password_hash if user is not None else generate_password_hash("timing-equaliser")
-    valid = check_password_hash(stored, password)
+    stored = user.password_hash if user is not None else decoy()
+    valid = check_password(stored, password)
     return user if user is not None and user.active and valid else None
 
 
