@@ -32,7 +32,12 @@ BATCH = 5_000
 def _backfill(connection: sa.Connection) -> None:
     """Name the payment of each existing payment event (by order and reference) and add its move."""
     events = sa.table(
-        "events", sa.column("id"), sa.column("type"), sa.column("order_id"), sa.column("payload", sa.JSON)
+        "events",
+        sa.column("id"),
+        sa.column("type"),
+        sa.column("order_id"),
+        sa.column("payment_id"),
+        sa.column("payload", sa.JSON),
     )
     payments = sa.table("payments", sa.column("id"), sa.column("order_id"), sa.column("reference"))
     if connection.dialect.name == "sqlite":

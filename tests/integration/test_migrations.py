@@ -1,0 +1,90 @@
+"""The migrations: one head, the schema the models describe, and old payment events brought along."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, text
+
+from core import migrations, replay
+from core.db import Base, Database
+from tests.conftest import PG_ADMIN_URL, _drop_database, _run_id, _worker, service_missing
+
+BEFORE = "0002_notifications"  # with 0005_staff_ingest, the two heads 0006 merges
+
+
+def test_there_is_one_head() -> None:
+    heads = ScriptDirectory.from_config(migrations.alembic_config("sqlite://")).get_heads()
+    assert heads == ["0006_payment_events"]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no tables yet."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    name = f"shiplog_migrate_{_run_id()}_{_worker()}".lower()
+    try:
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+    except Exception as error:
+        service_missing("PostgreSQL", error)
+    yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    _drop_database(name)
+
+
+def test_the_migrated_schema_is_the_models_schema(empty_url: str) -> None:
+    migrations.upgrade(empty_url)
+    engine = create_engine(empty_url)
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        differences = compare_metadata(context, Base.metadata)
+    engine.dispose()
+    assert differences == []
+
+
+OLD_HISTORY = """
+INSERT INTO customers (id, email, name, created_at) VALUES (1, 'ada@example.com', 'Ada', '2026-01-01 10:00:00');
+INSERT INTO orders (id, number, customer_id, email, sms_consent, channel, status, fraud_score, currency, subtotal_minor,
+    discount_minor, shipping_minor, tax_minor, total_minor, placed_at, version)
+    VALUES (1, 'SL1', 1, 'ada@example.com', false, 'web', 'cancelled', 0, 'USD', 100, 0, 0, 0, 100,
+            '2026-01-01 10:00:00', 3);
+INSERT INTO payments (id, order_id, gateway, reference, method, status, amount_minor, captured_minor, refunded_minor,
+    currency, created_at) VALUES (7, 1, 'card', 'auth_1', 'card', 'voided', 100, 0, 0, 'USD', '2026-01-01 10:00:00');
+INSERT INTO events (id, type, order_id, occurred_at, recorded_at, actor_type, visibility, payload, idempotency_key, notify)
+VALUES
+ (1, 'order.placed', 1, '2026-01-01 10:00:00', '2026-01-01 10:00:00', 'customer', 'customer',
+  '{"transitions": {"order": ["", "placed"]}}', 'k1', true),
+ (2, 'payment.authorized', 1, '2026-01-01 10:00:00', '2026-01-01 10:00:00', 'customer', 'internal',
+  '{"amount_minor": 100, "reference": "auth_1"}', 'k2', true),
+ (3, 'payment.voided', 1, '2026-01-01 11:00:00', '2026-01-01 11:00:00', 'staff', 'internal',
+  '{"reference": "auth_1"}', 'k3', true),
+ (4, 'order.cancelled', 1, '2026-01-01 11:00:00', '2026-01-01 11:00:00', 'staff', 'customer',
+  '{"transitions": {"order": ["placed", "cancelled"]}}', 'k4', true);
+"""
+
+
+def test_old_payment_events_name_their_payment_and_replay_rebuilds_it(empty_url: str) -> None:
+    migrations.upgrade(empty_url, BEFORE)
+    migrations.upgrade(empty_url, "0005_staff_ingest")
+    engine = create_engine(empty_url)
+    with engine.begin() as conn:
+        for statement in filter(str.strip, OLD_HISTORY.split(";")):
+            conn.execute(text(statement))
+    engine.dispose()
+    migrations.upgrade(empty_url)
+    database = Database(empty_url)
+    with database.read() as session:
+        moved = session.execute(text("SELECT id, payment_id FROM events ORDER BY id")).all()
+        assert [tuple(row) for row in moved] == [(1, None), (2, 7), (3, 7), (4, None)]
+        assert replay.differences(session) == []
+    database.dispose()
