@@ -104,7 +104,7 @@ class ShipmentCreate(Closed, kw_only=True):
     eta: Time | None = None
 
 
-class TrackingEventInput(Closed, kw_only=True, gc=False):  # gc: a batch makes a thousand, none in a cycle
+class TrackingEventInput(Closed, kw_only=True, gc=False):  # never in a cycle; see bench/README.md
     tracking_number: TrackingNumber
     status: ShipmentStatus
     occurred_at: Time
