@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from types import UnionType
 from typing import Any, Literal, TypeVar, Union, get_args, get_origin
 
 import msgspec
 from flask import Response, request
 from msgspec import UnsetType
-from msgspec.inspect import Metadata, StrType, UnionType, type_info
+from msgspec.inspect import Metadata, StrType, type_info
+from msgspec.inspect import UnionType as UnionInfo
 
 from portal.api.schemas import NO_FINAL_NEWLINE
 from portal.errors import problem
@@ -38,15 +40,16 @@ def read(kind: type[T]) -> tuple[T | None, Response | None]:
     raw = request.get_data(cache=True)
     try:
         return _decoder(kind).decode(raw), None
-    except msgspec.ValidationError as error:
-        refused = error
     except msgspec.DecodeError:
-        return None, not_json()
-    try:  # msgspec stops at the first problem, maybe before the end of the text
+        pass  # not JSON, or refused at its first problem: parsed again below to tell which
+    try:
         document = msgspec.json.decode(raw)
     except msgspec.DecodeError:
         return None, not_json()
-    return None, invalid(problems(document, kind) or {_spell("", _where(refused)[1]): phrase(refused, kind)})
+    try:  # valid after all when a key is repeated and only an earlier value was refused: the last counts
+        return msgspec.convert(document, kind), None
+    except msgspec.ValidationError:
+        return None, invalid(problems(document, kind))
 
 
 def not_json() -> Response:
@@ -75,20 +78,21 @@ def problems(document: Any, kind: Any) -> dict[str, str]:
 
 
 def _collect(value: Any, kind: Any, path: str, errors: dict[str, str]) -> None:
+    """Adds a message for each refused part of ``value``; at least one if msgspec refuses it."""
     try:
         msgspec.convert(value, kind)
         return
     except msgspec.ValidationError as error:
-        refused = error
+        refused, where = error, _where(error)[1]
+    found = len(errors)
     struct, item = _parts(kind, value)
-    inside = _where(refused)[1] != "$"  # a list's own length or type is reported at the list
     if struct is not None:
         _collect_fields(value, struct, path, errors)
-    elif item is not None and inside:
+    elif item is not None and where != "$":  # a list's own length or type is reported at the list
         for index, element in enumerate(value):
             _collect(element, item, f"{path}[{index}]", errors)
-    else:
-        errors[_spell(path, _where(refused)[1])] = phrase(refused, kind)
+    if len(errors) == found:  # nothing refused below: this value itself is
+        errors[_spell(path, where)] = phrase(refused, kind)
 
 
 def _collect_fields(value: dict[str, Any], struct: type[msgspec.Struct], path: str, errors: dict[str, str]) -> None:
@@ -128,12 +132,17 @@ def phrase(error: msgspec.ValidationError, kind: Any) -> str:
     if "datetime" in message:  # not RFC 3339, or no time zone
         return TIME_MESSAGE
     if message.startswith("Expected `str` matching regex"):
-        pattern = next(info.pattern for info in _leaf_infos(kind) if isinstance(info, StrType) and info.pattern)
-        return f"Does not match the expected format {pattern.removesuffix(NO_FINAL_NEWLINE)}."
+        return f"Does not match the expected format{_pattern_of(kind)}."
     for regex, text in _LIMITS:
         if limit := regex.fullmatch(message):
             return text.format(*limit.groups())
     return f"{message}."
+
+
+def _pattern_of(kind: Any) -> str:
+    """`` ^...$``, the pattern of ``kind`` as written (without the final-newline guard), or ``""``."""
+    patterns = [info.pattern for info in _leaf_infos(kind) if isinstance(info, StrType) and info.pattern]
+    return "".join(f" {pattern.removesuffix(NO_FINAL_NEWLINE)}" for pattern in patterns[:1])
 
 
 def _choices(kind: Any) -> list[str]:
@@ -146,7 +155,7 @@ def _leaf_infos(kind: Any) -> list[Any]:
     """msgspec's descriptions of ``kind``, or of each member of a union, without descriptions."""
     info = type_info(kind)
     info = info.type if isinstance(info, Metadata) else info
-    infos = info.types if isinstance(info, UnionType) else (info,)
+    infos = info.types if isinstance(info, UnionInfo) else (info,)
     return [member.type if isinstance(member, Metadata) else member for member in infos]
 
 
@@ -169,7 +178,7 @@ def _bare(kind: Any) -> Any:
 
 def _members(kind: Any) -> tuple[Any, ...]:
     """The members of a union (``X | None``), or ``kind`` itself."""
-    if get_origin(kind) is Union or type(kind).__name__ == "UnionType":
+    if get_origin(kind) in (Union, UnionType):
         return tuple(m for m in get_args(kind) if m not in (type(None), UnsetType))
     return (kind,)
 

@@ -45,6 +45,20 @@ def test_not_json_is_400_and_wrong_type_is_415(app_shop: Shop, app_catalog: dict
         assert call("POST", "/orders", data=broken, content_type="application/json").status_code == 400, broken
 
 
+def test_a_repeated_key_counts_once_with_its_last_value(
+    app_shop: Shop, app_catalog: dict[str, int], call: Call
+) -> None:
+    body = orjson.dumps(order_body()).decode().replace('{"email":', '{"email":5,"email":', 1)
+    assert call("POST", "/orders", data=body, content_type="application/json").status_code == 201
+    body = (
+        orjson.dumps(order_body())
+        .decode()
+        .replace('{"email":"api@example.com"', '{"email":"api@example.com","email":""', 1)
+    )
+    response = call("POST", "/orders", data=body, content_type="application/json")
+    assert (response.status_code, response.get_json()["errors"]) == (422, {"email": "Must have at least 3 characters."})
+
+
 def test_times_need_a_zone_and_every_bad_event_is_named(
     app_shop: Shop, app_catalog: dict[str, int], call: Call
 ) -> None:
