@@ -44,7 +44,7 @@ def read(kind: type[T]) -> tuple[T | None, Response | None]:
         pass  # not JSON, or refused at its first problem: parsed again below to tell which
     try:
         document = msgspec.json.decode(raw)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError):  # nested too deep for any reader: still the client's 4xx
         return None, not_json()
     try:  # valid after all when a key is repeated and only an earlier value was refused: the last counts
         return msgspec.convert(document, kind), None
