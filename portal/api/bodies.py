@@ -37,7 +37,7 @@ def read(kind: type[T]) -> tuple[T | None, Response | None]:
     """The JSON body as a ``kind``, or the problem response to send instead."""
     if not request.is_json:
         return None, problem(415, "Unsupported media type", "Send the body as application/json.")
-    raw = request.get_data(cache=True)
+    raw = request.get_data(cache=True).removeprefix(b"\xef\xbb\xbf")  # RFC 8259: a parser may ignore a BOM
     try:
         return _decoder(kind).decode(raw), None
     except msgspec.DecodeError:

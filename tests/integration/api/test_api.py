@@ -41,6 +41,9 @@ def test_not_json_is_400_and_wrong_type_is_415(app_shop: Shop, app_catalog: dict
     assert call("POST", "/orders", data="a=1", content_type="text/plain").status_code == 415
     # Not JSON either: NaN, and a lone surrogate (once accepted, and then a 500 when stored).
     body = orjson.dumps(order_body(shipping_minor=0)).decode()
+    with_bom = "\ufeff" + body  # UTF-8 with a byte order mark is still UTF-8 JSON; UTF-16 is not JSON here
+    assert call("POST", "/orders", data=with_bom.encode(), content_type="application/json").status_code == 201
+    assert call("POST", "/orders", data=body.encode("utf-16"), content_type="application/json").status_code == 400
     deep = body.replace(":0", ":" + "[" * 100_000 + "]" * 100_000)
     for broken in (body.replace(":0", ":NaN"), body.replace('"Api Buyer"', '"Api \\ud800"', 1), body + "x", deep):
         assert call("POST", "/orders", data=broken, content_type="application/json").status_code == 400, broken
