@@ -3,6 +3,7 @@ field by field (``portal.api.bodies``), and the OpenAPI document generated from 
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.lifecycle import ExceptionReason
+from core.services.commands import AddressInput, LineInput, PlaceOrder
 from core.services.tracking import SCAN_STATUSES
 from portal.api import schemas
 from portal.api.bodies import problems
@@ -215,6 +217,13 @@ def test_the_decoder_reads_times_with_their_zone() -> None:
     assert batch.events[0].eta == datetime(2025, 1, 2, 10, tzinfo=UTC)
     with pytest.raises(msgspec.DecodeError):
         msgspec.json.decode(b'{"events": [', type=TrackingEventBatch)
+
+
+def test_request_fields_are_named_as_the_service_commands_take_them() -> None:
+    """The views hand a request's fields to the commands by name (``PlaceOrder(**fields)``)."""
+    pairs = [(OrderCreate, PlaceOrder), (schemas.OrderLineInput, LineInput), (schemas.Address, AddressInput)]
+    for struct, command in pairs:
+        assert set(struct.__struct_fields__) <= {field.name for field in dataclasses.fields(command)}, struct
 
 
 def test_the_api_takes_the_statuses_and_reasons_the_service_knows() -> None:
