@@ -4,6 +4,6 @@ run:  ## run the demo on SQLite with local notification sinks
 test: ## run the whole test suite
 	scripts/test.sh
 lint:
-	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/lint-imports --no-cache
 format:
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .

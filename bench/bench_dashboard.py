@@ -112,7 +112,7 @@ def refresh(app: Any, filters: Filters) -> int:
 
 
 def make_app(url: str, duck_path: str) -> Any:
-    from portal.app import create_app
+    from wsgi import create_app
 
     return create_app(
         {

@@ -53,10 +53,10 @@ from bench.ingest_raw import copy_database, empty_wal, raw_batch, raw_connection
 from core import migrations  # noqa: E402
 from core.clock import utcnow  # noqa: E402
 from core.db import Database  # noqa: E402
-from core.events.log import Actor  # noqa: E402
+from core.domain.commands import LineInput  # noqa: E402
+from core.events.fact import Actor  # noqa: E402
 from core.services.access import create_api_key  # noqa: E402
-from core.services.commands import LineInput  # noqa: E402
-from core.services.handover import ship_order  # noqa: E402
+from core.services.fulfilment import ship_order  # noqa: E402
 from core.shop import Shop  # noqa: E402
 from tests import factories  # noqa: E402
 

@@ -51,9 +51,9 @@ from core.services import subscriptions
 from core.shop import Shop
 from notifications import wiring
 from notifications.dispatcher import Dispatcher, DispatchSettings, Stats
-from portal.app import create_app
 from tests import factories
 from tests.integration.notifications.peers import TWILIO_FROM, TWILIO_SID, TWILIO_TOKEN
+from wsgi import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -50,7 +50,7 @@ def make_app() -> Any:
     """The app gunicorn serves: the real factory, rate limits off (one client IP), plus a constant page."""
     from flask import Response
 
-    from portal.app import create_app
+    from wsgi import create_app
 
     app = create_app({"RATELIMIT_ENABLED": False})
     body = b"x" * int(os.environ.get("BENCH_CONSTANT_BYTES", "6000"))

@@ -1,16 +1,19 @@
 """Statuses and the transition tables of every aggregate, in one place.
 
-``set_status`` is the only function in Shiplog that assigns a status. Each table
-maps a status to the statuses it may move to; anything else is refused with a
+``record`` is the only function in Shiplog that assigns a status: it checks each move
+against its table, assigns it and appends the event that made it, in one step. Each
+table maps a status to the statuses it may move to; anything else is refused with a
 readable ``IllegalTransition``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
 from core.errors import IllegalTransition
+from core.events.fact import Act, EventLog, Fact, Transitions
 
 
 class OrderStatus(StrEnum):
@@ -58,7 +61,13 @@ class ReturnStatus(StrEnum):
     CANCELLED = "cancelled"  # by the customer, before the parcel ships back
 
 
-_O, _S, _R = OrderStatus, ShipmentStatus, ReturnStatus
+class PaymentStatus(StrEnum):
+    AUTHORIZED = "authorized"  # the gateway holds the amount on the card (or the store says it is paid)
+    CAPTURED = "captured"  # taken; refunds are counted in Payment.refunded_minor
+    VOIDED = "voided"  # the authorisation was given back
+
+
+_O, _S, _R, _P = OrderStatus, ShipmentStatus, ReturnStatus, PaymentStatus
 
 ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
     _O.PLACED: frozenset({_O.ON_HOLD, _O.CONFIRMED, _O.CANCELLED}),
@@ -98,13 +107,20 @@ RETURN_TRANSITIONS: dict[str, frozenset[str]] = {
     _R.CANCELLED: frozenset(),
 }
 
+PAYMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    _P.AUTHORIZED: frozenset({_P.CAPTURED, _P.VOIDED}),
+    _P.CAPTURED: frozenset(),
+    _P.VOIDED: frozenset(),
+}
+
 TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     "order": ORDER_TRANSITIONS,
     "shipment": SHIPMENT_TRANSITIONS,
     "return": RETURN_TRANSITIONS,
+    "payment": PAYMENT_TRANSITIONS,
 }
 
-INITIAL_STATUS = {"order": _O.PLACED, "shipment": _S.LABEL_CREATED, "return": _R.REQUESTED}
+INITIAL_STATUS = {"order": _O.PLACED, "shipment": _S.LABEL_CREATED, "return": _R.REQUESTED, "payment": _P.AUTHORIZED}
 
 ORDER_SHIPPED_STATUSES = frozenset({_O.PARTIALLY_SHIPPED, _O.SHIPPED, _O.PARTIALLY_DELIVERED, _O.DELIVERED, _O.CLOSED})
 RETURN_OPEN_STATUSES = frozenset({_R.REQUESTED, _R.APPROVED, _R.IN_TRANSIT, _R.RECEIVED})
@@ -139,9 +155,38 @@ def check_transition(aggregate: str, current: str, target: str) -> None:
     raise IllegalTransition(f"{refusal} From {now} it can only become: {options}.", field="status")
 
 
-def set_status(aggregate: str, entity: HasStatus, target: str) -> tuple[str, str]:
-    """Move ``entity`` to ``target`` if the table allows it; returns (from, to)."""
-    current = entity.status
-    check_transition(aggregate, current, target)
-    entity.status = target
-    return current, target
+def initial(aggregate: str) -> str:
+    """The status a new entity is created in (its creation event then records ``Move.born``)."""
+    return str(INITIAL_STATUS[aggregate])
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """``entity`` (an ``aggregate``) goes to ``target``."""
+
+    aggregate: str
+    entity: HasStatus
+    target: str
+    born: bool = False  # created in its initial status just now: the move is from nothing
+
+    @classmethod
+    def new(cls, aggregate: str, entity: HasStatus) -> Move:
+        return cls(aggregate, entity, initial(aggregate), born=True)
+
+
+def _check(move: Move) -> str:
+    if not move.born:
+        check_transition(move.aggregate, move.entity.status, move.target)
+        return move.entity.status
+    if move.entity.status != move.target:
+        raise IllegalTransition(f"A new {move.aggregate} starts as {_words(move.target)}.")
+    return ""
+
+
+def record(log: EventLog, act: Act, fact: Fact, *moves: Move) -> None:
+    """Append ``fact`` to ``log`` with the status moves it made: every move is checked before
+    any is assigned, so a refused one changes nothing; replay re-applies exactly these."""
+    changes: Transitions = {move.aggregate: [_check(move), str(move.target)] for move in moves}
+    for move in moves:
+        move.entity.status = str(move.target)
+    log.append(fact, act, changes or None)

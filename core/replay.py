@@ -4,19 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.lifecycle import INITIAL_STATUS, can_transition
-from core.models import Event, Order, Return, Shipment
+from core.models import Event, Order, Payment, Return, Shipment
 
-_ID_COLUMN = {"order": "order_id", "shipment": "shipment_id", "return": "return_id"}
+# Each aggregate, its projection table, and the event column naming it.
+AGGREGATES = {
+    "order": (Order, Event.order_id),
+    "shipment": (Shipment, Event.shipment_id),
+    "return": (Return, Event.return_id),
+    "payment": (Payment, Event.payment_id),
+}
 
 
 @dataclass
 class Replayed:
-    statuses: dict[str, dict[int, str]] = field(default_factory=lambda: {k: {} for k in _ID_COLUMN})
+    statuses: dict[str, dict[int, str]] = field(default_factory=lambda: {k: {} for k in AGGREGATES})
     illegal: list[str] = field(default_factory=list)
 
     def apply(self, event_id: int, aggregate: str, entity_id: int, change: list[str]) -> None:
@@ -28,28 +35,32 @@ class Replayed:
         self.statuses[aggregate][entity_id] = after
 
 
-def _events(session: Session, batch: int = 50_000) -> Iterator[tuple[int, int | None, int | None, int | None, dict]]:
-    query = select(Event.id, Event.order_id, Event.shipment_id, Event.return_id, Event.payload).order_by(Event.id)
-    yield from session.execute(query.execution_options(yield_per=batch))  # type: ignore[misc]
+def _events(session: Session, batch: int = 50_000) -> Iterator[Any]:
+    columns = [column for _, column in AGGREGATES.values()]
+    query = select(Event.id, Event.payload, *columns).order_by(Event.id)
+    yield from session.execute(query.execution_options(yield_per=batch))
 
 
 def replay(session: Session) -> Replayed:
     """Fold every recorded transition, in log order, into a fresh set of statuses."""
     result = Replayed()
-    for event_id, order_id, shipment_id, return_id, payload in _events(session):
-        ids = {"order": order_id, "shipment": shipment_id, "return": return_id}
+    names = list(AGGREGATES)
+    for event_id, payload, *entity_ids in _events(session):
+        ids = dict(zip(names, entity_ids, strict=True))
         for aggregate, change in (payload.get("transitions") or {}).items():
-            entity_id = ids[aggregate]
-            if entity_id is not None:
-                result.apply(event_id, aggregate, entity_id, change)
+            entity_id = ids.get(aggregate)
+            if entity_id is None:
+                result.illegal.append(f"event #{event_id}: moves a {aggregate} it does not name")
+                continue
+            result.apply(event_id, aggregate, entity_id, change)
     return result
 
 
 def projected(session: Session) -> dict[str, dict[int, str]]:
     """The statuses as the projection tables hold them now."""
-    tables = {"order": Order, "shipment": Shipment, "return": Return}
     return {
-        name: dict(session.execute(select(model.id, model.status)).tuples().all()) for name, model in tables.items()
+        name: dict(session.execute(select(model.id, model.status)).tuples().all())
+        for name, (model, _) in AGGREGATES.items()
     }
 
 

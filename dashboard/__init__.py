@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+from web.errors import serve_problems_under
+
 
 def init_app(app: Flask) -> None:
     """Mount the Dash app on ``app`` behind staff login, with its JSON/CSV endpoints."""
@@ -12,4 +14,5 @@ def init_app(app: Flask) -> None:
 
     guard.install(app)
     app.register_blueprint(api.bp)
+    serve_problems_under(app, "/dashboard/api/")  # JSON endpoints: errors as problem+json too
     app.extensions["shiplog.dash"] = build(app)

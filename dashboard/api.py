@@ -19,7 +19,7 @@ from core.analytics import SERIES
 from core.errors import DomainError
 from dashboard import service
 from dashboard.drilldown import drill_page
-from portal.errors import problem
+from web.errors import problem
 
 bp = Blueprint("dashboard_api", __name__, url_prefix="/dashboard")
 EXPORT_LIMIT = 100_000

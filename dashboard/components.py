@@ -7,8 +7,8 @@ from typing import Any
 from dash import dcc, html
 
 from core.analytics.definitions import KPIS, SERIES, Kpi
+from core.analytics.formatting import delta_text, value_text
 from dashboard.figures import FIGURES
-from dashboard.formatting import delta_text, value_text
 from dashboard.pages import CHART_TITLES, Page
 
 PREFIX = "/dashboard/"

@@ -8,10 +8,10 @@ from urllib.parse import urlencode
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from core.analytics import DrillPage, Filters, drill_orders
+from core.analytics.formatting import money
 from core.errors import DomainError
 from dashboard import service
 from dashboard.callbacks import query_args
-from dashboard.formatting import money
 
 PAGE_SIZE = 20
 KIND_TEXT = {

@@ -2,17 +2,23 @@
 
 A page request without a session is sent to the sign-in page; anything else (callbacks, layout,
 dependencies, scripts, assets, JSON) gets a 401, so no data and no code leaves without a login.
-Dash sends its callback POSTs with the CSRF token it reads from a cookie; we set that cookie here.
+Dash sends its callback POSTs with the CSRF token it reads from a cookie; we set that cookie here,
+and the dashboard's own CSP.
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, redirect, request, url_for
+from flask import Flask, Response, abort, redirect, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from web.auth import sign_in_url
+from web.security import CSP
+
 PREFIX = "/dashboard"
 CSRF_COOKIE = "shiplog_dash_csrf"
+# Dash renders its layout with inline styles; the page is staff-only and still refuses inline script.
+DASH_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
 
 def _is_page(path: str) -> bool:
@@ -29,12 +35,18 @@ def install(app: Flask) -> None:
         if current_user.is_authenticated:
             return None
         if _is_page(path):
-            return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            return redirect(sign_in_url(request.full_path.rstrip("?")))
         abort(401, description="Sign in as staff to use the dashboard.")
 
     # Run before CSRF checking, so an anonymous callback POST is told to sign in (401), not "bad form".
     funcs = app.before_request_funcs.setdefault(None, [])
     funcs.insert(0, funcs.pop(funcs.index(require_staff)))
+
+    @app.after_request
+    def dash_csp(response: Response) -> Response:
+        if request.path.startswith(PREFIX):
+            response.headers.setdefault("Content-Security-Policy", DASH_CSP)
+        return response
 
     @app.after_request
     def hand_csrf_token_to_dash(response: Response) -> Response:

@@ -17,7 +17,7 @@ from flask import Flask, current_app
 from flask_login import current_user
 
 from core.analytics import Filters, KpiService, Warehouse, parse_filters, without_money
-from portal.extensions import shop
+from web.extensions import shop
 
 _KEY = "shiplog.kpis"
 _build_lock = threading.Lock()
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 def _warehouse(app: Flask) -> Warehouse:
     """A persisted copy when ANALYTICS_DUCKDB_PATH is set (fast restarts); DuckDB lets one process own
     a file, so a second worker on the same file falls back to a copy in memory."""
-    db = app.extensions["shiplog.shop"].db
+    db = shop(app).db
     path = app.config.get("ANALYTICS_DUCKDB_PATH") or os.environ.get("ANALYTICS_DUCKDB_PATH") or ":memory:"
     try:
         return Warehouse(db, path)

@@ -1,7 +1,7 @@
 """Notifications: render and deliver the outbox by email and SMS, exactly once where the channel allows.
 
 ``init_app`` reads the settings, registers the web endpoints (unsubscribe, Twilio callbacks,
-staff mailbox and previews) and the ``flask notifications`` commands. Dispatch runs in a
+staff mailbox, previews and dead messages) and the ``flask notifications`` commands. Dispatch runs in a
 companion process (``flask notifications work``, started by ``scripts/run.sh``) or, with
 ``NOTIFY_INLINE_DISPATCH=1``, in a background thread of each web process.
 """
@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from flask import Flask
 
+from web.extensions import csrf
+
 
 def init_app(app: Flask) -> None:
     """Wire the notification adapters, routes and commands into the app."""
     from notifications import cli, inline, wiring
     from notifications.web import staff, twilio_hooks, unsubscribe
-    from portal.extensions import csrf
 
     wiring.configure(app)
     for blueprint in (unsubscribe.bp, twilio_hooks.bp, staff.bp):

@@ -16,7 +16,7 @@ from core.outbox import NOTIFICATION_CODES
 from notifications import deadletters, store, wiring
 from notifications.dispatcher import Checkpoint, Stats
 from notifications.preview import preview
-from portal.extensions import shop
+from web.extensions import shop
 
 group = AppGroup("notifications", help="Deliver, retry and preview email and SMS notifications.")
 

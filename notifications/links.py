@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from portal.links import order_token, unsubscribe_token
+from web.tokens import order_token, unsubscribe_token
 
 STATUS_CALLBACK_PATH = "/webhooks/twilio/status"
 INBOUND_SMS_PATH = "/webhooks/twilio/sms"

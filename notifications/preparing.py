@@ -38,7 +38,7 @@ class Prepared:
 
 
 class Row(NamedTuple):
-    """The outbox columns a message is built from (plain tuples: loading ORM objects cost more than rendering)."""
+    """The outbox columns a message is built from (plain tuples, not ORM objects: see bench/README.md)."""
 
     id: int
     event_id: int | None

@@ -25,13 +25,12 @@ from notifications.rendering import Renderer
 from notifications.smtp import SmtpEmail
 from notifications.store import RetryPolicy
 from notifications.twilio_http import PooledHttpClient, RedirectingHttpClient
-from portal.extensions import shop
+from web.extensions import shop
 
 EXTENSION = "shiplog.notifications"
 
 DEFAULTS: dict[str, tuple[str, type]] = {
-    # 200 per claim: half the per-batch work (claim, consent checks, rendering) of 100, measured about
-    # 10% more SMS per second; four lanes of 50 still finish inside the lease's 48 s sending window
+    # 200 per claim (bench/README.md): four lanes of 50 still finish inside the lease's 48 s sending window
     # unless a provider takes about a second per message (the rest then waits for the lease to end).
     "NOTIFY_BATCH_SIZE": ("200", int),
     "NOTIFY_LEASE_SECONDS": ("60", float),

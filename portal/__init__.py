@@ -1,1 +1,18 @@
-"""The web side of Shiplog: app factory, customer portal, staff hub, API and webhooks."""
+"""The customer portal, staff hub, JSON API, store and carrier webhooks, and the command line."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from web.errors import serve_problems_under
+
+
+def init_app(app: Flask) -> None:
+    """Register the portal's pages, API, webhooks and ``flask`` commands on ``app``."""
+    from portal import api, auth, customer, staff, webhooks
+    from portal.cli import register_cli
+
+    for blueprint in (auth.bp, customer.bp, staff.bp, api.bp, webhooks.bp):
+        app.register_blueprint(blueprint)
+    serve_problems_under(app, "/api/", "/webhooks/")  # machine clients: answer problem+json
+    register_cli(app)

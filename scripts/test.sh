@@ -9,4 +9,5 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/lint-imports --no-cache  # the layering contracts in pyproject.toml
 .venv/bin/python -m pytest -n "${TEST_WORKERS:-2}" "$@"

@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 
 from core import migrations
 from core.db import Base, Database
+from core.models import Order
 from core.payments import FakeGateway
 from core.shop import Shop
 from tests import factories
@@ -74,7 +75,7 @@ def postgres_url() -> Iterator[str]:
     _drop_database(name)
 
 
-def _truncate(database: Database) -> None:
+def empty_database(database: Database) -> None:
     """Delete every row and restart the ids (PostgreSQL: ~20 ms, where TRUNCATE of every table takes ~0.8 s)."""
     with database.engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
@@ -94,7 +95,7 @@ def _open(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Datab
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         return Database(f"sqlite:///{path}")
     database = Database(request.getfixturevalue("postgres_url"))
-    _truncate(database)
+    empty_database(database)
     return database
 
 
@@ -120,8 +121,48 @@ def shop(database: Database) -> Shop:
 
 
 @pytest.fixture
-def catalog(shop: Shop) -> dict[str, int]:
-    return factories.make_catalog(shop)
+def pg_shop(postgres_url: str) -> Iterator[Shop]:
+    """A Shop on this worker's PostgreSQL database, emptied first (for servers and workers run apart)."""
+    database = Database(postgres_url)
+    empty_database(database)
+    yield Shop(db=database, gateway=FakeGateway())
+    database.dispose()
+
+
+@pytest.fixture
+def order_shop(shop: Shop) -> Shop:
+    """The shop the catalogue and the orders below are built in: ``shop`` here; web test folders
+    override it with ``app_shop``, the shop behind their app."""
+    return shop
+
+
+@pytest.fixture
+def catalog(order_shop: Shop) -> dict[str, int]:
+    return factories.make_catalog(order_shop)
+
+
+@pytest.fixture
+def confirmed_order(order_shop: Shop, catalog: dict[str, int]) -> Order:
+    """2 × TEE-M ($25) and 1 × MUG-1 ($18, final sale), $5 shipping, paid."""
+    return factories.place(order_shop)
+
+
+@pytest.fixture
+def held_order(order_shop: Shop, catalog: dict[str, int]) -> Order:
+    """On hold for a high fraud score, payment authorised only."""
+    return factories.place(order_shop, fraud_score=90)
+
+
+@pytest.fixture
+def shipped_order(order_shop: Shop, confirmed_order: Order) -> Order:
+    factories.ship_all(order_shop, confirmed_order.id)
+    return factories.reload(order_shop, confirmed_order.id)
+
+
+@pytest.fixture
+def delivered_order(order_shop: Shop, shipped_order: Order) -> Order:
+    factories.deliver(order_shop, factories.TRACKING)
+    return factories.reload(order_shop, shipped_order.id)
 
 
 @pytest.fixture
@@ -145,7 +186,7 @@ def app_shop(sqlite_database: Database) -> Shop:
 
 @pytest.fixture
 def app(app_shop: Shop):  # type: ignore[no-untyped-def]
-    from portal.app import create_app
+    from wsgi import create_app
 
     return create_app(
         {

@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from core.clock import utcnow
-from core.events.log import Actor
+from core.domain.commands import AddressInput, LineInput, PlaceOrder
+from core.events.fact import Actor
 from core.models import Order, Product, Variant
 from core.services import fulfilment, ordering, tracking
-from core.services.commands import AddressInput, LineInput, PlaceOrder
 from core.shop import Shop
 
 STAFF = Actor("staff", "test-staff")
 CUSTOMER = Actor("customer")
 HOME = AddressInput("Ada Lovelace", "12 Analytical Way", "Springfield", "12345", "US", region="IL")
 PO_BOX = AddressInput("Box Holder", "PO Box 42", "Springfield", "12345", "US")
+TRACKING = "1Z999AA10123456784"  # the parcel ``ship_all`` sends when not told otherwise
 
 
 def make_catalog(shop: Shop, *, on_hand: int = 50, reorder_point: int = 5) -> dict[str, int]:
@@ -77,7 +78,7 @@ def reload(shop: Shop, order_id: int) -> Order:
         return order
 
 
-def ship_all(shop: Shop, order_id: int, tracking_number: str = "1Z999AA10123456784", carrier: str = "ups") -> int:
+def ship_all(shop: Shop, order_id: int, tracking_number: str = TRACKING, carrier: str = "ups") -> int:
     shipment = fulfilment.create_shipment(
         shop,
         order_id,

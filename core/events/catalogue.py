@@ -113,6 +113,8 @@ HOLD_REASON_TEXT: dict[str, str] = {
     "address_unverified": "address needs checking",
     "manual": "put on hold by staff",
 }
+# Holds only the customer can clear (pay, confirm the address): they are told; the others are staff's.
+CUSTOMER_ACTION_HOLDS = frozenset({"payment_pending", "address_unverified"})
 
 
 def event_type(code: str) -> EventType:

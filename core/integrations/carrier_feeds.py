@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from core.domain.scans import CarrierScan
 from core.integrations.common import parse_time, text
 from core.lifecycle import ExceptionReason, ShipmentStatus
-from core.services.tracking import CarrierScan
 
 _S, _E = ShipmentStatus, ExceptionReason
 Mapped = tuple[str, str | None] | None

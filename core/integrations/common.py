@@ -6,8 +6,8 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from core.domain.commands import AddressInput, LineInput
 from core.errors import ValidationFailed
-from core.services.commands import AddressInput, LineInput
 from core.services.subscriptions import normalise_phone
 
 # Tracking company names as stores send them -> Shiplog carrier codes.

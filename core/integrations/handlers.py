@@ -13,17 +13,17 @@ from typing import Any
 
 from sqlalchemy import select
 
+from core.domain.commands import PlaceOrder
+from core.domain.scans import CarrierScan
 from core.errors import NotFound, ValidationFailed
-from core.events.log import Actor
+from core.events.fact import Actor
 from core.integrations import carrier_feeds, shopify, woocommerce
 from core.integrations.common import carrier_code, load_json, text
 from core.lifecycle import OrderStatus
 from core.models import Order, Shipment, WebhookDelivery
 from core.services import ingest, ordering, refunds, scan_batch
 from core.services.capture import record_external_payment
-from core.services.commands import PlaceOrder
-from core.services.handover import ship_order
-from core.services.tracking import CarrierScan
+from core.services.fulfilment import ship_order
 from core.shop import Shop
 
 WAITING_FOR_PAYMENT = frozenset({OrderStatus.PLACED, OrderStatus.RELEASED, OrderStatus.ON_HOLD})

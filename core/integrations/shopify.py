@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from core.domain.commands import PlaceOrder
+from core.domain.scans import CarrierScan
 from core.integrations.common import address, carrier_code, line_items, parse_time, phone_or_none, text
 from core.lifecycle import ExceptionReason, ShipmentStatus
 from core.money import to_minor
-from core.services.commands import PlaceOrder
-from core.services.tracking import CarrierScan
 
 ORDER_TOPICS = frozenset({"orders/create", "orders/updated", "orders/cancelled"})
 FULFILLMENT_TOPICS = frozenset({"fulfillments/create", "fulfillments/update"})

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from core.domain.commands import PlaceOrder
 from core.integrations.common import address, carrier_code, line_items, parse_time, phone_or_none, text
 from core.money import to_minor
-from core.services.commands import PlaceOrder
 
 TOPICS = frozenset({"order.created", "order.updated"})
 PAID_STATUSES = frozenset({"processing", "completed"})

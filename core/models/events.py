@@ -12,10 +12,10 @@ from core.db import Base, BigId, JsonDoc, UTCDateTime
 
 
 class Event(Base):
-    """One fact. Rows are inserted by ``core.events.append_event`` and never updated or deleted.
+    """One fact. Rows are made and inserted by ``core.events.rows`` only, never updated or deleted.
 
-    A payload with ``from``/``to`` records a status change of the event's aggregate,
-    which is what ``core.replay`` re-applies.
+    ``payload["transitions"]`` records the status changes the event made ({aggregate: [from, to]},
+    the aggregate named by its id column), which is what ``core.replay`` re-applies.
     """
 
     __tablename__ = "events"
@@ -30,6 +30,7 @@ class Event(Base):
     shipment_id: Mapped[int | None] = mapped_column(ForeignKey("shipments.id"), index=True)
     return_id: Mapped[int | None] = mapped_column(ForeignKey("returns.id"), index=True)
     variant_id: Mapped[int | None] = mapped_column(ForeignKey("variants.id"))
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)  # source time
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when we wrote it
     actor_type: Mapped[str] = mapped_column(String(12))  # customer | staff | system | carrier | integration

@@ -42,5 +42,9 @@ class Variant(Base):
     product: Mapped[Product] = relationship(back_populates="variants")
 
     @property
+    def product_name(self) -> str:
+        return self.product.name
+
+    @property
     def available(self) -> int:
         return self.on_hand - self.reserved

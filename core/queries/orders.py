@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from core.carriers import carrier
 from core.clock import as_utc
+from core.domain.returns import delivered_times
 from core.events.catalogue import VISIBLE_TO
 from core.models import Order, OrderAddress, OrderLine, Payment, Refund, Return, Shipment, ShipmentLine
 from core.money import paid_unit_minor
@@ -19,7 +20,6 @@ from core.policies import LineEligibility, ReturnPolicy, line_eligibility
 from core.queries import masking
 from core.queries.timeline import EVENTS, TimelineEntry, entries, timeline_select
 from core.queries.tracking import SETTLED_SHIPMENT
-from core.services.returns import line_delivered_at
 
 ORD, L, A = Order.__table__.c, OrderLine.__table__.c, OrderAddress.__table__.c
 S, SL = Shipment.__table__.c, ShipmentLine.__table__.c
@@ -112,7 +112,7 @@ def order_version(session: Session, order_id: int) -> int | None:
 
 def _lines(session: Session, order_id: int, policy: ReturnPolicy, now: datetime) -> list[Any]:
     rows = session.execute(select(L).where(L.order_id == order_id).order_by(L.id)).all()
-    delivered = line_delivered_at(session, order_id)
+    delivered = delivered_times(session.scalars(select(Shipment).where(Shipment.order_id == order_id)))
     checks = {
         row.id: line_eligibility(
             quantity_delivered=row.qty_delivered,

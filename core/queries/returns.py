@@ -11,13 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import as_utc
+from core.domain.commands import ReturnLineInput
+from core.domain.return_resolution import refund_amount
 from core.events.catalogue import VISIBLE_TO
 from core.lifecycle import ReturnStatus
 from core.models import Order, OrderLine, Return, ReturnLine, Variant
-from core.policies import RETURN_REASONS
+from core.policies import RETURN_REASONS, ReturnPolicy
 from core.queries.timeline import EVENTS, TimelineEntry, entries, timeline_select
-from core.services.return_resolution import refund_amount
-from core.services.returns import ReturnLineInput
 
 L, R, RL, V = OrderLine.__table__.c, Return.__table__.c, ReturnLine.__table__.c, Variant.__table__.c
 
@@ -85,13 +85,13 @@ def exchange_options(session: Session, order_id: int) -> dict[int, list[VariantO
     }
 
 
-def estimate_refund(session: Session, order_id: int, items: Sequence[ReturnLineInput], fee_bps: int) -> tuple[int, int]:
+def estimate_refund(
+    session: Session, order_id: int, items: Sequence[ReturnLineInput], policy: ReturnPolicy
+) -> tuple[int, int]:
     """(refund, restocking fee) the chosen lines would bring, by the same formula as the real refund."""
     order = session.get_one(Order, order_id)
-    draft = Return(
-        lines=[ReturnLine(order_line_id=i.order_line_id, quantity=i.quantity, resolution=i.resolution) for i in items]
-    )
-    return refund_amount(order, draft, fee_bps)
+    draft = [ReturnLine(order_line_id=i.order_line_id, quantity=i.quantity, resolution=i.resolution) for i in items]
+    return refund_amount(order, draft, policy)
 
 
 def return_id_for(session: Session, order_id: int, rma: str) -> int | None:
@@ -139,7 +139,7 @@ def rma_for_token(session: Session, order_id: int, client_token: str) -> str | N
     return session.scalar(select(R.rma).where(R.order_id == order_id, R.client_token == client_token))
 
 
-def return_estimate(session: Session, return_id: int, fee_bps: int) -> tuple[int, int]:
+def return_estimate(session: Session, return_id: int, policy: ReturnPolicy) -> tuple[int, int]:
     """(refund, restocking fee) of a recorded return, by the formula its refund will use."""
     ret = session.get_one(Return, return_id)
-    return refund_amount(session.get_one(Order, ret.order_id), ret, fee_bps)
+    return refund_amount(session.get_one(Order, ret.order_id), ret.lines, policy)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+from core.money import paid_unit_minor
 from core.policies import ReturnPolicy
 from core.seed.plans import LinePlan, OrderPlan, ReturnItem, ReturnPlan, ShipmentPlan
 from core.seed.reference import REJECT_REASONS, RETURN_NOTES
@@ -20,7 +21,7 @@ CONDITIONS = Weighted(("resellable", "damaged", "unsellable"), (85, 5, 10))
 
 
 def _paid(lp: LinePlan, quantity: int) -> int:
-    return (lp.variant.price_minor * lp.quantity - lp.discount_minor) // lp.quantity * quantity
+    return paid_unit_minor(lp.variant.price_minor, lp.quantity, lp.discount_minor) * quantity
 
 
 def _lost_refund(rng: random.Random, plan: OrderPlan, lost: list[ShipmentPlan]) -> None:

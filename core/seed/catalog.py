@@ -21,7 +21,7 @@ class VariantInfo:
     product_index: int
     sku: str
     title: str
-    name: str
+    product_name: str
     price_minor: int
     final_sale: bool
     reorder_point: int
@@ -40,17 +40,17 @@ class Catalogue:
     def __post_init__(self) -> None:
         self._products = Weighted(range(len(self.by_product)), self.product_weights)
         self._sizes = [Weighted(vs, [SIZE_WEIGHTS.get(v.size, 1.0) for v in vs]) for vs in self.by_product]
+        self._by_id = {v.id: v for v in self.variants}
 
     def pick(self, rng: random.Random) -> VariantInfo:
         """A variant, by product popularity and then by how well each size sells."""
         return self._sizes[self._products.pick(rng)].pick(rng)
 
-    def variant_rows(self, currency: str) -> list[tuple[object, ...]]:
-        """Rows for ``variants``: stock starts at zero and is set once the history is known."""
-        return [
-            (v.id, v.product_id, v.sku, v.title, v.price_minor, currency, v.final_sale, 0, 0, v.reorder_point)
-            for v in self.variants
-        ]
+    def product_of(self, variant_id: int) -> int | None:
+        return self._by_id[variant_id].product_id if variant_id in self._by_id else None
+
+    def sku_of(self, variant_id: int) -> str:
+        return self._by_id[variant_id].sku
 
 
 def _sku_part(text: str) -> str:
@@ -74,7 +74,7 @@ def _variants_of(
             product_index=index,
             sku=f"{spec.code}-{_sku_part(colour)}-{_sku_part(size)}",
             title=_title(spec, size, colour),
-            name=spec.name,
+            product_name=spec.name,
             price_minor=spec.prices[position] if spec.prices else spec.price_minor,
             final_sale=spec.final_sale,
             reorder_point=rng.choice((5, 8, 10, 12, 15, 20, 25)),

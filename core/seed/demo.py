@@ -6,9 +6,10 @@ depend only on ``--seed``.
 
 from __future__ import annotations
 
+from core.events.fact import Actor
 from core.seed.catalog import Catalogue, VariantInfo
 from core.seed.people import CustomerInfo, People
-from core.seed.plans import Actor, LinePlan, OrderPlan, ReturnItem, ReturnPlan, Scan, ShipmentPlan
+from core.seed.plans import LinePlan, OrderPlan, ReturnItem, ReturnPlan, Scan, ShipmentPlan
 from core.seed.stamps import DAY, HOUR
 
 DEMO_EMAIL = "demo@example.com"

@@ -11,20 +11,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.events import orders as facts
+from core.events.fact import SYSTEM, Act, Actor
+from core.lifecycle import record
+from core.models import Product, Variant
 from core.policies import HoldPolicy, ReturnPolicy
 from core.seed.aftercare import plan_aftercare
-from core.seed.catalog import Catalogue, build_catalogue
-from core.seed.context import Context, Ids
+from core.seed.catalog import Catalogue, VariantInfo, build_catalogue
+from core.seed.context import Context
 from core.seed.demo import demo_plans
 from core.seed.numbers import Numbers
 from core.seed.people import People
 from core.seed.planner import plan_order
-from core.seed.plans import Actor, OrderPlan
-from core.seed.recorder import SYSTEM, Recorder
-from core.seed.runner import build_order, emit_rows, play
+from core.seed.records import SHAPES
+from core.seed.runner import play
 from core.seed.stamps import Stamps
 from core.seed.stock import StockLedger
 from core.seed.timeline import placement_times
+from core.seed.unit import Ids, SeedUnit, at
 
 
 @dataclass(frozen=True)
@@ -59,13 +63,11 @@ class Chunk:
 
 def _context(setup: Setup, catalogue: Catalogue) -> Context:
     ids = Ids({"products": len(catalogue.products), "variants": len(catalogue.variants)})
-    stamps = Stamps(setup.dialect)
+    unit = SeedUnit(ids, Stamps(setup.dialect), setup.now, StockLedger(catalogue.variants))
     return Context(
-        ids=ids,
         numbers=Numbers(setup.options.seed),
-        stamps=stamps,
-        recorder=Recorder(stamps, setup.now, ids),
-        ledger=StockLedger(catalogue.variants),
+        unit=unit,
+        catalogue=catalogue,
         staff=Actor("staff", setup.staff_id),
         manager=Actor("staff", setup.manager_id or setup.staff_id),
         now=setup.now,
@@ -75,31 +77,34 @@ def _context(setup: Setup, catalogue: Catalogue) -> Context:
     )
 
 
-def _run(cx: Context, plan: OrderPlan, rng: random.Random) -> None:
-    order_id = cx.ids("orders")
-    if plan.new_customer:
-        customer = plan.customer
-        cx.recorder.batch.add("customers", customer.row(cx.stamps.text(customer.created)))
-    order = build_order(cx, plan, order_id, rng)
-    play(cx, order)
-    emit_rows(cx, order)
-
-
 def _settle(cx: Context, catalogue: Catalogue, rng: random.Random) -> list[tuple[int, int, int]]:
     """Opening stock per variant, and the reorder alerts the services would have raised on the way."""
     levels = []
     for variant in catalogue.variants:
-        settled = cx.ledger.settle(variant, rng)
+        settled = cx.unit.stock.ledger.settle(variant, rng)
         levels.append((settled.on_hand, settled.reserved, variant.id))
         for t, available in settled.reorders:
-            payload = {"sku": variant.sku, "available": available, "reorder_point": variant.reorder_point}
-            cx.recorder.event(None, "stock.reorder_needed", t, SYSTEM, payload, variant_id=variant.id)
+            alert = facts.stock_reorder_needed(
+                variant_id=variant.id, sku=variant.sku, available=available, reorder_point=variant.reorder_point
+            )
+            record(cx.unit, Act(SYSTEM, at(t)), alert)
     return levels
 
 
+def _variant(v: VariantInfo, currency: str) -> Any:
+    """A variant with no stock yet: it is set once the history is known."""
+    return SHAPES[Variant].record(
+        id=v.id, product_id=v.product_id, sku=v.sku, title=v.title, price_minor=v.price_minor, currency=currency,
+        final_sale=v.final_sale, on_hand=0, reserved=0, reorder_point=v.reorder_point,
+    )  # fmt: skip
+
+
 def _catalogue_chunk(catalogue: Catalogue, currency: str) -> Chunk:
-    products = [(pid, handle, name) for pid, handle, name in catalogue.products]
-    return Chunk({"products": products, "variants": catalogue.variant_rows(currency)})
+    products, variants = SHAPES[Product], SHAPES[Variant]
+    text = Stamps("sqlite").text  # catalogue rows have no times
+    found = [products.row(products.record(id=i, handle=h, name=n), text) for i, h, n in catalogue.products]
+    made = [variants.row(_variant(v, currency), text) for v in catalogue.variants]
+    return Chunk({"products": found, "variants": made})
 
 
 def generate(setup: Setup) -> Iterator[Chunk]:
@@ -114,15 +119,15 @@ def generate(setup: Setup) -> Iterator[Chunk]:
     times = placement_times(rng, options.orders - len(demos), options.days, setup.now)
     pending = 0
     for plan in demos:
-        _run(cx, plan, rng)
+        play(cx, plan, rng)
         pending += 1
     for placed in times:
         plan = plan_order(rng, catalogue, people, placed, setup.hold_policy)
         plan_aftercare(rng, plan, setup.return_policy)
-        _run(cx, plan, rng)
+        play(cx, plan, rng)
         pending += 1
         if pending >= options.batch_size:
-            yield Chunk(cx.recorder.batch.take(), pending)
+            yield Chunk(cx.unit.take(), pending)
             pending = 0
     stock = _settle(cx, catalogue, rng)
-    yield Chunk(cx.recorder.batch.take(), pending, stock)
+    yield Chunk(cx.unit.take(), pending, stock)

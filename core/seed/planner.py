@@ -5,10 +5,11 @@ from __future__ import annotations
 import random
 
 from core.carriers import carrier as carrier_info
+from core.events.fact import Actor
 from core.policies import HoldPolicy, hold_reasons
 from core.seed.catalog import Catalogue, VariantInfo
 from core.seed.people import CustomerInfo, People
-from core.seed.plans import Actor, LinePlan, OrderPlan, ShipmentPlan
+from core.seed.plans import LinePlan, OrderPlan, ShipmentPlan
 from core.seed.reference import CANCEL_REASONS, CUSTOMISATION_NOTES, HOLD_CANCEL_REASONS, ORDER_NOTES
 from core.seed.stamps import DAY, HOUR
 from core.seed.transit import plan_transit

@@ -8,14 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.events.fact import Actor
 from core.seed.catalog import VariantInfo
 from core.seed.people import CustomerInfo
-
-
-@dataclass(slots=True)
-class Actor:
-    type: str  # customer | staff | system | carrier | integration
-    id: str | None = None
 
 
 @dataclass(slots=True)

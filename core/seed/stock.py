@@ -12,8 +12,8 @@ import random
 from array import array
 from dataclasses import dataclass
 
+from core.domain.stock import crossed_reorder_point
 from core.seed.catalog import VariantInfo
-from core.seed.state import GeneratorBug
 
 _SHIFT = 4096  # a move is stored as t * _SHIFT + (delta + _HALF): one sortable int
 _HALF = 2048
@@ -26,6 +26,10 @@ class Settled:
     on_hand: int
     reserved: int
     reorders: list[tuple[int, int]]  # (time, available after) of each reorder_needed
+
+
+class GeneratorBug(RuntimeError):
+    """The generator's history does not add up: a bug in the seed, never in the data."""
 
 
 class StockLedger:
@@ -85,6 +89,6 @@ def _reorder_points(moves: list[int], opening: int, point: int) -> list[tuple[in
     for key in moves:
         t, raw = divmod(key, _SHIFT)
         before, available = available, available + raw - _HALF
-        if raw < _HALF and before >= point > available:
+        if raw < _HALF and crossed_reorder_point(before, available, point):
             found.append((t, available))
     return found

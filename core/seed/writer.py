@@ -13,7 +13,8 @@ from types import TracebackType
 from typing import Any
 
 from core.db import Database
-from core.seed.tables import COLUMNS
+from core.events import rows as event_rows
+from core.seed.records import BY_TABLE, TABLE_ORDER
 
 _SQLITE_FAST = (
     "journal_mode=MEMORY",
@@ -28,7 +29,7 @@ _SQLITE_NORMAL = ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON")
 
 
 def _insert_sql(table: str, marker: str) -> str:
-    columns = COLUMNS[table]
+    columns = BY_TABLE[table].columns
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([marker] * len(columns))})"
 
 
@@ -38,9 +39,9 @@ class BulkWriter:
     def __init__(self, database: Database) -> None:
         self.database = database
         self.sqlite = database.dialect == "sqlite"
-        marker = "?" if self.sqlite else "%s"
-        self._sql = {table: _insert_sql(table, marker) for table in COLUMNS}
-        self.counts = dict.fromkeys(COLUMNS, 0)
+        self.marker = "?" if self.sqlite else "%s"
+        self._sql = {table: _insert_sql(table, self.marker) for table in TABLE_ORDER if table != "events"}
+        self.counts = dict.fromkeys(TABLE_ORDER, 0)
         self._conn: Any = None
         self._indexes: list[str] = []
 
@@ -59,16 +60,20 @@ class BulkWriter:
         return self
 
     def write(self, rows: dict[str, list[tuple[Any, ...]]]) -> None:
-        """Insert a chunk, parents before children."""
-        for table in COLUMNS:
+        """Insert a chunk, parents before children (event rows by their one writer)."""
+        for table in TABLE_ORDER:
             found = rows.get(table)
-            if found:
+            if not found:
+                continue
+            if table == "events":
+                event_rows.insert_numbered(self._cursor, self.marker, found)
+            else:
                 self._cursor.executemany(self._sql[table], found)
-                self.counts[table] += len(found)
+            self.counts[table] += len(found)
 
     def set_stock(self, levels: list[tuple[int, int, int]]) -> None:
         """(on_hand, reserved, variant id) once the whole history is known."""
-        marker = "?" if self.sqlite else "%s"
+        marker = self.marker
         sql = f"UPDATE variants SET on_hand = {marker}, reserved = {marker} WHERE id = {marker}"
         self._cursor.executemany(sql, levels)
 
@@ -85,7 +90,7 @@ class BulkWriter:
         return [sql for _, sql in found]
 
     def _advance_sequences(self) -> None:
-        for table in COLUMNS:
+        for table in (name for name, count in self.counts.items() if count and "id" in BY_TABLE[name].columns):
             self._cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table} HAVING max(id) IS NOT NULL"
             )

@@ -13,9 +13,9 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.clock import utcnow
+from core.domain.commands import normalise_email
 from core.errors import ValidationFailed
 from core.models import ApiKey, StaffUser
-from core.services.commands import normalise_email
 from core.shop import Shop
 
 ROLES = ("staff", "manager")

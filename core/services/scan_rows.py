@@ -1,5 +1,5 @@
 """Bulk reads and writes for ``scan_batch``: shipments by tracking number, known carrier
-event keys, event rows, and the shipment and order columns a scan changes.
+event keys, and the shipment and order columns a scan changes (event rows are ``core.events.rows``').
 
 On SQLite the statements go straight to the DB-API with values pre-formatted exactly as
 SQLAlchemy's SQLite types store them (naive ISO text datetimes in UTC, JSON text, 0/1
@@ -21,25 +21,12 @@ from operator import attrgetter
 from typing import Any
 
 import orjson
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from core.clock import as_utc
 from core.models import Event, Order, Shipment
 
-EVENT_COLUMNS = (
-    "type",
-    "order_id",
-    "shipment_id",
-    "occurred_at",
-    "recorded_at",
-    "actor_type",
-    "actor_id",
-    "visibility",
-    "payload",
-    "idempotency_key",
-    "notify",
-)
 SHIPMENT_COLUMNS = ("status", "exception_reason", "last_scan_at", "last_location", "current_eta")
 # One bit per column of SHIPMENT_COLUMNS, for ShipmentRow.changed.
 STATUS, EXCEPTION_REASON, LAST_SCAN_AT, LAST_LOCATION, CURRENT_ETA = (1 << i for i in range(len(SHIPMENT_COLUMNS)))
@@ -166,11 +153,6 @@ def instants(session: Session) -> Callable[[datetime | None], Instant | None]:
     return _time_texts() if is_sqlite(session) else _aware
 
 
-class KnownEvents(Exception):
-    """An optimistic insert met events that were already recorded: redo the batch with
-    the duplicate check first."""
-
-
 def _json_text(payload: dict[str, Any]) -> str:
     return orjson.dumps(payload).decode()
 
@@ -183,36 +165,6 @@ def payload_encoder(session: Session) -> Callable[[dict[str, Any]], Any]:
     """Payloads in the form the backend's statement takes: JSON text for SQLite's DB-API
     (encoded as each row is made, so the rows go to the driver as they are)."""
     return _json_text if is_sqlite(session) else _as_is
-
-
-def event_row(code: str, row: ShipmentRow, when: Instant, now: Instant, actor: tuple[str, str | None],
-              visibility: str, payload: Any, key: str, notify: bool) -> tuple[Any, ...]:  # fmt: skip
-    """An event row as a tuple in ``EVENT_COLUMNS`` order (cheaper than a dict, per scan)."""
-    return (code, row.order_id, row.id, when, now, actor[0], actor[1], visibility, payload, key, notify)
-
-
-def insert_events(session: Session, rows: list[tuple[Any, ...]], *, optimistic: bool = False) -> list[int] | None:
-    """Insert rows made by ``event_row`` (payloads by ``payload_encoder``); their ids in order
-    where the backend tells them cheaply, else None.
-
-    ``optimistic`` (SQLite) skips the rows whose key is already recorded instead of failing
-    and raises ``KnownEvents`` if there were any: the caller then redoes the batch checking
-    first, which costs a query per batch that the common case of new events can skip."""
-    if not rows:
-        return []
-    if not is_sqlite(session):
-        session.execute(insert(Event), [dict(zip(EVENT_COLUMNS, row, strict=True)) for row in rows])
-        return None
-    connection = session.connection()
-    marks = ", ".join("?" for _ in EVENT_COLUMNS)
-    before = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM events").scalar_one()
-    conflict = " ON CONFLICT (idempotency_key) DO NOTHING" if optimistic else ""
-    connection.exec_driver_sql(f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({marks}){conflict}", rows)
-    after = connection.exec_driver_sql("SELECT max(id) FROM events").scalar_one()
-    if optimistic and after - before != len(rows):
-        raise KnownEvents()
-    # Under the write lock SQLite numbers new rows max(id)+1, +2, ...; the check makes sure.
-    return list(range(before + 1, after + 1)) if after - before == len(rows) else None
 
 
 def _sqlite_updates(session: Session, rows: list[ShipmentRow]) -> None:

@@ -11,8 +11,12 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from core.clock import utcnow
+from core.domain.stock import crossed_reorder_point
 from core.errors import OutOfStock
-from core.events.log import SYSTEM, append_event
+from core.events import orders as facts
+from core.events.fact import SYSTEM, Act, EventLog
+from core.lifecycle import record
 from core.models import Variant
 
 
@@ -23,61 +27,40 @@ def _available(session: Session, variant_id: int) -> tuple[str, int, int]:
     return row[0], row[1], row[2]
 
 
-def _note_reorder(session: Session, variant_id: int, taken: int) -> None:
-    """Record ``stock.reorder_needed`` when taking ``taken`` units crossed below the reorder point.
+def _change(session: Session, variant_id: int, **values: object) -> None:
+    statement = update(Variant).where(Variant.id == variant_id).values(**values)
+    session.execute(statement.execution_options(synchronize_session=False))
 
-    "Before" is derived from the row after the guarded update (not read beforehand), so a
-    concurrent reservation cannot make two orders both see themselves as the crossing one."""
-    sku, after, reorder_point = _available(session, variant_id)
-    if after + taken >= reorder_point > after:
-        append_event(
-            session,
-            "stock.reorder_needed",
-            order=None,
-            actor=SYSTEM,
-            variant_id=variant_id,
-            payload={"sku": sku, "available": after, "reorder_point": reorder_point},
+
+class SessionStock:
+    """``core.domain.unit.Stock`` on the ``variants`` table; reorder alerts go to ``log``."""
+
+    def __init__(self, session: Session, log: EventLog) -> None:
+        self.session, self.log = session, log
+
+    def reserve(self, variant_id: int, quantity: int) -> None:
+        result = self.session.execute(
+            update(Variant)
+            .where(Variant.id == variant_id, Variant.on_hand - Variant.reserved >= quantity)
+            .values(reserved=Variant.reserved + quantity)
+            .execution_options(synchronize_session=False)
         )
+        sku, after, reorder_point = _available(self.session, variant_id)
+        if result.rowcount != 1:
+            raise OutOfStock(f"Only {max(after, 0)} of {sku} left in stock; {quantity} requested.", field="quantity")
+        # "Before" comes from the row after the guarded update, not a read beforehand, so a
+        # concurrent reservation cannot make two orders both see themselves as the crossing one.
+        if crossed_reorder_point(after + quantity, after, reorder_point):
+            alert = facts.stock_reorder_needed(
+                variant_id=variant_id, sku=sku, available=after, reorder_point=reorder_point
+            )
+            record(self.log, Act(SYSTEM, utcnow()), alert)
 
+    def release(self, variant_id: int, quantity: int) -> None:
+        _change(self.session, variant_id, reserved=Variant.reserved - quantity)
 
-def reserve(session: Session, variant_id: int, quantity: int) -> None:
-    """Hold ``quantity`` for an order, or raise ``OutOfStock`` if it is not there."""
-    result = session.execute(
-        update(Variant)
-        .where(Variant.id == variant_id, Variant.on_hand - Variant.reserved >= quantity)
-        .values(reserved=Variant.reserved + quantity)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        sku, available, _ = _available(session, variant_id)
-        raise OutOfStock(f"Only {max(available, 0)} of {sku} left in stock; {quantity} requested.", field="quantity")
-    _note_reorder(session, variant_id, quantity)
+    def consume(self, variant_id: int, quantity: int) -> None:
+        _change(self.session, variant_id, on_hand=Variant.on_hand - quantity, reserved=Variant.reserved - quantity)
 
-
-def release(session: Session, variant_id: int, quantity: int) -> None:
-    """Give back a reservation (cancelled order, cancelled exchange)."""
-    session.execute(
-        update(Variant)
-        .where(Variant.id == variant_id)
-        .values(reserved=Variant.reserved - quantity)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def consume(session: Session, variant_id: int, quantity: int) -> None:
-    """The reserved units left the building: both counters go down."""
-    session.execute(
-        update(Variant)
-        .where(Variant.id == variant_id)
-        .values(on_hand=Variant.on_hand - quantity, reserved=Variant.reserved - quantity)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def restock(session: Session, variant_id: int, quantity: int) -> None:
-    session.execute(
-        update(Variant)
-        .where(Variant.id == variant_id)
-        .values(on_hand=Variant.on_hand + quantity)
-        .execution_options(synchronize_session=False)
-    )
+    def restock(self, variant_id: int, quantity: int) -> None:
+        _change(self.session, variant_id, on_hand=Variant.on_hand + quantity)

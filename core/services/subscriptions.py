@@ -6,10 +6,13 @@ import phonenumbers
 from sqlalchemy import select, update
 
 from core.clock import utcnow
+from core.domain.commands import normalise_email
 from core.errors import ValidationFailed
-from core.events.log import Actor, append_event
+from core.events import orders as facts
+from core.events.fact import CUSTOMER, Act
+from core.events.log import SessionLog
+from core.lifecycle import record
 from core.models import Order, SmsOptOut, Subscription
-from core.services.commands import normalise_email
 from core.services.common import load_order
 from core.shop import Shop
 
@@ -62,13 +65,8 @@ def subscribe(
         sub.scope, sub.consent_text, sub.consent_source = scope, consent_text[:2000], consent_source[:300]
         sub.consent_at, sub.unsubscribed_at = utcnow(), None
         session.flush()
-        append_event(
-            session,
-            "subscription.created",
-            order=order,
-            actor=Actor("customer"),
-            payload={"channel": channel, "scope": scope, "subscription_id": sub.id},
-        )
+        created = facts.subscription_created(order_id=order.id, channel=channel, scope=scope, subscription_id=sub.id)
+        record(SessionLog(session), Act(CUSTOMER, utcnow()), created)
         return sub
 
 
@@ -92,9 +90,8 @@ def unsubscribe(shop: Shop, *, channel: str, address: str, order_id: int | None)
         ended = session.execute(query.values(unsubscribed_at=utcnow())).rowcount
         order = session.get(Order, order_id) if order_id is not None else None
         if order is not None:
-            append_event(
-                session, "subscription.ended", order=order, actor=Actor("customer"), payload={"channel": channel}
-            )
+            stopped = facts.subscription_ended(order_id=order.id, channel=channel, address=address)
+            record(SessionLog(session), Act(CUSTOMER, utcnow()), stopped)
         return int(ended)
 
 

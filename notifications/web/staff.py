@@ -1,18 +1,19 @@
-"""Staff pages: the local mailbox and message previews for a real order.
+"""Staff pages: the local mailbox, message previews for a real order, and dead messages with their retry.
 
-Dead messages are listed by the staff hub (``/staff/notifications/dead``) through ``notifications.deadletters``.
+The dead messages page is drawn in the staff hub's frame (``staff/_layout.html``), beside the hub's other queues.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from core.outbox import NOTIFICATION_CODES
-from notifications import mailbox, wiring
+from notifications import deadletters, mailbox, wiring
 from notifications.preview import Preview, preview
 from notifications.web import email_frame
-from portal.auth import staff_required
-from portal.extensions import shop
+from web.auth import staff_required
+from web.extensions import shop
+from web.rendering import is_htmx, page
 
 bp = Blueprint("notifications_staff", __name__, url_prefix="/staff", template_folder="templates")
 
@@ -80,3 +81,24 @@ def preview_body() -> Response:
     number, code, _ = _preview_args()
     shown = preview(shop(), wiring.preparer_for_app(), number, code, "email")
     return email_frame(shown.rendered.html or "")
+
+
+@bp.get("/notifications/dead")
+@staff_required
+def dead_notifications() -> str:
+    """Messages that could not be delivered, with the error."""
+    return page("notifications/dead.html", "results", messages=deadletters.list_dead(shop(), 200))
+
+
+@bp.post("/notifications/dead/retry")
+@staff_required
+def retry_dead_notifications() -> Response | str:
+    """Give the chosen dead messages (or all of them) a fresh set of attempts."""
+    ids = [int(i) for i in request.form.getlist("id") if i.isdigit()]
+    count = deadletters.retry_dead(shop(), ids if ids else None) if ids or request.form.get("all") else 0
+    flash(
+        f"{count} message{'s' if count != 1 else ''} queued again." if count else "Nothing chosen to retry.", "success"
+    )
+    if is_htmx():
+        return page("notifications/dead.html", "results", messages=deadletters.list_dead(shop(), 200))
+    return redirect(url_for("notifications_staff.dead_notifications"), code=303)

@@ -13,7 +13,7 @@ from twilio.request_validator import SIGNATURE_HEADER, RequestValidator, get_sig
 from core.services.subscriptions import normalise_phone, set_sms_opt_out
 from notifications import store
 from notifications.links import INBOUND_SMS_PATH, STATUS_CALLBACK_PATH
-from portal.extensions import shop
+from web.extensions import shop
 
 bp = Blueprint("twilio_hooks", __name__)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 
 from core.services.subscriptions import unsubscribe
-from portal.extensions import limiter, shop
-from portal.links import LinkInvalid, unsubscribe_from_token
+from web.extensions import limiter, shop
+from web.tokens import LinkInvalid, unsubscribe_from_token
 
 bp = Blueprint("unsubscribe", __name__, template_folder="templates")
 

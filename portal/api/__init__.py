@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from portal.extensions import csrf, limiter
+from web.extensions import csrf, limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # API keys, not cookies: there is no session to forge

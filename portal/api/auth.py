@@ -13,8 +13,8 @@ from core.services import idempotency
 from core.services.access import ApiKeyCache
 from portal.api.bodies import conforms
 from portal.api.schemas import IdempotencyKey
-from portal.errors import problem
-from portal.extensions import shop
+from web.errors import problem
+from web.extensions import shop
 
 F = TypeVar("F", bound=Callable[..., Any])
 

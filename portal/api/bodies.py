@@ -21,7 +21,7 @@ from msgspec.inspect import Metadata, StrType, type_info
 from msgspec.inspect import UnionType as UnionInfo
 
 from portal.api.schemas import NO_FINAL_NEWLINE
-from portal.errors import problem
+from web.errors import problem
 
 T = TypeVar("T")
 TIME_MESSAGE = "Must be an ISO 8601 date-time with a time zone, e.g. 2025-01-31T14:00:00Z."

@@ -9,11 +9,11 @@ import msgspec
 import orjson
 from flask import Response, g, jsonify, request, url_for
 
-from core.events.log import Actor
+from core.domain.commands import AddressInput, LineInput, PlaceOrder
+from core.events.fact import Actor
 from core.queries import api as queries
 from core.queries.staff import order_id_for
 from core.services import fulfilment, ordering, scan_batch, tracking
-from core.services.commands import AddressInput, LineInput, PlaceOrder
 from portal.api import bp
 from portal.api.auth import idempotent, require_key
 from portal.api.bodies import conforms, invalid, problems, read
@@ -27,8 +27,8 @@ from portal.api.schemas import (
     TrackingEventBatch,
     TrackingEventInput,
 )
-from portal.errors import problem
-from portal.extensions import shop
+from web.errors import problem
+from web.extensions import shop
 
 EVENT_QUERY = tuple(field.encode_name for field in msgspec.structs.fields(EventQuery))
 
@@ -179,7 +179,7 @@ def append_tracking_events() -> Response:
     results = [o.as_json() for o in outcomes]
     counts = Counter(o.outcome for o in outcomes)
     summary = {"recorded": counts["recorded"], "duplicates": counts["duplicate"], "rejected": counts["rejected"]}
-    # orjson rather than jsonify: the answer to a 1000-event batch (see bench/README.md).
+    # orjson, not jsonify: a 1000-result answer is on the ingest path (bench/README.md).
     return Response(orjson.dumps(summary | {"results": results}), mimetype="application/json")
 
 

@@ -1,61 +1,19 @@
-"""Staff sign-in, shared by the staff hub and the dashboard. Roles: staff and manager."""
+"""Staff sign-in and sign-out pages, shared by the staff hub and the dashboard. Roles: staff and manager."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import UserMixin, current_user, login_required, login_user, logout_user
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 
-from core.models import StaffUser
 from core.services.access import authenticate
-from portal.extensions import limiter, login_manager, shop
+from web.auth import StaffPrincipal
+from web.extensions import limiter, login_manager, shop
 
-bp = Blueprint("auth", __name__, url_prefix="/staff")
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class StaffPrincipal(UserMixin):
-    def __init__(self, user: StaffUser) -> None:
-        self.id = str(user.id)
-        self.email = user.email
-        self.role = user.role
-
-    @property
-    def is_manager(self) -> bool:
-        return self.role == "manager"
-
-
-@login_manager.user_loader
-def load_user(user_id: str) -> StaffPrincipal | None:
-    if not user_id.isdigit():
-        return None
-    with shop().db.read() as session:
-        user = session.get(StaffUser, int(user_id))
-    return StaffPrincipal(user) if user is not None and user.active else None
-
-
+bp = Blueprint("auth", __name__, url_prefix="/staff", template_folder="templates")
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Please sign in to continue."
-
-
-def staff_required(view: F) -> F:
-    return login_required(view)  # type: ignore[return-value]
-
-
-def manager_required(view: F) -> F:
-    @wraps(view)
-    @login_required
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_manager:
-            abort(403, description="This page is for managers.")
-        return view(*args, **kwargs)
-
-    return wrapped  # type: ignore[return-value]
 
 
 def _safe_next(target: str | None) -> str:

@@ -6,7 +6,7 @@ import click
 
 from core.errors import DomainError
 from core.services.access import ROLES, SCOPES, create_api_key, create_staff_user
-from portal.extensions import shop
+from web.extensions import shop
 
 
 @click.group()

@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 from core.errors import DomainError
 from core.seed import DemoInfo, SeedOptions, order_count, seed_demo
 from core.seed import demo_info as load_demo_info
-from portal.extensions import shop
+from web.extensions import shop
 
 
 @click.command("seed")
@@ -74,6 +74,3 @@ def demo_info() -> None:
         click.echo("\nStaff logins:")
         for email, role, password in info.staff:
             click.echo(f"  {email:24} {password:14} ({role})")
-
-
-commands = [seed, demo_info]

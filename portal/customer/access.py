@@ -13,8 +13,8 @@ from core.errors import ValidationFailed
 from core.queries.orders import LookupRow
 from portal.customer import forms
 from portal.customer.forms import Lookup
-from portal.extensions import client_ip, limiter
-from portal.links import LinkExpired, LinkInvalid, order_from_token
+from web.extensions import client_ip, limiter
+from web.tokens import LinkExpired, LinkInvalid, order_from_token
 
 # Compared against when no order has the number, so both paths do the same work.
 _DECOY = LookupRow(0, "nobody@invalid.example", "+10000000000")

@@ -6,12 +6,12 @@ from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Blueprint, current_app, url_for
+from flask import Blueprint, current_app
 
 from core.money import money_text
 from portal.customer import texts
 
-bp = Blueprint("customer", __name__)
+bp = Blueprint("customer", __name__, template_folder="templates")
 
 
 @lru_cache(maxsize=8)
@@ -56,18 +56,3 @@ def money(amount_minor: int, currency: str = "USD") -> str:
 def _texts() -> dict[str, object]:
     """Customer-facing wording, available to every portal template."""
     return {"texts": texts}
-
-
-@bp.app_context_processor
-def _layout_urls() -> dict[str, object]:
-    """The layout's fixed links, built once per app: ``url_for`` is a large share of a page's render."""
-    urls = current_app.extensions.get("customer.layout_urls")
-    if urls is None:
-        urls = current_app.extensions["customer.layout_urls"] = {
-            "css": url_for("static", filename="css/app.css"),
-            "theme": url_for("assets.theme"),
-            "htmx": url_for("assets.vendor", name="htmx.min.js"),
-            "js": url_for("static", filename="js/portal.js"),
-            "home": url_for("customer.lookup"),
-        }
-    return {"layout_urls": urls}

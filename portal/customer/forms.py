@@ -13,10 +13,9 @@ from dataclasses import dataclass
 
 import phonenumbers
 
+from core.domain.commands import ReturnLineInput, normalise_email
 from core.errors import ValidationFailed
 from core.policies import RETURN_REASONS
-from core.services.commands import normalise_email
-from core.services.returns import ReturnLineInput
 from core.services.subscriptions import normalise_phone
 
 ORDER_NUMBER = re.compile(r"[A-Z0-9-]{3,32}")

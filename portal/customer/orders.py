@@ -10,9 +10,9 @@ from core.errors import DomainError, ValidationFailed
 from core.queries.orders import OrderView, lookup_row, order_view
 from portal.customer import access, forms, subscribing
 from portal.customer.blueprint import bp
-from portal.customer.rendering import go, is_htmx, page, render_block
-from portal.extensions import limiter, shop
-from portal.links import order_token
+from web.extensions import limiter, shop
+from web.rendering import go, is_htmx, page, render_block
+from web.tokens import order_token
 
 NOT_FOUND = (
     "We could not find an order with that number and that email address or phone number. "

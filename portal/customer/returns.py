@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from core.clock import utcnow
 from core.errors import DomainError
-from core.events.log import Actor
+from core.events.fact import Actor
 from core.policies import RETURN_REASONS
 from core.queries import returns as queries
 from core.queries.orders import OrderView, order_view
@@ -18,8 +18,8 @@ from core.services.returns import cancel_return, request_return
 from portal.customer import access, forms, texts
 from portal.customer.blueprint import bp
 from portal.customer.qr import qr_svg
-from portal.customer.rendering import go, page, render_block
-from portal.extensions import limiter, shop
+from web.extensions import limiter, shop
+from web.rendering import go, page, render_block
 
 RMA = re.compile(r"RMA-[A-Z0-9]{8}")
 CUSTOMER = Actor("customer")
@@ -89,7 +89,7 @@ def return_review(token: str) -> str | tuple[str, int]:
     except DomainError as error:
         return _form_again(view, options, token, error)
     with shop().db.read() as db:
-        refund, fee = queries.estimate_refund(db, view.id, items, shop().return_policy.restocking_fee_bps)
+        refund, fee = queries.estimate_refund(db, view.id, items, shop().return_policy)
     titles = {o.id: o.title for found in options.values() for o in found}
     lines = {line.id: line for line in view.lines}
     context = _form_context(view, options, token)
@@ -135,7 +135,7 @@ def _return(token: str, rma: str) -> tuple[int, queries.ReturnView]:
 
 def _status_context(token: str, ret: queries.ReturnView) -> dict[str, object]:
     with shop().db.read() as db:
-        refund, fee = queries.return_estimate(db, ret.id, shop().return_policy.restocking_fee_bps)
+        refund, fee = queries.return_estimate(db, ret.id, shop().return_policy)
     name = current_app.config["SHOP_NAME"]
     return {
         "ret": ret,

@@ -6,7 +6,7 @@ from flask import current_app, request
 
 from core.services.subscriptions import subscribe
 from portal.customer import forms, texts
-from portal.extensions import client_ip, shop
+from web.extensions import client_ip, shop
 
 Subscribed = tuple[list[tuple[str, str]], str]  # ([(channel, address)], scope)
 

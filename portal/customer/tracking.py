@@ -12,8 +12,9 @@ from core.queries.tracking import TrackingView, tracking_key, tracking_view
 from portal.customer import access, forms, subscribing
 from portal.customer.blueprint import bp
 from portal.customer.cache import FragmentCache
-from portal.customer.rendering import go, is_htmx, page, public_page, render_block
-from portal.extensions import limiter, shop
+from portal.customer.shell import public_page
+from web.extensions import limiter, shop
+from web.rendering import go, is_htmx, page, render_block
 
 
 @dataclass

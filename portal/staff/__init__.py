@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, request
 
 from core.queries import staff as queries
-from portal.auth import staff_required
-from portal.extensions import shop
-from portal.staff.rendering import page
+from web.auth import staff_required
+from web.extensions import shop
+from web.rendering import page
 
-bp = Blueprint("staff", __name__, url_prefix="/staff")
+bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates", static_folder="static")
 
 
 @bp.get("/")

@@ -9,16 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from core.clock import utcnow
+from core.domain.commands import ReturnLineInput
 from core.errors import ValidationFailed
 from core.events.catalogue import HOLD_REASON_TEXT
-from core.events.log import Actor
+from core.events.fact import Actor
 from core.lifecycle import ExceptionReason, ShipmentStatus
 from core.policies import CONDITIONS, RETURN_REASONS
 from core.queries.staff import StaffOrder
-from core.services import fulfilment, handover, ordering, refunds, return_resolution, returns, tracking
-from core.services.returns import ReturnLineInput
-from portal.extensions import shop
+from core.services import fulfilment, ordering, refunds, return_resolution, returns, tracking
 from portal.staff import forms
+from web.extensions import shop
 
 Form = Mapping[str, str]
 Action = Callable[[StaffOrder, Form, Actor], str]
@@ -92,7 +92,7 @@ def create_shipment(detail: StaffOrder, form: Form, actor: Actor) -> str:
         "notify": forms.notify(form),
     }
     if form.get("ship_now") in {"1", "on"}:
-        handover.ship_order(shop(), detail.order.id, **common)  # type: ignore[arg-type]
+        fulfilment.ship_order(shop(), detail.order.id, **common)  # type: ignore[arg-type]
         return "Shipment created and handed to the carrier."
     fulfilment.create_shipment(shop(), detail.order.id, **common)  # type: ignore[arg-type]
     return "Shipment created (label)."

@@ -9,14 +9,14 @@ from werkzeug.wrappers import Response
 from core.carriers import CARRIERS
 from core.errors import DomainError
 from core.events.catalogue import EXCEPTION_TEXT, HOLD_REASON_TEXT
-from core.events.log import Actor
+from core.events.fact import Actor
 from core.policies import CONDITIONS, RETURN_REASONS
 from core.queries import staff as queries
-from portal.auth import staff_required
-from portal.extensions import shop
 from portal.staff import bp
 from portal.staff.actions import ACTIONS, SCAN_CHOICES
-from portal.staff.rendering import is_htmx, page
+from web.auth import staff_required
+from web.extensions import shop
+from web.rendering import is_htmx, page
 
 CHOICES = {
     "hold_reasons": HOLD_REASON_TEXT,

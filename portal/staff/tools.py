@@ -1,4 +1,4 @@
-"""Bulk tools: ship from a CSV, dead notifications, webhook deliveries."""
+"""Bulk tools: ship from a CSV, webhook deliveries."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from core.errors import DomainError, ValidationFailed
-from core.events.log import Actor
+from core.events.fact import Actor
 from core.integrations import handlers
 from core.queries.staff import order_id_for
-from core.services import handover, ingest
-from portal.auth import staff_required
-from portal.extensions import shop
+from core.services import fulfilment, ingest
 from portal.staff import bp
-from portal.staff.rendering import is_htmx, page
+from web.auth import staff_required
+from web.extensions import shop
+from web.rendering import page
 
 BULK_COLUMNS = ("order_number", "carrier", "tracking_number")
 MAX_BULK_ROWS = 2000
@@ -45,7 +45,7 @@ def _ship_row(row: dict[str, str], actor: Actor, notify: bool) -> str:
         order_id = order_id_for(session, row.get("order_number", ""))
     if order_id is None:
         raise ValidationFailed(f"No order {row.get('order_number')!r}.", field="order_number")
-    handover.ship_order(
+    fulfilment.ship_order(
         shop(),
         order_id,
         carrier_code=row.get("carrier", ""),
@@ -76,31 +76,6 @@ def bulk_ship() -> tuple[str, int]:
         except DomainError as error:
             results.append((number, row, error.message, False))
     return page("staff/bulk_ship.html", "results", results=results, error=None), 200
-
-
-@bp.get("/notifications/dead")
-@staff_required
-def dead_notifications() -> str:
-    """Messages that could not be delivered, with the error."""
-    from notifications.deadletters import list_dead
-
-    return page("staff/dead.html", "results", messages=list_dead(shop(), 200))
-
-
-@bp.post("/notifications/dead/retry")
-@staff_required
-def retry_dead_notifications() -> Response | str:
-    """Give the chosen dead messages (or all of them) a fresh set of attempts."""
-    from notifications.deadletters import list_dead, retry_dead
-
-    ids = [int(i) for i in request.form.getlist("id") if i.isdigit()]
-    count = retry_dead(shop(), ids if ids else None) if ids or request.form.get("all") else 0
-    flash(
-        f"{count} message{'s' if count != 1 else ''} queued again." if count else "Nothing chosen to retry.", "success"
-    )
-    if is_htmx():
-        return page("staff/dead.html", "results", messages=list_dead(shop(), 200))
-    return redirect(url_for("staff.dead_notifications"), code=303)
 
 
 @bp.get("/webhooks")

@@ -18,8 +18,8 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from core.integrations import handlers, shopify, woocommerce
 from core.integrations.signatures import SCHEMES
 from core.services import ingest
-from portal.errors import problem
-from portal.extensions import csrf, shop
+from web.errors import problem
+from web.extensions import csrf, shop
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 csrf.exempt(bp)  # authenticated by HMAC signatures, not cookies

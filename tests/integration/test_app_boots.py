@@ -1,4 +1,4 @@
-"""The app factory builds an app whose pages answer with security headers."""
+"""The composition root builds one app with every feature, whose pages answer with security headers."""
 
 from __future__ import annotations
 
@@ -16,3 +16,16 @@ def test_htmx_is_served_locally(client) -> None:  # type: ignore[no-untyped-def]
     response = client.get("/vendor/htmx.min.js")
     assert response.status_code == 200
     assert b"htmx" in response.data[:2000]
+
+
+def test_the_composition_root_installs_every_feature(app) -> None:  # type: ignore[no-untyped-def]
+    portal = {"auth", "customer", "staff", "api", "webhooks"}
+    notifications = {"unsubscribe", "twilio_hooks", "notifications_staff"}
+    assert {"assets"} | portal | notifications | {"dashboard_api"} <= set(app.blueprints)
+    assert {"db", "seed", "import-orders", "webhooks", "kpis", "notifications"} <= set(app.cli.commands)
+
+
+def test_importing_wsgi_builds_no_app() -> None:
+    import wsgi
+
+    assert "app" not in vars(wsgi)  # built on first access, by gunicorn or ``flask --app wsgi``

@@ -5,34 +5,24 @@ The page runs under the dashboard CSP (no inline script): any CSP violation or s
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
 from core.services.access import create_staff_user
 from dashboard.pages import PAGES
+from tests.e2e.conftest import serving
 from tests.integration.analytics.conftest import build_story, open_database
 
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[3]
 STORY = "from=2025-03-03&to=2025-03-09"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
 def base_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from portal.app import create_app
+    from wsgi import create_app
 
     database = open_database("sqlite", request, tmp_path_factory)
     shop, _ = build_story(database)
@@ -46,35 +36,22 @@ def base_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
             "RATELIMIT_STORAGE_URI": "memory://",
         }
     )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with serving(app) as url:
+        yield url
     database.dispose()
 
 
-@pytest.fixture(scope="module")
-def shots() -> Path:
-    folder = Path(os.environ.get("SHIPLOG_SCREENSHOTS") or ROOT / "artifacts" / "screenshots" / "dashboard")
-    folder.mkdir(parents=True, exist_ok=True)
-    print(f"screenshots: {folder}")
-    return folder
-
-
 @pytest.fixture
-def page(base_url: str) -> Iterator[object]:
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
-        problems: list[str] = []
-        tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-        tab.on("pageerror", lambda e: problems.append(str(e)))
-        tab.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-        tab.problems = problems  # type: ignore[attr-defined]
-        yield tab
-        browser.close()
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh tab whose console errors, script errors and failed responses are kept in ``tab.problems``."""
+    tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+    problems: list[str] = []
+    tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    tab.on("pageerror", lambda e: problems.append(str(e)))
+    tab.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    tab.problems = problems
+    yield tab
+    tab.close()
 
 
 def _sign_in(page, base_url: str) -> None:  # type: ignore[no-untyped-def]

@@ -13,8 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from core.db import Database
-from core.payments import FakeGateway
 from core.services.access import create_staff_user
 from core.shop import Shop
 from tests import factories
@@ -40,16 +38,6 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
         except OSError:
             time.sleep(0.2)
     raise AssertionError("gunicorn did not answer within 30 s")
-
-
-@pytest.fixture
-def pg_shop(postgres_url: str) -> Iterator[Shop]:
-    from tests.conftest import _truncate
-
-    db = Database(postgres_url)
-    _truncate(db)
-    yield Shop(db=db, gateway=FakeGateway())
-    db.dispose()
 
 
 @pytest.fixture

@@ -3,65 +3,35 @@ hold → release → ship → deliver → return → refund."""
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from core.models import Refund, Return
 from core.services.access import create_staff_user
 from core.shop import Shop
 from tests import factories
+from tests.e2e.conftest import serving
 
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[3]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture
-def shots() -> Path:
-    folder = Path(os.environ.get("SHIPLOG_SCREENSHOTS") or ROOT / "artifacts" / "screenshots" / "staff")
-    folder.mkdir(parents=True, exist_ok=True)
-    print(f"screenshots: {folder}")
-    return folder
-
-
-@pytest.fixture
-def browser_page():  # type: ignore[no-untyped-def]
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
+def browser_page(browser: Any) -> Iterator[Any]:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(15_000)
+    yield page
+    page.close()
 
 
 def _submit(page, action: str, fields: dict[str, str] | None = None, scope: str = "#order") -> None:  # type: ignore[no-untyped-def]

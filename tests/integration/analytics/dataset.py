@@ -23,9 +23,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from core.domain.commands import LineInput, ReturnLineInput
 from core.services import fulfilment, refunds, return_resolution, returns, tracking
-from core.services.commands import LineInput
-from core.services.returns import ReturnLineInput
 from core.shop import Shop
 from tests import factories
 

@@ -12,31 +12,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from core.clock import utcnow
-from core.db import Base, Database
+from core.db import Database
 from core.models import Order
 from core.services import fulfilment
 from core.shop import Shop
 from tests import factories
+from tests.conftest import empty_database
 from tests.integration.core import support
 
-TRACKING = "1Z999AA10123456784"
-
-
-def empty_database(database: Database) -> None:
-    """Delete every row and restart the ids (PostgreSQL: ~20 ms, where TRUNCATE of every table takes ~0.8 s)."""
-    with database.engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
-            conn.execute(table.delete())
-        if database.dialect == "sqlite":
-            return  # INTEGER PRIMARY KEY ids restart by themselves once the table is empty
-        sequences = conn.execute(
-            text("SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = current_schema()")
-        ).scalars()
-        for name in list(sequences):
-            conn.execute(text(f'ALTER SEQUENCE "{name}" RESTART WITH 1'))
+TRACKING = factories.TRACKING
 
 
 @pytest.fixture(scope="session")
@@ -68,30 +54,6 @@ def _replay_matches_projection(request: pytest.FixtureRequest) -> Iterator[None]
     yield
     if shop is not None:
         assert support.differences(shop) == []
-
-
-@pytest.fixture
-def confirmed_order(shop: Shop, catalog: dict[str, int]) -> Order:
-    """2 × TEE-M ($25) and 1 × MUG-1 ($18, final sale), $5 shipping, paid."""
-    return factories.place(shop)
-
-
-@pytest.fixture
-def held_order(shop: Shop, catalog: dict[str, int]) -> Order:
-    """On hold for a high fraud score, payment authorised only."""
-    return factories.place(shop, fraud_score=90)
-
-
-@pytest.fixture
-def shipped_order(shop: Shop, confirmed_order: Order) -> Order:
-    factories.ship_all(shop, confirmed_order.id, TRACKING)
-    return support.order(shop, confirmed_order.id)
-
-
-@pytest.fixture
-def delivered_order(shop: Shop, shipped_order: Order) -> Order:
-    factories.deliver(shop, TRACKING)
-    return support.order(shop, shipped_order.id)
 
 
 @pytest.fixture

@@ -17,13 +17,13 @@ from sqlalchemy import select
 
 from core.clock import utcnow
 from core.db import Database
+from core.domain.commands import LineInput, ReturnLineInput
+from core.domain.scans import SCAN_STATUSES
 from core.errors import DomainError
 from core.lifecycle import ExceptionReason
 from core.models import Order, OrderLine, Return, ReturnLine, Shipment
 from core.payments import DECLINED_CARD, FakeGateway
 from core.services import capture, fulfilment, ordering, refunds, return_resolution, returns, tracking
-from core.services.commands import LineInput
-from core.services.returns import ReturnLineInput
 from core.shop import Shop
 from tests import factories
 from tests.integration.core import invariants
@@ -144,7 +144,7 @@ class Commands(RuleBasedStateMachine):
 
     @rule(
         pick=index,
-        status=st.sampled_from(sorted(tracking.SCAN_STATUSES)),
+        status=st.sampled_from(sorted(SCAN_STATUSES)),
         reason=st.sampled_from([r.value for r in ExceptionReason]),
         stale=st.booleans(),
         external=st.sampled_from([None, None, "a", "b"]),

@@ -16,11 +16,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from core.domain.commands import LineInput, ReturnLineInput
 from core.errors import DomainError, DuplicateEvent, IllegalTransition, NotEligible, OutOfStock, RefundTooLarge
 from core.models import Customer, Order, Product, Refund, Return, Variant
 from core.services import fulfilment, ordering, refunds, returns, tracking
-from core.services.commands import LineInput
-from core.services.returns import ReturnLineInput
 from core.shop import Shop
 from tests import factories
 from tests.integration.core import support

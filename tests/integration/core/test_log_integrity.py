@@ -11,12 +11,11 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select
 
+from core.domain.commands import LineInput, ReturnLineInput
 from core.errors import OutOfStock
 from core.events.catalogue import EVENT_TYPES
 from core.models import Event, Order, Product
 from core.services import fulfilment, ordering, refunds, return_resolution, returns, subscriptions, tracking
-from core.services.commands import LineInput
-from core.services.returns import ReturnLineInput
 from core.shop import Shop
 from tests import factories
 from tests.integration.core import support

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from core.domain.commands import AddressInput, LineInput
 from core.errors import DuplicateEvent, OutOfStock, PaymentDeclined, ValidationFailed
 from core.payments import DECLINED_CARD, INSUFFICIENT_FUNDS_CARD
-from core.services.commands import AddressInput, LineInput
 from core.shop import Shop
 from tests import factories
 from tests.integration.core import support

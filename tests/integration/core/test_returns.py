@@ -9,12 +9,11 @@ from datetime import timedelta
 import pytest
 
 from core.clock import utcnow
+from core.domain.commands import LineInput, ReturnLineInput
 from core.errors import IllegalTransition, NotEligible, OutOfStock, ValidationFailed
 from core.models import Order
 from core.policies import ReturnPolicy
 from core.services import fulfilment, ordering, refunds, return_resolution, returns
-from core.services.commands import LineInput
-from core.services.returns import ReturnLineInput
 from core.shop import Shop
 from tests import factories
 from tests.integration.core import support

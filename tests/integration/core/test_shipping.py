@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from core.clock import utcnow
+from core.domain.commands import LineInput
 from core.errors import IllegalTransition, NotFound, ValidationFailed
 from core.models import Order
 from core.services import fulfilment, tracking
-from core.services.commands import LineInput
 from core.shop import Shop
 from tests import factories
 from tests.integration.core import support

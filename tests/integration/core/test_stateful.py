@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis.stateful import run_state_machine_as_test
 
 from core.db import Database
-from tests.integration.core.conftest import empty_database
+from tests.conftest import empty_database
 from tests.integration.core.machine import Commands
 
 

@@ -10,15 +10,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from core.services.access import create_staff_user
-from core.shop import Shop
 from tests.integration.analytics.conftest import build_story, open_database
+from web import extensions
 
 STORY_ARGS = "from=2025-03-03&to=2025-03-09"
 
 
 @pytest.fixture(scope="module")
 def story_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    from portal.app import create_app
+    from wsgi import create_app
 
     database = open_database("sqlite", request, tmp_path_factory)
     shop, _ = build_story(database)
@@ -42,8 +42,7 @@ def signed_in(app: Flask, email: str) -> FlaskClient:
     """A client whose session belongs to ``email`` (sign-in itself is covered by the browser test)."""
     from core.models import StaffUser
 
-    shop: Shop = app.extensions["shiplog.shop"]
-    with shop.db.read() as session:
+    with extensions.shop(app).db.read() as session:
         user = session.query(StaffUser).filter_by(email=email).one()
     client = app.test_client()
     with client.session_transaction() as session_data:

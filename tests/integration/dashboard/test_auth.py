@@ -113,6 +113,13 @@ def test_kpi_csv_has_every_kpi_with_its_comparison(manager: FlaskClient) -> None
     assert "sales.orders,7,1,6,6.0,True" in lines
 
 
+def test_json_endpoints_refuse_anonymous_callers_with_a_problem_document(story_app: Flask) -> None:
+    reply = story_app.test_client().get("/dashboard/api/kpis?" + STORY_ARGS)
+    assert reply.status_code == 401
+    assert reply.mimetype == "application/problem+json"
+    assert reply.get_json()["detail"] == "Sign in as staff to use the dashboard."
+
+
 def test_bad_filters_get_a_problem_document(manager: FlaskClient) -> None:
     reply = manager.get("/dashboard/api/kpis?from=2025-02-30")
     assert reply.status_code == 400

@@ -10,8 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from core.analytics.definitions import BY_KEY
+from core.analytics.formatting import value_text
 from dashboard.figures import PLOTTED
-from dashboard.formatting import value_text
 from dashboard.pages import PAGES
 from tests.integration.dashboard.conftest import STORY_ARGS, callback
 

@@ -25,7 +25,7 @@ BASE_URL = "https://shop.example.com"
 
 
 def make_app(shop: Shop, **overrides: Any) -> Flask:
-    from portal.app import create_app
+    from wsgi import create_app
 
     config: dict[str, Any] = {
         "SHOP": shop,

@@ -16,26 +16,16 @@ from rq import Queue
 from rq.job import Job
 from sqlalchemy import func, select
 
-from core.db import Database
 from core.models import OutboxMessage
-from core.payments import FakeGateway
 from core.services import subscriptions
 from core.shop import Shop
 from tests import factories
-from tests.conftest import _truncate, service_missing
+from tests.conftest import service_missing
 from tests.integration.notifications.peers import SmtpHandler, SmtpPeer, TwilioPeer, TwilioState
 from tests.integration.notifications.workers import start, stop, worker_env
 
 REDIS_DB_URL = "redis://127.0.0.1:6379/13"  # this area's own Redis database
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def pg_shop(postgres_url: str) -> Iterator[Shop]:
-    database = Database(postgres_url)
-    _truncate(database)
-    yield Shop(db=database, gateway=FakeGateway())
-    database.dispose()
 
 
 @pytest.fixture

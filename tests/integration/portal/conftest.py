@@ -1,4 +1,4 @@
-"""Portal fixtures: orders in named states on the ``app`` fixture's SQLite shop, and a CSRF-aware client."""
+"""Portal fixtures: the named-state orders built in the ``app`` fixture's SQLite shop, and a CSRF-aware client."""
 
 from __future__ import annotations
 
@@ -10,10 +10,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from core.models import Order
 from core.shop import Shop
-from portal.links import order_token
-from tests import factories
+from web.tokens import order_token
 
 CSRF = re.compile(rb'name="csrf_token" value="([^"]+)"')
 
@@ -53,22 +51,6 @@ def web(app: Flask, client: FlaskClient) -> Web:
 
 
 @pytest.fixture
-def stock(app_shop: Shop) -> dict[str, int]:
-    return factories.make_catalog(app_shop)
-
-
-@pytest.fixture
-def placed_order(app_shop: Shop, stock: dict[str, int]) -> Order:
-    return factories.place(app_shop)
-
-
-@pytest.fixture
-def shipped_order(app_shop: Shop, placed_order: Order) -> Order:
-    factories.ship_all(app_shop, placed_order.id, tracking_number="1Z999AA10123456784")
-    return factories.reload(app_shop, placed_order.id)
-
-
-@pytest.fixture
-def delivered_order(app_shop: Shop, shipped_order: Order) -> Order:
-    factories.deliver(app_shop, "1Z999AA10123456784")
-    return factories.reload(app_shop, shipped_order.id)
+def order_shop(app_shop: Shop) -> Shop:
+    """Orders in named states (``confirmed_order``, ``delivered_order``...) are built in the app's shop."""
+    return app_shop

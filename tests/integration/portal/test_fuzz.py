@@ -23,7 +23,7 @@ def _no_server_error(response) -> None:  # type: ignore[no-untyped-def]
 
 @FUZZ
 @given(number=junk, contact=junk, htmx=st.booleans())
-def test_lookup_form(web: Web, placed_order: Order, number: str, contact: str, htmx: bool) -> None:
+def test_lookup_form(web: Web, confirmed_order: Order, number: str, contact: str, htmx: bool) -> None:
     web.app.config["RATELIMIT_ENABLED"] = False
     _no_server_error(web.post("/lookup", {"number": number, "contact": contact}, htmx=htmx))
     _no_server_error(web.get("/track", query_string={"number": number}, htmx=htmx))

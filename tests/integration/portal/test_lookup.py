@@ -11,37 +11,37 @@ from tests import factories
 from tests.integration.portal.conftest import Web
 
 
-def test_number_and_email_open_the_order(web: Web, placed_order: Order) -> None:
-    found = web.post("/lookup", {"number": placed_order.number.lower(), "contact": " ADA@example.com "})
+def test_number_and_email_open_the_order(web: Web, confirmed_order: Order) -> None:
+    found = web.post("/lookup", {"number": confirmed_order.number.lower(), "contact": " ADA@example.com "})
     assert found.status_code == 303
     page = web.get(found.headers["Location"])
     assert page.status_code == 200
-    assert placed_order.number.encode() in page.data
+    assert confirmed_order.number.encode() in page.data
     assert b"Classic Tee" in page.data
 
 
-def test_number_and_phone_open_the_order(web: Web, placed_order: Order) -> None:
-    found = web.post("/lookup", {"number": placed_order.number, "contact": "(555) 555-0123"})
+def test_number_and_phone_open_the_order(web: Web, confirmed_order: Order) -> None:
+    found = web.post("/lookup", {"number": confirmed_order.number, "contact": "(555) 555-0123"})
     assert found.status_code == 303
     assert "/orders/" in found.headers["Location"]
 
 
-def test_wrong_email_and_unknown_order_answer_identically(web: Web, placed_order: Order) -> None:
-    wrong = web.post("/lookup", {"number": placed_order.number, "contact": "eve@example.com"})
+def test_wrong_email_and_unknown_order_answer_identically(web: Web, confirmed_order: Order) -> None:
+    wrong = web.post("/lookup", {"number": confirmed_order.number, "contact": "eve@example.com"})
     unknown = web.post("/lookup", {"number": "SL99999999", "contact": "eve@example.com"})
     assert wrong.status_code == unknown.status_code == 404
     assert wrong.data == unknown.data
     assert b"could not find an order" in wrong.data
-    assert placed_order.number.encode() not in wrong.data
+    assert confirmed_order.number.encode() not in wrong.data
 
 
-def test_wrong_phone_and_unknown_order_answer_identically_over_htmx(web: Web, placed_order: Order) -> None:
-    wrong = web.post("/lookup", {"number": placed_order.number, "contact": "+14155552671"}, htmx=True)
+def test_wrong_phone_and_unknown_order_answer_identically_over_htmx(web: Web, confirmed_order: Order) -> None:
+    wrong = web.post("/lookup", {"number": confirmed_order.number, "contact": "+14155552671"}, htmx=True)
     unknown = web.post("/lookup", {"number": "SL99999999", "contact": "+14155552671"}, htmx=True)
     assert (wrong.status_code, wrong.data) == (unknown.status_code, unknown.data)
 
 
-def test_miss_and_wrong_contact_do_the_same_work(web: Web, app_shop: Shop, placed_order: Order) -> None:
+def test_miss_and_wrong_contact_do_the_same_work(web: Web, app_shop: Shop, confirmed_order: Order) -> None:
     """No timing oracle: both paths run the very same SQL (then a constant-time compare)."""
     statements: list[str] = []
 
@@ -51,7 +51,7 @@ def test_miss_and_wrong_contact_do_the_same_work(web: Web, app_shop: Shop, place
     web.csrf()
     event.listen(app_shop.db.engine, "before_cursor_execute", record)
     try:
-        web.post("/lookup", {"number": placed_order.number, "contact": "eve@example.com"})
+        web.post("/lookup", {"number": confirmed_order.number, "contact": "eve@example.com"})
         wrong, statements[:] = list(statements), []
         web.post("/lookup", {"number": "SL99999999", "contact": "eve@example.com"})
         unknown = list(statements)
@@ -74,17 +74,17 @@ def test_invalid_input_gets_a_clear_422(web: Web) -> None:
         assert message in response.data, data
 
 
-def test_link_opens_its_order_and_no_other(web: Web, app_shop: Shop, placed_order: Order) -> None:
+def test_link_opens_its_order_and_no_other(web: Web, app_shop: Shop, confirmed_order: Order) -> None:
     other = factories.place(app_shop, email="grace@example.com")
-    mine = web.get(web.order_url(placed_order.id))
-    assert placed_order.number.encode() in mine.data
+    mine = web.get(web.order_url(confirmed_order.id))
+    assert confirmed_order.number.encode() in mine.data
     assert other.number.encode() not in mine.data
-    forged = web.order_url(placed_order.id).replace("/orders/", "/orders/x")
+    forged = web.order_url(confirmed_order.id).replace("/orders/", "/orders/x")
     assert web.get(forged).status_code == 404
 
 
-def test_expired_link_lands_on_lookup_with_message(app: Flask, web: Web, placed_order: Order) -> None:
-    link = web.order_url(placed_order.id)
+def test_expired_link_lands_on_lookup_with_message(app: Flask, web: Web, confirmed_order: Order) -> None:
+    link = web.order_url(confirmed_order.id)
     assert web.get(link).status_code == 200
     app.config["ORDER_LINK_MAX_AGE_DAYS"] = -1  # every genuine link is now too old
     response = web.get(link)

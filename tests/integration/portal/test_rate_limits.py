@@ -17,7 +17,7 @@ def _lookup(web: Web, number: str, ip: str):  # type: ignore[no-untyped-def]
     return web.post("/lookup", {"number": number, "contact": "eve@example.com"}, environ_base={"REMOTE_ADDR": ip})
 
 
-def test_per_ip_limit_gives_a_friendly_429(web: Web, placed_order: Order) -> None:
+def test_per_ip_limit_gives_a_friendly_429(web: Web, confirmed_order: Order) -> None:
     web.app.config["LOOKUP_RATE_LIMIT"] = "3 per minute"
     codes = [_lookup(web, f"SL1000000{i}", "10.0.0.1").status_code for i in range(4)]
     assert codes == [404, 404, 404, 429]
@@ -32,14 +32,14 @@ def test_per_ip_limit_gives_a_friendly_429(web: Web, placed_order: Order) -> Non
     assert _lookup(web, "SL10000009", "10.0.0.2").status_code == 404  # another address is unaffected
 
 
-def test_per_order_number_limit_spans_addresses(web: Web, placed_order: Order) -> None:
+def test_per_order_number_limit_spans_addresses(web: Web, confirmed_order: Order) -> None:
     web.app.config["LOOKUP_ORDER_RATE_LIMIT"] = "3 per minute"
-    codes = [_lookup(web, placed_order.number, f"10.0.1.{i}").status_code for i in range(4)]
+    codes = [_lookup(web, confirmed_order.number, f"10.0.1.{i}").status_code for i in range(4)]
     assert codes == [404, 404, 404, 429]
     assert _lookup(web, "SL10000001", "10.0.1.99").status_code == 404
 
 
-def test_forwarded_for_is_ignored_without_trusted_proxies(web: Web, placed_order: Order) -> None:
+def test_forwarded_for_is_ignored_without_trusted_proxies(web: Web, confirmed_order: Order) -> None:
     web.app.config["LOOKUP_RATE_LIMIT"] = "2 per minute"
     for i in range(2):
         web.post("/lookup", {"number": f"SL2000000{i}", "contact": "a@b.co"}, headers={"X-Forwarded-For": f"1.2.3.{i}"})
@@ -47,19 +47,19 @@ def test_forwarded_for_is_ignored_without_trusted_proxies(web: Web, placed_order
     assert spoofed.status_code == 429
 
 
-def test_limits_live_in_redis_when_configured(app_shop: Shop, placed_order: Order) -> None:
+def test_limits_live_in_redis_when_configured(app_shop: Shop, confirmed_order: Order) -> None:
     try:
         client = redis.Redis.from_url(PORTAL_REDIS)
         client.flushdb()
     except redis.RedisError as error:
         pytest.skip(f"Redis is not reachable: {error}")
-    from portal.app import create_app
+    from wsgi import create_app
 
     overrides = {"SHOP": app_shop, "DATABASE_URL": app_shop.db.url, "TESTING": True, "SECRET_KEY": "t"}
     overrides |= {"RATELIMIT_STORAGE_URI": PORTAL_REDIS, "LOOKUP_ORDER_RATE_LIMIT": "2 per minute"}
     app: Flask = create_app(overrides)
     web = Web(app, app.test_client())
-    codes = [_lookup(web, placed_order.number, f"10.0.2.{i}").status_code for i in range(3)]
+    codes = [_lookup(web, confirmed_order.number, f"10.0.2.{i}").status_code for i in range(3)]
     assert codes == [404, 404, 429]
     assert any(b"order-number" in key for key in client.keys("*"))
     client.flushdb()

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from sqlalchemy import func, select
 
-from core.events.log import Actor
+from core.events.fact import Actor
 from core.models import Order, Return, ReturnLine
 from core.policies import ReturnPolicy
 from core.services import return_resolution
@@ -37,11 +37,13 @@ def test_eligibility_in_the_policys_words(web: Web, shipped_order: Order, app_sh
     assert "Return or exchange items" not in page
 
 
-def test_exchange_offers_only_other_variants_in_stock(web: Web, delivered_order: Order, app_shop: Shop, stock) -> None:  # type: ignore[no-untyped-def]
+def test_exchange_offers_only_other_variants_in_stock(
+    web: Web, delivered_order: Order, app_shop: Shop, catalog: dict[str, int]
+) -> None:
     with app_shop.db.write() as session:  # sell out size L so it must not be offered
         from core.models import Variant
 
-        session.get_one(Variant, stock["TEE-L"]).reserved = session.get_one(Variant, stock["TEE-L"]).on_hand
+        session.get_one(Variant, catalog["TEE-L"]).reserved = session.get_one(Variant, catalog["TEE-L"]).on_hand
     page = web.get(web.order_url(delivered_order.id) + "/returns/new").data.decode()
     tee = delivered_order.lines[0].id
     options = re.search(rf'name="variant-{tee}"[^>]*>(.*?)</select>', page, re.S).group(1)  # type: ignore[union-attr]
@@ -73,11 +75,13 @@ def test_full_refund_return_with_fee_label_and_cancel(web: Web, delivered_order:
     assert "Cancelled" in web.get(f"{base}/returns/{rma}").data.decode()
 
 
-def test_exchange_summary_and_reserved_variant(web: Web, delivered_order: Order, app_shop: Shop, stock) -> None:  # type: ignore[no-untyped-def]
+def test_exchange_summary_and_reserved_variant(
+    web: Web, delivered_order: Order, app_shop: Shop, catalog: dict[str, int]
+) -> None:
     base, token = _start(web, delivered_order)
     tee = delivered_order.lines[0].id
     form = {"client_token": token, f"qty-{tee}": "1", f"reason-{tee}": "too_small"}
-    form |= {f"resolution-{tee}": "exchange", f"variant-{tee}": str(stock["TEE-L"])}
+    form |= {f"resolution-{tee}": "exchange", f"variant-{tee}": str(catalog["TEE-L"])}
     review = web.post(base + "/returns/review", form).data.decode()
     assert "Exchange for <strong>L</strong>" in review
     assert "$0.00" in review
@@ -85,7 +89,7 @@ def test_exchange_summary_and_reserved_variant(web: Web, delivered_order: Order,
     assert "Exchange for <strong>L</strong>" in status
     with app_shop.db.read() as session:
         line = session.scalars(select(ReturnLine)).one()
-    assert (line.resolution, line.exchange_variant_id) == ("exchange", stock["TEE-L"])
+    assert (line.resolution, line.exchange_variant_id) == ("exchange", catalog["TEE-L"])
 
 
 def test_double_submit_back_button_and_two_tabs_make_one_return(

@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.clock import utcnow
+from core.domain.commands import AddressInput
 from core.models import Order
 from core.money import money_text
 from core.services import tracking
-from core.services.commands import AddressInput
 from core.shop import Shop
 from tests import factories
 from tests.integration.portal.conftest import Web
@@ -79,7 +79,7 @@ def test_polls_while_moving_and_stops_when_delivered(web: Web, app_shop: Shop, s
     location=st.sampled_from(["Memphis, TN", "Louisville, KY", "", "Chicago & Co <hub>"]),
 )
 def test_tracking_page_never_shows_personal_data(
-    web: Web, app_shop: Shop, stock: dict[str, int], name: str, local: str, street: str, city: str,
+    web: Web, app_shop: Shop, catalog: dict[str, int], name: str, local: str, street: str, city: str,
     postal: str, shipping: int, tax: int, location: str,
 ) -> None:  # fmt: skip
     email = f"{local}@example.com"

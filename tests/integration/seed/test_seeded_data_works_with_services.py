@@ -7,12 +7,12 @@ from sqlalchemy import select
 
 from core import replay
 from core.clock import utcnow
+from core.domain.scans import CarrierScan
 from core.errors import NotEligible
-from core.events.log import Actor
+from core.events.fact import Actor
 from core.models import Order, OrderLine, Shipment, Variant
 from core.seed.demo import DEMO_EMAIL
 from core.services import returns, tracking
-from core.services.tracking import CarrierScan
 from core.shop import Shop
 from tests.integration.seed.conftest import seed_small
 

@@ -10,10 +10,8 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from core.models import Order
 from core.services.access import create_staff_user
 from core.shop import Shop
-from tests import factories
 
 PASSWORD = "correct horse battery"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -26,8 +24,9 @@ def csrf_token(client: FlaskClient, path: str = "/staff/login") -> str:
 
 
 @pytest.fixture
-def hub_catalog(app_shop: Shop) -> dict[str, int]:
-    return factories.make_catalog(app_shop)
+def order_shop(app_shop: Shop) -> Shop:
+    """The catalogue and the named-state orders are built in the app's shop."""
+    return app_shop
 
 
 @pytest.fixture
@@ -54,13 +53,3 @@ def act(staff_client: FlaskClient) -> Act:
         )
 
     return send
-
-
-@pytest.fixture
-def confirmed_order(app_shop: Shop, hub_catalog: dict[str, int]) -> Order:
-    return factories.place(app_shop)
-
-
-@pytest.fixture
-def held_order(app_shop: Shop, hub_catalog: dict[str, int]) -> Order:
-    return factories.place(app_shop, email="grace@example.com", name="Grace Hopper", fraud_score=99)

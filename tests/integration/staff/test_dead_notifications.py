@@ -22,7 +22,7 @@ def _dead_message(shop: Shop) -> int:
 
 
 def test_dead_messages_are_listed_with_the_error_and_can_be_retried(
-    staff_client: FlaskClient, app_shop: Shop, hub_catalog: dict[str, int]
+    staff_client: FlaskClient, app_shop: Shop, catalog: dict[str, int]
 ) -> None:
     message_id = _dead_message(app_shop)
 
@@ -43,7 +43,7 @@ def test_dead_messages_are_listed_with_the_error_and_can_be_retried(
 
 
 def test_retry_without_a_choice_changes_nothing(
-    staff_client: FlaskClient, app_shop: Shop, hub_catalog: dict[str, int]
+    staff_client: FlaskClient, app_shop: Shop, catalog: dict[str, int]
 ) -> None:
     message_id = _dead_message(app_shop)
     token = csrf_token(staff_client, "/staff/notifications/dead")

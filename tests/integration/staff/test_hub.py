@@ -31,7 +31,7 @@ def test_every_page_needs_a_signed_in_user(client: FlaskClient, path: str) -> No
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_pages_render_whole_or_as_a_block(staff_client: FlaskClient, hub_catalog: dict[str, int], path: str) -> None:
+def test_pages_render_whole_or_as_a_block(staff_client: FlaskClient, catalog: dict[str, int], path: str) -> None:
     page = staff_client.get(path)
     block = staff_client.get(path, headers={"HX-Request": "true"})
     assert page.status_code == block.status_code == 200
@@ -143,7 +143,7 @@ def test_bulk_ship_reports_each_row(staff_client: FlaskClient, app_shop: Shop, c
     assert factories.reload(app_shop, confirmed_order.id).status == "shipped"
 
 
-def test_bulk_ship_refuses_a_file_without_the_columns(staff_client: FlaskClient, hub_catalog: dict[str, int]) -> None:
+def test_bulk_ship_refuses_a_file_without_the_columns(staff_client: FlaskClient, catalog: dict[str, int]) -> None:
     token = csrf_token(staff_client, "/staff/bulk-ship")
     data = {"csrf_token": token, "file": (io.BytesIO(b"order,tracking\n"), "x.csv")}
     response = staff_client.post("/staff/bulk-ship", data=data, content_type="multipart/form-data")

@@ -29,7 +29,7 @@ def _run(app: Flask, path: Path) -> str:
 
 
 def test_import_is_all_or_nothing_per_order_and_reports_errors(
-    app: Flask, app_shop: Shop, hub_catalog: dict[str, int], tmp_path: Path
+    app: Flask, app_shop: Shop, catalog: dict[str, int], tmp_path: Path
 ) -> None:
     source = tmp_path / "orders.csv"
     source.write_text(HEADER + "\n".join(ROWS) + "\n")
@@ -56,7 +56,7 @@ def test_import_is_all_or_nothing_per_order_and_reports_errors(
 
 
 def test_rerunning_an_import_skips_what_is_there(
-    app: Flask, app_shop: Shop, hub_catalog: dict[str, int], tmp_path: Path
+    app: Flask, app_shop: Shop, catalog: dict[str, int], tmp_path: Path
 ) -> None:
     source = tmp_path / "orders.csv"
     source.write_text(HEADER + ROWS[0] + "\n")

@@ -32,7 +32,7 @@ def fixture(name: str) -> dict[str, Any]:
 
 @pytest.fixture
 def wh_app(app_shop: Shop) -> Flask:
-    from portal.app import create_app
+    from wsgi import create_app
 
     return create_app(
         {

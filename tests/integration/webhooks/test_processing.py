@@ -104,11 +104,11 @@ def test_failed_delivery_is_reprocessed_from_the_cli(
 ) -> None:
     post("easypost", payloads.easypost_event("1ZLATER00001", "in_transit"))  # shipment not created yet
     assert _delivery(app_shop).status == "failed"
-    from core.services import handover
+    from core.services import fulfilment
     from tests import factories
 
     order = factories.place(app_shop, phone=None, sms_consent=False)
-    handover.ship_order(
+    fulfilment.ship_order(
         app_shop, order.id, carrier_code="ups", service="Ground", tracking_number="1ZLATER00001", actor=factories.STAFF
     )
     result = wh_app.test_cli_runner().invoke(args=["webhooks", "process", "--retry-failed"])

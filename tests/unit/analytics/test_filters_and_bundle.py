@@ -11,8 +11,8 @@ import pytest
 from core.analytics.bundle import compare, without_money
 from core.analytics.definitions import BY_KEY, KPIS, SERIES
 from core.analytics.filters import Filters, parse_filters
+from core.analytics.formatting import delta_text, value_text
 from core.errors import ValidationFailed
-from dashboard.formatting import delta_text, value_text
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "kpis.md"
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.errors import ValidationFailed
-from core.models import Variant
-from core.services.commands import (
+from core.domain.commands import (
     AddressInput,
     LineInput,
     PlaceOrder,
@@ -14,6 +12,8 @@ from core.services.commands import (
     order_amounts,
     validate_order,
 )
+from core.errors import ValidationFailed
+from core.models import Variant
 
 HOME = AddressInput("Ada Lovelace", "12 Analytical Way", "Springfield", "12345", "US")
 VARIANTS = {

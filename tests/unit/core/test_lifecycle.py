@@ -4,25 +4,31 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 
 from core.errors import DomainError, IllegalTransition
+from core.events.fact import Act, Actor, Fact, Transitions
 from core.lifecycle import (
     INITIAL_STATUS,
     ORDER_TRANSITIONS,
+    PAYMENT_TRANSITIONS,
     RETURN_TRANSITIONS,
     SHIPMENT_TRANSITIONS,
     TRANSITIONS,
+    Move,
     OrderStatus,
+    PaymentStatus,
     ReturnStatus,
     ShipmentStatus,
     can_transition,
     check_transition,
-    set_status,
+    initial,
+    record,
 )
 
-O, S, R = OrderStatus, ShipmentStatus, ReturnStatus  # noqa: E741 - short names keep the tables readable
+O, S, R, P = OrderStatus, ShipmentStatus, ReturnStatus, PaymentStatus  # noqa: E741 - short names keep the tables readable
 
 # The lifecycle the foundation issue describes, written out edge by edge so a change to the
 # tables has to be made twice (here and there) on purpose.
@@ -81,9 +87,18 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
         (R.REFUNDED, R.CLOSED),
         (R.EXCHANGED, R.CLOSED),
     },
+    "payment": {
+        (P.AUTHORIZED, P.CAPTURED),
+        (P.AUTHORIZED, P.VOIDED),
+    },
 }
 
-STATUSES = {"order": list(OrderStatus), "shipment": list(ShipmentStatus), "return": list(ReturnStatus)}
+STATUSES = {
+    "order": list(OrderStatus),
+    "shipment": list(ShipmentStatus),
+    "return": list(ReturnStatus),
+    "payment": list(PaymentStatus),
+}
 PAIRS = [
     (aggregate, current, target)
     for aggregate, statuses in STATUSES.items()
@@ -96,6 +111,25 @@ class Thing:
     status: str
 
 
+class Log:
+    """An event log that keeps what it is given."""
+
+    def __init__(self) -> None:
+        self.appended: list[tuple[Fact, Act, Transitions | None]] = []
+
+    def append(self, fact: Fact, act: Act, transitions: Transitions | None) -> None:
+        self.appended.append((fact, act, transitions))
+
+
+ACT = Act(Actor("staff", "1"), datetime(2026, 1, 5, 9, 0, tzinfo=UTC))
+
+
+def move(aggregate: str, thing: Thing, target: str) -> Log:
+    log = Log()
+    record(log, ACT, Fact("order.processing", {}), Move(aggregate, thing, target))
+    return log
+
+
 def _id(pair: tuple[str, str, str]) -> str:
     return "-".join(pair)
 
@@ -105,11 +139,12 @@ def test_every_pair_of_statuses_is_allowed_exactly_when_the_lifecycle_says(pair:
     aggregate, current, target = pair
     thing = Thing(current)
     if (current, target) in EXPECTED[aggregate]:
-        assert set_status(aggregate, thing, target) == (current, target)
+        log = move(aggregate, thing, target)
         assert thing.status == target
+        assert log.appended[0][2] == {aggregate: [current, target]}
         return
     with pytest.raises(IllegalTransition) as refused:
-        set_status(aggregate, thing, target)
+        move(aggregate, thing, target)
     assert thing.status == current, "a refused transition must leave the status alone"
     message = str(refused.value)
     assert current.replace("_", " ") in message
@@ -126,6 +161,7 @@ def test_tables_cover_every_status_and_nothing_else() -> None:
     assert ORDER_TRANSITIONS is TRANSITIONS["order"]
     assert SHIPMENT_TRANSITIONS is TRANSITIONS["shipment"]
     assert RETURN_TRANSITIONS is TRANSITIONS["return"]
+    assert PAYMENT_TRANSITIONS is TRANSITIONS["payment"]
 
 
 def test_every_allowed_pair_in_the_tables_is_expected() -> None:
@@ -157,7 +193,12 @@ def test_illegal_transition_is_a_domain_error_and_unknown_aggregates_are_refused
 
 
 def test_initial_statuses_are_where_each_aggregate_starts() -> None:
-    assert INITIAL_STATUS == {"order": O.PLACED, "shipment": S.LABEL_CREATED, "return": R.REQUESTED}
+    assert INITIAL_STATUS == {
+        "order": O.PLACED,
+        "shipment": S.LABEL_CREATED,
+        "return": R.REQUESTED,
+        "payment": P.AUTHORIZED,
+    }
 
 
 def test_the_happy_paths_walk_through_the_tables() -> None:
@@ -176,9 +217,46 @@ def test_the_happy_paths_walk_through_the_tables() -> None:
         ],
         "shipment": [S.LABEL_CREATED, S.IN_TRANSIT, S.EXCEPTION, S.IN_TRANSIT, S.OUT_FOR_DELIVERY, S.DELIVERED],
         "return": [R.REQUESTED, R.APPROVED, R.IN_TRANSIT, R.RECEIVED, R.EXCHANGED, R.CLOSED],
+        "payment": [P.AUTHORIZED, P.CAPTURED],
     }
     for aggregate, path in paths.items():
         thing = Thing(path[0])
         for step in path[1:]:
-            set_status(aggregate, thing, step)
+            move(aggregate, thing, step)
         assert thing.status == path[-1]
+
+
+def test_record_checks_every_move_before_it_assigns_any() -> None:
+    order, shipment, log = Thing(O.CONFIRMED), Thing(S.DELIVERED), Log()
+    with pytest.raises(IllegalTransition):
+        record(
+            log,
+            ACT,
+            Fact("order.processing", {}),
+            Move("order", order, O.PROCESSING),
+            Move("shipment", shipment, S.IN_TRANSIT),
+        )
+    assert (order.status, shipment.status, log.appended) == (O.CONFIRMED, S.DELIVERED, [])
+
+
+def test_record_appends_the_fact_with_every_move_it_made() -> None:
+    order, shipment, log = Thing(O.CONFIRMED), Thing(S.LABEL_CREATED), Log()
+    fact = Fact("shipment.shipped", {"items": []}, order_id=1, shipment_id=2)
+    record(log, ACT, fact, Move("shipment", shipment, S.IN_TRANSIT), Move("order", order, O.SHIPPED))
+    assert log.appended == [
+        (fact, ACT, {"shipment": [S.LABEL_CREATED, S.IN_TRANSIT], "order": [O.CONFIRMED, O.SHIPPED]})
+    ]
+
+
+def test_a_new_entity_is_born_in_its_initial_status_and_recorded_from_nothing() -> None:
+    payment, log = Thing(initial("payment")), Log()
+    record(log, ACT, Fact("payment.authorized", {}), Move.new("payment", payment))
+    assert log.appended[0][2] == {"payment": ["", P.AUTHORIZED]}
+    with pytest.raises(IllegalTransition, match="starts as placed"):
+        record(Log(), ACT, Fact("order.placed", {}), Move.new("order", Thing(O.CONFIRMED)))
+
+
+def test_an_event_without_moves_records_no_transitions() -> None:
+    log = Log()
+    record(log, ACT, Fact("note.internal_added", {"text": "hi"}))
+    assert log.appended[0][2] is None

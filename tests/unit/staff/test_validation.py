@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.domain.commands import AddressInput, LineInput, PlaceOrder
+from core.domain.scans import SCAN_STATUSES
 from core.lifecycle import ExceptionReason
-from core.services.commands import AddressInput, LineInput, PlaceOrder
-from core.services.tracking import SCAN_STATUSES
 from portal.api import schemas
 from portal.api.bodies import problems
 from portal.api.openapi import components

@@ -1,0 +1,51 @@
+"""How KPI figures read: money, hours, shares and counts, and the change beside them.
+
+The dashboard's cards and ``flask kpis`` print the same words.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.analytics.definitions import Kpi
+from core.money import money_text
+
+
+def money(minor: Any, currency: str = "USD") -> str:
+    """Money in minor units as people read it; ``–`` when there is none."""
+    if minor is None:
+        return "–"
+    return money_text(round(minor), currency)
+
+
+def value_text(kpi: Kpi, value: Any, currency: str = "USD") -> str:
+    """A KPI value in its unit; ``–`` when there is nothing to measure."""
+    if value is None:
+        return "–"
+    if kpi.unit == "minor":
+        return money(value, currency)
+    if kpi.unit == "hours":
+        return f"{value:,.1f} h"
+    if kpi.unit == "share":
+        return f"{value * 100:.1f}%"
+    return f"{value:,}"
+
+
+def delta_text(kpi: Kpi, comparison: dict[str, Any], currency: str = "USD") -> tuple[str, str]:
+    """(text, css class) of the change against the previous period; the class says good or bad news."""
+    delta = comparison.get("delta")
+    if delta is None:
+        return "no comparison", "flat"
+    if delta == 0:
+        return "no change vs previous period", "flat"
+    arrow = "▲" if delta > 0 else "▼"
+    if kpi.unit == "share":
+        amount = f"{abs(delta) * 100:.1f} pts"
+    elif kpi.unit == "minor":
+        amount = money(abs(delta), currency)
+    elif kpi.unit == "hours":
+        amount = f"{abs(delta):,.1f} h"
+    else:
+        amount = f"{abs(delta):,}"
+    css = {True: "good", False: "bad", None: "flat"}[comparison.get("better")]
+    return f"{arrow} {amount} vs previous period", css

@@ -1,0 +1,154 @@
+"""Inputs to the order and return services, and their validation (pure functions, no database)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from email_validator import EmailNotValidError, validate_email
+
+from core.errors import ValidationFailed
+from core.models import Variant
+from core.money import money_text
+
+
+@dataclass(frozen=True)
+class LineInput:
+    sku: str
+    quantity: int
+    unit_price_minor: int | None = None  # None means "the catalogue price"
+    discount_minor: int = 0
+
+
+@dataclass(frozen=True)
+class AddressInput:
+    name: str
+    line1: str
+    city: str
+    postal_code: str
+    country: str
+    line2: str | None = None
+    region: str | None = None
+
+    def lines(self) -> list[str]:
+        return [self.line1, self.line2 or ""]
+
+
+@dataclass(frozen=True)
+class PlaceOrder:
+    email: str
+    name: str
+    lines: list[LineInput]
+    shipping_address: AddressInput
+    billing_address: AddressInput | None = None
+    phone: str | None = None  # E.164
+    sms_consent: bool = False
+    channel: str = "web"
+    source_ref: str | None = None
+    carrier: str = "usps"
+    currency: str = "USD"
+    shipping_minor: int = 0
+    discount_minor: int = 0
+    tax_minor: int = 0
+    fraud_score: int = 0
+    note: str | None = None
+    card: str = "4242424242424242"
+    payment_pending: bool = False  # the store has not confirmed payment yet
+    placed_at: datetime | None = None
+    number: str | None = None
+    extra_holds: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReturnLineInput:
+    order_line_id: int
+    quantity: int
+    reason: str
+    resolution: str = "refund"  # refund | exchange
+    exchange_variant_id: int | None = None
+    note: str | None = None
+
+
+def normalise_email(raw: str) -> str:
+    try:
+        return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise ValidationFailed(f"That email address does not look right: {exc}", field="email") from None
+
+
+def _check_line(index: int, line: LineInput, variant: Variant | None, currency: str) -> None:
+    where = f"lines[{index}]"
+    if variant is None:
+        raise ValidationFailed(f"Unknown SKU {line.sku!r}.", field=f"{where}.sku")
+    if line.quantity <= 0:
+        raise ValidationFailed(f"Quantity for {line.sku} must be at least 1.", field=f"{where}.quantity")
+    if line.unit_price_minor is not None and line.unit_price_minor != variant.price_minor:
+        price, sent = money_text(variant.price_minor, variant.currency), money_text(line.unit_price_minor, currency)
+        raise ValidationFailed(f"{line.sku} costs {price}, but {sent} was sent.", field=f"{where}.unit_price_minor")
+    if variant.currency != currency:
+        raise ValidationFailed(f"{line.sku} is sold in {variant.currency}, not {currency}.", field="currency")
+    if not 0 <= line.discount_minor <= variant.price_minor * line.quantity:
+        most = money_text(variant.price_minor * line.quantity, currency)
+        raise ValidationFailed(
+            f"The discount on {line.sku} must be between zero and the line's value, {most}.",
+            field=f"{where}.discount_minor",
+        )
+
+
+# Longest text each column holds: longer input is refused with a message, not a database error.
+_ORDER_LIMITS = {"name": 200, "phone": 20, "channel": 20, "source_ref": 64, "number": 32, "carrier": 32}
+_ADDRESS_LIMITS = {"name": 200, "line1": 200, "line2": 200, "city": 100, "region": 100, "postal_code": 20}
+_ADDRESS_REQUIRED = ("name", "line1", "city", "postal_code")
+
+
+def _check_text(owner: object, limits: dict[str, int], prefix: str = "") -> None:
+    for name, limit in limits.items():
+        value = getattr(owner, name)
+        if value is not None and len(value) > limit:
+            raise ValidationFailed(f"{prefix}{name} is too long (at most {limit} characters).", field=prefix + name)
+
+
+def _check_address(address: AddressInput, prefix: str) -> None:
+    for name in _ADDRESS_REQUIRED:
+        if not (getattr(address, name) or "").strip():
+            raise ValidationFailed(f"The address needs a {name.replace('_', ' ')}.", field=prefix + name)
+    _check_text(address, _ADDRESS_LIMITS, prefix)
+    if not (len(address.country) == 2 and address.country.isalpha()):
+        raise ValidationFailed("Country must be a two-letter ISO code.", field=prefix + "country")
+
+
+def _check_header(cmd: PlaceOrder) -> None:
+    if not cmd.name.strip():
+        raise ValidationFailed("A customer name is required.", field="name")
+    _check_text(cmd, _ORDER_LIMITS)
+    if not (len(cmd.currency) == 3 and cmd.currency.isalpha() and cmd.currency.isupper()):
+        raise ValidationFailed("Currency must be a three-letter ISO code such as USD.", field="currency")
+    for name, words in (("shipping_minor", "Shipping"), ("discount_minor", "The order discount"), ("tax_minor", "Tax")):
+        if getattr(cmd, name) < 0:
+            raise ValidationFailed(f"{words} cannot be negative.", field=name)
+    if not 0 <= cmd.fraud_score <= 100:
+        raise ValidationFailed("A fraud score runs from 0 to 100.", field="fraud_score")
+    _check_address(cmd.shipping_address, "shipping_address.")
+    if cmd.billing_address is not None:
+        _check_address(cmd.billing_address, "billing_address.")
+
+
+def validate_order(cmd: PlaceOrder, variants: dict[str, Variant]) -> None:
+    """Raise ``ValidationFailed`` for the first problem found; the message names the field."""
+    if not cmd.lines:
+        raise ValidationFailed("An order needs at least one line.", field="lines")
+    for index, line in enumerate(cmd.lines):
+        _check_line(index, line, variants.get(line.sku), cmd.currency)
+    if len({line.sku for line in cmd.lines}) != len(cmd.lines):
+        raise ValidationFailed("Each SKU may appear on one line only.", field="lines")
+    _check_header(cmd)
+
+
+def order_amounts(cmd: PlaceOrder, variants: dict[str, Variant]) -> tuple[int, int, int]:
+    """(subtotal, all discounts, total) in minor units."""
+    subtotal = sum(variants[line.sku].price_minor * line.quantity for line in cmd.lines)
+    discounts = cmd.discount_minor + sum(line.discount_minor for line in cmd.lines)
+    total = subtotal - discounts + cmd.shipping_minor + cmd.tax_minor
+    if total < 0:
+        raise ValidationFailed("Discounts exceed the order value.", field="discount_minor")
+    return subtotal, discounts, total

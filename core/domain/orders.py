@@ -1,0 +1,210 @@
+"""The order's own life: opened and placed, held and released, confirmed, processed, cancelled, closed.
+
+Each function is the rule for one step, over the aggregates it is handed; a ``Unit`` makes
+new rows, records facts and moves stock and money. Services call these inside a database
+transaction, the demo seed in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Protocol
+
+from core.domain import payments
+from core.domain.commands import PlaceOrder
+from core.domain.unit import Unit
+from core.errors import IllegalTransition, ValidationFailed
+from core.events import orders as facts
+from core.events import shipments as parcel_facts
+from core.events.fact import Act
+from core.lifecycle import (
+    RETURN_OPEN_STATUSES,
+    Move,
+    OrderStatus,
+    PaymentStatus,
+    ShipmentStatus,
+    check_transition,
+    initial,
+    record,
+)
+from core.models import Order, OrderAddress, OrderLine, Payment, Return, Shipment
+from core.payments import Authorization
+from core.policies import HoldPolicy, hold_reasons
+
+Hold = tuple[str, str]  # (reason code, detail)
+
+
+class Sellable(Protocol):
+    """What an order line copies from the catalogue (a ``Variant``)."""
+
+    id: int
+    sku: str
+    title: str
+    price_minor: int
+    final_sale: bool
+    product_name: str
+
+
+def holds_for(cmd: PlaceOrder, policy: HoldPolicy) -> list[Hold]:
+    """Every reason the order must wait for staff: the shop's policy, then what the source says."""
+    holds = hold_reasons(
+        carrier=cmd.carrier,
+        address_lines=cmd.shipping_address.lines(),
+        fraud_score=cmd.fraud_score,
+        note=cmd.note,
+        policy=policy,
+    )
+    if cmd.payment_pending:
+        holds.append(("payment_pending", "the store has not confirmed payment"))
+    return holds + list(cmd.extra_holds)
+
+
+def _line(cmd_line: object, order_id: int, variant: Sellable) -> dict[str, object]:
+    return {
+        "order_id": order_id,
+        "variant_id": variant.id,
+        "sku": variant.sku,
+        "name": variant.product_name,
+        "variant_title": variant.title,
+        "unit_price_minor": variant.price_minor,
+        "quantity": cmd_line.quantity,  # type: ignore[attr-defined]
+        "discount_minor": cmd_line.discount_minor,  # type: ignore[attr-defined]
+        "final_sale": variant.final_sale,
+        "qty_shipped": 0,
+        "qty_delivered": 0,
+        "qty_returning": 0,
+        "qty_returned": 0,
+    }
+
+
+def _address(order_id: int, kind: str, cmd: PlaceOrder) -> dict[str, object]:
+    given = cmd.shipping_address if kind == "shipping" else cmd.billing_address or cmd.shipping_address
+    return {
+        "order_id": order_id,
+        "kind": kind,
+        "name": given.name,
+        "line1": given.line1,
+        "line2": given.line2,
+        "city": given.city,
+        "region": given.region,
+        "postal_code": given.postal_code,
+        "country": given.country.upper(),
+    }
+
+
+def open_order(
+    unit: Unit, act: Act, cmd: PlaceOrder, *, number: str, customer_id: int, email: str,
+    variants: Mapping[str, Sellable], amounts: tuple[int, int, int],
+) -> Order:  # fmt: skip
+    """The order's rows as the command describes them (nothing recorded yet: see ``place``)."""
+    subtotal, discounts, total = amounts
+    order = unit.create(
+        Order, number=number, customer_id=customer_id, email=email, phone=cmd.phone,
+        sms_consent=cmd.sms_consent and cmd.phone is not None, channel=cmd.channel, source_ref=cmd.source_ref,
+        status=initial("order"), hold_reason=None, hold_detail=None, fraud_score=cmd.fraud_score, note=cmd.note,
+        currency=cmd.currency, subtotal_minor=subtotal, discount_minor=discounts, shipping_minor=cmd.shipping_minor,
+        tax_minor=cmd.tax_minor, total_minor=total, placed_at=cmd.placed_at or act.at, shipped_at=None,
+        delivered_at=None, cancelled_at=None, version=0, last_event_at=None,
+    )  # fmt: skip
+    unit.create_all(OrderLine, [_line(line, order.id, variants[line.sku]) for line in cmd.lines])
+    unit.create_all(OrderAddress, [_address(order.id, kind, cmd) for kind in ("shipping", "billing")])
+    return order
+
+
+def order_key(channel: str, source_ref: str | None) -> str | None:
+    """A store's order is recorded once: its ``order.placed`` carries this key."""
+    return f"order.placed:{channel}:{source_ref}" if source_ref else None
+
+
+def place(unit: Unit, act: Act, order: Order, *, carrier: str, holds: list[Hold], auth: Authorization | None) -> None:
+    """Record the order, reserve its stock and authorisation, then hold it or capture payment."""
+    lines = [[line.sku, line.quantity] for line in order.lines]
+    key = order_key(order.channel, order.source_ref)
+    placed = facts.order_placed(order=order, carrier=carrier, lines=lines, key=key)
+    record(unit, act.happened(order.placed_at), placed, Move.new("order", order))
+    # Always in variant id order, so two multi-line orders cannot deadlock on PostgreSQL.
+    for line in sorted(order.lines, key=lambda item: item.variant_id):
+        unit.stock.reserve(line.variant_id, line.quantity)
+    payment = None
+    if auth is not None:
+        payment = payments.authorize(
+            unit, act, order, gateway="card", reference=auth.reference, card_last4=auth.card_last4,
+            amount_minor=order.total_minor,
+        )  # fmt: skip
+    if holds:
+        hold(unit, act, order, holds)
+    elif payment is not None:
+        capture(unit, act, order, payment)
+
+
+def capture(unit: Unit, act: Act, order: Order, payment: Payment | None = None) -> None:
+    """Capture the authorisation in full and confirm the order."""
+    if payment is None:
+        payments.capture_authorised(unit, act, order)
+    else:
+        payments.capture(unit, act, payment)
+    record(unit, act, facts.order_confirmed(order=order), Move("order", order, OrderStatus.CONFIRMED))
+
+
+def hold(unit: Unit, act: Act, order: Order, holds: list[Hold]) -> None:
+    order.hold_reason = holds[0][0]
+    order.hold_detail = "; ".join(detail for _, detail in holds)[:300]
+    held = facts.order_held(order=order, reasons=[code for code, _ in holds])
+    record(unit, act, held, Move("order", order, OrderStatus.ON_HOLD))
+
+
+def release(unit: Unit, act: Act, order: Order) -> None:
+    """Clear a hold; an authorised payment is captured straight away, and an order that was
+    already paid when staff held it goes straight back to confirmed."""
+    previous = order.hold_reason
+    order.hold_reason = order.hold_detail = None
+    released = facts.order_released(order_id=order.id, reason=previous)
+    record(unit, act, released, Move("order", order, OrderStatus.RELEASED))
+    if payments.authorised(order) is not None:
+        capture(unit, act, order)
+    elif any(p.status == PaymentStatus.CAPTURED for p in order.payments):
+        # The customer had their confirmation when the payment was captured: not twice.
+        again = facts.order_confirmed(order=order, resumed=True)
+        record(unit, act.quietly(), again, Move("order", order, OrderStatus.CONFIRMED))
+
+
+def start_processing(unit: Unit, act: Act, order: Order) -> None:
+    record(unit, act, facts.order_processing(order_id=order.id), Move("order", order, OrderStatus.PROCESSING))
+
+
+def add_note(unit: Unit, act: Act, order: Order, *, text: str, for_customer: bool) -> None:
+    """A staff note: internal, or shown on the customer's timeline."""
+    text = text.strip()
+    if not text:
+        raise ValidationFailed("A note cannot be empty.", field="text")
+    if len(text) > 2000:
+        raise ValidationFailed("A note can be at most 2,000 characters.", field="text")
+    made = facts.note_customer_added if for_customer else facts.note_internal_added
+    record(unit, act, made(order_id=order.id, text=text))
+
+
+def closable(order: Order, returns: Iterable[Return]) -> bool:
+    return order.status == OrderStatus.DELIVERED and not any(r.status in RETURN_OPEN_STATUSES for r in returns)
+
+
+def close(unit: Unit, act: Act, order: Order, returns: Iterable[Return]) -> None:
+    """Close a delivered order once nothing about it is open any more."""
+    if any(r.status in RETURN_OPEN_STATUSES for r in returns):
+        raise IllegalTransition("This order has an open return; close it first.")
+    record(unit, act, facts.order_closed(order_id=order.id), Move("order", order, OrderStatus.CLOSED))
+
+
+def cancel(unit: Unit, act: Act, order: Order, shipments: Iterable[Shipment], *, reason: str) -> None:
+    """Cancel before anything ships: release stock, cancel labels, void or refund in full."""
+    check_transition("order", order.status, OrderStatus.CANCELLED)  # before any stock or money moves
+    order.cancelled_at = act.at
+    for line in sorted(order.lines, key=lambda item: item.variant_id):  # id order: no deadlocks
+        if line.quantity > line.qty_shipped:
+            unit.stock.release(line.variant_id, line.quantity - line.qty_shipped)
+    for shipment in shipments:
+        if shipment.status == ShipmentStatus.LABEL_CREATED:
+            cancelled = parcel_facts.shipment_cancelled(shipment=shipment)
+            record(unit, act, cancelled, Move("shipment", shipment, ShipmentStatus.CANCELLED))
+    refunded = payments.settle(unit, act, order)
+    done = facts.order_cancelled(order=order, reason=reason, refunded_minor=refunded)
+    record(unit, act, done, Move("order", order, OrderStatus.CANCELLED))

@@ -1,0 +1,113 @@
+"""Payments: authorise, capture, void and refund, never above what remains refundable."""
+
+from __future__ import annotations
+
+from core.domain.unit import Unit
+from core.errors import DuplicateEvent, RefundTooLarge, ValidationFailed
+from core.events import orders as facts
+from core.events.fact import Act
+from core.lifecycle import Move, PaymentStatus, initial, record
+from core.models import Order, Payment, Refund
+from core.money import money_text
+
+
+def authorize(
+    unit: Unit, act: Act, order: Order, *, gateway: str, reference: str, card_last4: str | None, amount_minor: int
+) -> Payment:
+    """Record an authorisation the gateway gave (or a store's word that the order is paid)."""
+    payment = unit.create(
+        Payment,
+        order_id=order.id,
+        gateway=gateway,
+        reference=reference,
+        method="card",
+        card_last4=card_last4,
+        status=initial("payment"),
+        amount_minor=amount_minor,
+        captured_minor=0,
+        refunded_minor=0,
+        currency=order.currency,
+        created_at=act.at,
+    )
+    record(unit, act, facts.payment_authorized(payment=payment), Move.new("payment", payment))
+    return payment
+
+
+def authorised(order: Order) -> Payment | None:
+    return next((p for p in order.payments if p.status == PaymentStatus.AUTHORIZED), None)
+
+
+def capture(unit: Unit, act: Act, payment: Payment) -> None:
+    """Take the whole authorisation."""
+    unit.gateway.capture(payment.reference, payment.amount_minor)
+    payment.captured_minor = payment.amount_minor
+    record(unit, act, facts.payment_captured(payment=payment), Move("payment", payment, PaymentStatus.CAPTURED))
+
+
+def capture_authorised(unit: Unit, act: Act, order: Order) -> Payment:
+    payment = authorised(order)
+    if payment is None:
+        raise DuplicateEvent("There is no authorised payment to capture.")
+    capture(unit, act, payment)
+    return payment
+
+
+def void(unit: Unit, act: Act, payment: Payment) -> None:
+    unit.gateway.void(payment.reference)
+    record(unit, act, facts.payment_voided(payment=payment), Move("payment", payment, PaymentStatus.VOIDED))
+
+
+def _check_amount(amount_minor: int) -> None:
+    if isinstance(amount_minor, bool) or not isinstance(amount_minor, int) or amount_minor <= 0:
+        raise ValidationFailed("A refund must be a whole number of cents, more than zero.", field="amount_minor")
+
+
+def paying_for(order: Order, amount_minor: int) -> Payment:
+    """The first payment that can still give ``amount_minor`` back."""
+    _check_amount(amount_minor)
+    found = next((p for p in order.payments if p.refundable_minor >= amount_minor), None)
+    if found is None:
+        left = sum(p.refundable_minor for p in order.payments)
+        raise RefundTooLarge(
+            f"Only {money_text(left, order.currency)} can still be refunded on this order.", field="amount_minor"
+        )
+    return found
+
+
+def refund(
+    unit: Unit, act: Act, payment: Payment, amount_minor: int, *, reason: str, return_id: int | None = None
+) -> Refund:
+    """Give ``amount_minor`` of ``payment`` back (the order is locked, so the check holds until commit)."""
+    _check_amount(amount_minor)
+    if payment.refundable_minor < amount_minor:
+        left = money_text(payment.refundable_minor, payment.currency)
+        raise RefundTooLarge(f"Only {left} can still be refunded on this payment.", field="amount_minor")
+    payment.refunded_minor += amount_minor
+    reference = unit.gateway.refund(payment.reference, amount_minor)
+    made = unit.create(
+        Refund,
+        order_id=payment.order_id,
+        payment_id=payment.id,
+        return_id=return_id,
+        amount_minor=amount_minor,
+        currency=payment.currency,
+        reason=reason[:200],
+        reference=reference,
+        created_at=act.at,
+    )
+    record(unit, act, facts.refund_issued(refund=made))
+    return made
+
+
+def settle(unit: Unit, act: Act, order: Order) -> int:
+    """A cancelled order's money: void what is only authorised, give back what was taken.
+    Returns the amount refunded (the cancellation message states it: the refunds send none)."""
+    refunded = 0
+    for payment in order.payments:
+        if payment.status == PaymentStatus.AUTHORIZED:
+            void(unit, act, payment)
+        elif payment.refundable_minor > 0:
+            amount = payment.refundable_minor
+            refund(unit, act.quietly(), payment, amount, reason="order cancelled")
+            refunded += amount
+    return refunded

@@ -1,0 +1,67 @@
+"""The app factory: the web base (configuration, Shop, extensions, headers, error pages, page shell),
+then each feature installed into it, in order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from core.db import Database
+from core.payments import FakeGateway
+from core.policies import HoldPolicy, ReturnPolicy
+from core.shop import Shop
+from web import assets, auth, errors, security
+from web.config import ROOT, load_config
+from web.extensions import bind_shop, csrf, htmx, limiter
+
+
+class Feature(Protocol):
+    """A feature package: it registers its blueprints, handlers and commands on the app."""
+
+    def init_app(self, app: Flask) -> None: ...
+
+
+def build_shop(config: Mapping[str, Any]) -> Shop:
+    """The Shop's adapters, built here, once, from configuration."""
+    return Shop(
+        db=Database(config["DATABASE_URL"]),
+        gateway=FakeGateway(),
+        hold_policy=HoldPolicy(fraud_score_threshold=config["FRAUD_SCORE_THRESHOLD"]),
+        return_policy=ReturnPolicy(
+            window_days=config["RETURN_WINDOW_DAYS"],
+            restocking_fee_bps=config["RESTOCKING_FEE_BPS"],
+            auto_approve=config["RETURNS_AUTO_APPROVE"],
+        ),
+    )
+
+
+def _init_extensions(app: Flask) -> None:
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    # The Limiter object is shared by every app in the process; without an explicit value
+    # an app would inherit whatever the previous app chose.
+    app.config.setdefault("RATELIMIT_ENABLED", True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    auth.init_app(app)
+
+
+def build_app(features: Iterable[Feature], overrides: Mapping[str, Any] | None = None) -> Flask:
+    """The app from environment configuration, ``overrides`` winning (tests), with ``features`` installed."""
+    app = Flask(__name__, instance_path=str(ROOT / "instance"))
+    app.config.update(load_config(app.instance_path))
+    app.config.update(overrides or {})
+    if app.config["TRUSTED_PROXY_COUNT"]:
+        count = app.config["TRUSTED_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+    bind_shop(app, app.config.get("SHOP") or build_shop(app.config))
+    _init_extensions(app)
+    security.install(app)
+    errors.install(app)
+    app.register_blueprint(assets.bp)
+    for feature in features:
+        feature.init_app(app)
+    return app

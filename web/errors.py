@@ -1,0 +1,72 @@
+"""Every error a person can cause gets a clear message and a 4xx, never a stack trace.
+
+Browsers get the error page; machine clients get an RFC 9457 problem document. Which paths
+serve machine clients is each feature's to say (``serve_problems_under``).
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from core.errors import DomainError, NotFound
+
+DOMAIN_STATUS = {NotFound: 404}
+PROBLEM_PATHS = "shiplog.problem_paths"
+
+
+def serve_problems_under(app: Flask, *prefixes: str) -> None:
+    """Errors on paths starting with one of ``prefixes`` answer problem+json instead of a page."""
+    app.extensions[PROBLEM_PATHS] = (*app.extensions.get(PROBLEM_PATHS, ()), *prefixes)
+
+
+def wants_json() -> bool:
+    return request.path.startswith(current_app.extensions.get(PROBLEM_PATHS, ()))
+
+
+def problem(status: int, title: str, detail: str, errors: dict[str, str] | None = None) -> Response:
+    """An RFC 9457 problem document."""
+    body: dict[str, object] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def _page(status: int, title: str, detail: str) -> tuple[str, int]:
+    return render_template("error.html", status=status, title=title, detail=detail), status
+
+
+def install(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError) -> Response | tuple[str, int]:
+        status = DOMAIN_STATUS.get(type(error), 422)
+        if wants_json():
+            return problem(
+                status,
+                error.code.replace("_", " "),
+                error.message,
+                {error.field: error.message} if error.field else None,
+            )
+        return _page(status, "We could not do that", error.message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> Response | tuple[str, int]:
+        detail = "This form has expired. Please go back, reload the page and try again."
+        return problem(400, "Bad request", detail) if wants_json() else _page(400, "Form expired", detail)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response | tuple[str, int]:
+        status = error.code or 500
+        title = "Too many requests" if status == 429 else (error.name or "Error")
+        detail = (
+            "You have made a lot of requests. Please wait a minute and try again."
+            if status == 429
+            else (error.description or "")
+        )
+        if wants_json():
+            return problem(status, title, detail)
+        return _page(status, title, detail)
