@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote
 
 
@@ -47,6 +48,7 @@ CARRIERS: dict[str, Carrier] = {
 }
 
 
+@lru_cache(maxsize=256)  # every shipment event describes its carrier: a batch asks a thousand times
 def carrier(code: str) -> Carrier:
     """Known carriers get their own details; an unknown code still gets a readable name."""
     found = CARRIERS.get(code.lower())

@@ -160,7 +160,7 @@ def initial(aggregate: str) -> str:
     return str(INITIAL_STATUS[aggregate])
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # never changed once made; not frozen for speed, as ``core.events.fact.Act``
 class Move:
     """``entity`` (an ``aggregate``) goes to ``target``."""
 
@@ -186,7 +186,10 @@ def _check(move: Move) -> str:
 def record(log: EventLog, act: Act, fact: Fact, *moves: Move) -> None:
     """Append ``fact`` to ``log`` with the status moves it made: every move is checked before
     any is assigned, so a refused one changes nothing; replay re-applies exactly these."""
+    if not moves:
+        log.append(fact, act, None)
+        return
     changes: Transitions = {move.aggregate: [_check(move), str(move.target)] for move in moves}
     for move in moves:
         move.entity.status = str(move.target)
-    log.append(fact, act, changes or None)
+    log.append(fact, act, changes)

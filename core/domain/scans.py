@@ -71,7 +71,7 @@ class Tracked(Protocol):
     current_eta: Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # never changed once made; not frozen for speed, as ``core.events.fact.Act``
 class Verdict:
     code: str  # the event to record
     moves_to: str | None  # the parcel's new status, if it changes
@@ -96,12 +96,14 @@ def judge(parcel: Tracked, status: str, reason: str | None, when: Any, eta: Any)
 
 def apply(
     unit: Unit, act: Act, order: Order | None, parcel: Tracked, scan: CarrierScan, *, when: Any, eta: Any,
-    key: str | None,
+    key: str | None, verdict: Verdict | None = None,
 ) -> Verdict:  # fmt: skip
-    """Apply ``scan`` (at ``when``, with ``eta``, in the parcel's time form) and record its event.
+    """Apply ``scan`` (at ``when``, with ``eta``, in the parcel's time form) and record its event;
+    ``verdict`` is ``judge``'s, when the caller needed it first.
 
     ``order`` is needed only when the scan delivers an outbound parcel."""
-    verdict = judge(parcel, scan.status, scan.exception_reason, when, eta)
+    if verdict is None:
+        verdict = judge(parcel, scan.status, scan.exception_reason, when, eta)
     fact = SCANNED[verdict.code](shipment=parcel, scan=scan, stale=verdict.stale, key=key)
     moves: list[Move] = []
     if not verdict.stale:

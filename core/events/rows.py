@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import insert
@@ -39,6 +40,8 @@ EVENT_COLUMNS = (
     "notify",
 )
 KEY, TYPE = EVENT_COLUMNS.index("idempotency_key"), EVENT_COLUMNS.index("type")
+# Columns most events leave empty; a bulk insert names them only when a row of the batch has one.
+_SPARSE = tuple(EVENT_COLUMNS.index(name) for name in ("return_id", "variant_id", "payment_id"))
 
 
 @cache
@@ -87,12 +90,24 @@ class KnownEvents(Exception):
     the duplicate check first."""
 
 
+def _used(rows: list[tuple[Any, ...]]) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
+    """The columns some row fills, and the rows cut to them: binding a parameter costs more than
+    SQLite's default NULL (a third of a scan batch's insert for the three sparse columns)."""
+    empty = {i for i in _SPARSE if all(row[i] is None for row in rows)}
+    if not empty:
+        return EVENT_COLUMNS, rows
+    kept = [i for i in range(len(EVENT_COLUMNS)) if i not in empty]
+    pick = itemgetter(*kept)
+    return tuple(EVENT_COLUMNS[i] for i in kept), [pick(row) for row in rows]
+
+
 def _insert_sqlite(session: Session, rows: list[tuple[Any, ...]], optimistic: bool) -> list[int] | None:
     connection = session.connection()
-    marks = ", ".join("?" for _ in EVENT_COLUMNS)
+    columns, values = _used(rows)
+    marks = ", ".join("?" for _ in columns)
     before = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM events").scalar_one()
     conflict = " ON CONFLICT (idempotency_key) DO NOTHING" if optimistic else ""
-    connection.exec_driver_sql(f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({marks}){conflict}", rows)
+    connection.exec_driver_sql(f"INSERT INTO events ({', '.join(columns)}) VALUES ({marks}){conflict}", values)
     after = connection.exec_driver_sql("SELECT max(id) FROM events").scalar_one()
     if optimistic and after - before != len(rows):
         raise KnownEvents()

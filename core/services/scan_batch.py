@@ -54,12 +54,21 @@ class ScanOutcome:
 
 
 _LABEL_CREATED, _DELIVERED = ShipmentStatus.LABEL_CREATED.value, ShipmentStatus.DELIVERED.value
-_BITS = tuple(zip(scan_rows.SHIPMENT_COLUMNS, (1 << i for i in range(len(scan_rows.SHIPMENT_COLUMNS))), strict=True))
 
 
 def _changed(row: scan_rows.ShipmentRow, before: tuple[Any, ...]) -> int:
-    """Bits of the columns a scan really changed: only those are written."""
-    return sum(bit for (name, bit), old in zip(_BITS, before, strict=True) if getattr(row, name) != old)
+    """Bits of ``scan_rows.SHIPMENT_COLUMNS`` a scan really changed: only those are written."""
+    status, reason, last_scan_at, location, eta = before
+    bits = scan_rows.STATUS if row.status != status else 0
+    if row.exception_reason != reason:
+        bits |= scan_rows.EXCEPTION_REASON
+    if row.last_scan_at != last_scan_at:
+        bits |= scan_rows.LAST_SCAN_AT
+    if row.last_location != location:
+        bits |= scan_rows.LAST_LOCATION
+    if row.current_eta != eta:
+        bits |= scan_rows.CURRENT_ETA
+    return bits
 
 
 class _Batch:
@@ -69,6 +78,7 @@ class _Batch:
     def __init__(self, session: Session, gateway: Gateway, actor: Actor, notify: bool, *, optimistic: bool = False) -> None:  # fmt: skip
         self.session, self.gateway, self.actor, self.notify = session, gateway, actor, notify
         self.optimistic = optimistic
+        self.act = Act(actor, utcnow(), notify)  # each scan's event takes its own time (``scans.apply``)
         self.instant = scan_rows.instants(session)
         self.rows = rows.Rows(encode=scan_rows.payload_encoder(session))  # times arrive as instants
         self.now = self.instant(utcnow())  # one transaction, one "recorded at"
@@ -108,12 +118,12 @@ class _Batch:
     def _apply(self, scan: CarrierScan, row: scan_rows.ShipmentRow, key: str | None) -> None:
         when = self.instant(scan.occurred_at)
         eta = None if scan.eta is None else self.instant(scan.eta)
-        stale = row.last_scan_at is not None and when < row.last_scan_at
-        if row.status == _LABEL_CREATED or (scan.status == _DELIVERED != row.status and not stale):
+        verdict = scans.judge(row, scan.status, scan.exception_reason, when, eta)
+        if row.status == _LABEL_CREATED or verdict.moves_to == _DELIVERED:  # lines and the order change too
             self._apply_in_orm(scan, row, key)
             return
         before = (row.status, row.exception_reason, row.last_scan_at, row.last_location, row.current_eta)
-        scans.apply(self, Act(self.actor, when, self.notify), None, row, scan, when=when, eta=eta, key=key)  # type: ignore[arg-type]
+        scans.apply(self, self.act, None, row, scan, when=when, eta=eta, key=key, verdict=verdict)  # type: ignore[arg-type]
         row.changed |= _changed(row, before)
 
     def append(self, fact: Fact, act: Act, transitions: Transitions | None) -> None:

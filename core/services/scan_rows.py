@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from operator import attrgetter
 from typing import Any
 
@@ -73,10 +73,10 @@ def is_sqlite(session: Session) -> bool:
 
 
 def sqlite_time(value: datetime | None) -> str | None:
-    """An aware datetime as SQLite's stored text (naive UTC, microseconds)."""
+    """A datetime as SQLite's stored text (naive UTC, microseconds; a naive one is taken as UTC)."""
     if value is None:
         return None
-    return value.astimezone(UTC).isoformat(" ", "microseconds")[:26]
+    return as_utc(value).isoformat(" ", "microseconds")[:26]
 
 
 def _fetch_all(session: Session, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
@@ -138,7 +138,7 @@ def _time_texts() -> Callable[[datetime | None], str | None]:
     def instant(value: datetime | None) -> str | None:
         found = memo.get(value)
         if found is None and value is not None:
-            found = memo[value] = sqlite_time(as_utc(value))
+            found = memo[value] = sqlite_time(value)
         return found
 
     return instant
