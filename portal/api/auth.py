@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-import orjson
 from flask import Response, current_app, g, request
 
 from core.errors import DomainError, NotFound
 from core.services import idempotency
 from core.services.access import ApiKeyCache
+from portal.api.bodies import conforms
+from portal.api.schemas import IdempotencyKey
 from web.errors import problem
 from web.extensions import shop
 
 F = TypeVar("F", bound=Callable[..., Any])
-KEY_CHARS = frozenset(chr(c) for c in range(0x21, 0x7F))
 
 
 def _unauthorised(detail: str) -> Response:
@@ -122,7 +121,7 @@ def idempotent(view: F) -> F:
         key = request.headers.get("Idempotency-Key")
         if key is None:
             return _run(view, *args, **kwargs)
-        if not 1 <= len(key) <= 200 or not set(key) <= KEY_CHARS:
+        if not conforms(key, IdempotencyKey):
             return problem(400, "Bad request", "Idempotency-Key must be 1 to 200 visible ASCII characters.")
         digest = idempotency.request_hash(request.method, request.path, request.get_data(cache=True))
         for _ in range(3):  # a taken key whose record is gone again was given back: try again
@@ -135,18 +134,3 @@ def idempotent(view: F) -> F:
         return _answer_taken(idempotency.InProgress())
 
     return wrapped  # type: ignore[return-value]
-
-
-def json_body() -> tuple[Any, Response | None]:
-    """The parsed JSON body, or the problem response to send instead."""
-    if not request.is_json:
-        return None, problem(415, "Unsupported media type", "Send the body as application/json.")
-    raw = request.get_data(cache=True)
-    try:
-        return orjson.loads(raw), None
-    except orjson.JSONDecodeError:
-        pass  # orjson is strict (64-bit integers, no NaN); the standard parser decides the rest
-    try:
-        return json.loads(raw), None
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        return None, problem(400, "Bad request", "The body is not valid JSON.")

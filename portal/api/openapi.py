@@ -1,15 +1,19 @@
-"""The OpenAPI 3.1 document of /api/v1, written as data.
+"""The OpenAPI 3.1 document of /api/v1.
 
-Request bodies and parameters are validated against these very schemas
-(``portal.api.validation``), so the document cannot drift from what the API accepts;
-the schemathesis test checks the responses against it.
+The operations are written here; every schema in it is generated from the Structs that the API
+decodes requests into (``portal.api.schemas``) and describes answers with
+(``portal.api.responses``), so the document cannot drift from what the API accepts. The
+schemathesis test checks the answers against it.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from portal.api.schemas import SCHEMAS
+import msgspec
+
+from portal.api import responses, schemas
 
 PROBLEM_CONTENT = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
 PROBLEMS = {
@@ -33,29 +37,28 @@ IDEMPOTENCY_KEY = {
         "Makes the POST safe to retry: the same key with the same body replays the first response "
         "(with `Idempotent-Replayed: true`); with a different body it gets 422. Keys are per API key."
     ),
-    "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[\\x21-\\x7e]+$"},
+    "schema": msgspec.json.schema(schemas.IdempotencyKey),
 }
-ORDER_NUMBER = {
-    "name": "number",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string", "pattern": "^[A-Za-z0-9-]{1,32}$"},
-}
-EVENT_QUERY = [
-    {
-        "name": "after",
-        "in": "query",
-        "required": False,
-        "description": "Cursor: the id of the last event already seen (0 for the start).",
-        "schema": {"type": "integer", "minimum": 0, "maximum": 9_000_000_000_000_000_000, "default": 0},
-    },
-    {
-        "name": "limit",
-        "in": "query",
-        "required": False,
-        "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100},
-    },
-]
+ORDER_NUMBER = {"name": "number", "in": "path", "required": True, "schema": msgspec.json.schema(schemas.OrderNumber)}
+
+
+def query_parameters(struct: type[msgspec.Struct]) -> list[dict[str, Any]]:
+    """A Struct's fields as query parameters; a field's description goes to its parameter."""
+    parameters = []
+    for field in msgspec.structs.fields(struct):
+        schema = msgspec.json.schema(field.type)
+        parameter = {"name": field.encode_name, "in": "query", "required": field.required}
+        if "description" in schema:
+            parameter["description"] = schema.pop("description")
+        parameters.append(parameter | {"schema": schema if field.required else schema | {"default": field.default}})
+    return parameters
+
+
+@cache
+def components() -> dict[str, Any]:
+    """The schemas of every request body and response, keyed by Struct name."""
+    kinds = (*schemas.REQUEST_BODIES, *responses.RESPONSES)
+    return msgspec.json.schema_components(kinds, ref_template="#/components/schemas/{name}")[1]
 
 
 def _json(ref: str, description: str) -> dict[str, Any]:
@@ -128,7 +131,9 @@ PATHS: dict[str, Any] = {
         "TrackingEventBatch",
         {"200": _json("TrackingEventBatchResult", "One result per event, in order")},
     ),
-    "/events": _get("List events after a cursor, oldest first", "listEvents", "EventPage", EVENT_QUERY),
+    "/events": _get(
+        "List events after a cursor, oldest first", "listEvents", "EventPage", query_parameters(schemas.EventQuery)
+    ),
 }
 
 
@@ -148,7 +153,7 @@ def document(server_url: str = "/api/v1") -> dict[str, Any]:
         "servers": [{"url": server_url}],
         "paths": PATHS,
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": components(),
             "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer", "description": "An API key."}},
         },
     }

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import threading
 
+import orjson
 from sqlalchemy import func, select
 
 from core.clock import utcnow
 from core.models import Event, IdempotencyRecord, Order
 from core.shop import Shop
 from tests.integration.api.conftest import Call, order_body
+
+TIME_MESSAGE = "Must be an ISO 8601 date-time with a time zone, e.g. 2025-01-31T14:00:00Z."
 
 
 def test_requests_without_a_valid_key_get_401(app_shop: Shop, app_catalog: dict[str, int], call: Call) -> None:
@@ -36,6 +39,49 @@ def test_invalid_body_gets_one_message_per_field(app_shop: Shop, app_catalog: di
 def test_not_json_is_400_and_wrong_type_is_415(app_shop: Shop, app_catalog: dict[str, int], call: Call) -> None:
     assert call("POST", "/orders", data="{", content_type="application/json").status_code == 400
     assert call("POST", "/orders", data="a=1", content_type="text/plain").status_code == 415
+    # Not JSON either: NaN, and a lone surrogate (once accepted, and then a 500 when stored).
+    body = orjson.dumps(order_body(shipping_minor=0)).decode()
+    with_bom = "\ufeff" + body  # UTF-8 with a byte order mark is still UTF-8 JSON; UTF-16 is not JSON here
+    assert call("POST", "/orders", data=with_bom.encode(), content_type="application/json").status_code == 201
+    assert call("POST", "/orders", data=body.encode("utf-16"), content_type="application/json").status_code == 400
+    deep = body.replace(":0", ":" + "[" * 100_000 + "]" * 100_000)
+    for broken in (body.replace(":0", ":NaN"), body.replace('"Api Buyer"', '"Api \\ud800"', 1), body + "x", deep):
+        assert call("POST", "/orders", data=broken, content_type="application/json").status_code == 400, broken
+
+
+def test_a_repeated_key_counts_once_with_its_last_value(
+    app_shop: Shop, app_catalog: dict[str, int], call: Call
+) -> None:
+    body = orjson.dumps(order_body()).decode().replace('{"email":', '{"email":5,"email":', 1)
+    assert call("POST", "/orders", data=body, content_type="application/json").status_code == 201
+    body = (
+        orjson.dumps(order_body())
+        .decode()
+        .replace('{"email":"api@example.com"', '{"email":"api@example.com","email":""', 1)
+    )
+    response = call("POST", "/orders", data=body, content_type="application/json")
+    assert (response.status_code, response.get_json()["errors"]) == (422, {"email": "Must have at least 3 characters."})
+
+
+def test_times_need_a_zone_and_every_bad_event_is_named(
+    app_shop: Shop, app_catalog: dict[str, int], call: Call
+) -> None:
+    naive = {"tracking_number": "1ZNAIVE00001", "status": "in_transit", "occurred_at": "2025-01-01T10:00:00"}
+    single = call("POST", "/tracking-events", json=naive)
+    assert single.status_code == 422
+    assert single.mimetype == "application/problem+json"
+    assert single.get_json()["detail"] == f"occurred_at: {TIME_MESSAGE}"
+    good = {**naive, "occurred_at": "2025-01-01t10:00:00z"}
+    batch = call("POST", "/tracking-events/batch", json={"events": [good, naive, good, {**good, "carrier": "ups"}]})
+    assert batch.status_code == 422
+    assert batch.get_json()["errors"] == {"events[1].occurred_at": TIME_MESSAGE, "events[3].carrier": "Unknown field."}
+
+
+def test_patterns_refuse_a_final_newline(app_shop: Shop, app_catalog: dict[str, int], call: Call) -> None:
+    number = call("POST", "/orders", json=order_body()).get_json()["number"]
+    response = call("POST", f"/orders/{number}/shipments", json={"carrier": "ups\n", "tracking_number": "1ZNL00000001"})
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"carrier": "Does not match the expected format ^[a-z0-9]{2,32}$."}
 
 
 def test_domain_errors_name_the_field(app_shop: Shop, app_catalog: dict[str, int], call: Call) -> None:

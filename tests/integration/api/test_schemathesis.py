@@ -1,6 +1,6 @@
 """Schemathesis against /api/v1/openapi.json: no 5xx, and every response matches the document.
 
-The document is data in code, so it loads without an app; requests go through a WSGI proxy
+The document is generated from the API's Structs, so it loads without an app; requests go through a WSGI proxy
 to the app of the running test (each test has its own database).
 """
 

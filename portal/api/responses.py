@@ -1,0 +1,139 @@
+"""The /api/v1 response shapes, written once, as msgspec Structs: the OpenAPI document's
+components are generated from them (``portal.api.openapi``) and the schemathesis test checks
+every answer against that document.
+
+Answers may carry more fields than these (the shapes are open), and a field that is neither
+required nor nullable is ``X | UnsetType = UNSET``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from msgspec import UNSET, Meta, Struct, UnsetType
+
+from portal.api.schemas import Time
+
+
+class Event(Struct, kw_only=True):
+    id: int
+    type: str
+    text: str
+    order_number: str | None
+    shipment_id: int | None = None
+    return_id: int | None = None
+    occurred_at: Time
+    recorded_at: Time
+    actor_type: str | UnsetType = UNSET
+    visibility: Literal["public", "customer", "internal"]
+    payload: dict[str, Any]
+
+
+class ShipmentLine(Struct, kw_only=True):
+    line_id: int
+    quantity: int
+
+
+class Shipment(Struct, kw_only=True):
+    id: int
+    order_number: str
+    kind: str | UnsetType = UNSET
+    carrier: str
+    service: str | UnsetType = UNSET
+    tracking_number: str
+    status: str
+    exception_reason: str | None = None
+    shipped_at: Time | None = None
+    delivered_at: Time | None = None
+    current_eta: Time | None = None
+    lines: list[ShipmentLine]
+
+
+class OrderLine(Struct, kw_only=True):
+    id: int
+    sku: str
+    name: str | UnsetType = UNSET
+    variant_title: str | UnsetType = UNSET
+    quantity: int
+    unit_price_minor: int
+    discount_minor: int | UnsetType = UNSET
+    qty_shipped: int | UnsetType = UNSET
+    qty_delivered: int | UnsetType = UNSET
+    qty_returned: int | UnsetType = UNSET
+
+
+class OrderAddress(Struct, kw_only=True):
+    name: str | None
+    line1: str | None
+    line2: str | None = None
+    city: str | None
+    region: str | None = None
+    postal_code: str | None
+    country: str | None
+
+
+class Order(Struct, kw_only=True):
+    id: int
+    number: str
+    status: str
+    hold_reason: str | None = None
+    channel: str | UnsetType = UNSET
+    source_ref: str | None = None
+    email: str
+    currency: str
+    subtotal_minor: int | UnsetType = UNSET
+    discount_minor: int | UnsetType = UNSET
+    shipping_minor: int | UnsetType = UNSET
+    tax_minor: int | UnsetType = UNSET
+    total_minor: int
+    placed_at: Time
+    lines: list[OrderLine]
+    shipping_address: OrderAddress | None = None
+    shipments: list[Shipment]
+    events: list[Event]
+
+
+class TrackingEventResult(Struct, kw_only=True):
+    index: int
+    outcome: Literal["recorded", "duplicate", "rejected"]
+    event_id: int | None = None
+    code: str | None = None
+    field: str | None = None
+    message: str | None = None
+
+
+class TrackingEventBatchResult(Struct, kw_only=True):
+    recorded: int
+    duplicates: int
+    rejected: int
+    results: list[TrackingEventResult]
+
+
+class EventPage(Struct, kw_only=True):
+    events: list[Event]
+    next_cursor: Annotated[int, Meta(description="Pass as `after` to get the next page.")]
+    has_more: bool
+
+
+class Problem(Struct, kw_only=True):
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: (
+        Annotated[
+            dict[str, str],
+            Meta(description="One message per offending field, keyed by its path (e.g. lines[0].sku)."),
+        ]
+        | UnsetType
+    ) = UNSET
+
+
+RESPONSES: tuple[type[Struct], ...] = (
+    Order,
+    Shipment,
+    TrackingEventResult,
+    TrackingEventBatchResult,
+    EventPage,
+    Problem,
+)
