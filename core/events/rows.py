@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from functools import cache
 from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from core.events.catalogue import event_type
+from core.events.catalogue import EVENT_TYPES, event_type
 from core.events.fact import Act, Fact, Transitions
 from core.models import Event
 
@@ -44,9 +43,11 @@ KEY, TYPE = EVENT_COLUMNS.index("idempotency_key"), EVENT_COLUMNS.index("type")
 _SPARSE = tuple(EVENT_COLUMNS.index(name) for name in ("return_id", "variant_id", "payment_id"))
 
 
-@cache
 def visibility(code: str) -> str:
     return event_type(code).visibility.value
+
+
+_VISIBILITY = {code: kind.visibility.value for code, kind in EVENT_TYPES.items()}  # looked up per row
 
 
 def random_key(code: str) -> str:
@@ -70,12 +71,12 @@ class Rows:
 
     def row(self, fact: Fact, act: Act, transitions: Transitions | None, recorded: Any) -> tuple[Any, ...]:
         """``recorded`` is already in the sink's time form (one per transaction in bulk paths)."""
-        code, payload = fact.code, fact.payload
+        code, payload, actor = fact.code, fact.payload, act.actor
         if transitions:
             payload["transitions"] = transitions  # the fact is the row's: it is used once
         return (
             code, fact.order_id, fact.shipment_id, fact.return_id, fact.variant_id, fact.payment_id,
-            self.instant(act.at), recorded, act.actor.type, act.actor.id, visibility(code),
+            self.instant(act.at), recorded, actor.type, actor.id, _VISIBILITY.get(code) or visibility(code),
             self.encode(payload), fact.key or self.new_key(code), act.notify,
         )  # fmt: skip
 

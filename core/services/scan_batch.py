@@ -12,9 +12,9 @@ one-by-one path leave the same projection and events.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -35,8 +35,9 @@ from core.services.unit import SessionUnit
 from core.shop import Shop
 
 
-@dataclass(slots=True)
-class ScanOutcome:
+class ScanOutcome(msgspec.Struct, omit_defaults=True, gc=False):
+    """One scan's outcome; encoded as it is (``msgspec.json``), fields without a value left out."""
+
     index: int
     outcome: str  # recorded | duplicate | rejected
     event_id: int | None = None
@@ -44,16 +45,9 @@ class ScanOutcome:
     field: str | None = None
     message: str | None = None
 
-    def as_json(self) -> dict[str, object]:
-        """The outcome as the API reports it: fields without a value are left out."""
-        if self.event_id is not None and self.field is None and self.message is None:  # recorded: most of them
-            return {"index": self.index, "outcome": self.outcome, "event_id": self.event_id, "code": self.code}
-        found = {"index": self.index, "outcome": self.outcome, "event_id": self.event_id, "code": self.code}
-        found |= {"field": self.field, "message": self.message}
-        return {name: value for name, value in found.items() if value is not None}
-
 
 _LABEL_CREATED, _DELIVERED = ShipmentStatus.LABEL_CREATED.value, ShipmentStatus.DELIVERED.value
+_NOTIFYING = outbox.NOTIFICATION_RULES
 
 
 def _changed(row: scan_rows.ShipmentRow, before: tuple[Any, ...]) -> int:
@@ -132,7 +126,7 @@ class _Batch:
         self.events.append(row)
         self.bumps[fact.order_id] = self.bumps.get(fact.order_id, 0) + 1  # type: ignore[index]
         key = self.keys[self.index] = row[rows.KEY]
-        if act.notify and fact.code in outbox.NOTIFICATION_RULES:
+        if act.notify and fact.code in _NOTIFYING:
             self.notifying.append(key)
 
     def _apply_in_orm(self, scan: CarrierScan, row: scan_rows.ShipmentRow, key: str | None) -> None:
