@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -57,10 +58,10 @@ def _drop_database(name: str) -> None:
     admin.dispose()
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A migrated PostgreSQL database of this run's and this xdist worker's own."""
-    name = f"shiplog_test_{_run_id()}_{_worker()}".lower()
+@contextmanager
+def new_postgres_database(purpose: str) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database of this run's and this xdist worker's own."""
+    name = f"shiplog_{purpose}_{_run_id()}_{_worker()}".lower()
     try:
         admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
@@ -69,10 +70,16 @@ def postgres_url() -> Iterator[str]:
         admin.dispose()
     except Exception as error:
         service_missing("PostgreSQL", error)
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    migrations.upgrade(url)
-    yield url
+    yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     _drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A migrated PostgreSQL database of this run's and this xdist worker's own."""
+    with new_postgres_database("test") as url:
+        migrations.upgrade(url)
+        yield url
 
 
 def empty_database(database: Database) -> None:

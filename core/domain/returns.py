@@ -33,8 +33,9 @@ def delivered_times(shipments: Iterable[Shipment]) -> dict[int, datetime]:
 
 
 def eligibility(
-    order: Order, delivered: dict[int, datetime], policy: ReturnPolicy, now: datetime
+    lines: Iterable[OrderLine], delivered: dict[int, datetime], policy: ReturnPolicy, now: datetime
 ) -> dict[int, LineEligibility]:
+    """Whether, and how many of, each line may still go back (``delivered``: ``delivered_times``)."""
     return {
         line.id: line_eligibility(
             quantity_delivered=line.qty_delivered,
@@ -44,7 +45,7 @@ def eligibility(
             now=now,
             policy=policy,
         )
-        for line in order.lines
+        for line in lines
     }
 
 
@@ -97,7 +98,7 @@ def request(
         raise ValidationFailed("Choose at least one item to return.", field="lines")
     if len({item.order_line_id for item in items}) != len(items):
         raise ValidationFailed("Each item may appear once on a return.", field="lines")
-    checks = eligibility(order, delivered, policy, act.at)
+    checks = eligibility(order.lines, delivered, policy, act.at)
     ret = unit.create(
         Return, rma=rma, order_id=order.id, status=initial("return"), client_token=token,
         customer_note=(note or "")[:2000] or None, restocking_fee_minor=0, return_tracking_number=None,

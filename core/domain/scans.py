@@ -15,7 +15,7 @@ from core.domain.shipping import deliver
 from core.domain.unit import Unit
 from core.errors import ValidationFailed
 from core.events.fact import Act
-from core.events.shipments import SCANNED
+from core.events.shipments import SCANNED, Parcel
 from core.lifecycle import ExceptionReason, Move, ShipmentStatus, record
 from core.models import Order
 
@@ -55,15 +55,9 @@ def scan_key(number: str, scan: CarrierScan) -> str | None:
     return f"carrier:{number}:{scan.external_id}" if scan.external_id else None
 
 
-class Tracked(Protocol):
+class Tracked(Parcel, Protocol):
     """A parcel as a scan reads and changes it (a ``Shipment``, or the batch path's row of one)."""
 
-    id: int
-    order_id: int
-    kind: str
-    carrier: str
-    service: str
-    tracking_number: str
     status: str
     exception_reason: str | None
     last_scan_at: Any

@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 
 from core.carriers import carrier
 from core.clock import as_utc
-from core.domain.returns import delivered_times
+from core.domain.returns import delivered_times, eligibility
 from core.events.catalogue import VISIBLE_TO
 from core.models import Order, OrderAddress, OrderLine, Payment, Refund, Return, Shipment, ShipmentLine
 from core.money import paid_unit_minor
-from core.policies import LineEligibility, ReturnPolicy, line_eligibility
+from core.policies import LineEligibility, ReturnPolicy
 from core.queries import masking
 from core.queries.timeline import EVENTS, TimelineEntry, entries, timeline_select
 from core.queries.tracking import SETTLED_SHIPMENT
@@ -113,17 +113,7 @@ def order_version(session: Session, order_id: int) -> int | None:
 def _lines(session: Session, order_id: int, policy: ReturnPolicy, now: datetime) -> list[Any]:
     rows = session.execute(select(L).where(L.order_id == order_id).order_by(L.id)).all()
     delivered = delivered_times(session.scalars(select(Shipment).where(Shipment.order_id == order_id)))
-    checks = {
-        row.id: line_eligibility(
-            quantity_delivered=row.qty_delivered,
-            quantity_returning=row.qty_returning,
-            final_sale=row.final_sale,
-            delivered_at=delivered.get(row.id),
-            now=now,
-            policy=policy,
-        )
-        for row in rows
-    }
+    checks = eligibility(rows, delivered, policy, now)  # type: ignore[arg-type]
     return [(row, checks[row.id]) for row in rows]
 
 

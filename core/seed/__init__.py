@@ -1,6 +1,9 @@
-"""Realistic, deterministic demo history, written in bulk with the same invariants as the services.
+"""Realistic, deterministic demo history: planned here, played through the services' own rules.
 
-``seed_demo`` fills an empty database (1,000,000 orders in a few minutes on SQLite);
+A planner decides who orders what and when parcels move; each step is then one call of the
+rule the services call (``core.domain``), on in-memory rows that are written in bulk
+(``core.seed.unit``). ``seed_demo`` fills an empty database (1,000,000 orders in under ten
+minutes on SQLite);
 ``demo_info`` lists what to try in the demo. See ``bench/README.md`` for figures.
 """
 

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, text
 
 from core import migrations, replay
 from core.db import Base, Database
-from tests.conftest import PG_ADMIN_URL, _drop_database, _run_id, _worker, service_missing
+from tests.conftest import new_postgres_database
 
 BEFORE = "0002_notifications"  # with 0005_staff_ingest, the two heads 0006 merges
 
@@ -29,17 +29,8 @@ def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'fresh.db'}"
         return
-    name = f"shiplog_migrate_{_run_id()}_{_worker()}".lower()
-    try:
-        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-    except Exception as error:
-        service_missing("PostgreSQL", error)
-    yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    _drop_database(name)
+    with new_postgres_database("migrate") as url:
+        yield url
 
 
 def test_the_migrated_schema_is_the_models_schema(empty_url: str) -> None:
