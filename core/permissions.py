@@ -112,8 +112,9 @@ class PermissionTable:
         """Refuse a staff actor whose role lacks ``permission``; other actors are not staff's to limit."""
         if actor.type != "staff" or self.allows(actor.role, permission):
             return
+        what = WHAT[permission]
         role = actor.role or "no role"
-        raise NotPermitted(f"Your role ({role}) may not do this: {WHAT[permission].lower()}. Ask a manager.")
+        raise NotPermitted(f"Your role ({role}) may not do this: {what[0].lower()}{what[1:]}. Ask a manager.")
 
 
 def markdown(table: PermissionTable) -> str:
