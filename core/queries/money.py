@@ -3,7 +3,8 @@
 Read from the event log, which already names the actor of every event: each ``refund.issued``
 (a goodwill refund, a return's refund, or the refund of a cancellation, told apart by the
 payload's ``cause``) and each ``payment.voided`` (an authorisation released by a cancellation).
-A cancellation that refunds is its refund's row, so no amount is counted twice.
+A cancellation that refunds is its refund's row, so no amount is counted twice; what the customer
+was told of it is on the order's one ``order.cancelled``, read alongside.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session, aliased
 
 from core.clock import as_utc
 from core.models import Event, Order, Payment
@@ -26,9 +27,10 @@ KINDS = {
     "void": "Authorisation voided (cancellation)",
 }
 PER_PAGE = 50
+_CANCELLED = aliased(Event)  # an order is cancelled at most once
 _COLUMNS = (
     Event.id, Event.type, Event.occurred_at, Event.actor_type, Event.actor_id, Event.payload,
-    Order.number, Order.currency, Payment.amount_minor,
+    Order.number, Order.currency, Payment.amount_minor, _CANCELLED.payload,
 )  # fmt: skip
 
 
@@ -64,12 +66,15 @@ def _who(actor_type: str, actor_id: str | None) -> str:
 
 
 def _move(row: Any) -> MoneyMove:
-    event_id, code, occurred_at, actor_type, actor_id, payload, number, currency, voided = row
+    event_id, code, occurred_at, actor_type, actor_id, payload, number, currency, voided, cancellation = row
     body = payload or {}
     if code == "payment.voided":
         kind, amount = "void", int(voided or 0)
     else:
         kind, amount = str(body.get("cause") or "goodwill"), int(body.get("amount_minor") or 0)
+    told = body.get("customer_message")
+    if kind in {"void", "cancellation"}:
+        told = (cancellation or {}).get("customer_message")
     return MoneyMove(
         event_id=event_id,
         occurred_at=as_utc(occurred_at),
@@ -79,7 +84,7 @@ def _move(row: Any) -> MoneyMove:
         amount_minor=amount,
         currency=currency,
         reason=str(body.get("reason") or ""),
-        customer_message=str(body.get("customer_message") or ""),
+        customer_message=str(told or ""),
     )
 
 
@@ -90,6 +95,7 @@ def money_log(session: Session, *, page: int = 1, who: str | None = None, per_pa
         select(*_COLUMNS)
         .join(Order, Order.id == Event.order_id)
         .outerjoin(Payment, Payment.id == Event.payment_id)
+        .outerjoin(_CANCELLED, and_(_CANCELLED.order_id == Event.order_id, _CANCELLED.type == "order.cancelled"))
         .where(Event.type.in_(MONEY_EVENTS))
         .order_by(Event.occurred_at.desc(), Event.id.desc())
         .limit(per_page + 1)

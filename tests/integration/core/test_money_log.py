@@ -24,7 +24,7 @@ def _story(shop: Shop) -> tuple[dict[str, Order], str]:
     made = {name: factories.place(shop) for name in ("goodwill", "cancelled", "store")}
     made["held"] = factories.place(shop, fraud_score=90)
     refunds.refund_order(shop, made["goodwill"].id, amount_minor=1000, reason="late", message="Sorry!", actor=MANAGER)
-    refunds.cancel_order(shop, made["cancelled"].id, reason="customer asked", actor=MANAGER)
+    refunds.cancel_order(shop, made["cancelled"].id, reason="customer asked", message="Done.", actor=MANAGER)
     refunds.cancel_order(shop, made["held"].id, reason="fraud confirmed", actor=STAFF)
     refunds.cancel_order(shop, made["store"].id, reason="cancelled in shopify", actor=SHOPIFY)
     made["returned"] = factories.place(shop)
@@ -47,7 +47,7 @@ def test_every_refund_and_void_with_who_what_and_why(shop: Shop) -> None:
     found = {(m.order_number, m.who, m.kind, m.amount_minor, m.reason, m.customer_message) for m in log.moves}
     assert found == {
         (made["goodwill"].number, "test-manager", "goodwill", 1000, "late", "Sorry!"),
-        (made["cancelled"].number, "test-manager", "cancellation", 7300, "customer asked", ""),
+        (made["cancelled"].number, "test-manager", "cancellation", 7300, "customer asked", "Done."),
         (made["held"].number, "test-staff", "void", 7300, "fraud confirmed", ""),
         (made["store"].number, "integration:shopify", "cancellation", 7300, "cancelled in shopify", ""),
         (made["returned"].number, "test-staff", "return", 2500, f"return {rma}", ""),
