@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from core.domain.commands import ReturnLineInput
 from core.events.fact import Actor
 from core.models import Order, Refund
-from core.queries.money import money_log
+from core.queries.money_log import money_log
 from core.services import refunds, return_resolution, returns
 from core.shop import Shop
 from tests import factories

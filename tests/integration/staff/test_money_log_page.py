@@ -53,3 +53,13 @@ def test_staff_and_strangers_are_refused(staff_client: FlaskClient, app: Flask) 
     anonymous = app.test_client().get("/staff/money")
     assert anonymous.status_code == 302
     assert "/staff/login" in anonymous.headers["Location"]
+
+
+@pytest.mark.parametrize("page", ["0", "-3", "²", "abc", "9" * 40])
+def test_any_page_number_gets_a_page(manager_client: FlaskClient, page: str) -> None:
+    assert manager_client.get("/staff/money", query_string={"page": page}).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["\x00", "a\x00b", "x" * 5000])
+def test_any_who_gets_a_page(manager_client: FlaskClient, who: str) -> None:
+    assert manager_client.get("/staff/money", query_string={"who": who}).status_code == 200

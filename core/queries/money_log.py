@@ -27,6 +27,7 @@ KINDS = {
     "void": "Authorisation voided (cancellation)",
 }
 PER_PAGE = 50
+LAST_PAGE = 100_000  # far past any shop's history, and an offset every database takes
 _CANCELLED = aliased(Event)  # an order is cancelled at most once
 _COLUMNS = (
     Event.id, Event.type, Event.occurred_at, Event.actor_type, Event.actor_id, Event.payload,
@@ -90,7 +91,7 @@ def _move(row: Any) -> MoneyMove:
 
 def money_log(session: Session, *, page: int = 1, who: str | None = None, per_page: int = PER_PAGE) -> MoneyLog:
     """Newest first, a page at a time; ``who`` keeps one staff member's (or other actor's id) moves."""
-    page = max(page, 1)
+    page = min(max(page, 1), LAST_PAGE)
     query = (
         select(*_COLUMNS)
         .join(Order, Order.id == Event.order_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request
 
 from core.permissions import Permission
-from core.queries import money
+from core.queries import money_log as queries
 from portal.staff import bp
 from web.auth import permission_required
 from web.extensions import shop
@@ -16,8 +16,9 @@ from web.rendering import page
 @permission_required(Permission.MONEY_AUDIT)
 def money_log() -> str:
     """Every refund and void, newest first: who, when, order, amount, internal reason, message to the customer."""
-    number = request.args.get("page", "1")
-    who = request.args.get("who", "").strip()[:120] or None
+    number = request.args.get("page", 1, type=int) or 1  # not a whole number: the first page
+    # An actor id is printable text; NUL and other control characters are dropped before they reach SQL.
+    who = "".join(ch for ch in request.args.get("who", "") if ch.isprintable()).strip()[:120] or None
     with shop().db.read() as session:
-        found = money.money_log(session, page=int(number) if number.isdigit() else 1, who=who)
-    return page("staff/money.html", "results", log=found)
+        found = queries.money_log(session, page=number, who=who)
+    return page("staff/money_log.html", "results", log=found)
