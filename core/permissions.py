@@ -1,8 +1,9 @@
 """Who may do what: the permission table (role -> actions), as data a shop changes in configuration.
 
 Every staff action names one permission here. The table is checked by ``PermissionTable.require``,
-which the services call with the acting ``Actor`` (so the staff hub, the CLI and any later API path
-all meet the same rule), and which the staff pages read to draw only the buttons a role may use.
+which the services call with the acting ``Actor`` (so whatever calls them for a staff member, the
+staff hub today or a CLI command or API endpoint later, meets the same rule), and which the staff
+pages read to refuse a route early and to draw only the buttons a role may use.
 Only staff actors are subject to it: a customer, a carrier, a store integration or the system acts
 through its own channel, with its own proof (a signed link, a webhook signature, an API key).
 
