@@ -38,6 +38,12 @@ class RefundTooLarge(DomainError):
     code = "refund_too_large"
 
 
+class NotPermitted(DomainError):
+    """The acting staff member's role may not do this (``core.permissions``)."""
+
+    code = "not_permitted"
+
+
 class NotEligible(DomainError):
     code = "not_eligible"
 

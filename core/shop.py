@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from core.db import Database
 from core.payments import FakeGateway, PaymentGateway
+from core.permissions import PermissionTable
 from core.policies import HoldPolicy, ReturnPolicy
 
 
@@ -15,4 +16,5 @@ class Shop:
     gateway: PaymentGateway = field(default_factory=FakeGateway)
     hold_policy: HoldPolicy = field(default_factory=HoldPolicy)
     return_policy: ReturnPolicy = field(default_factory=ReturnPolicy)
+    permissions: PermissionTable = field(default_factory=PermissionTable)
     currency: str = "USD"

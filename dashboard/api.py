@@ -50,7 +50,7 @@ def drill() -> Response:
         service.filters_from(request.args), request.args.get("kind", ""), request.args.get("key", ""), _page_number()
     )
     rows = (
-        found.rows if service.is_manager() else [{k: v for k, v in r.items() if k != "value_minor"} for r in found.rows]
+        found.rows if service.sees_money() else [{k: v for k, v in r.items() if k != "value_minor"} for r in found.rows]
     )
     return jsonify({"rows": rows, "total": found.total, "page": found.page, "page_size": found.page_size})
 
@@ -91,5 +91,5 @@ def export_drill() -> Response:
         0,
         page_size=EXPORT_LIMIT,
     )
-    manager = service.is_manager()
+    manager = service.sees_money()
     return _csv("orders", ({k: v for k, v in r.items() if manager or k != "value_minor"} for r in found.rows))

@@ -15,7 +15,7 @@ from dash import Dash, dash_table, dcc, html
 from flask import Flask
 from flask_login import current_user
 
-from dashboard import callbacks, drilldown
+from dashboard import callbacks, drilldown, service
 from dashboard.guard import CSRF_COOKIE
 from dashboard.pages import PAGES
 
@@ -31,7 +31,7 @@ class ShiplogDash(Dash):
 
 
 def _nav() -> html.Nav:
-    manager = bool(getattr(current_user, "is_manager", False))
+    manager = service.sees_money()
     links = [
         dcc.Link(page.title, href=f"/dashboard/{page.path}", id={"type": "nav", "page": page.path})
         for page in PAGES.values()

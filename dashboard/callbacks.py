@@ -90,7 +90,7 @@ def register(app: Dash) -> None:
         page = page_for((pathname or "/dashboard/").removeprefix("/dashboard"))
         if page is None:
             return notice("There is no such dashboard page.")
-        if page.managers_only and not service.is_manager():
+        if page.managers_only and not service.sees_money():
             return notice("This page shows money figures and is for managers only.")
         try:
             filters = service.filters_from(query_args(search))

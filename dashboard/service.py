@@ -17,6 +17,7 @@ from flask import Flask, current_app
 from flask_login import current_user
 
 from core.analytics import Filters, KpiService, Warehouse, parse_filters, without_money
+from core.permissions import Permission
 from web.extensions import shop
 
 _KEY = "shiplog.kpis"
@@ -49,8 +50,10 @@ def kpi_service(app: Flask | None = None) -> KpiService:
     return found
 
 
-def is_manager() -> bool:
-    return bool(getattr(current_user, "is_manager", False))
+def sees_money() -> bool:
+    """Whether the signed-in member's role has ``money.reports`` (managers, unless the shop says otherwise)."""
+    may = getattr(current_user, "may", None)
+    return bool(may is not None and may(Permission.MONEY_REPORTS))
 
 
 def filters_from(args: Mapping[str, str]) -> Filters:
@@ -61,7 +64,7 @@ def filters_from(args: Mapping[str, str]) -> Filters:
 def bundle_for(filters: Filters) -> dict[str, Any]:
     """Every KPI for the filters; staff who are not managers get it without money."""
     bundle = kpi_service().bundle(filters)
-    return bundle if is_manager() else without_money(bundle)
+    return bundle if sees_money() else without_money(bundle)
 
 
 def dimension_values() -> dict[str, list[str]]:

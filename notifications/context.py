@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.carriers import carrier
-from core.events.catalogue import EXCEPTION_TEXT
+from core.events.catalogue import EXCEPTION_TEXT, for_customer
 from core.models import Event, Order, OrderLine, Return, Shipment, ShipmentLine, Variant
 
 Context = dict[str, Any]
@@ -147,8 +147,8 @@ def _order(order: Order) -> dict[str, Any]:
 
 
 def event_context(session: Session, event: Event, order: Order, *, links: Links, branding: Branding) -> Context:
-    """Everything every recipient of ``event`` shares."""
-    payload = dict(event.payload or {})
+    """Everything every recipient of ``event`` shares: never a staff-only field of its payload."""
+    payload = for_customer(event.type, event.payload)
     shipment = session.get(Shipment, event.shipment_id) if event.shipment_id else None
     ret = session.get(Return, event.return_id) if event.return_id else None
     return {

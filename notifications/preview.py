@@ -29,6 +29,8 @@ from notifications.rendering import CHANNELS, Rendered
 
 SHIPMENT_CODES = {"shipped", "out_for_delivery", "delivered", "delivery_exception", "available_for_pickup"}
 RETURN_CODES = {"return_approved", "return_received", "return_refunded"}
+# Where staff's optional message to the customer lands (their internal reason never does).
+SAMPLE_MESSAGE = "Your message to the customer, if you write one, appears here."
 
 
 @dataclass(frozen=True)
@@ -84,13 +86,13 @@ def _sample_fact(session: Session, order: Order, code: str) -> Fact:
         return order_facts.order_held(order=order, reasons=[order.hold_reason or "address_unverified"])
     if code == "cancelled":
         return order_facts.order_cancelled(
-            order=order, reason="requested by customer", refunded_minor=order.total_minor
+            order=order, reason="requested by customer", message=SAMPLE_MESSAGE, refunded_minor=order.total_minor
         )
     if code == "refunded":
         refund = _latest(session, Refund, order.id) or Refund(
             order_id=order.id, amount_minor=order.total_minor, currency=order.currency, reason="goodwill"
         )
-        return order_facts.refund_issued(refund=refund)
+        return order_facts.refund_issued(refund=refund, message=SAMPLE_MESSAGE, cancellation=False)
     return order_facts.order_confirmed(order=order)
 
 

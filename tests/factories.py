@@ -11,7 +11,8 @@ from core.models import Order, Product, Variant
 from core.services import fulfilment, ordering, tracking
 from core.shop import Shop
 
-STAFF = Actor("staff", "test-staff")
+STAFF = Actor("staff", "test-staff", role="staff")
+MANAGER = Actor("staff", "test-manager", role="manager")  # money actions are managers' (core.permissions)
 CUSTOMER = Actor("customer")
 HOME = AddressInput("Ada Lovelace", "12 Analytical Way", "Springfield", "12345", "US", region="IL")
 PO_BOX = AddressInput("Box Holder", "PO Box 42", "Springfield", "12345", "US")

@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core.db import Database
 from core.payments import FakeGateway
+from core.permissions import PermissionTable, parse_permissions
 from core.policies import HoldPolicy, ReturnPolicy
 from core.shop import Shop
 from web import assets, auth, errors, security
@@ -35,6 +36,15 @@ def build_shop(config: Mapping[str, Any]) -> Shop:
             restocking_fee_bps=config["RESTOCKING_FEE_BPS"],
             auto_approve=config["RETURNS_AUTO_APPROVE"],
         ),
+        permissions=permission_table(config),
+    )
+
+
+def permission_table(config: Mapping[str, Any]) -> PermissionTable:
+    """The default role table with this shop's changes to the staff role."""
+    return PermissionTable.for_shop(
+        staff_also=parse_permissions(config.get("STAFF_EXTRA_PERMISSIONS"), setting="STAFF_EXTRA_PERMISSIONS"),
+        staff_not=parse_permissions(config.get("STAFF_DENIED_PERMISSIONS"), setting="STAFF_DENIED_PERMISSIONS"),
     )
 
 

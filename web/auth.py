@@ -1,18 +1,25 @@
-"""Who is signed in: the staff principal, its loader, and the guard every staff page uses.
+"""Who is signed in: the staff principal, its loader, and the guards every staff page uses.
 
 The sign-in page itself belongs to the portal (``portal.auth``), which names it as the login
 manager's ``login_view``; features send people there through ``sign_in_url``.
+
+What a signed-in member may do is the shop's permission table (``core.permissions``): the
+services check it with the ``actor`` a view passes them, and ``permission_required`` refuses a
+route's request before any work (a 403), so a refused role never sees a form error first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar, cast
 
 from flask import Flask, url_for
-from flask_login import UserMixin, login_required
+from flask_login import UserMixin, current_user, login_required
 
+from core.events.fact import Actor
 from core.models import StaffUser
+from core.permissions import Permission
 from web.extensions import login_manager, shop
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -25,8 +32,16 @@ class StaffPrincipal(UserMixin):
         self.role = user.role
 
     @property
-    def is_manager(self) -> bool:
-        return self.role == "manager"
+    def actor(self) -> Actor:
+        """This member as the author of events (by email) and as the role the services check."""
+        return Actor("staff", self.email, role=self.role)
+
+    def may(self, permission: Permission | str) -> bool:
+        """Whether this member's role has ``permission`` (templates pass its code)."""
+        return shop().permissions.allows(self.role, Permission(permission))
+
+    def may_all(self, permissions: Iterable[Permission]) -> bool:
+        return all(self.may(permission) for permission in permissions)
 
 
 def load_user(user_id: str) -> StaffPrincipal | None:
@@ -39,7 +54,28 @@ def load_user(user_id: str) -> StaffPrincipal | None:
 
 
 def staff_required(view: F) -> F:
+    """Any signed-in staff member (pages that read; every action names its permission)."""
     return login_required(view)  # type: ignore[return-value]
+
+
+def require(permission: Permission) -> None:
+    """Refuse the signed-in member (NotPermitted, a 403) unless their role has ``permission``."""
+    shop().permissions.require(cast(StaffPrincipal, current_user).actor, permission)
+
+
+def permission_required(permission: Permission) -> Callable[[F], F]:
+    """Signed in, and a role with ``permission``; the view keeps it as ``.permission`` (tests read it)."""
+
+    def guard(view: F) -> F:
+        @functools.wraps(view)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            require(permission)
+            return view(*args, **kwargs)
+
+        checked.permission = permission  # type: ignore[attr-defined]
+        return login_required(checked)  # type: ignore[return-value]
+
+    return guard
 
 
 def sign_in_url(next_path: str) -> str:

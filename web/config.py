@@ -11,6 +11,7 @@
 | SHOP_TIMEZONE | America/New_York | times on customer pages and in messages |
 | RETURN_WINDOW_DAYS / RESTOCKING_FEE_BPS / RETURNS_AUTO_APPROVE | 30 / 0 / true | return policy |
 | FRAUD_SCORE_THRESHOLD | 75 | orders scoring above it go to review |
+| STAFF_EXTRA_PERMISSIONS / STAFF_DENIED_PERMISSIONS | (unset) | comma-separated permission codes the staff role also has / does not have (docs/permissions.md); managers have all |
 | TRUSTED_PROXY_COUNT | 0 | how many proxies in front set X-Forwarded-For; 0 trusts none |
 | ORDER_LINK_MAX_AGE_DAYS | 30 | lifetime of signed order links |
 | SESSION_COOKIE_SECURE | true unless PUBLIC_BASE_URL is http | secure cookie flag |
@@ -77,6 +78,8 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "RESTOCKING_FEE_BPS": int(_env("RESTOCKING_FEE_BPS", "0")),
         "RETURNS_AUTO_APPROVE": _flag(os.environ.get("RETURNS_AUTO_APPROVE"), True),
         "FRAUD_SCORE_THRESHOLD": int(_env("FRAUD_SCORE_THRESHOLD", "75")),
+        "STAFF_EXTRA_PERMISSIONS": os.environ.get("STAFF_EXTRA_PERMISSIONS") or "",
+        "STAFF_DENIED_PERMISSIONS": os.environ.get("STAFF_DENIED_PERMISSIONS") or "",
         "TRUSTED_PROXY_COUNT": int(_env("TRUSTED_PROXY_COUNT", "0")),
         "ORDER_LINK_MAX_AGE_DAYS": int(_env("ORDER_LINK_MAX_AGE_DAYS", "30")),
         "SESSION_COOKIE_SECURE": _flag(os.environ.get("SESSION_COOKIE_SECURE"), base_url.startswith("https")),

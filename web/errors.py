@@ -10,9 +10,9 @@ from flask import Flask, Response, current_app, jsonify, render_template, reques
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from core.errors import DomainError, NotFound
+from core.errors import DomainError, NotFound, NotPermitted
 
-DOMAIN_STATUS = {NotFound: 404}
+DOMAIN_STATUS: dict[type[DomainError], int] = {NotFound: 404, NotPermitted: 403}
 PROBLEM_PATHS = "shiplog.problem_paths"
 
 

@@ -194,9 +194,13 @@ def close(unit: Unit, act: Act, order: Order, returns: Iterable[Return]) -> None
     record(unit, act, facts.order_closed(order_id=order.id), Move("order", order, OrderStatus.CLOSED))
 
 
-def cancel(unit: Unit, act: Act, order: Order, shipments: Iterable[Shipment], *, reason: str) -> None:
-    """Cancel before anything ships: release stock, cancel labels, void or refund in full."""
+def cancel(
+    unit: Unit, act: Act, order: Order, shipments: Iterable[Shipment], *, reason: str, message: str | None = None
+) -> None:
+    """Cancel before anything ships: release stock, cancel labels, void or refund in full.
+    ``reason`` is for staff only; ``message``, if any, is what the customer is told."""
     check_transition("order", order.status, OrderStatus.CANCELLED)  # before any stock or money moves
+    reason, message = payments.internal_reason(reason), payments.customer_message(message)
     order.cancelled_at = act.at
     for line in sorted(order.lines, key=lambda item: item.variant_id):  # id order: no deadlocks
         if line.quantity > line.qty_shipped:
@@ -205,6 +209,6 @@ def cancel(unit: Unit, act: Act, order: Order, shipments: Iterable[Shipment], *,
         if shipment.status == ShipmentStatus.LABEL_CREATED:
             cancelled = parcel_facts.shipment_cancelled(shipment=shipment)
             record(unit, act, cancelled, Move("shipment", shipment, ShipmentStatus.CANCELLED))
-    refunded = payments.settle(unit, act, order)
-    done = facts.order_cancelled(order=order, reason=reason, refunded_minor=refunded)
+    refunded = payments.settle(unit, act, order, reason=reason)
+    done = facts.order_cancelled(order=order, reason=reason, message=message, refunded_minor=refunded)
     record(unit, act, done, Move("order", order, OrderStatus.CANCELLED))

@@ -10,6 +10,8 @@ from core.lifecycle import Move, PaymentStatus, initial, record
 from core.models import Order, Payment, Refund
 from core.money import money_text
 
+MESSAGE_LIMIT = 500  # a message to the customer: a few sentences, as an email paragraph
+
 
 def authorize(
     unit: Unit, act: Act, order: Order, *, gateway: str, reference: str, card_last4: str | None, amount_minor: int
@@ -52,9 +54,27 @@ def capture_authorised(unit: Unit, act: Act, order: Order) -> Payment:
     return payment
 
 
-def void(unit: Unit, act: Act, payment: Payment) -> None:
+def void(unit: Unit, act: Act, payment: Payment, *, reason: str) -> None:
+    """Release an authorisation; ``reason`` is staff's (the cancellation's), kept for the money log."""
     unit.gateway.void(payment.reference)
-    record(unit, act, facts.payment_voided(payment=payment), Move("payment", payment, PaymentStatus.VOIDED))
+    voided = facts.payment_voided(payment=payment, reason=reason)
+    record(unit, act, voided, Move("payment", payment, PaymentStatus.VOIDED))
+
+
+def internal_reason(text: str) -> str:
+    """Why staff moved money: required, and never shown to the customer."""
+    reason = " ".join((text or "").split())
+    if not reason:
+        raise ValidationFailed("Give a reason (for staff; the customer never sees it).", field="reason")
+    return reason[:200]
+
+
+def customer_message(text: str | None) -> str | None:
+    """What the customer is told, in staff's words; ``None`` when staff leave it empty."""
+    message = (text or "").strip()
+    if len(message) > MESSAGE_LIMIT:
+        raise ValidationFailed(f"A message to the customer can be at most {MESSAGE_LIMIT} characters.", field="message")
+    return message or None
 
 
 def _check_amount(amount_minor: int) -> None:
@@ -75,10 +95,13 @@ def paying_for(order: Order, amount_minor: int) -> Payment:
 
 
 def refund(
-    unit: Unit, act: Act, payment: Payment, amount_minor: int, *, reason: str, return_id: int | None = None
-) -> Refund:
-    """Give ``amount_minor`` of ``payment`` back (the order is locked, so the check holds until commit)."""
+    unit: Unit, act: Act, payment: Payment, amount_minor: int, *, reason: str, message: str | None = None,
+    return_id: int | None = None, cancelling: bool = False,
+) -> Refund:  # fmt: skip
+    """Give ``amount_minor`` of ``payment`` back (the order is locked, so the check holds until commit).
+    ``reason`` stays with staff; ``message``, if any, is what the customer reads."""
     _check_amount(amount_minor)
+    reason, message = internal_reason(reason), customer_message(message)
     if payment.refundable_minor < amount_minor:
         left = money_text(payment.refundable_minor, payment.currency)
         raise RefundTooLarge(f"Only {left} can still be refunded on this payment.", field="amount_minor")
@@ -91,23 +114,35 @@ def refund(
         return_id=return_id,
         amount_minor=amount_minor,
         currency=payment.currency,
-        reason=reason[:200],
+        reason=reason,
         reference=reference,
         created_at=act.at,
     )
-    record(unit, act, facts.refund_issued(refund=made))
+    record(unit, act, facts.refund_issued(refund=made, message=message, cancellation=cancelling))
     return made
 
 
-def settle(unit: Unit, act: Act, order: Order) -> int:
-    """A cancelled order's money: void what is only authorised, give back what was taken.
-    Returns the amount refunded (the cancellation message states it: the refunds send none)."""
+def _given_back_on_cancel(payment: Payment) -> int:
+    """What cancelling gives back of ``payment``: what was taken and not yet refunded (an
+    authorisation is voided instead, which moves no money)."""
+    return 0 if payment.status == PaymentStatus.AUTHORIZED else max(payment.refundable_minor, 0)
+
+
+def given_back_on_cancel(order: Order) -> int:
+    """The money a cancellation of ``order`` refunds now (what makes it a manager's decision by default)."""
+    return sum(_given_back_on_cancel(p) for p in order.payments)
+
+
+def settle(unit: Unit, act: Act, order: Order, *, reason: str) -> int:
+    """A cancelled order's money: void what is only authorised, give back what was taken, each
+    with the cancellation's reason. Returns the amount refunded (the cancellation message states
+    it: the refunds send none)."""
     refunded = 0
     for payment in order.payments:
+        amount = _given_back_on_cancel(payment)
         if payment.status == PaymentStatus.AUTHORIZED:
-            void(unit, act, payment)
-        elif payment.refundable_minor > 0:
-            amount = payment.refundable_minor
-            refund(unit, act.quietly(), payment, amount, reason="order cancelled")
+            void(unit, act, payment, reason=reason)
+        elif amount > 0:
+            refund(unit, act.quietly(), payment, amount, reason=reason, cancelling=True)
             refunded += amount
     return refunded

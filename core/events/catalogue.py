@@ -6,6 +6,10 @@ Visibility decides who sees an event on a timeline:
 * ``public``   — anyone holding the tracking number (no personal data in the text);
 * ``customer`` — the order's customer, after proving who they are;
 * ``internal`` — staff only.
+
+An event the customer sees may still carry fields only staff may read (``staff_only``: the
+internal reason of a cancellation or refund); ``for_customer`` is the payload without them, and
+it is all a customer page or message is given.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ class EventType:
     aggregate: str  # order | shipment | return | stock
     visibility: Visibility
     text: str  # shop-voice headline; ``{placeholders}`` come from the payload
+    staff_only: frozenset[str] = frozenset()  # payload keys never shown to the customer
 
     def describe(self, payload: Mapping[str, Any]) -> str:
         """The headline with the payload filled in; a blank result falls back to the code's words."""
@@ -53,6 +58,7 @@ class _Lenient(dict[str, Any]):
 
 
 _P, _C, _I = Visibility.PUBLIC, Visibility.CUSTOMER, Visibility.INTERNAL
+_STAFF_REASON = frozenset({"reason"})  # why staff cancelled or refunded: the customer gets the message instead
 
 _TYPES = [
     EventType("order.placed", "order", _C, "We received your order"),
@@ -60,14 +66,14 @@ _TYPES = [
     EventType("order.released", "order", _I, "Hold released"),
     EventType("order.confirmed", "order", _C, "Payment received: your order is confirmed"),
     EventType("order.processing", "order", _C, "We are picking and packing your order"),
-    EventType("order.cancelled", "order", _C, "Your order was cancelled"),
+    EventType("order.cancelled", "order", _C, "Your order was cancelled", _STAFF_REASON),
     EventType("order.closed", "order", _I, "Order closed"),
     EventType("note.internal_added", "order", _I, "Staff note: {text}"),
     EventType("note.customer_added", "order", _C, "A note from us: {text}"),
     EventType("payment.authorized", "order", _I, "Payment authorised"),
     EventType("payment.captured", "order", _I, "Payment captured"),
     EventType("payment.voided", "order", _I, "Payment authorisation voided"),
-    EventType("refund.issued", "order", _C, "Refund issued: {amount_text}"),
+    EventType("refund.issued", "order", _C, "Refund issued: {amount_text}", _STAFF_REASON),
     EventType("stock.reorder_needed", "stock", _I, "Stock for {sku} fell below its reorder point"),
     EventType("stock.restocked", "stock", _I, "{quantity} × {sku} back in stock"),
     EventType("shipment.created", "shipment", _C, "Packed and labelled for {carrier_name}"),
@@ -122,6 +128,13 @@ def event_type(code: str) -> EventType:
         return EVENT_TYPES[code]
     except KeyError:
         raise KeyError(f"unknown event type {code!r}: add it to core.events.catalogue") from None
+
+
+def for_customer(code: str, payload: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The payload as a customer may read it: without its staff-only fields."""
+    known = EVENT_TYPES.get(code)
+    hidden = known.staff_only if known is not None else frozenset()
+    return {key: value for key, value in (payload or {}).items() if key not in hidden}
 
 
 def describe(code: str, payload: Mapping[str, Any] | None) -> str:

@@ -20,10 +20,14 @@ Transitions = dict[str, list[str]]  # aggregate -> [from, to], as replay reads t
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Who caused an event: customer, staff, system, carrier or integration."""
+    """Who caused an event: customer, staff, system, carrier or integration.
+
+    A staff member's ``role`` is what ``core.permissions`` checks; the event row keeps type and id.
+    """
 
     type: str
     id: str | None = None
+    role: str | None = None
 
     @classmethod
     def system(cls) -> Actor:

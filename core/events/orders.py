@@ -50,9 +50,11 @@ def order_processing(*, order_id: int) -> Fact:
     return Fact("order.processing", {}, order_id=order_id)
 
 
-def order_cancelled(*, order: Order, reason: str, refunded_minor: int) -> Fact:
+def order_cancelled(*, order: Order, reason: str, message: str | None, refunded_minor: int) -> Fact:
+    """``reason`` is staff's own (``catalogue`` keeps it from the customer); ``message`` is what the customer reads."""
     body = {
         "reason": reason[:200],
+        "customer_message": message,
         "refunded_minor": refunded_minor,
         "refunded_text": money_text(refunded_minor, order.currency),
     }
@@ -81,15 +83,21 @@ def payment_captured(*, payment: Payment) -> Fact:
     return Fact("payment.captured", body, order_id=payment.order_id, payment_id=payment.id)
 
 
-def payment_voided(*, payment: Payment) -> Fact:
-    return Fact("payment.voided", {"reference": payment.reference}, order_id=payment.order_id, payment_id=payment.id)
+def payment_voided(*, payment: Payment, reason: str) -> Fact:
+    body = {"reference": payment.reference, "reason": reason[:200]}
+    return Fact("payment.voided", body, order_id=payment.order_id, payment_id=payment.id)
 
 
-def refund_issued(*, refund: Refund) -> Fact:
+def refund_issued(*, refund: Refund, message: str | None, cancellation: bool) -> Fact:
+    """``cause`` says what the refund is for (the money log reads it): a return, a cancellation,
+    or staff's choice (goodwill). ``reason`` is staff's own; ``message`` what the customer reads."""
+    cause = "return" if refund.return_id is not None else "cancellation" if cancellation else "goodwill"
     body = {
         "refund_id": refund.id,
         "amount_minor": refund.amount_minor,
         "reason": refund.reason,
+        "customer_message": message,
+        "cause": cause,
         "amount_text": money_text(refund.amount_minor, refund.currency),
     }
     return Fact("refund.issued", body, order_id=refund.order_id, return_id=refund.return_id)

@@ -160,7 +160,8 @@ def _money_rows(session: Session, order_id: int) -> tuple[tuple[dict[str, Any], 
         .order_by(P.id)
     )
     refunds = session.execute(
-        select(RF.amount_minor, RF.currency, RF.reason, RF.created_at).where(RF.order_id == order_id).order_by(RF.id)
+        # Not the refund's reason: it is staff's own words, never the customer's to read.
+        select(RF.amount_minor, RF.currency, RF.created_at).where(RF.order_id == order_id).order_by(RF.id)
     )
     returns = session.execute(
         select(R.id, R.rma, R.status, R.created_at).where(R.order_id == order_id).order_by(R.id.desc())

@@ -13,9 +13,11 @@ from typing import Any
 from sqlalchemy import Select, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
+from core.domain.payments import given_back_on_cancel
 from core.events.catalogue import EVENT_TYPES, HOLD_REASON_TEXT, describe
 from core.lifecycle import OrderStatus, ReturnStatus, ShipmentStatus
 from core.models import Customer, Event, Order, OrderAddress, OutboxMessage, Refund, Return, Shipment
+from core.permissions import Permission, cancel_needs
 
 _O, _S, _R = OrderStatus, ShipmentStatus, ReturnStatus
 MOVING = (_S.IN_TRANSIT, _S.OUT_FOR_DELIVERY, _S.AVAILABLE_FOR_PICKUP)
@@ -180,10 +182,27 @@ class StaffOrder:
     def refundable_minor(self) -> int:
         return sum(p.captured_minor - p.refunded_minor for p in self.order.payments)
 
+    @property
+    def given_back_on_cancel(self) -> int:
+        """What cancelling now would refund (0: an authorisation is voided, or nothing was paid)."""
+        return given_back_on_cancel(self.order)
+
+    @property
+    def cancel_needs(self) -> tuple[Permission, ...]:
+        return cancel_needs(self.given_back_on_cancel)
+
+
+def _detail(code: str, payload: dict[str, Any]) -> str:
+    """Staff read why money moved and what the customer was told (the customer reads only the latter)."""
+    if code in {"order.cancelled", "refund.issued", "payment.voided"}:
+        told = payload.get("customer_message")
+        return f"Internal reason: {payload.get('reason') or '—'}" + (f" · Told the customer: {told}" if told else "")
+    return str(payload.get("message") or payload.get("next_step") or payload.get("location") or "")
+
 
 def _timeline_item(event: Event) -> TimelineItem:
     payload = event.payload or {}
-    detail = str(payload.get("message") or payload.get("next_step") or payload.get("location") or "")
+    detail = _detail(event.type, payload)
     return TimelineItem(
         id=event.id,
         code=event.type,

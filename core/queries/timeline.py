@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Select, select
 
-from core.events.catalogue import EVENT_TYPES, EXCEPTION_TEXT
+from core.events.catalogue import EVENT_TYPES, EXCEPTION_TEXT, for_customer
 from core.models import Event
 from core.queries.compiled import aware, document
 
@@ -22,7 +22,7 @@ class TimelineEntry:
     text: str  # the catalogue headline
     occurred_at: datetime
     location: str  # from the carrier; may be empty
-    detail: str  # what happens next (exceptions) or the carrier's own words (customer pages only)
+    detail: str  # what happens next (exceptions), staff's message, or the carrier's words (customer pages only)
     shipment_id: int | None
     return_id: int | None
 
@@ -43,6 +43,8 @@ def _detail(code: str, payload: Mapping[str, Any], carrier_words: bool) -> str:
     if code == "shipment.exception":
         reason = str(payload.get("exception_reason") or "")
         return str(payload.get("next_step") or EXCEPTION_TEXT.get(reason, ("", ""))[1])
+    if payload.get("customer_message"):  # what staff chose to tell the customer (a cancellation, a refund)
+        return str(payload["customer_message"])
     if carrier_words:
         return str(payload.get("message") or "")
     return ""
@@ -57,7 +59,7 @@ def entries(rows: Iterable[Any], *, carrier_words: bool) -> list[TimelineEntry]:
     found = []
     for code, occurred_at, payload, shipment_id, return_id in rows:
         kind = EVENT_TYPES.get(code)
-        body = document(payload)
+        body = for_customer(code, document(payload))
         if kind is None or (body.get("stale") and code == "shipment.eta_changed"):
             continue
         found.append(

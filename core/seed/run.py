@@ -50,16 +50,13 @@ def _check_empty(shop: Shop) -> None:
                 )
 
 
-def ensure_staff(shop: Shop) -> dict[str, str]:
-    """The demo staff accounts (created through the access service when missing): email -> user id."""
-    ids: dict[str, str] = {}
+def ensure_staff(shop: Shop) -> None:
+    """The demo staff accounts, created through the access service when missing."""
     for email, role in STAFF_ACCOUNTS:
         with shop.db.read() as session:
             found = session.scalar(select(StaffUser.id).where(StaffUser.email == email))
         if found is None:
-            found = create_staff_user(shop, email=email, password=DEMO_PASSWORD, role=role).id
-        ids[email] = str(found)
-    return ids
+            create_staff_user(shop, email=email, password=DEMO_PASSWORD, role=role)
 
 
 def seed_demo(
@@ -76,13 +73,14 @@ def seed_demo(
     if existing and if_empty:
         return SeedReport(existing, 0, 0.0, skipped=True)
     _check_empty(shop)
-    staff = ensure_staff(shop)
+    ensure_staff(shop)
     setup = Setup(
         options=options,
         dialect=shop.db.dialect,
         now=options.now if options.now is not None else int(utcnow().timestamp()),
-        staff_id=staff["staff@example.com"],
-        manager_id=staff["manager@example.com"],
+        # Staff events name the staff member by email, as the staff hub records them.
+        staff_id="staff@example.com",
+        manager_id="manager@example.com",
         currency=shop.currency,
         hold_policy=shop.hold_policy,
         return_policy=shop.return_policy,

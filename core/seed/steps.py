@@ -52,14 +52,16 @@ def start_processing(cx: Context, play: Play, t: int, _: object = None) -> None:
 
 
 def staff_cancel(cx: Context, play: Play, t: int, reason: str) -> None:
-    """Staff cancel a confirmed order at the customer's request, before it ships."""
-    orders.cancel(cx.unit, act_at(cx, cx.staff, t), play.order, play.shipments, reason=reason)
+    """A manager cancels a confirmed order at the customer's request, before it ships: it gives
+    the payment back, which is a manager's decision (``core.permissions``)."""
+    orders.cancel(cx.unit, act_at(cx, cx.manager, t), play.order, play.shipments, reason=reason)
 
 
 def goodwill_refund(cx: Context, play: Play, t: int, refund: tuple[int, str]) -> None:
+    """A manager refunds part of the order (money actions are managers' by default)."""
     amount, reason = refund
     payment = payments.paying_for(play.order, amount)
-    payments.refund(cx.unit, act_at(cx, cx.staff, t), payment, amount, reason=reason)
+    payments.refund(cx.unit, act_at(cx, cx.manager, t), payment, amount, reason=reason)
 
 
 def close(cx: Context, play: Play, t: int, _: object = None) -> None:

@@ -16,9 +16,9 @@ from core.domain.commands import normalise_email
 from core.errors import ValidationFailed
 from core.models import ApiKey, StaffUser
 from core.passwords import check_password, decoy, hash_password
+from core.permissions import ROLES
 from core.shop import Shop
 
-ROLES = ("staff", "manager")
 SCOPES = ("read", "write")
 
 

@@ -13,6 +13,7 @@ from core.domain.shipping import Parcel
 from core.errors import ValidationFailed
 from core.events.fact import Act, Actor
 from core.models import Order, Shipment
+from core.permissions import Permission
 from core.services.common import load_order, load_shipment_and_order
 from core.services.unit import SessionUnit, unit_of_work
 from core.shop import Shop
@@ -49,6 +50,7 @@ def create_shipment(
     notify: bool = True,
 ) -> Shipment:
     """Pack some or all remaining quantities into a labelled parcel."""
+    shop.permissions.require(actor, Permission.SHIPMENT_CREATE)
     with unit_of_work(shop) as unit:
         order = load_order(unit.session, order_id)
         parcel = Parcel(carrier_code, service, tracking_number, lines, eta)
@@ -59,6 +61,7 @@ def ship_shipment(
     shop: Shop, shipment_id: int, *, actor: Actor, notify: bool = True, occurred_at: datetime | None = None
 ) -> Shipment:
     """Hand a labelled parcel to the carrier."""
+    shop.permissions.require(actor, Permission.SHIPMENT_UPDATE)
     with unit_of_work(shop) as unit:
         shipment, order = load_shipment_and_order(unit.session, shipment_id)
         shipping.hand_over(unit, Act(actor, occurred_at or utcnow(), notify), order, shipment)
@@ -78,6 +81,7 @@ def ship_order(
     notify: bool = True,
 ) -> Shipment:
     """Pack and hand over in one transaction: a store or a CSV says "this left with this number"."""
+    shop.permissions.require(actor, Permission.SHIPMENT_CREATE)
     with unit_of_work(shop) as unit:
         order = load_order(unit.session, order_id)
         act = Act(actor, utcnow(), notify)

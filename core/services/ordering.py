@@ -15,6 +15,7 @@ from core.errors import DuplicateEvent, ValidationFailed
 from core.events.catalogue import HOLD_REASON_TEXT
 from core.events.fact import CUSTOMER, Act, Actor
 from core.models import Order, Return, Variant
+from core.permissions import Permission
 from core.services.capture import insert_order
 from core.services.common import load_order
 from core.services.unit import unit_of_work
@@ -54,6 +55,7 @@ def hold_order(
     shop: Shop, order_id: int, *, reason: str = "manual", detail: str = "", actor: Actor, notify: bool = True
 ) -> Order:
     """Staff put an order aside for review."""
+    shop.permissions.require(actor, Permission.ORDER_HOLD)
     if reason not in HOLD_REASON_TEXT:
         raise ValidationFailed(f"Unknown hold reason {reason!r}.", field="reason")
     with unit_of_work(shop) as unit:
@@ -64,6 +66,7 @@ def hold_order(
 
 def release_order(shop: Shop, order_id: int, *, actor: Actor, notify: bool = True) -> Order:
     """Clear a hold (capturing an authorised payment)."""
+    shop.permissions.require(actor, Permission.ORDER_RELEASE)
     with unit_of_work(shop) as unit:
         order = load_order(unit.session, order_id)
         orders.release(unit, Act(actor, utcnow(), notify), order)
@@ -80,6 +83,7 @@ def start_processing(shop: Shop, order_id: int, *, actor: Actor, notify: bool = 
 
 def add_note(shop: Shop, order_id: int, *, text: str, for_customer: bool, actor: Actor) -> Order:
     """A staff note: internal, or shown on the customer's timeline."""
+    shop.permissions.require(actor, Permission.ORDER_NOTE)
     with unit_of_work(shop) as unit:
         order = load_order(unit.session, order_id)
         orders.add_note(unit, Act(actor, utcnow()), order, text=text, for_customer=for_customer)

@@ -1,4 +1,9 @@
-"""Cancellation and goodwill refunds. A refund is never above what remains refundable."""
+"""Cancellation and goodwill refunds. A refund is never above what remains refundable.
+
+Both move money, so both are checked against the shop's permission table (``core.permissions``):
+a goodwill refund always, a cancellation when it gives money back (found under the order's lock,
+so the answer cannot change before the commit).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from core.clock import utcnow
 from core.domain import orders, payments
 from core.events.fact import Act, Actor
 from core.models import Order, Refund
+from core.permissions import Permission, cancel_needs
 from core.services.common import load_order
 from core.services.fulfilment import order_shipments
 from core.services.unit import unit_of_work
@@ -13,19 +19,27 @@ from core.shop import Shop
 
 
 def refund_order(
-    shop: Shop, order_id: int, *, amount_minor: int, reason: str, actor: Actor, notify: bool = True
-) -> Refund:
-    """A partial (or full) goodwill refund, not tied to a return."""
+    shop: Shop, order_id: int, *, amount_minor: int, reason: str, message: str | None = None, actor: Actor,
+    notify: bool = True,
+) -> Refund:  # fmt: skip
+    """A partial (or full) goodwill refund, not tied to a return. ``reason`` is for staff;
+    ``message``, if any, is what the customer reads."""
+    shop.permissions.require(actor, Permission.REFUND)
     with unit_of_work(shop) as unit:
         order = load_order(unit.session, order_id)
         payment = payments.paying_for(order, amount_minor)
-        return payments.refund(unit, Act(actor, utcnow(), notify), payment, amount_minor, reason=reason)
+        act = Act(actor, utcnow(), notify)
+        return payments.refund(unit, act, payment, amount_minor, reason=reason, message=message)
 
 
-def cancel_order(shop: Shop, order_id: int, *, reason: str, actor: Actor, notify: bool = True) -> Order:
+def cancel_order(
+    shop: Shop, order_id: int, *, reason: str, message: str | None = None, actor: Actor, notify: bool = True
+) -> Order:
     """Cancel before anything ships: release stock, void or refund in full."""
     with unit_of_work(shop) as unit:
         order = load_order(unit.session, order_id)
+        for needed in cancel_needs(payments.given_back_on_cancel(order)):
+            shop.permissions.require(actor, needed)
         shipments = order_shipments(unit.session, order.id)
-        orders.cancel(unit, Act(actor, utcnow(), notify), order, shipments, reason=reason)
+        orders.cancel(unit, Act(actor, utcnow(), notify), order, shipments, reason=reason, message=message)
         return order

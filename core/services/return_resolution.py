@@ -11,6 +11,7 @@ from core.domain import return_resolution
 from core.domain.shipping import Parcel
 from core.events.fact import Act, Actor
 from core.models import Return, Variant
+from core.permissions import Permission
 from core.services.common import load_return_and_order
 from core.services.fulfilment import check_tracking
 from core.services.unit import unit_of_work
@@ -38,6 +39,7 @@ def receive_return(
     shop: Shop, return_id: int, *, conditions: dict[int, str] | None = None, actor: Actor, notify: bool = True
 ) -> Return:
     """Record the parcel's arrival and each line's condition; resellable items go back on the shelf."""
+    shop.permissions.require(actor, Permission.RETURN_RECEIVE)
     with unit_of_work(shop) as unit:
         ret, order = load_return_and_order(unit.session, return_id)
         act = Act(actor, utcnow(), notify)
@@ -56,6 +58,7 @@ def resolve_return(
     exchange_tracking: str | None = None,
 ) -> Return:
     """Refund the refund lines (less the restocking fee) and pack the exchange lines."""
+    shop.permissions.require(actor, Permission.RETURN_RESOLVE)
     with unit_of_work(shop) as unit:
         session = unit.session
         ret, order = load_return_and_order(session, return_id)

@@ -13,6 +13,7 @@ from core.domain import returns
 from core.domain.commands import ReturnLineInput
 from core.events.fact import Act, Actor
 from core.models import Return, Variant
+from core.permissions import Permission
 from core.services.common import load_order, load_return_and_order, new_rma
 from core.services.fulfilment import order_shipments
 from core.services.unit import SessionUnit, unit_of_work
@@ -60,6 +61,7 @@ def request_return(
     now: datetime | None = None,
 ) -> Return:
     """Open a return; the same ``client_token`` twice gives back the first return."""
+    shop.permissions.require(actor, Permission.RETURN_OPEN)
     try:
         with unit_of_work(shop) as unit:
             act = Act(actor, now or utcnow(), notify)
@@ -73,6 +75,7 @@ def request_return(
 
 
 def approve_return(shop: Shop, return_id: int, *, actor: Actor, notify: bool = True) -> Return:
+    shop.permissions.require(actor, Permission.RETURN_REVIEW)
     with unit_of_work(shop) as unit:
         ret, _ = load_return_and_order(unit.session, return_id)
         returns.approve(unit, Act(actor, utcnow(), notify), ret)
@@ -80,6 +83,7 @@ def approve_return(shop: Shop, return_id: int, *, actor: Actor, notify: bool = T
 
 
 def reject_return(shop: Shop, return_id: int, *, reason: str, actor: Actor, notify: bool = True) -> Return:
+    shop.permissions.require(actor, Permission.RETURN_REVIEW)
     with unit_of_work(shop) as unit:
         ret, order = load_return_and_order(unit.session, return_id)
         returns.reject(unit, Act(actor, utcnow(), notify), order, ret, reason=reason)

@@ -12,6 +12,7 @@ from core.events.fact import CARRIER, Act, Actor
 from core.events.log import ensure_new
 from core.lifecycle import ShipmentStatus
 from core.models import Shipment
+from core.permissions import Permission
 from core.services.common import load_shipment_and_order
 from core.services.unit import unit_of_work
 from core.shop import Shop
@@ -20,6 +21,7 @@ from core.shop import Shop
 def record_scan(shop: Shop, scan: CarrierScan, *, actor: Actor = CARRIER, notify: bool = True) -> Shipment:
     """Apply one carrier update. A repeat of the same carrier event is refused as a duplicate;
     an update older than the newest one applied joins the timeline without changing status."""
+    shop.permissions.require(actor, Permission.SHIPMENT_UPDATE)  # staff adding a carrier event by hand
     scans.validate(scan)
     number = scan.tracking_number.strip().upper()
     key = scans.scan_key(number, scan)

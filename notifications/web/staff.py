@@ -8,10 +8,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from core.outbox import NOTIFICATION_CODES
+from core.permissions import Permission
 from notifications import deadletters, mailbox, wiring
 from notifications.preview import Preview, preview
 from notifications.web import email_frame
-from web.auth import staff_required
+from web.auth import permission_required, staff_required
 from web.extensions import shop
 from web.rendering import is_htmx, page
 
@@ -91,7 +92,7 @@ def dead_notifications() -> str:
 
 
 @bp.post("/notifications/dead/retry")
-@staff_required
+@permission_required(Permission.NOTIFICATION_RETRY)
 def retry_dead_notifications() -> Response | str:
     """Give the chosen dead messages (or all of them) a fresh set of attempts."""
     ids = [int(i) for i in request.form.getlist("id") if i.isdigit()]

@@ -179,13 +179,19 @@ def return_label(token: str, rma: str) -> str:
 @bp.post("/orders/<token>/returns/<rma>/cancel")
 @limiter.limit(access.lookup_limit)
 def return_cancel(token: str, rma: str) -> Response | tuple[str, int]:
-    """Cancel the return; allowed until the parcel is on its way back."""
+    """Cancel the return; allowed until the parcel is on its way back, and only with the box ticked
+    (the browser asks for it; this holds without JavaScript or with a hand-made request)."""
     _, ret = _return(token, rma)
     if ret.status not in queries.CANCELLABLE:
         context = _status_context(token, ret) | {
             "error": "This return is already on its way back, so it can no longer be cancelled."
         }
         return page("customer/return_status.html", **context), 409
+    if request.form.get("confirm") not in {"yes", "on", "1"}:
+        context = _status_context(token, ret) | {
+            "error": "Tick the box to confirm that you want to cancel this return."
+        }
+        return page("customer/return_status.html", **context), 422
     try:
         cancel_return(shop(), ret.id, actor=CUSTOMER)
     except DomainError as error:

@@ -27,4 +27,4 @@ def index() -> str:
     return page("staff/index.html", "results", **context)
 
 
-from portal.staff import orders, tools  # noqa: E402,F401  (registers the routes)
+from portal.staff import money_log, orders, tools  # noqa: E402,F401  (registers the routes)

@@ -1,12 +1,16 @@
 """Every order action in the hub: one form, one service call, one flash message.
 
 Each handler parses the form (``ValidationFailed`` for bad input) and calls exactly one
-service with ``notify`` from the "Don't notify the customer" checkbox.
+service with ``notify`` from the "Don't notify the customer" checkbox. ``ACTIONS`` names, for
+each, the permission it needs (``core.permissions``; the service checks it too, with the
+order's state: a cancellation that gives money back needs more) and whether it is destructive,
+so its form must carry a ticked confirmation box, checked here whatever the browser did.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from core.clock import utcnow
 from core.domain.commands import ReturnLineInput
@@ -14,6 +18,7 @@ from core.errors import ValidationFailed
 from core.events.catalogue import HOLD_REASON_TEXT
 from core.events.fact import Actor
 from core.lifecycle import ExceptionReason, ShipmentStatus
+from core.permissions import Permission
 from core.policies import CONDITIONS, RETURN_REASONS
 from core.queries.staff import StaffOrder
 from core.services import fulfilment, ordering, refunds, return_resolution, returns, tracking
@@ -60,17 +65,20 @@ def release(detail: StaffOrder, form: Form, actor: Actor) -> str:
 
 
 def cancel(detail: StaffOrder, form: Form, actor: Actor) -> str:
-    reason = forms.required(form, "reason", "A reason", 200)
-    refunds.cancel_order(shop(), detail.order.id, reason=reason, actor=actor, notify=forms.notify(form))
+    reason, message = forms.required(form, "reason", "An internal reason", 200), forms.message(form)
+    refunds.cancel_order(
+        shop(), detail.order.id, reason=reason, message=message, actor=actor, notify=forms.notify(form)
+    )
     return "Order cancelled; payment voided or refunded."
 
 
 def refund(detail: StaffOrder, form: Form, actor: Actor) -> str:
     amount = forms.amount(form, "amount", detail.order.currency)
-    reason = forms.required(form, "reason", "A reason", 200)
+    reason, message = forms.required(form, "reason", "An internal reason", 200), forms.message(form)
     refunds.refund_order(
-        shop(), detail.order.id, amount_minor=amount, reason=reason, actor=actor, notify=forms.notify(form)
-    )
+        shop(), detail.order.id, amount_minor=amount, reason=reason, message=message, actor=actor,
+        notify=forms.notify(form),
+    )  # fmt: skip
     return "Refund issued."
 
 
@@ -174,19 +182,32 @@ def resolve_return(detail: StaffOrder, form: Form, actor: Actor) -> str:
     return "Return resolved: refund issued or exchange packed."
 
 
-ACTIONS: dict[str, Action] = {
-    "hold": hold,
-    "release": release,
-    "cancel": cancel,
-    "refund": refund,
-    "note": note,
-    "create-shipment": create_shipment,
-    "ship": ship,
-    "carrier-event": carrier_event,
-    "deliver": deliver,
-    "start-return": start_return,
-    "approve-return": approve_return,
-    "reject-return": reject_return,
-    "receive-return": receive_return,
-    "resolve-return": resolve_return,
+@dataclass(frozen=True)
+class StaffAction:
+    handle: Action
+    permission: Permission
+    destructive: bool = False  # cannot be undone: the form must carry a ticked "confirm" box
+
+    def run(self, detail: StaffOrder, form: Form, actor: Actor) -> str:
+        if self.destructive:
+            forms.confirmed(form)
+        return self.handle(detail, form, actor)
+
+
+P = Permission
+ACTIONS: dict[str, StaffAction] = {
+    "hold": StaffAction(hold, P.ORDER_HOLD),
+    "release": StaffAction(release, P.ORDER_RELEASE),
+    "cancel": StaffAction(cancel, P.ORDER_CANCEL, destructive=True),
+    "refund": StaffAction(refund, P.REFUND, destructive=True),
+    "note": StaffAction(note, P.ORDER_NOTE),
+    "create-shipment": StaffAction(create_shipment, P.SHIPMENT_CREATE),
+    "ship": StaffAction(ship, P.SHIPMENT_UPDATE),
+    "carrier-event": StaffAction(carrier_event, P.SHIPMENT_UPDATE),
+    "deliver": StaffAction(deliver, P.SHIPMENT_UPDATE),
+    "start-return": StaffAction(start_return, P.RETURN_OPEN),
+    "approve-return": StaffAction(approve_return, P.RETURN_REVIEW),
+    "reject-return": StaffAction(reject_return, P.RETURN_REVIEW, destructive=True),
+    "receive-return": StaffAction(receive_return, P.RETURN_RECEIVE),
+    "resolve-return": StaffAction(resolve_return, P.RETURN_RESOLVE),
 }

@@ -22,6 +22,17 @@ def required(form: Mapping[str, str], name: str, label: str, limit: int = 300) -
     return value
 
 
+def confirmed(form: Mapping[str, str]) -> None:
+    """A destructive action's form has a "confirm" box; without JavaScript, only this check holds."""
+    if form.get("confirm") not in {"1", "on", "yes"}:
+        raise ValidationFailed("Tick the box to confirm: this cannot be undone.", field="confirm")
+
+
+def message(form: Mapping[str, str]) -> str | None:
+    """The optional message to the customer (the domain checks its length)."""
+    return (form.get("message") or "").strip() or None
+
+
 def optional(form: Mapping[str, str], name: str, limit: int = 300) -> str:
     return (form.get(name) or "").strip()[:limit]
 

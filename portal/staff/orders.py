@@ -7,14 +7,13 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from core.carriers import CARRIERS
-from core.errors import DomainError
+from core.errors import DomainError, NotPermitted
 from core.events.catalogue import EXCEPTION_TEXT, HOLD_REASON_TEXT
-from core.events.fact import Actor
 from core.policies import CONDITIONS, RETURN_REASONS
 from core.queries import staff as queries
 from portal.staff import bp
 from portal.staff.actions import ACTIONS, SCAN_CHOICES
-from web.auth import staff_required
+from web.auth import require, staff_required
 from web.extensions import shop
 from web.rendering import is_htmx, page
 
@@ -41,23 +40,32 @@ def _render(number: str, *, error: DomainError | None = None, status: int = 200)
     return page("staff/order.html", "order", detail=detail, error=error, **CHOICES), status
 
 
+@bp.app_template_global("staff_may")
+def staff_may(action: str) -> bool:
+    """Whether the signed-in member's role has what the hub's ``action`` needs (the forms ask)."""
+    return bool(current_user.may(ACTIONS[action].permission))
+
+
 @bp.get("/orders/<number>")
 @staff_required
 def order(number: str) -> tuple[str, int]:
-    """Everything about one order, its full timeline and every action."""
+    """Everything about one order, its full timeline and every action this member's role allows."""
     return _render(number)
 
 
 @bp.post("/orders/<number>/<action>")
 @staff_required
 def act(number: str, action: str) -> Response | tuple[str, int]:
-    """Run one action: one service call; htmx gets the refreshed order block, a browser a redirect."""
+    """Run one action: one service call; htmx gets the refreshed order block, a browser a redirect.
+    A role without the action's permission is refused (403) before its form is read."""
     handler = ACTIONS.get(action)
     if handler is None:
         abort(404, description=f"There is no action {action!r}.")
-    actor = Actor("staff", current_user.email)
     try:
-        message = handler(_detail(number), request.form, actor)
+        require(handler.permission)
+        message = handler.run(_detail(number), request.form, current_user.actor)
+    except NotPermitted as refused:
+        return _render(number, error=refused, status=403)
     except DomainError as error:
         return _render(number, error=error, status=422)
     flash(message, "success")

@@ -12,10 +12,11 @@ from werkzeug.wrappers import Response
 from core.errors import DomainError, ValidationFailed
 from core.events.fact import Actor
 from core.integrations import handlers
+from core.permissions import Permission
 from core.queries.staff import order_id_for
 from core.services import fulfilment, ingest
 from portal.staff import bp
-from web.auth import staff_required
+from web.auth import permission_required, staff_required
 from web.extensions import shop
 from web.rendering import page
 
@@ -58,7 +59,7 @@ def _ship_row(row: dict[str, str], actor: Actor, notify: bool) -> str:
 
 
 @bp.route("/bulk-ship", methods=["GET", "POST"])
-@staff_required
+@permission_required(Permission.SHIPMENT_CREATE)
 def bulk_ship() -> tuple[str, int]:
     """Ship many orders from a CSV of order_number, carrier, tracking_number (optional service)."""
     results: list[tuple[int, dict[str, str], str, bool]] = []
@@ -69,7 +70,7 @@ def bulk_ship() -> tuple[str, int]:
         rows = _rows(upload.read() if upload else b"")
     except DomainError as error:
         return page("staff/bulk_ship.html", "results", results=results, error=error), 422
-    actor, notify = Actor("staff", current_user.email), request.form.get("quiet") not in {"1", "on"}
+    actor, notify = current_user.actor, request.form.get("quiet") not in {"1", "on"}
     for number, row in enumerate(rows, start=2):  # row 1 is the header
         try:
             results.append((number, row, _ship_row(row, actor, notify), True))
@@ -91,7 +92,7 @@ def webhook_deliveries() -> str:
 
 
 @bp.post("/webhooks/<int:delivery_id>/process")
-@staff_required
+@permission_required(Permission.WEBHOOK_REPROCESS)
 def reprocess_delivery(delivery_id: int) -> Response | str:
     """Process a failed delivery again (e.g. after adding a missing SKU)."""
     outcome = handlers.process(shop(), delivery_id, retry_failed=True)

@@ -142,6 +142,7 @@ def test_full_return_with_label_and_back_button(page: Any, server: Server, shots
 def test_full_exchange_and_cancel(page: Any, server: Server, shots: Path, js: bool) -> None:
     rma = _return_flow(page, server, 2 if js else 4, shots, js, exchange=True)
     assert "Exchange for L" in page.inner_text("main")
+    page.check("#cancel-confirm")  # required: the browser asks for it even without JavaScript
     page.get_by_role("button", name="Cancel this return").click()
     page.wait_for_selector(f"text=Return {rma} is cancelled")
     snap(page, shots, "11-return-cancelled", js)

@@ -28,7 +28,7 @@ from core.services import fulfilment, refunds, return_resolution, returns, track
 from core.shop import Shop
 from tests import factories
 
-STAFF = factories.STAFF
+STAFF, MANAGER = factories.STAFF, factories.MANAGER
 AS_OF = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 
 
@@ -124,7 +124,7 @@ def _order_b(shop: Shop, clock: Callable[[datetime], None], catalog: dict[str, i
     _scan(shop, "9400BBBB0002", "exception", at(6, 8), reason="delay")
     _scan(shop, "9400BBBB0002", "delivered", at(8, 12))
     clock(at(8, 13))
-    refunds.refund_order(shop, ids["B"], amount_minor=1000, reason="late parcel", actor=STAFF)
+    refunds.refund_order(shop, ids["B"], amount_minor=1000, reason="late parcel", actor=MANAGER)
 
 
 def _order_i(shop: Shop, clock: Callable[[datetime], None], catalog: dict[str, int], ids: dict[str, int]) -> None:
@@ -139,7 +139,7 @@ def _order_c(shop: Shop, clock: Callable[[datetime], None], catalog: dict[str, i
     clock(at(4, 9))
     ids["C"] = _place(shop, at(4, 9), [LineInput("TEE-M", 1)], shipping_minor=500)
     clock(at(4, 11))
-    refunds.cancel_order(shop, ids["C"], reason="customer asked", actor=STAFF)
+    refunds.cancel_order(shop, ids["C"], reason="customer asked", actor=MANAGER)
 
 
 def _order_d(shop: Shop, clock: Callable[[datetime], None], catalog: dict[str, int], ids: dict[str, int]) -> None:

@@ -30,7 +30,7 @@ def test_new_events_refresh_the_copy_and_the_cache(fresh_story: tuple[Shop, dict
     assert service.bundle(WEEK) is first  # cached
     assert first["kpis"]["sales.refunds_minor"]["value"] == 3500
 
-    refunds.refund_order(shop, ids["G"], amount_minor=700, reason="goodwill", actor=factories.STAFF)
+    refunds.refund_order(shop, ids["G"], amount_minor=700, reason="goodwill", actor=factories.MANAGER)
     second = service.bundle(Filters(date(2025, 3, 3), date.today(), as_of=AS_OF))
     assert second["as_of_event_id"] > first["as_of_event_id"]
     assert second["kpis"]["sales.refunds_minor"]["value"] == 4200  # booked today, inside the longer range

@@ -28,7 +28,7 @@ from core.shop import Shop
 from tests import factories
 from tests.integration.core import invariants
 
-STAFF, CUSTOMER = factories.STAFF, factories.CUSTOMER
+STAFF, MANAGER, CUSTOMER = factories.STAFF, factories.MANAGER, factories.CUSTOMER
 SKUS = ["TEE-S", "TEE-M", "TEE-L", "MUG-1"]
 HOLDS: list[dict[str, Any]] = [{}, {}, {}, {"fraud_score": 90}, {"payment_pending": True}, {"note": "engrave it"}]
 PACKABLE = {"confirmed", "processing", "partially_shipped", "partially_delivered"}
@@ -106,7 +106,7 @@ class Commands(RuleBasedStateMachine):
             "hold": lambda: ordering.hold_order(self.shop, order_id, actor=STAFF),
             "release": lambda: ordering.release_order(self.shop, order_id, actor=STAFF),
             "process": lambda: ordering.start_processing(self.shop, order_id, actor=STAFF),
-            "cancel": lambda: refunds.cancel_order(self.shop, order_id, reason="test", actor=STAFF),
+            "cancel": lambda: refunds.cancel_order(self.shop, order_id, reason="test", actor=MANAGER),
             "close": lambda: ordering.close_order(self.shop, order_id, actor=STAFF),
             "pay": lambda: self._pay(order_id),
         }
@@ -124,7 +124,7 @@ class Commands(RuleBasedStateMachine):
         order_id = self._ids(Order, pick)
         if order_id is not None:
             self._attempt(
-                lambda: refunds.refund_order(self.shop, order_id, amount_minor=amount, reason="r", actor=STAFF)
+                lambda: refunds.refund_order(self.shop, order_id, amount_minor=amount, reason="r", actor=MANAGER)
             )
 
     @rule(line_pick=index, qty=st.integers(0, 3))

@@ -13,6 +13,7 @@ from core.shop import Shop
 from tests import factories
 
 STAFF = factories.STAFF
+MANAGER = factories.MANAGER
 CUSTOMER = factories.CUSTOMER
 
 

@@ -20,7 +20,7 @@ from core.shop import Shop
 from tests import factories
 from tests.integration.core import support
 
-STAFF, CUSTOMER = support.STAFF, support.CUSTOMER
+STAFF, MANAGER, CUSTOMER = support.STAFF, support.MANAGER, support.CUSTOMER
 SERVICES = Path(__file__).resolve().parents[3] / "core" / "services"
 TOUCHES_EVENTS = re.compile(r'^\s*(UPDATE|DELETE\s+FROM|TRUNCATE)\s+(TABLE\s+)?"?events"?\b', re.IGNORECASE)
 
@@ -53,10 +53,10 @@ def full_scenario(shop: Shop, catalog: dict[str, int]) -> list[int]:
     swap_parcel = support.events(shop, return_id=resolved.id, type="return.exchanged")[0].payload["shipment_id"]
     fulfilment.ship_shipment(shop, swap_parcel, actor=STAFF)
     return_resolution.close_return(shop, ret.id, actor=STAFF)
-    refunds.refund_order(shop, held.id, amount_minor=100, reason="sorry", actor=STAFF)
+    refunds.refund_order(shop, held.id, amount_minor=100, reason="sorry", actor=MANAGER)
     ordering.close_order(shop, held.id, actor=STAFF)
     cancelled = factories.place(shop)
-    refunds.cancel_order(shop, cancelled.id, reason="changed mind", actor=STAFF)
+    refunds.cancel_order(shop, cancelled.id, reason="changed mind", actor=MANAGER)
     return [held.id, cancelled.id]
 
 

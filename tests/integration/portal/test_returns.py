@@ -71,7 +71,11 @@ def test_full_refund_return_with_fee_label_and_cancel(web: Web, delivered_order:
     label = web.get(f"{base}/returns/{rma}/label").data.decode()
     assert "<svg" in label
     assert f'aria-label="QR code of return number {rma}"' in label
-    web.post(f"{base}/returns/{rma}/cancel")
+    unconfirmed = web.post(f"{base}/returns/{rma}/cancel")
+    assert unconfirmed.status_code == 422
+    assert "Tick the box to confirm" in unconfirmed.data.decode()
+    assert "Cancelled" not in web.get(f"{base}/returns/{rma}").data.decode()
+    web.post(f"{base}/returns/{rma}/cancel", {"confirm": "yes"})
     assert "Cancelled" in web.get(f"{base}/returns/{rma}").data.decode()
 
 
@@ -124,7 +128,7 @@ def test_cannot_cancel_once_shipped_back(web: Web, delivered_order: Order, app_s
     page = web.get(f"{base}/returns/{rma}").data.decode()
     assert "Cancel this return" not in page
     assert "On its way back to us" in page
-    refused = web.post(f"{base}/returns/{rma}/cancel")
+    refused = web.post(f"{base}/returns/{rma}/cancel", {"confirm": "yes"})
     assert refused.status_code == 409
     assert b"can no longer be cancelled" in refused.data
 

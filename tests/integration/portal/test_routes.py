@@ -64,7 +64,7 @@ def test_return_flow_routes(web: Web, delivered_order: Order, htmx: bool) -> Non
     live = web.get(f"{base}/returns/{rma}/live?v=requested", htmx=htmx)
     assert live.status_code == 200
     assert not _is_full(live.data)
-    cancelled = web.post(f"{base}/returns/{rma}/cancel", htmx=htmx)
+    cancelled = web.post(f"{base}/returns/{rma}/cancel", {"confirm": "yes"}, htmx=htmx)
     assert cancelled.status_code == (200 if htmx else 303)
 
 

@@ -190,3 +190,25 @@ def test_foreign_keys_hold(seeded: Shop) -> None:
         return  # PostgreSQL checked every key on insert
     with seeded.db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA foreign_key_check")).all() == []
+
+
+def test_staff_are_named_by_email_and_move_money_only_as_the_default_table_allows(seeded: Shop) -> None:
+    """The demo's staff events look like the hub's (the member's email, not a row id), and its refunds and
+    cancellations that refund are a manager's, as the default permission table has it."""
+    from core.permissions import Permission, PermissionTable, cancel_needs
+    from core.seed.run import STAFF_ACCOUNTS
+
+    roles = dict(STAFF_ACCOUNTS)
+    table = PermissionTable()
+    with seeded.db.read() as session:
+        staff_events = list(session.scalars(select(Event).where(Event.actor_type == "staff")))
+    assert {e.actor_id for e in staff_events} == set(roles)
+    for event in staff_events:
+        needs: tuple[Permission, ...] = ()
+        if event.type == "refund.issued" and event.payload["cause"] == "goodwill":
+            needs = (Permission.REFUND,)
+        elif event.type == "order.cancelled":
+            needs = cancel_needs(int(event.payload["refunded_minor"]))
+        assert all(table.allows(roles[event.actor_id or ""], need) for need in needs), (event.type, event.actor_id)
+    kinds = Counter((e.type, e.actor_id) for e in staff_events if e.type in {"refund.issued", "order.cancelled"})
+    assert kinds[("refund.issued", "manager@example.com")] > 0

@@ -42,7 +42,7 @@ from core.shop import Shop
 SEED, CARD_SEED = 5, 99
 PLACED = 1_767_000_000
 NOW = PLACED + 60 * DAY
-STAFF, MANAGER = Actor("staff", "7"), Actor("staff", "8")
+STAFF, MANAGER = Actor("staff", "7", role="staff"), Actor("staff", "8", role="manager")
 COMPARED = [c for c in EVENT_COLUMNS if c not in {"occurred_at", "recorded_at", "idempotency_key", "payload"}]
 
 
@@ -163,10 +163,10 @@ class Teller:
         ordering.start_processing(self.shop, self.order_id, actor=STAFF)
 
     def staff_cancel(self, t: int, reason: str) -> None:
-        refunds.cancel_order(self.shop, self.order_id, reason=reason, actor=STAFF)
+        refunds.cancel_order(self.shop, self.order_id, reason=reason, actor=MANAGER)
 
     def goodwill_refund(self, t: int, refund: tuple[int, str]) -> None:
-        refunds.refund_order(self.shop, self.order_id, amount_minor=refund[0], reason=refund[1], actor=STAFF)
+        refunds.refund_order(self.shop, self.order_id, amount_minor=refund[0], reason=refund[1], actor=MANAGER)
 
     def close(self, t: int, _: object) -> None:
         ordering.close_order(self.shop, self.order_id, actor=Actor("system"), now=at(t))

@@ -29,27 +29,49 @@ def order_shop(app_shop: Shop) -> Shop:
     return app_shop
 
 
-@pytest.fixture
-def staff_client(client: FlaskClient, app_shop: Shop) -> FlaskClient:
-    create_staff_user(app_shop, email="ops@example.com", password=PASSWORD, role="staff")
+def sign_in(client: FlaskClient, app_shop: Shop, role: str) -> FlaskClient:
+    """``client`` signed in as a new member with ``role`` (email ``<role>@example.com``)."""
+    email = f"{role}@example.com"
+    create_staff_user(app_shop, email=email, password=PASSWORD, role=role)
     token = csrf_token(client)
-    response = client.post("/staff/login", data={"email": "ops@example.com", "password": PASSWORD, "csrf_token": token})
+    response = client.post("/staff/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
     assert response.status_code == 302
     return client
+
+
+@pytest.fixture
+def staff_client(client: FlaskClient, app_shop: Shop) -> FlaskClient:
+    return sign_in(client, app_shop, "staff")
+
+
+@pytest.fixture
+def manager_client(app, app_shop: Shop) -> FlaskClient:  # type: ignore[no-untyped-def]
+    return sign_in(app.test_client(), app_shop, "manager")
 
 
 Act = Callable[..., TestResponse]
 
 
-@pytest.fixture
-def act(staff_client: FlaskClient) -> Act:
-    """POST an order action as a signed-in staff member (with a valid CSRF token)."""
+def acting(client: FlaskClient) -> Act:
+    """POST an order action as ``client``'s member (with a valid CSRF token)."""
 
     def send(number: str, action: str, data: dict[str, Any] | None = None, *, htmx: bool = False) -> TestResponse:
-        token = csrf_token(staff_client, f"/staff/orders/{number}")
+        token = csrf_token(client, f"/staff/orders/{number}")
         headers = {"HX-Request": "true"} if htmx else {}
-        return staff_client.post(
+        return client.post(
             f"/staff/orders/{number}/{action}", data={"csrf_token": token, **(data or {})}, headers=headers
         )
 
     return send
+
+
+@pytest.fixture
+def act(staff_client: FlaskClient) -> Act:
+    """An order action by a signed-in member of the staff role."""
+    return acting(staff_client)
+
+
+@pytest.fixture
+def manager_act(manager_client: FlaskClient) -> Act:
+    """An order action by a signed-in manager (money actions are managers' by default)."""
+    return acting(manager_client)

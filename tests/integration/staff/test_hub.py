@@ -87,16 +87,20 @@ def test_release_plain_redirects_and_htmx_gets_the_block(act: Act, app_shop: Sho
     assert "Order put on hold." in text
 
 
-def test_dont_notify_checkbox_suppresses_the_customer_message(act: Act, app_shop: Shop, confirmed_order: Order) -> None:
-    act(confirmed_order.number, "cancel", {"reason": "customer asked", "quiet": "1"})
+def test_dont_notify_checkbox_suppresses_the_customer_message(
+    manager_act: Act, app_shop: Shop, confirmed_order: Order
+) -> None:
+    manager_act(confirmed_order.number, "cancel", {"reason": "customer asked", "quiet": "1", "confirm": "yes"})
     with app_shop.db.read() as session:
         event = session.scalar(select(Event).where(Event.type == "order.cancelled"))
     assert event is not None
     assert event.notify is False
 
 
-def test_invalid_action_input_gets_422_with_the_message(act: Act, confirmed_order: Order) -> None:
-    response = act(confirmed_order.number, "refund", {"amount": "abc", "reason": "x"}, htmx=True)
+def test_invalid_action_input_gets_422_with_the_message(manager_act: Act, confirmed_order: Order) -> None:
+    response = manager_act(
+        confirmed_order.number, "refund", {"amount": "abc", "reason": "x", "confirm": "yes"}, htmx=True
+    )
     assert response.status_code == 422
     assert "is not an amount" in response.get_data(as_text=True)
 
