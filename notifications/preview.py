@@ -99,7 +99,8 @@ def _sample_event(session: Session, order: Order, code: str) -> Event:
     return rows.as_model(rows.Rows().row(_sample_fact(session, order, code), Act(SYSTEM, now), None, now))
 
 
-def _event(session: Session, order: Order, code: str) -> tuple[Event, bool]:
+def event_for(session: Session, order: Order, code: str) -> tuple[Event, bool]:
+    """The order's newest real event of the notification's type, else a sample; and whether it is one."""
     real = _latest(session, Event, order.id, type=NOTIFICATION_CODES[code])
     return (real, False) if real is not None else (_sample_event(session, order, code), True)
 
@@ -123,7 +124,7 @@ def preview(shop: Shop, preparer: Preparer, order_number: str, code: str, channe
         )
         if order is None:
             raise NotFound(f"No order {order_number!r}.")
-        event, sample = _event(session, order, code)
+        event, sample = event_for(session, order, code)
         recipient = order.email if channel == "email" else (order.phone or "+15555550100")
         shared = preparer.context(session, event, order, level)
     row = OutboxMessage(id=0, order_id=order.id, channel=channel, recipient=recipient, template=code, level=level)
