@@ -164,3 +164,16 @@ def test_five_unsubscribes_record_one_ended_event(shop: Shop, confirmed_order: O
             subscriptions.unsubscribe(shop, channel="email", address=address, order_id=confirmed_order.id)
     ended = support.events(shop, confirmed_order.id, type="subscription.ended")
     assert [e.payload["address"] for e in ended] == ["fan@example.com", "ada@example.com"]
+
+
+def test_five_unsubscribes_at_once_record_one_ended_event(shop: Shop, confirmed_order: Order) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    factories.subscribe_confirmed(shop, confirmed_order.id, "email", "fan@example.com")
+
+    def stop(_: int) -> int:
+        return subscriptions.unsubscribe(shop, channel="email", address="fan@example.com", order_id=confirmed_order.id)
+
+    with ThreadPoolExecutor(5) as pool:
+        assert sorted(pool.map(stop, range(5))) == [0, 0, 0, 0, 1]
+    assert len(support.events(shop, confirmed_order.id, type="subscription.ended")) == 1
