@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -17,6 +18,8 @@ from core.services import ordering, subscriptions, tracking
 from core.services.common import load_order
 from core.shop import Shop
 from tests import factories
+
+TYPES = ("order.held", "subscription.created")
 
 
 def append_event(session: Session, code: str, *, order: Order, actor: Actor, **given: Any) -> Event:
@@ -119,6 +122,22 @@ def test_stale_and_backfilled_events_never_notify(shop: Shop, placed_order: Orde
         "shipped",
         "delivered",
     ]
+
+
+def test_a_confirmation_request_makes_no_older_news_stale(shop: Shop, catalog: dict[str, int]) -> None:
+    order = factories.place(shop, email="grace@example.com", payment_pending=True, sms_consent=False)
+    time.sleep(0.05)
+    subscriptions.subscribe(
+        shop, order.id, channel="email", address="fan@example.com", scope="all", consent_text="x", consent_source="t"
+    )
+    with shop.db.write() as session:  # the shop's "paid" arrives after the request, dated between hold and request
+        held, asked = (session.scalars(select(Event.occurred_at).where(Event.type == t)).one() for t in TYPES)
+        paid = load_order(session, order.id)
+        append_event(
+            session, "order.confirmed", order=paid, actor=factories.STAFF, occurred_at=held + (asked - held) / 2
+        )
+
+    assert [t for t, _, r in planned(shop, order.id) if r == "grace@example.com"] == ["on_hold", "order_confirmed"]
 
 
 def test_every_rule_names_templates_for_both_channels_at_each_level_it_reaches() -> None:
