@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_notify.py [--messages 2000] [--database sqlite|postgresql|both]
                                            [--channel email|sms|both] [--repeat 1] [--profile]
 
-Each run builds an outbox of ``--messages`` rows (one order, many subscribers, one ``shipment.shipped``
+Each run builds an outbox of ``--messages`` rows (one order, many confirmed subscribers, one ``shipment.shipped``
 event), then times ``Dispatcher.drain()`` in this process with the app's default settings: claim (lease +
 fencing token), send-time consent checks, rendering (once per event, each recipient's unsubscribe link
 filled in), sending over parallel lanes, and outcomes written in groups of ``NOTIFY_RECORD_EVERY``.
@@ -47,7 +47,6 @@ from core.clock import utcnow
 from core.db import Base, Database
 from core.models import OutboxMessage
 from core.payments import FakeGateway
-from core.services import subscriptions
 from core.shop import Shop
 from notifications import wiring
 from notifications.dispatcher import Dispatcher, DispatchSettings, Stats
@@ -101,11 +100,10 @@ def build_outbox(shop: Shop, channel: str, messages: int) -> int:
     """One order whose shipment is announced to ``messages`` recipients of one channel."""
     factories.make_catalog(shop)
     order = factories.place(shop, phone="+12025550043", sms_consent=channel == "sms")
-    consent = {"scope": "all", "consent_text": "bench", "consent_source": "bench"}
     with click.progressbar(range(messages - 1), label=f"subscribing {channel}") as numbers:
-        for n in numbers:
+        for n in numbers:  # each confirms (double opt-in), so each hears of the shipment, parcel-level
             address = f"fan{n}@example.com" if channel == "email" else f"+1202{2000000 + n:07d}"
-            subscriptions.subscribe(shop, order.id, channel=channel, address=address, **consent)
+            factories.subscribe_confirmed(shop, order.id, channel, address)
     with shop.db.write() as session:
         session.query(OutboxMessage).delete()  # only the shipment announcement is timed
     factories.ship_all(shop, order.id)

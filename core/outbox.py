@@ -3,57 +3,81 @@
 ``NOTIFICATION_RULES`` is the one table that maps an event type to the customer
 notification it triggers, and ``plan`` the one planner: the services, the bulk scan
 path and the demo seed all call it, each with an ``Audience`` that answers from where it
-keeps its data. Recipients are the order's customer (email, and SMS with consent) plus
-every active subscription whose scope covers the notification. Nothing is planned for
-staff "don't notify" actions (the logs skip those), for backfilled history, or for a
-stale event: one older than an event of the same order, shipment or return that has
-already been planned.
+keeps its data. Nothing is planned for staff "don't notify" actions (the logs skip those),
+for backfilled history, or for a stale event: one older than an event of the same order,
+shipment or return that has already been planned.
+
+Who hears, and what they may read (each outbox row's ``level``), is decided here and nowhere else:
+
+* the order's own contact (its email, and its phone with SMS consent) hears every rule, ``order``-level:
+  names, items, money and signed order links;
+* a subscription (made on a public page, by anyone) is ``parcel``-level: before its address confirms,
+  it hears only its confirmation request; after, only news of the parcel it follows, with the parcel's
+  public tracking page as the one link.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.models import Event, OutboxMessage, SmsOptOut, Subscription
 
+# What a recipient may read: the whole order (its own contact), or one parcel's public status (anyone else).
+ORDER, PARCEL = "order", "parcel"
+
 
 @dataclass(frozen=True)
 class NotificationRule:
-    notification: str  # template code under notifications/templates/<code>/
+    notification: str  # template code under notifications/templates/<code>/ (and _parcel/<code>/)
     delivery_update: bool = False  # also sent to "delivery updates only" subscriptions
     only_if: str | None = None  # a payload flag that must be true (e.g. the customer must act)
     status_of: str | None = "order"  # the aggregate whose newer notified status makes this stale
+    parcel: bool = False  # news of one parcel: confirmed subscriptions hear it too, parcel-level
+    requester: bool = False  # only to the (unconfirmed) subscription the event names: its confirmation request
+
+
+def _parcel_news(notification: str) -> NotificationRule:
+    return NotificationRule(notification, delivery_update=True, status_of="shipment", parcel=True)
 
 
 NOTIFICATION_RULES: dict[str, NotificationRule] = {
     "order.confirmed": NotificationRule("order_confirmed"),
     "order.held": NotificationRule("on_hold", only_if="customer_action"),
-    "shipment.shipped": NotificationRule("shipped", delivery_update=True, status_of="shipment"),
-    "shipment.out_for_delivery": NotificationRule("out_for_delivery", delivery_update=True, status_of="shipment"),
-    "shipment.delivered": NotificationRule("delivered", delivery_update=True, status_of="shipment"),
-    "shipment.exception": NotificationRule("delivery_exception", delivery_update=True, status_of="shipment"),
-    "shipment.available_for_pickup": NotificationRule(
-        "available_for_pickup", delivery_update=True, status_of="shipment"
-    ),
+    "shipment.shipped": _parcel_news("shipped"),
+    "shipment.out_for_delivery": _parcel_news("out_for_delivery"),
+    "shipment.delivered": _parcel_news("delivered"),
+    "shipment.exception": _parcel_news("delivery_exception"),
+    "shipment.available_for_pickup": _parcel_news("available_for_pickup"),
     "order.cancelled": NotificationRule("cancelled"),
     "refund.issued": NotificationRule("refunded", status_of=None),  # every refund is news, never stale
     "return.approved": NotificationRule("return_approved", status_of="return"),
     "return.received": NotificationRule("return_received", status_of="return"),
     "return.refunded": NotificationRule("return_refunded", status_of="return"),
-    "exchange.shipped": NotificationRule("exchange_shipped", delivery_update=True, status_of="shipment"),
+    "exchange.shipped": _parcel_news("exchange_shipped"),
+    "subscription.created": NotificationRule("subscription_confirm", status_of=None, requester=True),
 }
 
-NOTIFICATION_CODES: dict[str, str] = {rule.notification: code for code, rule in NOTIFICATION_RULES.items()}
+# The order's own contact's notifications (order-level; previews show these), by the event type causing each.
+NOTIFICATION_CODES: dict[str, str] = {r.notification: code for code, r in NOTIFICATION_RULES.items() if not r.requester}
+NEWS = frozenset(NOTIFICATION_CODES.values())  # event types that tell of the order or a parcel
+# Notifications with a parcel-level version (templates under _parcel/<code>/): parcel news and the confirmation request.
+PARCEL_CODES = frozenset(r.notification for r in NOTIFICATION_RULES.values() if r.parcel or r.requester)
+CONFIRMATION = NOTIFICATION_RULES["subscription.created"].notification
 
 # An event recorded this long after it happened is imported history, not news.
 BACKFILL_AFTER = timedelta(hours=48)
 
-Recipient = tuple[str, str, int | None]  # channel, address, subscription id
+
+class Recipient(NamedTuple):
+    channel: str
+    address: str
+    subscription_id: int | None = None
+    level: str = PARCEL  # one not named the order's own contact reads parcel-level
 
 
 class Logged(Protocol):
@@ -78,11 +102,22 @@ class Addressee(Protocol):
     sms_consent: bool
 
 
+class Subscriber(Protocol):
+    """A subscription, as far as planning reads it (only active ones are handed over)."""
+
+    id: int
+    channel: str
+    address: str
+    scope: str
+    shipment_id: int | None
+    confirmed_at: datetime | None
+
+
 class Audience(Protocol):
     """Who may hear of an order's events, and what was already planned for it."""
 
     def planned(self, event: Logged) -> list[Logged]: ...  # the order's events that have messages
-    def recipients(self, order: Addressee, rule: NotificationRule) -> list[Recipient]: ...
+    def recipients(self, order: Addressee, rule: NotificationRule, event: Logged) -> list[Recipient]: ...
     def opted_out(self, phones: set[str]) -> set[str]: ...
 
 
@@ -100,17 +135,35 @@ def is_stale(event: Logged, rule: NotificationRule, planned: list[Logged]) -> bo
     if rule.status_of is None:
         return False
     return any(
-        other.id != event.id and other.occurred_at > event.occurred_at and same_aggregate(event, other, rule.status_of)
+        other.id != event.id
+        and other.occurred_at > event.occurred_at
+        and same_aggregate(event, other, rule.status_of)
+        and other.type in NEWS  # a confirmation request tells of nothing, so it makes nothing stale
         for other in planned
     )
 
 
-def customer_recipients(order: Addressee, *, email_stopped: bool) -> list[Recipient]:
-    """The order's own customer: by email unless they stopped it, by SMS only with consent."""
-    found: list[Recipient] = [] if email_stopped else [("email", order.email, None)]
+def customer_recipients(order: Addressee, rule: NotificationRule, *, email_stopped: bool) -> list[Recipient]:
+    """The order's own contact, order-level: by email unless they stopped it, by SMS only with consent."""
+    if rule.requester:
+        return []
+    found = [] if email_stopped else [Recipient("email", order.email, None, ORDER)]
     if order.phone and order.sms_consent:
-        found.append(("sms", order.phone, None))
+        found.append(Recipient("sms", order.phone, None, ORDER))
     return found
+
+
+def hears(sub: Subscriber, rule: NotificationRule, event: Logged) -> bool:
+    """Does an active subscription hear of ``event``? Unconfirmed, only its own confirmation request;
+    confirmed, only news of the parcel it follows (of every parcel, when made on the order page)."""
+    if rule.requester:
+        return sub.id == event.payload.get("subscription_id") and sub.confirmed_at is None
+    return (
+        rule.parcel
+        and sub.confirmed_at is not None
+        and (sub.scope == "all" or rule.delivery_update)
+        and sub.shipment_id in (None, event.shipment_id)
+    )
 
 
 def rule_for(code: str, payload: dict[str, Any]) -> NotificationRule | None:
@@ -130,14 +183,14 @@ def is_backfill(event: Logged) -> bool:
 
 def message(event: Logged, order_id: int, recipient: Recipient, template: str) -> dict[str, Any]:
     """One outbox row's columns (``OutboxMessage``), pending from the moment the event was recorded."""
-    channel, address, subscription_id = recipient
     return {
         "event_id": event.id,
         "order_id": order_id,
-        "subscription_id": subscription_id,
-        "channel": channel,
-        "recipient": address,
+        "subscription_id": recipient.subscription_id,
+        "channel": recipient.channel,
+        "recipient": recipient.address,
         "template": template,
+        "level": recipient.level,
         "status": "pending",
         "attempts": 0,
         "next_attempt_at": event.recorded_at,
@@ -150,15 +203,15 @@ def plan(audience: Audience, event: Logged, order: Addressee) -> list[dict[str, 
     rule = rule_for(event.type, event.payload)
     if rule is None or is_backfill(event) or is_stale(event, rule, audience.planned(event)):
         return []
-    found = audience.recipients(order, rule)
-    blocked = audience.opted_out({address for channel, address, _ in found if channel == "sms"})
+    found = audience.recipients(order, rule, event)
+    blocked = audience.opted_out({r.address for r in found if r.channel == "sms"})
     seen: set[tuple[str, str]] = set()
     messages = []
-    for recipient in found:
-        channel, address, _ = recipient
-        if (channel, address) in seen or (channel == "sms" and address in blocked):
+    for recipient in found:  # the order's own contact first: one address gets one copy, theirs
+        key = (recipient.channel, recipient.address)
+        if key in seen or (recipient.channel == "sms" and recipient.address in blocked):
             continue
-        seen.add((channel, address))
+        seen.add(key)
         messages.append(message(event, order.id, recipient, rule.notification))
     return messages
 
@@ -219,19 +272,18 @@ class SessionAudience:
         )
         return list(self.session.scalars(query))
 
-    def recipients(self, order: Addressee, rule: NotificationRule) -> list[Recipient]:
-        """The customer first, then each subscription whose scope covers the notification."""
-        email_stopped = customer_email_unsubscribed(self.session, order)
-        found = customer_recipients(order, email_stopped=email_stopped)
+    def recipients(self, order: Addressee, rule: NotificationRule, event: Logged) -> list[Recipient]:
+        """The order's own contact first, then the active subscriptions the rule reaches."""
+        stopped = not rule.requester and customer_email_unsubscribed(self.session, order)
+        found = customer_recipients(order, rule, email_stopped=stopped)
+        if not (rule.parcel or rule.requester):
+            return found
         subscriptions = self.session.scalars(
             select(Subscription)
             .where(Subscription.order_id == order.id, Subscription.unsubscribed_at.is_(None))
             .order_by(Subscription.id)
         )
-        for sub in subscriptions:
-            if sub.scope == "all" or rule.delivery_update:
-                found.append((sub.channel, sub.address, sub.id))
-        return found
+        return found + [Recipient(s.channel, s.address, s.id, PARCEL) for s in subscriptions if hears(s, rule, event)]
 
     def opted_out(self, phones: set[str]) -> set[str]:
         return opted_out(self.session, phones)

@@ -1,6 +1,6 @@
 """Notifications: render and deliver the outbox by email and SMS, exactly once where the channel allows.
 
-``init_app`` reads the settings, registers the web endpoints (unsubscribe, Twilio callbacks,
+``init_app`` reads the settings, registers the web endpoints (unsubscribe, subscription confirmation, Twilio callbacks,
 staff mailbox, previews and dead messages) and the ``flask notifications`` commands. Dispatch runs in a
 companion process (``flask notifications work``, started by ``scripts/run.sh``) or, with
 ``NOTIFY_INLINE_DISPATCH=1``, in a background thread of each web process.
@@ -16,14 +16,15 @@ from web.extensions import csrf
 def init_app(app: Flask) -> None:
     """Wire the notification adapters, routes and commands into the app."""
     from notifications import cli, inline, wiring
-    from notifications.web import staff, twilio_hooks, unsubscribe
+    from notifications.web import staff, subscriptions, twilio_hooks, unsubscribe
 
     wiring.configure(app)
-    for blueprint in (unsubscribe.bp, twilio_hooks.bp, staff.bp):
+    for blueprint in (unsubscribe.bp, subscriptions.bp, twilio_hooks.bp, staff.bp):
         app.register_blueprint(blueprint)
-    # Signed by Twilio or by our own unsubscribe token, and posted by parties holding no CSRF token.
+    # Signed by Twilio or by our own unsubscribe / confirmation token, and posted by parties holding no CSRF token.
     csrf.exempt(twilio_hooks.bp)
     csrf.exempt(unsubscribe.unsubscribe_now)
+    csrf.exempt(subscriptions.confirm_now)
     app.cli.add_command(cli.group)
     if app.config["NOTIFY_INLINE_DISPATCH"] and not app.testing:
         inline.install(app)

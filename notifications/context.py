@@ -1,7 +1,11 @@
 """What a message says, gathered from the event, its order and the order's current state.
 
-The context is built once per event and shared by every recipient of it; only the
+The context is built once per event and level and shared by every recipient of it; only the
 recipient block (and its unsubscribe link) differs. Templates read plain dicts.
+
+Two levels (``core.outbox``): ``event_context`` is the order's own contact's (name, order number,
+items, money, signed order links); ``parcel_context`` is everyone else's, and is built from the
+parcel alone, never from the order, so no part of the order can reach a parcel-level message.
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.carriers import carrier
+from core.domain.subscriptions import CONFIRM_WITHIN
 from core.events.catalogue import EXCEPTION_TEXT, for_customer
-from core.models import Event, Order, OrderLine, Return, Shipment, ShipmentLine, Variant
+from core.models import Event, Order, OrderLine, Return, Shipment, ShipmentLine, Subscription, Variant
 
 Context = dict[str, Any]
 
@@ -35,6 +40,10 @@ class Links(Protocol):
     def unsubscribe(self, channel: str, address: str, order_id: int) -> str: ...
 
     def return_label(self, order_id: int, rma: str) -> str: ...
+
+    def track(self, tracking_number: str) -> str: ...
+
+    def confirm(self, subscription_id: int) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -168,3 +177,50 @@ def for_recipient(shared: Context, channel: str, address: str, order_id: int, *,
     """The shared context plus who this copy goes to and how they stop it."""
     unsubscribe = links.unsubscribe(channel, address, order_id) if channel == "email" else None
     return shared | {"recipient": {"channel": channel, "address": address}, "unsubscribe_url": unsubscribe}
+
+
+def _parcel(shipment: Shipment, reason: str | None, zone: str, links: Links) -> dict[str, Any]:
+    """What the parcel's public tracking page shows of it, less where it was last seen (a carrier's
+    location can be the recipient's town); an exception in the catalogue's words only, never the carrier's."""
+    known = carrier(shipment.carrier)
+    headline, next_step = EXCEPTION_TEXT.get(reason or "", ("A delivery problem", "We are looking into it."))
+    return {
+        "kind": shipment.kind,
+        "carrier_name": known.name,
+        "tracking_number": shipment.tracking_number,
+        "tracking_url": known.tracking_link(shipment.tracking_number) or None,
+        "eta": _when(shipment.current_eta, zone),
+        "track_url": links.track(shipment.tracking_number),
+        "exception": {"headline": headline, "next_step": next_step},
+    }
+
+
+def _confirmation(sub: Subscription, zone: str, links: Links) -> dict[str, Any]:
+    """How the address confirms: the link (email) or a reply of YES or the code (SMS), and until when."""
+    return {
+        "channel": sub.channel,
+        "url": links.confirm(sub.id) if sub.channel == "email" else None,
+        "code": sub.confirm_code,
+        "until": _when(sub.consent_at + CONFIRM_WITHIN, zone),
+    }
+
+
+def parcel_context(session: Session, event: Event, *, links: Links, branding: Branding) -> Context:
+    """What a parcel-level recipient may read: one parcel's public status and its tracking page
+    (for a confirmation request, the parcel followed and how to confirm). No order is read here."""
+    payload = event.payload or {}
+    sub = (
+        session.get(Subscription, payload.get("subscription_id") or 0)
+        if event.type.startswith("subscription.")
+        else None
+    )
+    shipment_id = sub.shipment_id if sub is not None else event.shipment_id
+    shipment = session.get(Shipment, shipment_id) if shipment_id else None
+    reason = payload.get("exception_reason") or (shipment.exception_reason if shipment is not None else None)
+    zone = branding.timezone
+    return {
+        "shop": asdict(branding),
+        "event": {"code": event.type, "when": _when(event.occurred_at, zone)},
+        "parcel": _parcel(shipment, reason, zone, links) if shipment is not None else None,
+        "confirm": _confirmation(sub, zone, links) if sub is not None else None,
+    }

@@ -1,17 +1,21 @@
 """Absolute links in messages, built from ``PUBLIC_BASE_URL`` so they work behind a TLS proxy.
 
-The order page (``/orders/<token>``) and the return-label page are served by the customer portal;
-the unsubscribe page and the Twilio callbacks by this package.
+Each signed link carries its purpose (``web.tokens``): the order page (view) and the return label
+(return) go only into the order's own contact's messages; a subscriber's messages carry the
+parcel's public tracking page, their confirmation link and their unsubscribe link. The order and
+return pages and the tracking page are served by the customer portal; the confirmation and
+unsubscribe pages and the Twilio callbacks by this package.
 """
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
-from web.tokens import order_token, unsubscribe_token
+from web.tokens import confirm_token, order_token, return_token, unsubscribe_token
 
 STATUS_CALLBACK_PATH = "/webhooks/twilio/status"
 INBOUND_SMS_PATH = "/webhooks/twilio/sms"
+CONFIRM_PATH = "/subscriptions/confirm/"
 
 
 class AppLinks:
@@ -27,7 +31,13 @@ class AppLinks:
         return f"{self.base}/unsubscribe/{unsubscribe_token(channel, address, order_id)}"
 
     def return_label(self, order_id: int, rma: str) -> str:
-        return f"{self.base}/orders/{order_token(order_id)}/returns/{quote(rma, safe='')}/label"
+        return f"{self.base}/orders/{return_token(order_id, rma)}/returns/{quote(rma, safe='')}/label"
+
+    def track(self, tracking_number: str) -> str:
+        return f"{self.base}/track/{quote(tracking_number, safe='')}"
+
+    def confirm(self, subscription_id: int) -> str:
+        return f"{self.base}{CONFIRM_PATH}{confirm_token(subscription_id)}"
 
     def status_callback(self, outbox_id: int) -> str:
         # The outbox id lets a delivery report complete a row whose worker died after the send.

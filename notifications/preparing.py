@@ -1,7 +1,10 @@
 """Turning claimed outbox rows into rendered, addressed messages, with send-time consent checks.
 
 Consent is checked again here, not only when the row was planned: a STOP or an
-unsubscribe that arrives between planning and sending still wins.
+unsubscribe that arrives between planning and sending still wins, and a subscription's
+row leaves only while the subscription is confirmed (its confirmation request, while it is not).
+Each row is rendered at the level it names (``core.outbox``): a parcel-level row from the
+parcel alone (``context.parcel_context``), and a subscription's row is never order-level.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from notifications.adapters import Outgoing
 from notifications.rendering import Renderer, Stencil
 from notifications.store import Claim
 
-Stencils = dict[tuple[int | None, str, str], Stencil | None]
+Stencils = dict[tuple[int | None, str, str, str], Stencil | None]
 
 
 class CallbackLinks(ctx.Links):
@@ -47,6 +50,7 @@ class Row(NamedTuple):
     channel: str
     recipient: str
     template: str
+    level: str
 
 
 _ROWS = (
@@ -65,6 +69,7 @@ class _Loaded:
     orders: dict[int, Order]
     blocked: set[str]
     ended: set[int]
+    confirmed: set[int]
     customer_opted_out: set[int]
 
 
@@ -74,7 +79,7 @@ class _Batch:
 
     session: Session
     loaded: _Loaded
-    shared: dict[int, dict[str, Any]] = field(default_factory=dict)
+    shared: dict[tuple[int, str], dict[str, Any]] = field(default_factory=dict)
     stencils: Stencils = field(default_factory=dict)
 
 
@@ -86,28 +91,41 @@ def _load(session: Session, ids: list[int]) -> _Loaded:
         for o in session.scalars(select(Order).options(*_ORDER_OPTIONS).where(Order.id.in_({r.order_id for r in rows})))
     }
     sub_ids = {r.subscription_id for r in rows if r.subscription_id is not None}
-    ended = set(
-        session.scalars(
-            select(Subscription.id).where(Subscription.id.in_(sub_ids), Subscription.unsubscribed_at.is_not(None))
+    subs = session.execute(
+        select(Subscription.id, Subscription.unsubscribed_at, Subscription.confirmed_at).where(
+            Subscription.id.in_(sub_ids)
         )
-    )
+    ).all()
     customer_orders = {r.order_id for r in rows if r.channel == "email" and r.subscription_id is None}
     return _Loaded(
         rows=rows,
         events=events,
         orders=orders,
         blocked=outbox.opted_out(session, {r.recipient for r in rows if r.channel == "sms"}),
-        ended=ended,
+        ended={sid for sid, ended_at, _ in subs if ended_at is not None},
+        confirmed={sid for sid, _, confirmed_at in subs if confirmed_at is not None},
         customer_opted_out={o for o in customer_orders if outbox.customer_email_unsubscribed(session, orders[o])},
     )
+
+
+def _subscription_skip(subscription_id: int, row: Row, loaded: _Loaded) -> str | None:
+    """A subscription hears parcel-level only: its confirmation request until it is confirmed, then news."""
+    if subscription_id in loaded.ended:
+        return "not sent: the subscription was ended"
+    if row.level != outbox.PARCEL:
+        return "not sent: a subscription's messages are parcel-level only"
+    confirmed = subscription_id in loaded.confirmed
+    if row.template == outbox.CONFIRMATION:
+        return "not sent: the subscription is already confirmed" if confirmed else None
+    return None if confirmed else "not sent: the subscription is not confirmed"
 
 
 def _skip_reason(row: Row, loaded: _Loaded) -> str | None:
     if row.channel == "sms" and row.recipient in loaded.blocked:
         return "not sent: the number texted STOP"
-    if row.subscription_id is not None and row.subscription_id in loaded.ended:
-        return "not sent: the subscription was ended"
-    if row.channel == "email" and row.subscription_id is None and row.order_id in loaded.customer_opted_out:
+    if row.subscription_id is not None:
+        return _subscription_skip(row.subscription_id, row, loaded)
+    if row.channel == "email" and row.order_id in loaded.customer_opted_out:
         return "not sent: the customer unsubscribed from this order's emails"
     return None
 
@@ -132,14 +150,19 @@ class Preparer:
         if reason is not None:
             return Prepared(claim, skip_reason=reason)
         try:
-            if row.event_id not in batch.shared:
+            key = (row.event_id, row.level)
+            if key not in batch.shared:
                 event, order = batch.loaded.events[row.event_id], batch.loaded.orders[row.order_id]
-                batch.shared[row.event_id] = ctx.event_context(
-                    batch.session, event, order, links=self.links, branding=self.branding
-                )
-            return Prepared(claim, outgoing=self.outgoing(row, batch.shared[row.event_id], batch.stencils))
+                batch.shared[key] = self.context(batch.session, event, order, row.level)
+            return Prepared(claim, outgoing=self.outgoing(row, batch.shared[key], batch.stencils))
         except Exception as error:  # a template or data bug: recorded on the row for staff to see
             return Prepared(claim, error=f"could not render {row.template}/{row.channel}: {error!r}"[:500])
+
+    def context(self, session: Session, event: Event, order: Order, level: str) -> dict[str, Any]:
+        """What every recipient of ``event`` at ``level`` shares; parcel-level is built without the order."""
+        if level == outbox.ORDER:
+            return ctx.event_context(session, event, order, links=self.links, branding=self.branding)
+        return ctx.parcel_context(session, event, links=self.links, branding=self.branding)
 
     def outgoing(self, row: Row | OutboxMessage, shared: dict[str, Any], stencils: Stencils | None = None) -> Outgoing:
         """The message for one row; previews call this too, so they show exactly what is sent."""
@@ -149,7 +172,7 @@ class Preparer:
         if stencil is not None and stencil.fits(link):
             rendered = stencil.fill(link)
         else:  # the templates (or this link) need a rendering of their own
-            stencil, rendered = None, self.renderer.render(row.template, row.channel, full)
+            stencil, rendered = None, self.renderer.render(row.template, row.channel, full, row.level)
         if row.channel == "sms":
             callback = self.links.status_callback(row.id)
             return Outgoing(row.id, "sms", row.recipient, rendered, status_callback=callback)
@@ -163,7 +186,7 @@ class Preparer:
 
     def _stencil(self, row: Row | OutboxMessage, shared: dict[str, Any], stencils: Stencils) -> Stencil | None:
         """Every recipient of one event shares one rendering per template and channel."""
-        key = (row.event_id, row.template, row.channel)
+        key = (row.event_id, row.template, row.channel, row.level)
         if key not in stencils:
-            stencils[key] = self.renderer.stencil(row.template, row.channel, shared)
+            stencils[key] = self.renderer.stencil(row.template, row.channel, shared, row.level)
         return stencils[key]

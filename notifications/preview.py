@@ -21,9 +21,8 @@ from core.events import rows
 from core.events import shipments as parcel_facts
 from core.events.fact import SYSTEM, Act, Fact
 from core.models import Event, Order, OutboxMessage, Refund, Return, Shipment
-from core.outbox import NOTIFICATION_CODES
+from core.outbox import NOTIFICATION_CODES, ORDER, PARCEL, PARCEL_CODES
 from core.shop import Shop
-from notifications import context as ctx
 from notifications.preparing import Preparer
 from notifications.rendering import CHANNELS, Rendered
 
@@ -102,30 +101,34 @@ def _sample_event(session: Session, order: Order, code: str) -> Event:
     return rows.as_model(rows.Rows().row(_sample_fact(session, order, code), Act(SYSTEM, now), None, now))
 
 
-def _event(session: Session, order: Order, code: str) -> tuple[Event, bool]:
+def event_for(session: Session, order: Order, code: str) -> tuple[Event, bool]:
+    """The order's newest real event of the notification's type, else a sample; and whether it is one."""
     real = _latest(session, Event, order.id, type=NOTIFICATION_CODES[code])
     return (real, False) if real is not None else (_sample_event(session, order, code), True)
 
 
-def _check(code: str, channel: str) -> None:
+def _check(code: str, channel: str, level: str) -> None:
     if code not in NOTIFICATION_CODES:
         raise ValidationFailed(f"Unknown notification {code!r}; choose one of {', '.join(sorted(NOTIFICATION_CODES))}.")
     if channel not in CHANNELS:
         raise ValidationFailed("Choose the email or the SMS channel.", field="channel")
+    if level == PARCEL and code not in PARCEL_CODES:
+        raise ValidationFailed(f"Subscribers never get {code!r}: it is not news of a parcel.", field="code")
 
 
-def preview(shop: Shop, preparer: Preparer, order_number: str, code: str, channel: str) -> Preview:
-    """Render ``code`` for the order with this number, as its customer would receive it."""
-    _check(code, channel)
+def preview(shop: Shop, preparer: Preparer, order_number: str, code: str, channel: str, level: str = ORDER) -> Preview:
+    """Render ``code`` for the order with this number, as its customer (``level`` ORDER) or a
+    confirmed subscriber (PARCEL) would receive it."""
+    _check(code, channel, level)
     with shop.db.read() as session:
         order = session.scalar(
             select(Order).options(selectinload(Order.customer)).where(Order.number == order_number.strip().upper())
         )
         if order is None:
             raise NotFound(f"No order {order_number!r}.")
-        event, sample = _event(session, order, code)
+        event, sample = event_for(session, order, code)
         recipient = order.email if channel == "email" else (order.phone or "+15555550100")
-        shared = ctx.event_context(session, event, order, links=preparer.links, branding=preparer.branding)
-    row = OutboxMessage(id=0, order_id=order.id, channel=channel, recipient=recipient, template=code)
+        shared = preparer.context(session, event, order, level)
+    row = OutboxMessage(id=0, order_id=order.id, channel=channel, recipient=recipient, template=code, level=level)
     out = preparer.outgoing(row, shared)
     return Preview(order.number, code, channel, recipient, out.rendered, out.headers, sample)

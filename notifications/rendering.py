@@ -6,6 +6,11 @@ Layouts in ``_layout/`` add the branding, the order link, and the unsubscribe
 link or STOP hint, so no single template can forget them. Only ``.html.j2`` files
 are autoescaped.
 
+Those are the order-level messages, for the order's own contact. A parcel-level recipient
+(anyone else: ``core.outbox``) gets ``_parcel/<code>/`` in ``_parcel/_layout/``, rendered from a
+context that holds one parcel's public status and no part of the order
+(``notifications.context.parcel_context``); a code with no parcel version has no such message.
+
 Every recipient of one event gets the same message but for the unsubscribe link, so
 the event is rendered once (a ``Stencil``) with a placeholder where the link goes, and
 each recipient's link is filled in; ``template_scan`` checks that the templates allow
@@ -23,6 +28,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup, escape
 
+from core.outbox import ORDER, PARCEL
 from notifications import gsm, template_scan
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -31,6 +37,7 @@ CHANNELS = ("email", "sms")
 # random per process, so no message text can contain it by accident.
 PLACEHOLDER = "shiplogLink" + secrets.token_hex(12)
 _WHITESPACE = re.compile(r"\s")
+FOLDERS = {ORDER: "", PARCEL: "_parcel/"}  # where each level's templates and layouts are
 
 
 @dataclass(frozen=True)
@@ -84,53 +91,56 @@ class Renderer:
         )
         self._shareable: dict[tuple[str, str], bool] = {}
 
-    def codes(self) -> list[str]:
-        """Every notification code that has templates."""
-        return sorted(p.name for p in TEMPLATES.iterdir() if p.is_dir() and not p.name.startswith("_"))
+    def codes(self, level: str = ORDER) -> list[str]:
+        """Every notification code that has templates at ``level``."""
+        folder = TEMPLATES / FOLDERS[level]
+        return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("_"))
 
-    def stencil(self, code: str, channel: str, shared: dict[str, Any]) -> Stencil | None:
+    def stencil(self, code: str, channel: str, shared: dict[str, Any], level: str = ORDER) -> Stencil | None:
         """Render ``shared`` (the event's context) once for all its recipients; None if the templates need each one."""
         email = channel == "email"
-        key = (code, channel)
+        key = (code, channel, level)
         if key not in self._shareable:
-            self._shareable[key] = template_scan.shareable(self.env, self._names(code, channel), link_allowed=email)
+            names = self._names(code, channel, level)
+            self._shareable[key] = template_scan.shareable(self.env, names, link_allowed=email)
         if not self._shareable[key]:
             return None
         link = PLACEHOLDER if email else None
         context = shared | {"recipient": {"channel": channel, "address": ""}, "unsubscribe_url": link}
-        return Stencil(self.render(code, channel, context), link)
+        return Stencil(self.render(code, channel, context, level), link)
 
-    def _names(self, code: str, channel: str) -> list[str]:
+    def _names(self, code: str, channel: str, level: str) -> list[str]:
         if channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}: use email or sms")
-        if channel == "email":
-            return [f"{code}/email.txt.j2", f"{code}/email.html.j2", "_layout/email.txt.j2", "_layout/email.html.j2"]
-        return [f"{code}/sms.txt.j2", "_layout/sms.txt.j2"]
+        at = FOLDERS[level]
+        kinds = ("email.txt.j2", "email.html.j2") if channel == "email" else ("sms.txt.j2",)
+        return [f"{at}{folder}/{kind}" for folder in (code, "_layout") for kind in kinds]
 
-    def render(self, code: str, channel: str, context: dict[str, Any]) -> Rendered:
+    def render(self, code: str, channel: str, context: dict[str, Any], level: str = ORDER) -> Rendered:
+        """The message for ``code`` at ``level`` (``core.outbox.ORDER`` or ``PARCEL``)."""
         if channel == "email":
-            return self._email(code, context)
+            return self._email(FOLDERS[level], code, context)
         if channel == "sms":
-            return self._sms(code, context)
+            return self._sms(FOLDERS[level], code, context)
         raise ValueError(f"unknown channel {channel!r}: use email or sms")
 
     def _block(self, template: Template, name: str, context: dict[str, Any]) -> str:
         return "".join(template.blocks[name](template.new_context(context))).strip()
 
-    def _email(self, code: str, context: dict[str, Any]) -> Rendered:
-        source = self.env.get_template(f"{code}/email.txt.j2")
+    def _email(self, at: str, code: str, context: dict[str, Any]) -> Rendered:
+        source = self.env.get_template(f"{at}{code}/email.txt.j2")
         subject = " ".join(self._block(source, "subject", context).split())
         text_body = self._block(source, "text", context)
-        html_body = self.env.get_template(f"{code}/email.html.j2").render(context)
+        html_body = self.env.get_template(f"{at}{code}/email.html.j2").render(context)
         framed = context | {"subject": subject}
-        text = self.env.get_template("_layout/email.txt.j2").render(framed | {"content": text_body})
-        html = self.env.get_template("_layout/email.html.j2").render(framed | {"content": Markup(html_body)})
+        text = self.env.get_template(f"{at}_layout/email.txt.j2").render(framed | {"content": text_body})
+        html = self.env.get_template(f"{at}_layout/email.html.j2").render(framed | {"content": Markup(html_body)})
         return Rendered("email", subject, text.strip() + "\n", html)
 
-    def _sms(self, code: str, context: dict[str, Any]) -> Rendered:
-        """Shop name, message, order link, STOP hint; the name goes if that alone keeps it to one segment."""
-        content = gsm.to_gsm7(self.env.get_template(f"{code}/sms.txt.j2").render(context))
-        layout = self.env.get_template("_layout/sms.txt.j2")
+    def _sms(self, at: str, code: str, context: dict[str, Any]) -> Rendered:
+        """Shop name, message, link, STOP hint; the name goes if that alone keeps it to one segment."""
+        content = gsm.to_gsm7(self.env.get_template(f"{at}{code}/sms.txt.j2").render(context))
+        layout = self.env.get_template(f"{at}_layout/sms.txt.j2")
         branded = gsm.to_gsm7(layout.render(context | {"content": content, "brand": True}))
         if gsm.segments(branded) > 1:
             plain = gsm.to_gsm7(layout.render(context | {"content": content, "brand": False}))

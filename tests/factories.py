@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from core.clock import utcnow
 from core.domain.commands import AddressInput, LineInput, PlaceOrder
 from core.events.fact import Actor
-from core.models import Order, Product, Variant
-from core.services import fulfilment, ordering, tracking
+from core.models import Order, Product, Subscription, Variant
+from core.services import fulfilment, ordering, subscriptions, tracking
 from core.shop import Shop
 
 STAFF = Actor("staff", "test-staff", role="staff")
@@ -95,3 +95,24 @@ def ship_all(shop: Shop, order_id: int, tracking_number: str = TRACKING, carrier
 
 def deliver(shop: Shop, tracking_number: str, when: datetime | None = None) -> None:
     tracking.record_scan(shop, tracking.CarrierScan(tracking_number, "delivered", when or utcnow(), "Springfield"))
+
+
+def subscribe_confirmed(
+    shop: Shop, order_id: int, channel: str, address: str, *, scope: str = "all", shipment_id: int | None = None
+) -> Subscription:
+    """A subscription asked for and confirmed by the address itself (the link, or a reply with the code)."""
+    sub = subscriptions.subscribe(
+        shop,
+        order_id,
+        shipment_id=shipment_id,
+        channel=channel,
+        address=address,
+        scope=scope,
+        consent_text="I agree",
+        consent_source="test",
+    )
+    if channel == "email":
+        return subscriptions.confirm_by_link(shop, sub.id, source="test link")
+    done = subscriptions.confirm_by_reply(shop, sub.address, code=sub.confirm_code, source="test reply")
+    assert done is not None
+    return done

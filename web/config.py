@@ -13,7 +13,8 @@
 | FRAUD_SCORE_THRESHOLD | 75 | orders scoring above it go to review |
 | STAFF_EXTRA_PERMISSIONS / STAFF_DENIED_PERMISSIONS | (unset) | comma-separated permission codes the staff role also has / does not have (docs/permissions.md); managers have all |
 | TRUSTED_PROXY_COUNT | 0 | how many proxies in front set X-Forwarded-For; 0 trusts none |
-| ORDER_LINK_MAX_AGE_DAYS | 30 | lifetime of signed order links |
+| ORDER_LINK_MAX_AGE_DAYS | 30 | lifetime of signed order links (view purpose: the whole order) |
+| RETURN_LINK_MAX_AGE_DAYS / UNSUBSCRIBE_LINK_MAX_AGE_DAYS | 60 / 365 | lifetime of return-label links and of unsubscribe links (see web/tokens.py) |
 | SESSION_COOKIE_SECURE | true unless PUBLIC_BASE_URL is http | secure cookie flag |
 | MAIL_* / TWILIO_* | (unset) | see notifications; unset means local sinks |
 | SHOPIFY_WEBHOOK_SECRET | (unset) | Shopify app secret: verifies X-Shopify-Hmac-Sha256; unset refuses Shopify webhooks |
@@ -82,6 +83,8 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "STAFF_DENIED_PERMISSIONS": os.environ.get("STAFF_DENIED_PERMISSIONS") or "",
         "TRUSTED_PROXY_COUNT": int(_env("TRUSTED_PROXY_COUNT", "0")),
         "ORDER_LINK_MAX_AGE_DAYS": int(_env("ORDER_LINK_MAX_AGE_DAYS", "30")),
+        "RETURN_LINK_MAX_AGE_DAYS": int(_env("RETURN_LINK_MAX_AGE_DAYS", "60")),
+        "UNSUBSCRIBE_LINK_MAX_AGE_DAYS": int(_env("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", "365")),
         "SESSION_COOKIE_SECURE": _flag(os.environ.get("SESSION_COOKIE_SECURE"), base_url.startswith("https")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

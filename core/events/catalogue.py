@@ -95,7 +95,8 @@ _TYPES = [
     EventType("return.refunded", "return", _C, "Return {rma} refunded"),
     EventType("return.exchanged", "return", _C, "Exchange for return {rma} is being prepared"),
     EventType("return.closed", "return", _I, "Return {rma} closed"),
-    EventType("subscription.created", "order", _I, "{channel} updates requested"),
+    EventType("subscription.created", "order", _I, "{channel} updates requested: confirmation asked for"),
+    EventType("subscription.confirmed", "order", _I, "{channel} updates confirmed by {via}"),
     EventType("subscription.ended", "order", _I, "{channel} updates stopped"),
 ]
 

@@ -103,9 +103,21 @@ def refund_issued(*, refund: Refund, message: str | None, cancellation: bool) ->
     return Fact("refund.issued", body, order_id=refund.order_id, return_id=refund.return_id)
 
 
-def subscription_created(*, order_id: int, channel: str, scope: str, subscription_id: int) -> Fact:
-    body = {"channel": channel, "scope": scope, "subscription_id": subscription_id}
+def subscription_created(
+    *, order_id: int, channel: str, scope: str, subscription_id: int, shipment_id: int | None
+) -> Fact:
+    """Asked for, not yet confirmed: the one message it plans is the confirmation request.
+
+    ``shipment_id`` (the parcel followed, if one) stays in the payload: the event is not news of the
+    parcel, and must not count as such when the planner decides what is stale."""
+    body = {"channel": channel, "scope": scope, "subscription_id": subscription_id, "shipment_id": shipment_id}
     return Fact("subscription.created", body, order_id=order_id)
+
+
+def subscription_confirmed(*, order_id: int, channel: str, subscription_id: int, via: str) -> Fact:
+    """``via``: email (the link was followed) or sms (the number replied YES or its code)."""
+    body = {"channel": channel, "subscription_id": subscription_id, "via": via}
+    return Fact("subscription.confirmed", body, order_id=order_id)
 
 
 def subscription_ended(*, order_id: int, channel: str, address: str) -> Fact:

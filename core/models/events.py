@@ -57,6 +57,10 @@ class OutboxMessage(Base):
     channel: Mapped[str] = mapped_column(String(8))  # email | sms
     recipient: Mapped[str] = mapped_column(String(254))
     template: Mapped[str] = mapped_column(String(48))  # the notification code
+    # What the recipient may read (``core.outbox``): "order" for the order's own contact, "parcel" for
+    # anyone else. A row that does not say is parcel-level; rows older than the column were the customer's
+    # unless they name a subscription (the migration marks those), hence the server default.
+    level: Mapped[str] = mapped_column(String(8), default="parcel", server_default="order")
     status: Mapped[str] = mapped_column(String(12))  # pending | sending | sent | dead | skipped
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -69,19 +73,31 @@ class OutboxMessage(Base):
 
 
 class Subscription(Base):
-    """Somebody who asked for an order's updates, with the consent they gave."""
+    """Somebody who asked for parcel updates, with the consent they gave and how they confirmed it.
+
+    Made from a public page by anyone, so it is parcel-level only (``core.outbox``) and hears
+    nothing but its confirmation request until the address itself confirms (double opt-in).
+    """
 
     __tablename__ = "subscriptions"
-    __table_args__ = (UniqueConstraint("order_id", "channel", "address", name="uq_subscriptions_order_channel_addr"),)
+    __table_args__ = (
+        UniqueConstraint("order_id", "shipment_id", "channel", "address", name="uq_subscriptions_order_parcel_addr"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    # The parcel followed (from its tracking page); None: every parcel of the order (from the order page).
+    shipment_id: Mapped[int | None] = mapped_column(ForeignKey("shipments.id"))
     channel: Mapped[str] = mapped_column(String(8))  # email | sms
     address: Mapped[str] = mapped_column(String(254))  # lower-cased email or E.164 phone
     scope: Mapped[str] = mapped_column(String(12))  # all | delivery
-    consent_text: Mapped[str] = mapped_column(Text)
+    consent_text: Mapped[str] = mapped_column(Text)  # the wording shown, verbatim
     consent_source: Mapped[str] = mapped_column(String(300))  # page and client address
-    consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    consent_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when it was asked for
+    confirm_code: Mapped[str | None] = mapped_column(String(8))  # the code the SMS request carries
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_via: Mapped[str | None] = mapped_column(String(8))  # email (the link) | sms (a reply)
+    confirmed_source: Mapped[str | None] = mapped_column(String(300))  # client address, or the reply and its id
     unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

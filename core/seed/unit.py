@@ -59,8 +59,10 @@ class Audience:
     def planned(self, event: Logged) -> list[Logged]:
         return self.notified
 
-    def recipients(self, order: outbox.Addressee, rule: outbox.NotificationRule) -> list[outbox.Recipient]:
-        return outbox.customer_recipients(order, email_stopped=False)
+    def recipients(
+        self, order: outbox.Addressee, rule: outbox.NotificationRule, event: outbox.Logged
+    ) -> list[outbox.Recipient]:
+        return outbox.customer_recipients(order, rule, email_stopped=False)
 
     def opted_out(self, phones: set[str]) -> set[str]:
         return set()

@@ -1,4 +1,4 @@
-"""Twilio webhooks: delivery status callbacks and inbound SMS (STOP / START).
+"""Twilio webhooks: delivery status callbacks and inbound SMS (STOP / START, and YES or a code to confirm).
 
 Both refuse (403, nothing written) any request whose ``X-Twilio-Signature`` does not match
 the URL Twilio called, which is rebuilt from ``PUBLIC_BASE_URL`` so it holds behind a TLS
@@ -7,10 +7,15 @@ proxy. They are exempt from CSRF: the signature is the credential.
 
 from __future__ import annotations
 
+import re
+from xml.sax.saxutils import escape
+
 from flask import Blueprint, Response, abort, current_app, request
 from twilio.request_validator import SIGNATURE_HEADER, RequestValidator, get_signature_algorithm
 
-from core.services.subscriptions import normalise_phone, set_sms_opt_out
+from core.domain.subscriptions import CODE_DIGITS
+from core.errors import ValidationFailed
+from core.services.subscriptions import confirm_by_reply, normalise_phone, set_sms_opt_out
 from notifications import store
 from notifications.links import INBOUND_SMS_PATH, STATUS_CALLBACK_PATH
 from web.extensions import shop
@@ -19,7 +24,8 @@ bp = Blueprint("twilio_hooks", __name__)
 
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "END", "QUIT", "REVOKE", "OPTOUT", "CANCEL"})
 START_WORDS = frozenset({"START", "UNSTOP"})
-EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+YES_WORDS = frozenset({"YES", "Y"})
+CODE = re.compile(rf"\d{{{CODE_DIGITS}}}")
 
 
 def _signed_url() -> str:
@@ -60,13 +66,36 @@ def keyword(body: str) -> str:
     return body.strip().strip(".!").strip().upper()
 
 
+def _twiml(reply: str | None) -> Response:
+    """The answer to an inbound SMS: empty, or one text back."""
+    body = f"<Message>{escape(reply)}</Message>" if reply else ""
+    return Response(f'<?xml version="1.0" encoding="UTF-8"?><Response>{body}</Response>', mimetype="text/xml")
+
+
+def _confirm(phone: str, word: str) -> str | None:
+    """YES confirms the number's newest open subscription request, a code the request that sent it."""
+    sid = request.form.get("MessageSid", "")[:64]
+    source = f"SMS reply {word[:12]!r} from {phone}" + (f" ({sid})" if sid else "")
+    done = confirm_by_reply(shop(), phone, code=None if word in YES_WORDS else word, source=source)
+    if done is None:
+        return None
+    return f"{current_app.config['SHOP_NAME']}: confirmed. You will get texts about this parcel. STOP to opt out."
+
+
 @bp.post(INBOUND_SMS_PATH)
 def inbound_sms() -> Response:
-    """STOP-style keywords opt the number out of every SMS; START or UNSTOP opt it back in."""
+    """STOP-style keywords opt the number out of every SMS; START or UNSTOP opt it back in;
+    YES or a confirmation code confirms a subscription this number asked for."""
     require_signature()
     word = keyword(request.form.get("Body", "")[:160])
     if word in STOP_WORDS or word in START_WORDS:
         phone = normalise_phone(request.form.get("From", ""))
         set_sms_opt_out(shop(), phone, opted_out=word in STOP_WORDS)
-    # Twilio's own opt-out handling sends the confirmation text; we add nothing.
-    return Response(EMPTY_TWIML, mimetype="text/xml")
+        return _twiml(None)  # Twilio's own opt-out handling sends the confirmation text; we add nothing
+    if word not in YES_WORDS and not CODE.fullmatch(word):
+        return _twiml(None)
+    try:
+        phone = normalise_phone(request.form.get("From", ""))
+    except ValidationFailed:  # a short code or an alphanumeric sender: no subscriber of ours
+        return _twiml(None)
+    return _twiml(_confirm(phone, word))

@@ -2,7 +2,8 @@
 
 GET never unsubscribes, because mail scanners fetch links. Mail clients POST
 ``List-Unsubscribe=One-Click`` to the same URL without a CSRF token, so the route is
-exempt from CSRF: the signed token is the credential.
+exempt from CSRF: the signed token is the credential. Posting it again changes nothing
+and records nothing (``core.services.subscriptions.unsubscribe``).
 """
 
 from __future__ import annotations
@@ -11,14 +12,20 @@ from flask import Blueprint, abort, render_template, request
 
 from core.services.subscriptions import unsubscribe
 from web.extensions import limiter, shop
-from web.tokens import LinkInvalid, unsubscribe_from_token
+from web.tokens import LinkExpired, LinkInvalid, unsubscribe_from_token
 
 bp = Blueprint("unsubscribe", __name__, template_folder="templates")
+EXPIRED = (
+    "This unsubscribe link has expired. Please use the link in your latest message, "
+    "reply STOP to a text, or write to us and we will stop the updates."
+)
 
 
 def _decode(token: str) -> tuple[str, str, int | None]:
     try:
         return unsubscribe_from_token(token[:1000])
+    except LinkExpired:
+        abort(410, description=EXPIRED)
     except LinkInvalid:
         abort(404, description="This unsubscribe link is not valid. Please use the link from your latest message.")
 

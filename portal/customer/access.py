@@ -1,9 +1,15 @@
-"""Who may see an order: a signed link, rate limits on lookups, and the lookup comparison itself."""
+"""Who may see an order: a signed link, rate limits on lookups, and the lookup comparison itself.
+
+Access is graded: a tracking number shows its parcel's public status only; the order number plus
+the order's email or phone gives a view link (``web.tokens``), which opens the whole order; a return
+link, sent to the order's own contact, opens its one return and nothing else.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+from typing import NoReturn
 
 from flask import abort, current_app, request, url_for
 from limits import parse_many
@@ -14,20 +20,55 @@ from core.queries.orders import LookupRow
 from portal.customer import forms
 from portal.customer.forms import Lookup
 from web.extensions import client_ip, limiter
-from web.tokens import LinkExpired, LinkInvalid, order_from_token
+from web.tokens import LinkExpired, LinkInvalid, order_from_token, return_from_token
 
 # Compared against when no order has the number, so both paths do the same work.
 _DECOY = LookupRow(0, "nobody@invalid.example", "+10000000000")
+INVALID = "That link is not valid here. Check that you copied all of it, or look your order up."
+
+
+def _expired() -> NoReturn:
+    abort(redirect(url_for("customer.lookup", expired=1), code=303))  # the page says why
 
 
 def order_id_from(token: str) -> int:
-    """The order a link opens. Expired: back to the lookup with a message. Forged: 404."""
+    """The order a view link opens. Expired: back to the lookup with a message. Forged, or made
+    for another purpose (a return, an unsubscribe or a confirmation link): 404."""
     try:
         return order_from_token(token[:512])
     except LinkExpired:
-        abort(redirect(url_for("customer.lookup", expired=1), code=303))  # the page says why
+        _expired()
     except LinkInvalid:
-        abort(404, description="That link is not valid. Check that you copied all of it, or look your order up below.")
+        abort(404, description=INVALID)
+
+
+def is_view_link(token: str) -> bool:
+    """Does the link open the whole order (rather than one return)?"""
+    try:
+        order_from_token(token[:512])
+    except (LinkExpired, LinkInvalid):
+        return False
+    return True
+
+
+def return_order_from(token: str, rma: str) -> int:
+    """The order whose return ``rma`` a link may open: a view link (any of its returns), or a
+    return link made for exactly this return."""
+    try:
+        return order_from_token(token[:512])
+    except LinkExpired:
+        _expired()
+    except LinkInvalid:
+        pass  # not a view link: perhaps this return's own
+    try:
+        order_id, linked = return_from_token(token[:512])
+    except LinkExpired:
+        _expired()
+    except LinkInvalid:
+        abort(404, description=INVALID)
+    if linked != rma:
+        abort(404, description="That link is for another return.")
+    return order_id
 
 
 def _digest(value: str) -> bytes:

@@ -80,10 +80,11 @@ def order_live(token: str) -> str:
 @bp.post("/orders/<token>/subscribe")
 @limiter.limit(access.lookup_limit)
 def order_subscribe(token: str) -> Response | tuple[str, int] | str:
-    """Subscribe another email and/or phone to this order's updates."""
+    """Ask for updates on this order's parcels at another email and/or phone: each confirms first,
+    then hears parcel-level news only (order-level messages go to the order's own contact alone)."""
     view = _view(token)
     try:
-        done = subscribing.subscribe_from_form(view.id, url_for("customer.order", token="-"))
+        done = subscribing.subscribe_from_form(view.id, None, url_for("customer.order", token="-"))
     except DomainError as error:
         context = _context(view, token) | {"sub_errors": {error.field or "email": error.message}}
         return page("customer/order.html", block="subscribe", form=request.form, **context), 422

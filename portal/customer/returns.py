@@ -123,7 +123,8 @@ def return_create(token: str) -> Response | tuple[str, int]:
 
 
 def _return(token: str, rma: str) -> tuple[int, queries.ReturnView]:
-    order_id = access.order_id_from(token)
+    """The return a link opens: any of the order's with a view link, only its own with a return link."""
+    order_id = access.return_order_from(token, rma)
     found = None
     if RMA.fullmatch(rma):
         with shop().db.read() as db:
@@ -145,6 +146,7 @@ def _status_context(token: str, ret: queries.ReturnView) -> dict[str, object]:
         "instructions": texts.return_instructions(name, ret.rma),
         "poll_seconds": access.poll_seconds(),
         "created": request.args.get("created") == "1",
+        "order_link": access.is_view_link(token),  # a return link opens this return, not the order
     }
 
 

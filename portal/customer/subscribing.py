@@ -1,4 +1,9 @@
-"""Subscriptions from the tracking and order pages, with the consent shown recorded verbatim."""
+"""Subscriptions from the tracking and order pages, with the consent shown recorded verbatim.
+
+Anyone may ask, so each address first gets a confirmation request (double opt-in) and, once it
+confirms, parcel-level updates only: the page says so, and never says whether the address
+was already subscribed.
+"""
 
 from __future__ import annotations
 
@@ -15,14 +20,15 @@ def consent() -> str:
     return texts.consent_text(current_app.config["SHOP_NAME"])
 
 
-def subscribe_from_form(order_id: int, page_path: str) -> Subscribed:
-    """Validate every address first, then record one subscription per channel."""
+def subscribe_from_form(order_id: int, shipment_id: int | None, page_path: str) -> Subscribed:
+    """Validate every address first, then ask each to confirm (one subscription per channel)."""
     targets, scope = forms.parse_subscription(request.form)
     source = f"{page_path} from {client_ip()}"
     for channel, address in targets:
         subscribe(
             shop(),
             order_id,
+            shipment_id=shipment_id,
             channel=channel,
             address=address,
             scope=scope,
@@ -33,7 +39,4 @@ def subscribe_from_form(order_id: int, page_path: str) -> Subscribed:
 
 
 def confirmation(done: Subscribed) -> str:
-    targets, scope = done
-    where = " and ".join(address for _, address in targets)
-    what = "all updates" if scope == "all" else "delivery updates"
-    return f"Done: {what} for this order will go to {where}."
+    return texts.confirm_request(done[0])

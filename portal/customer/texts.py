@@ -72,10 +72,19 @@ def exception_text(reason: str | None) -> tuple[str, str]:
 def consent_text(shop_name: str) -> str:
     """The wording shown next to the subscribe button; the same string is stored as consent."""
     return (
-        f"I agree to receive updates about this order from {shop_name} at the email address and/or phone "
-        "number above. Message and data rates may apply. Reply STOP to any text or use the unsubscribe "
-        "link in any email to stop."
+        f"I agree to receive delivery updates on the parcel(s) shown on this page from {shop_name} at the email "
+        "address and/or phone number above, once I confirm from the message sent there. Message and data rates may apply. "
+        "Reply STOP to any text or use the unsubscribe link in any email to stop."
     )
+
+
+def confirm_request(targets: list[tuple[str, str]]) -> str:
+    """What the page says after a subscription request: the same whether or not it was new."""
+    asks = [
+        f"open the link we emailed to {address}" if channel == "email" else f"reply YES to the text we sent {address}"
+        for channel, address in targets
+    ]
+    return f"Almost done: {' and '.join(asks)} to confirm. Until you do, nothing else is sent."
 
 
 def return_instructions(shop_name: str, rma: str) -> tuple[str, ...]:

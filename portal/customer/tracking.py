@@ -122,11 +122,12 @@ def _track_context(parcel: TrackedParcel, notice: str | None) -> dict[str, objec
 @bp.post("/track/<number>/subscribe")
 @limiter.limit(access.lookup_limit)
 def track_subscribe(number: str) -> Response | tuple[str, int] | str:
-    """Subscribe an email and/or phone to the parcel's order updates."""
+    """Ask for this parcel's updates by email and/or SMS: each address confirms first (double opt-in)."""
     parcel = _parcel(number)
     back = url_for("customer.track", number=parcel.view.tracking_number)
     try:
-        done = subscribing.subscribe_from_form(parcel.view.key.order_id, request.path)
+        key = parcel.view.key
+        done = subscribing.subscribe_from_form(key.order_id, key.shipment_id, request.path)
     except DomainError as error:
         context = _track_context(parcel, None) | {"sub_errors": {error.field or "email": error.message}}
         context["show_form"] = True

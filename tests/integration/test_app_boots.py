@@ -20,7 +20,7 @@ def test_htmx_is_served_locally(client) -> None:  # type: ignore[no-untyped-def]
 
 def test_the_composition_root_installs_every_feature(app) -> None:  # type: ignore[no-untyped-def]
     portal = {"auth", "customer", "staff", "api", "webhooks"}
-    notifications = {"unsubscribe", "twilio_hooks", "notifications_staff"}
+    notifications = {"unsubscribe", "subscriptions", "twilio_hooks", "notifications_staff"}
     assert {"assets"} | portal | notifications | {"dashboard_api"} <= set(app.blueprints)
     assert {"db", "seed", "import-orders", "webhooks", "kpis", "notifications"} <= set(app.cli.commands)
 

@@ -20,7 +20,7 @@ BEFORE = "0002_notifications"  # with 0005_staff_ingest, the two heads 0006 merg
 
 def test_there_is_one_head() -> None:
     heads = ScriptDirectory.from_config(migrations.alembic_config("sqlite://")).get_heads()
-    assert heads == ["0006_payment_events"]
+    assert heads == ["0007_subscription_consent"]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -78,4 +78,49 @@ def test_old_payment_events_name_their_payment_and_replay_rebuilds_it(empty_url:
         moved = session.execute(text("SELECT id, payment_id FROM events ORDER BY id")).all()
         assert [tuple(row) for row in moved] == [(1, None), (2, 7), (3, 7), (4, None)]
         assert replay.differences(session) == []
+    database.dispose()
+
+
+OLD_OUTBOX = """
+INSERT INTO customers (id, email, name, created_at) VALUES (1, 'ada@example.com', 'Ada', '2026-01-01 10:00:00');
+INSERT INTO orders (id, number, customer_id, email, sms_consent, channel, status, fraud_score, currency, subtotal_minor,
+    discount_minor, shipping_minor, tax_minor, total_minor, placed_at, version)
+    VALUES (1, 'SL1', 1, 'ada@example.com', false, 'web', 'confirmed', 0, 'USD', 100, 0, 0, 0, 100,
+            '2026-01-01 10:00:00', 1);
+INSERT INTO subscriptions (id, order_id, channel, address, scope, consent_text, consent_source, consent_at)
+    VALUES (5, 1, 'email', 'fan@example.com', 'all', 'I agree', '/track/1Z from 203.0.113.9', '2026-01-01 10:00:00');
+INSERT INTO events (id, type, order_id, occurred_at, recorded_at, actor_type, visibility, payload, idempotency_key, notify)
+VALUES (1, 'order.confirmed', 1, '2026-01-01 10:00:00', '2026-01-01 10:00:00', 'system', 'customer', '{}', 'k1', true);
+INSERT INTO outbox (id, event_id, order_id, subscription_id, channel, recipient, template, status, attempts,
+    next_attempt_at, created_at) VALUES
+ (1, 1, 1, NULL, 'email', 'ada@example.com', 'order_confirmed', 'sent', 1, '2026-01-01 10:00:00', '2026-01-01 10:00:00'),
+ (2, 1, 1, 5, 'email', 'fan@example.com', 'order_confirmed', 'dead', 8, '2026-01-01 10:00:00', '2026-01-01 10:00:00');
+"""
+
+
+def test_old_subscriber_messages_become_parcel_level_and_old_subscriptions_wait_for_confirmation(
+    empty_url: str,
+) -> None:
+    migrations.upgrade(empty_url, "0006_payment_events")
+    engine = create_engine(empty_url)
+    with engine.begin() as conn:
+        for statement in filter(str.strip, OLD_OUTBOX.split(";")):
+            conn.execute(text(statement))
+    engine.dispose()
+    migrations.upgrade(empty_url)
+    database = Database(empty_url)
+    with database.read() as session:
+        levels = session.execute(text("SELECT recipient, level FROM outbox ORDER BY id")).all()
+        assert [tuple(row) for row in levels] == [("ada@example.com", "order"), ("fan@example.com", "parcel")]
+        kept = session.execute(text("SELECT consent_text, confirmed_at, shipment_id FROM subscriptions")).one()
+        assert tuple(kept) == ("I agree", None, None)  # never confirmed: it hears nothing until it is
+    database.dispose()
+    migrations.downgrade(empty_url, "0006_payment_events")  # and back, keeping every row
+    migrations.upgrade(empty_url)
+    database = Database(empty_url)
+    with database.read() as session:
+        assert session.execute(text("SELECT id, subscription_id, level FROM outbox ORDER BY id")).all() == [
+            (1, None, "order"),
+            (2, 5, "parcel"),
+        ]
     database.dispose()

@@ -59,6 +59,7 @@ def test_track_by_number(page: Any, server: Server, shots: Path, js: bool) -> No
     page.check("input[name=consent]")
     page.get_by_role("button", name="Subscribe").click()
     page.wait_for_selector("text=watcher@example.com")
+    assert "Until you do, nothing else is sent." in page.content()  # double opt-in
     snap(page, shots, "02b-track-subscribed", js)
 
 

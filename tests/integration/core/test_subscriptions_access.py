@@ -21,7 +21,7 @@ def _subscriptions(shop: Shop) -> list[Subscription]:
         return list(session.scalars(select(Subscription).order_by(Subscription.id)))
 
 
-def test_subscribe_records_consent_and_renews(shop: Shop, confirmed_order: Order) -> None:
+def test_subscribe_records_consent_and_asks_for_confirmation(shop: Shop, confirmed_order: Order) -> None:
     sub = subscriptions.subscribe(
         shop, confirmed_order.id, channel="sms", address="(415) 555-2671", scope="delivery", **CONSENT
     )
@@ -31,9 +31,11 @@ def test_subscribe_records_consent_and_renews(shop: Shop, confirmed_order: Order
     )
     assert again.id == sub.id
     (stored,) = _subscriptions(shop)
-    assert (stored.scope, stored.consent_text, stored.consent_source) == ("all", *CONSENT.values())
+    assert (stored.scope, stored.consent_text, stored.consent_source) == ("delivery", *CONSENT.values())
+    assert stored.confirmed_at is None
+    assert stored.confirm_code is not None
     created = support.events(shop, confirmed_order.id, type="subscription.created")
-    assert [e.payload["scope"] for e in created] == ["delivery", "all"]
+    assert [e.payload["scope"] for e in created] == ["delivery"], "asked again at once: nothing new"
     assert all(e.visibility == "internal" for e in created)
 
 

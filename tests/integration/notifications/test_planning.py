@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -17,6 +18,8 @@ from core.services import ordering, subscriptions, tracking
 from core.services.common import load_order
 from core.shop import Shop
 from tests import factories
+
+TYPES = ("order.held", "subscription.created")
 
 
 def append_event(session: Session, code: str, *, order: Order, actor: Actor, **given: Any) -> Event:
@@ -67,27 +70,27 @@ def test_hold_notifies_only_when_the_customer_must_act(shop: Shop, catalog: dict
     assert planned(shop, waiting.id) == [("on_hold", "email", "grace@example.com")]
 
 
-def test_subscriptions_get_the_scope_they_chose(shop: Shop, placed_order: Order) -> None:
+def test_confirmed_subscriptions_hear_parcel_news_at_the_scope_they_chose(shop: Shop, placed_order: Order) -> None:
     for address, scope in (("fan@example.com", "all"), ("porch@example.com", "delivery"), ("ADA@example.com", "all")):
-        subscriptions.subscribe(
-            shop,
-            placed_order.id,
-            channel="email",
-            address=address,
-            scope=scope,
-            consent_text="yes",
-            consent_source="test",
-        )
+        factories.subscribe_confirmed(shop, placed_order.id, "email", address, scope=scope)
     ordering.add_note(shop, placed_order.id, text="hi", for_customer=True, actor=factories.STAFF)
     factories.ship_all(shop, placed_order.id)
     with shop.db.write() as session:
         order = load_order(session, placed_order.id)
         append_event(session, "refund.issued", order=order, actor=factories.STAFF, payload={"amount_text": "$5.00"})
 
-    shipped = [r for t, c, r in planned(shop, placed_order.id) if t == "shipped" and c == "email"]
+    shipped = [(r, level) for t, c, r, level in leveled(shop, placed_order.id) if t == "shipped" and c == "email"]
     refunded = [r for t, c, r in planned(shop, placed_order.id) if t == "refunded" and c == "email"]
-    assert shipped == ["ada@example.com", "fan@example.com", "porch@example.com"]  # the customer once, not twice
-    assert refunded == ["ada@example.com", "fan@example.com"]
+    assert shipped == [("ada@example.com", "order"), ("fan@example.com", "parcel"), ("porch@example.com", "parcel")]
+    assert refunded == ["ada@example.com"], "money is the order's: its own contact only"
+
+
+def leveled(shop: Shop, order_id: int) -> list[tuple[str, str, str, str]]:
+    with shop.db.read() as session:
+        rows = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.order_id == order_id).order_by(OutboxMessage.id)
+        )
+        return [(r.template, r.channel, r.recipient, r.level) for r in rows]
 
 
 def test_sms_opt_out_and_email_unsubscribe_stop_planning(shop: Shop, placed_order: Order) -> None:
@@ -121,9 +124,29 @@ def test_stale_and_backfilled_events_never_notify(shop: Shop, placed_order: Orde
     ]
 
 
-def test_every_rule_names_templates_for_both_channels() -> None:
+def test_a_confirmation_request_makes_no_older_news_stale(shop: Shop, catalog: dict[str, int]) -> None:
+    order = factories.place(shop, email="grace@example.com", payment_pending=True, sms_consent=False)
+    time.sleep(0.05)
+    subscriptions.subscribe(
+        shop, order.id, channel="email", address="fan@example.com", scope="all", consent_text="x", consent_source="t"
+    )
+    with shop.db.write() as session:  # the shop's "paid" arrives after the request, dated between hold and request
+        held, asked = (session.scalars(select(Event.occurred_at).where(Event.type == t)).one() for t in TYPES)
+        paid = load_order(session, order.id)
+        append_event(
+            session, "order.confirmed", order=paid, actor=factories.STAFF, occurred_at=held + (asked - held) / 2
+        )
+
+    assert [t for t, _, r in planned(shop, order.id) if r == "grace@example.com"] == ["on_hold", "order_confirmed"]
+
+
+def test_every_rule_names_templates_for_both_channels_at_each_level_it_reaches() -> None:
     from notifications.rendering import TEMPLATES
 
     for rule in outbox.NOTIFICATION_RULES.values():
-        for name in ("email.txt.j2", "email.html.j2", "sms.txt.j2"):
-            assert (TEMPLATES / rule.notification / name).is_file(), (rule.notification, name)
+        folders = [] if rule.requester else [TEMPLATES / rule.notification]
+        folders += [TEMPLATES / "_parcel" / rule.notification] if rule.notification in outbox.PARCEL_CODES else []
+        assert folders, rule
+        for folder in folders:
+            for name in ("email.txt.j2", "email.html.j2", "sms.txt.j2"):
+                assert (folder / name).is_file(), (folder, name)

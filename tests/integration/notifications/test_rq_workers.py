@@ -17,7 +17,6 @@ from rq.job import Job
 from sqlalchemy import func, select
 
 from core.models import OutboxMessage
-from core.services import subscriptions
 from core.shop import Shop
 from tests import factories
 from tests.conftest import service_missing
@@ -43,12 +42,11 @@ def thousand_messages(shop: Shop) -> int:
     """One order followed by 398 email and 100 SMS subscribers; shipped and delivered: 2 × 500 messages."""
     factories.make_catalog(shop)
     order = factories.place(shop, phone="+12025550043")
-    subscribe = {"scope": "delivery", "consent_text": "yes", "consent_source": "test"}
     for n in range(398):
-        subscriptions.subscribe(shop, order.id, channel="email", address=f"fan{n}@example.com", **subscribe)
+        factories.subscribe_confirmed(shop, order.id, "email", f"fan{n}@example.com", scope="delivery")
     for n in range(100):
-        subscriptions.subscribe(shop, order.id, channel="sms", address=f"+1202555{100 + n:04d}", **subscribe)
-    with shop.db.write() as session:  # the order confirmation is not part of this run
+        factories.subscribe_confirmed(shop, order.id, "sms", f"+1202555{100 + n:04d}", scope="delivery")
+    with shop.db.write() as session:  # the order confirmation and the confirmation requests are not part of this run
         session.query(OutboxMessage).delete()
     factories.ship_all(shop, order.id)
     factories.deliver(shop, "1Z999AA10123456784")

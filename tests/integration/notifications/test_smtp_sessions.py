@@ -12,7 +12,6 @@ from flask import Flask
 from sqlalchemy import select
 
 from core.models import Order, SinkMessage
-from core.services import subscriptions
 from core.shop import Shop
 from notifications import smtp, wiring
 from notifications.adapters import Outgoing
@@ -22,8 +21,6 @@ from notifications.smtp import SmtpEmail
 from tests import factories
 from tests.integration.notifications.conftest import deliver, make_app, smtp_config
 from tests.integration.notifications.peers import SmtpPeer
-
-CONSENT = {"scope": "all", "consent_text": "test", "consent_source": "test"}
 
 
 def _outgoing(outbox_id: int, recipient: str) -> Outgoing:
@@ -94,14 +91,14 @@ def test_drain_closes_the_connections_it_kept(shop: Shop, placed_order: Order, s
 
 def _subscribe_fans(shop: Shop, order: Order, count: int) -> None:
     for n in range(count):
-        subscriptions.subscribe(shop, order.id, channel="email", address=f"fan{n}@example.com", **CONSENT)
+        factories.subscribe_confirmed(shop, order.id, "email", f"fan{n}@example.com")
 
 
 def test_every_recipient_of_one_event_gets_their_own_link_and_ids(
     shop: Shop, placed_order: Order, smtp_peer: SmtpPeer
 ) -> None:
     _subscribe_fans(shop, placed_order, 30)
-    deliver(make_app(shop, **smtp_config(smtp_peer)))  # the confirmation, before the fans subscribed
+    deliver(make_app(shop, **smtp_config(smtp_peer)))  # the order confirmation (fans confirmed: no requests)
     factories.ship_all(shop, placed_order.id)
     stats = deliver(make_app(shop, **smtp_config(smtp_peer)))
 

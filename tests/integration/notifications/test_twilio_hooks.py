@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -11,8 +12,9 @@ from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
 from core.db import Database
-from core.models import Order, OutboxMessage, SmsOptOut
+from core.models import Order, OutboxMessage, SinkMessage, SmsOptOut, Subscription
 from core.payments import FakeGateway
+from core.services import subscriptions
 from core.shop import Shop
 from tests import factories
 from tests.integration.notifications.conftest import BASE_URL, deliver, make_app, twilio_config
@@ -146,3 +148,42 @@ def test_after_stop_no_sms_leaves(shop: Shop, catalog: dict[str, int], twilio_pe
     with shop.db.read() as session:
         channels = set(session.scalars(select(OutboxMessage.channel)))
     assert channels == {"email"}
+
+
+def _ask(shop: Shop, order: Order, phone: str) -> None:
+    subscriptions.subscribe(
+        shop, order.id, channel="sms", address=phone, scope="all", consent_text="I agree", consent_source="test"
+    )
+
+
+def _confirmed(shop: Shop, phone: str) -> list[tuple[str | None, str | None]]:
+    with shop.db.read() as session:
+        found = session.scalars(select(Subscription).where(Subscription.address == phone).order_by(Subscription.id))
+        return [(s.confirmed_via, s.confirmed_source) for s in found]
+
+
+def test_a_reply_of_the_code_or_yes_confirms_the_request_it_answers(
+    shop: Shop, sink_app: Flask, catalog: dict[str, int]
+) -> None:
+    phone = "+14155552671"
+    _ask(shop, factories.place(shop), phone)
+    deliver(sink_app)
+    with shop.db.read() as session:
+        [request] = session.scalars(select(SinkMessage).where(SinkMessage.recipient == phone))
+    code = re.search(r"Reply YES or (\d{6}) ", request.body_text).group(1)  # type: ignore[union-attr]
+    client = sink_app.test_client()
+
+    stranger = signed_post(client, INBOUND, {"From": "+14155550000", "Body": "YES"})
+    wrong = signed_post(client, INBOUND, {"From": phone, "Body": "000000" if code != "000000" else "111111"})
+    assert b"<Message>" not in stranger.data + wrong.data
+    assert _confirmed(shop, phone) == [(None, None)]
+    done = signed_post(client, INBOUND, {"From": "+1 (415) 555-2671", "Body": f" {code} ", "MessageSid": "SM42"})
+    assert done.status_code == 200
+    assert b"<Message>" in done.data
+    assert b"confirmed" in done.data
+    assert _confirmed(shop, phone) == [("sms", f"SMS reply '{code}' from {phone} (SM42)")]
+
+    _ask(shop, factories.place(shop, email="grace@example.com"), phone)
+    signed_post(client, INBOUND, {"From": phone, "Body": "yes"})
+    assert [via for via, _ in _confirmed(shop, phone)] == ["sms", "sms"]
+    assert b"<Message>" not in signed_post(client, INBOUND, {"From": phone, "Body": "YES"}).data  # nothing left

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from core.db import Database
-from core.models import Order, OutboxMessage, SinkMessage
+from core.models import Event, Order, OutboxMessage, SinkMessage
 from core.payments import FakeGateway
 from core.services.access import create_staff_user
 from core.shop import Shop
@@ -71,6 +71,24 @@ def test_get_confirms_and_one_click_post_unsubscribes(shop: Shop, sink_app: Flas
     with shop.db.read() as session:
         delivered = session.scalars(select(OutboxMessage.channel).where(OutboxMessage.template == "delivered")).all()
     assert delivered == ["sms"]  # the email stopped; SMS has its own STOP
+
+
+def test_the_same_unsubscribe_posted_five_times_writes_one_ended_event(
+    shop: Shop, sink_app: Flask, placed_order: Order
+) -> None:
+    factories.subscribe_confirmed(shop, placed_order.id, "email", "fan@example.net")
+    factories.ship_all(shop, placed_order.id)
+    deliver(sink_app)
+    client = sink_app.test_client()
+    for address in ("ada@example.com", "fan@example.net"):  # the order's own email, then a subscriber's
+        path = unsubscribe_path(next(m for m in sink(shop) if m.recipient == address))
+        for _ in range(5):  # mail clients and scanners repeat one-click POSTs
+            response = client.post(path, data={"List-Unsubscribe": "One-Click"})
+            assert response.status_code == 200
+            assert "You are unsubscribed" in response.get_data(as_text=True)
+    with shop.db.read() as session:
+        ended = session.scalars(select(Event.payload).where(Event.type == "subscription.ended").order_by(Event.id))
+        assert [p["address"] for p in ended] == ["ada@example.com", "fan@example.net"]
 
 
 def test_tampered_unsubscribe_link_is_a_clear_404(sink_app: Flask) -> None:

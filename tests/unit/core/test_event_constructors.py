@@ -59,8 +59,13 @@ CASES: dict[str, tuple[Callable[..., Fact], dict[str, Any], set[str]]] = {
     ),
     "subscription.created": (
         orders.subscription_created,
-        {"order_id": 1, "channel": "email", "scope": "all", "subscription_id": 9},
-        {"channel", "scope", "subscription_id"},
+        {"order_id": 1, "channel": "email", "scope": "all", "subscription_id": 9, "shipment_id": 4},
+        {"channel", "scope", "subscription_id", "shipment_id"},
+    ),
+    "subscription.confirmed": (
+        orders.subscription_confirmed,
+        {"order_id": 1, "channel": "sms", "subscription_id": 9, "via": "sms"},
+        {"channel", "subscription_id", "via"},
     ),
     "subscription.ended": (
         orders.subscription_ended,

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from core.outbox import NOTIFICATION_RULES
+from core.outbox import NOTIFICATION_CODES
 from notifications import gsm
 from notifications.rendering import Renderer
 
@@ -70,7 +70,7 @@ def context(**extra: Any) -> dict[str, Any]:
     return base | extra
 
 
-CODES = sorted({rule.notification for rule in NOTIFICATION_RULES.values()})
+CODES = sorted(NOTIFICATION_CODES)  # the order-level messages (the parcel-level ones: test_parcel_rendering)
 
 
 @pytest.mark.parametrize("code", CODES)
