@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 
 from core.clock import utcnow
 from core.domain.commands import AddressInput, LineInput, ReturnLineInput
-from core.events.fact import Actor
 from core.models import Order, Product, Variant
 from core.money import money_text
 from core.services import fulfilment, return_resolution, returns, tracking
@@ -143,7 +142,7 @@ def build(shop: Shop, given: Pii) -> tuple[Order, dict[str, str], str]:
 
 
 def _return(shop: Shop, order_id: int, serial: int) -> None:
-    staff = Actor("staff", "test")
+    staff = factories.MANAGER
     lines = {line.sku: line for line in factories.reload(shop, order_id).lines}
     with shop.db.read() as session:
         swap = session.query(Variant.id).filter(Variant.sku == f"SKU{serial}A2").scalar()

@@ -36,7 +36,7 @@ from tests.integration.webhooks import payloads
 MANAGER = factories.MANAGER
 ROLES = ("anonymous", "staff", "manager")
 # POST routes that are not staff's: each proves who is calling in its own way.
-OWN_PROOF = {"auth", "customer", "api", "webhooks", "unsubscribe", "twilio_hooks"}
+OWN_PROOF = {"auth", "customer", "api", "webhooks", "unsubscribe", "twilio_hooks", "subscriptions"}
 DASH_CALLBACK = "/dashboard/_dash-update-component"
 
 
