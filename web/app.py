@@ -13,7 +13,7 @@ from core.db import Database
 from core.payments import FakeGateway
 from core.policies import HoldPolicy, ReturnPolicy
 from core.shop import Shop
-from web import assets, auth, errors, security
+from web import assets, auth, errors, limit_storage, security
 from web.config import ROOT, load_config
 from web.extensions import bind_shop, csrf, htmx, limiter
 
@@ -39,7 +39,9 @@ def build_shop(config: Mapping[str, Any]) -> Shop:
 
 
 def _init_extensions(app: Flask) -> None:
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    # Counters every worker shares: Redis when there is one, else the app's own database.
+    shared = app.config["REDIS_URL"] or limit_storage.DatabaseStorage.STORAGE_SCHEME[0] + "://"
+    app.config.setdefault("RATELIMIT_STORAGE_URI", shared)
     # The Limiter object is shared by every app in the process; without an explicit value
     # an app would inherit whatever the previous app chose.
     app.config.setdefault("RATELIMIT_ENABLED", True)

@@ -1,0 +1,92 @@
+"""``database://``: a storage for Flask-Limiter (the ``limits`` library's ``Storage`` interface) that
+keeps the counters in the app's own database, SQLite or PostgreSQL (``core.counters``).
+
+Without Redis, the default ``memory://`` counts in each worker process: with four gunicorn workers
+a "20 per minute" limit let 80 through. Counting in the database holds the limit across workers and
+hosts with nothing more to run. Only the fixed-window strategy is supported (Flask-Limiter's
+default); a hit is one upsert.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any, ClassVar
+
+from limits.storage import Storage
+from sqlalchemy.exc import SQLAlchemyError
+
+from core import counters
+from core.db import Database
+from web.extensions import shop
+
+PURGE_EVERY_SECONDS = 60.0
+
+
+class DatabaseStorage(Storage):
+    """Counters in ``database`` or, by default, in the running app's Shop database, looked up per call:
+    the Limiter object is shared by every app of the process, each with its own database."""
+
+    STORAGE_SCHEME: ClassVar[list[str] | None] = ["database"]
+
+    def __init__(
+        self, uri: str | None = None, wrap_exceptions: bool = False, database: Database | None = None, **options: Any
+    ) -> None:
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+        self._database = database
+        # A window's end never moves while it runs, so the end a hit answered is known until then:
+        # reading it back right after the hit (the rate-limit headers do) costs no query.
+        self._ends: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self._purged_at = time.time()
+
+    @property
+    def base_exceptions(self) -> type[Exception] | tuple[type[Exception], ...]:
+        return SQLAlchemyError
+
+    def _db(self) -> Database:
+        return self._database if self._database is not None else shop().db
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        now = time.time()
+        window = counters.hit(self._db(), key, seconds=expiry, amount=amount, now=now)
+        self._ends[key] = window.expires_at
+        if now - self._purged_at > PURGE_EVERY_SECONDS:
+            self._purge(now)
+        return window.hits
+
+    def get(self, key: str) -> int:
+        window = counters.current(self._db(), key, now=time.time())
+        return 0 if window is None else window.hits
+
+    def get_expiry(self, key: str) -> float:
+        now = time.time()
+        known = self._ends.get(key)
+        if known is not None and known > now:
+            return known
+        window = counters.current(self._db(), key, now=now)
+        return now if window is None else window.expires_at
+
+    def check(self) -> bool:
+        try:
+            counters.current(self._db(), "health-check", now=time.time())
+        except SQLAlchemyError:
+            return False
+        return True
+
+    def reset(self) -> int | None:
+        self._ends.clear()
+        return counters.clear_all(self._db())
+
+    def clear(self, key: str) -> None:
+        self._ends.pop(key, None)
+        counters.clear(self._db(), key)
+
+    def _purge(self, now: float) -> None:
+        """At most once a minute per process: ended windows' rows go, and so do their known ends."""
+        with self._lock:
+            if now - self._purged_at <= PURGE_EVERY_SECONDS:
+                return
+            self._purged_at = now
+            self._ends = {key: end for key, end in self._ends.items() if end > now}
+        counters.purge(self._db(), now=now)
