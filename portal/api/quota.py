@@ -1,0 +1,88 @@
+"""Each API key's own rate limits, announced with the IETF RateLimit header fields.
+
+Hits are counted by the limiter's strategy in its shared storage (Redis, or the app's database:
+``web.limit_storage``), so a key's limit holds however many workers serve it. A key's limits are its
+``rate_limit`` (``flask api-keys limit``), else the app's ``API_RATE_LIMIT``.
+
+The fields are those of draft-ietf-httpapi-ratelimit-headers-10: ``RateLimit-Policy`` names each
+policy with its quota and window (``"6000-per-1-minute";q=6000;w=60``) and ``RateLimit`` gives what
+is left of it and when it resets (``"6000-per-1-minute";r=5999;t=42``). The older drafts' three
+fields (RateLimit-Limit, -Remaining, -Reset) describe a single window; a key may have several.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from functools import cache
+
+from flask import Response, current_app
+from limits import RateLimitItem, parse_many
+
+from core.models import ApiKey
+from web.errors import problem
+from web.extensions import limiter
+
+
+class Quota:
+    """One policy of a key, as this request left it."""
+
+    __slots__ = ("allowed", "policy", "remaining", "reset")
+
+    def __init__(self, policy: RateLimitItem, *, allowed: bool, remaining: int, reset: int) -> None:
+        self.policy, self.allowed, self.remaining, self.reset = policy, allowed, remaining, reset
+
+    @property
+    def name(self) -> str:
+        return str(self.policy).replace(" ", "-")
+
+
+@cache
+def policies(notation: str) -> tuple[RateLimitItem, ...]:
+    """The limits written in ``notation`` ("600 per minute;20000 per hour"); ValueError if it is not that."""
+    found = tuple(parse_many(notation))
+    if not found:
+        raise ValueError(f"no rate limit in {notation!r}")
+    return found
+
+
+def count(key: ApiKey) -> list[Quota]:
+    """Count this request against each of the key's policies (none when limits are switched off)."""
+    if not limiter.enabled:
+        return []
+    strategy, who = limiter.limiter, ("api-key", str(key.id))
+    quotas = []
+    for policy in policies(key.rate_limit or current_app.config["API_RATE_LIMIT"]):
+        allowed = strategy.hit(policy, *who)
+        stats = strategy.get_window_stats(policy, *who)
+        reset = max(0, math.ceil(stats.reset_time - time.time()))
+        quotas.append(Quota(policy, allowed=allowed, remaining=stats.remaining, reset=reset))
+    return quotas
+
+
+def refusal(quotas: list[Quota]) -> Response | None:
+    """The 429 when a policy is used up: ``Retry-After`` says when every used-up one has reset."""
+    spent = [quota for quota in quotas if not quota.allowed]
+    if not spent:
+        return None
+    worst = max(spent, key=lambda quota: quota.reset)
+    wait = max(1, worst.reset)
+    detail = f"This API key may make {_words(worst.policy)}; retry in {wait} s."
+    response = problem(429, "Too many requests", detail)
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+def _words(policy: RateLimitItem) -> str:
+    unit = policy.GRANULARITY.name
+    window = unit if policy.multiples == 1 else f"{policy.multiples} {unit}s"
+    return f"{policy.amount} requests per {window}"
+
+
+def announce(response: Response, quotas: list[Quota]) -> None:
+    """The RateLimit-Policy and RateLimit fields of every policy counted for this request."""
+    if not quotas:
+        return
+    described = (f'"{q.name}";q={q.policy.amount};w={q.policy.get_expiry()}' for q in quotas)
+    response.headers["RateLimit-Policy"] = ", ".join(described)
+    response.headers["RateLimit"] = ", ".join(f'"{q.name}";r={q.remaining};t={q.reset}' for q in quotas)
