@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import bindparam, delete, func, select, text
 
 from core.db import Database
 from core.models import RateLimitCounter
@@ -25,6 +25,11 @@ _HIT = text(
     " ELSE rate_limit_counters.expires_at END"
     " RETURNING hits, expires_at"
 )
+_CURRENT = select(RateLimitCounter.hits, RateLimitCounter.expires_at).where(
+    RateLimitCounter.limit_key == bindparam("key"), RateLimitCounter.expires_at > bindparam("now")
+)
+_CLEAR = delete(RateLimitCounter).where(RateLimitCounter.limit_key == bindparam("key"))
+_PURGE = delete(RateLimitCounter).where(RateLimitCounter.expires_at <= bindparam("now"))
 
 
 class Window(NamedTuple):
@@ -35,26 +40,21 @@ class Window(NamedTuple):
 
 
 def hit(db: Database, key: str, *, seconds: int, amount: int, now: float) -> Window:
-    """Count ``amount`` hits on ``key``; a window of ``seconds`` starts if none is running."""
+    """Count ``amount`` hits on ``key``; a window of ``seconds`` starts if none is running.
+    Run on every limited request, so on a bare connection (``Database.run_alone``)."""
     params = {"key": key, "amount": amount, "now": now, "ends": now + seconds}
-    with db.write() as session:
-        hits, expires_at = session.execute(_HIT, params).one()
+    ((hits, expires_at),) = db.run_alone(_HIT, params, write=True)
     return Window(int(hits), float(expires_at))
 
 
 def current(db: Database, key: str, *, now: float) -> Window | None:
     """The running window of ``key``, or None when it has none."""
-    query = select(RateLimitCounter.hits, RateLimitCounter.expires_at).where(
-        RateLimitCounter.limit_key == key, RateLimitCounter.expires_at > now
-    )
-    with db.read() as session:
-        row = session.execute(query).one_or_none()
-    return None if row is None else Window(int(row.hits), float(row.expires_at))
+    rows = db.run_alone(_CURRENT, {"key": key, "now": now}, write=False)
+    return Window(int(rows[0][0]), float(rows[0][1])) if rows else None
 
 
 def clear(db: Database, key: str) -> None:
-    with db.write() as session:
-        session.execute(delete(RateLimitCounter).where(RateLimitCounter.limit_key == key))
+    db.run_alone(_CLEAR, {"key": key}, write=True)
 
 
 def clear_all(db: Database) -> int:
@@ -67,5 +67,4 @@ def clear_all(db: Database) -> int:
 
 def purge(db: Database, *, now: float) -> None:
     """Drop the counters whose window has ended (a new hit would start afresh anyway)."""
-    with db.write() as session:
-        session.execute(delete(RateLimitCounter).where(RateLimitCounter.expires_at <= now))
+    db.run_alone(_PURGE, {"now": now}, write=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
@@ -71,3 +72,18 @@ def test_simultaneous_hits_on_one_key_are_each_counted_once(database: Database) 
     assert sorted(answered) == list(range(1, 201))
     with database.read() as session:
         assert session.scalar(select(func.sum(RateLimitCounter.hits))) == 200
+
+
+def test_the_count_a_hit_answered_is_read_back_once_then_the_database_is_asked(database: Database) -> None:
+    mine, another_worker = DatabaseStorage(database=database), DatabaseStorage(database=database)
+    assert mine.incr("k", 60) == 1
+    assert another_worker.incr("k", 60) == 2
+    assert mine.get("k") == 1  # the headers of my request: what my hit left
+    assert mine.get("k") == 2
+    assert mine.get_expiry("k") == another_worker.get_expiry("k")
+
+
+def test_a_counter_is_never_bumped_inside_a_sqlite_unit_of_work(sqlite_database: Database) -> None:
+    """The unit holds SQLite's write lock: a second connection would wait for it until timing out."""
+    with pytest.raises(RuntimeError), sqlite_database.unit_of_work():
+        counters.hit(sqlite_database, "k", seconds=60, amount=1, now=1000.0)
