@@ -1,8 +1,9 @@
 """Each API key's own rate limits, announced with the IETF RateLimit header fields.
 
-Hits are counted by the limiter's strategy in its shared storage (Redis, or the app's database:
-``web.limit_storage``), so a key's limit holds however many workers serve it. A key's limits are its
-``rate_limit`` (``flask api-keys limit``), else the app's ``API_RATE_LIMIT``.
+Hits are counted in fixed windows in the limiter's shared storage (Redis, or the app's database:
+``web.limit_storage``), leased to each process in small blocks (``portal.api.leases``), so a key's
+limit holds however many workers serve it. A key's limits are its ``rate_limit`` (``flask api-keys
+limit``), else the app's ``API_RATE_LIMIT``.
 
 The fields are those of draft-ietf-httpapi-ratelimit-headers-10: ``RateLimit-Policy`` names each
 policy with its quota and window (``"6000-per-1-minute";q=6000;w=60``) and ``RateLimit`` gives what
@@ -12,14 +13,13 @@ fields (RateLimit-Limit, -Remaining, -Reset) describe a single window; a key may
 
 from __future__ import annotations
 
-import math
-import time
 from functools import cache
 
 from flask import Response, current_app
 from limits import RateLimitItem, parse_many
 
 from core.models import ApiKey
+from portal.api.leases import Leases, Taken
 from web.errors import problem
 from web.extensions import limiter
 
@@ -29,8 +29,8 @@ class Quota:
 
     __slots__ = ("allowed", "policy", "remaining", "reset")
 
-    def __init__(self, policy: RateLimitItem, *, allowed: bool, remaining: int, reset: int) -> None:
-        self.policy, self.allowed, self.remaining, self.reset = policy, allowed, remaining, reset
+    def __init__(self, policy: RateLimitItem, taken: Taken) -> None:
+        self.policy, self.allowed, self.remaining, self.reset = policy, taken.allowed, taken.remaining, taken.reset
 
     @property
     def name(self) -> str:
@@ -46,18 +46,20 @@ def policies(notation: str) -> tuple[RateLimitItem, ...]:
     return found
 
 
+def _leases() -> Leases:
+    found = current_app.extensions.get("shiplog.api_leases")
+    if found is None:  # one per app, made on first use (a race only makes an extra, empty one)
+        found = current_app.extensions["shiplog.api_leases"] = Leases()
+    return found  # type: ignore[no-any-return]
+
+
 def count(key: ApiKey) -> list[Quota]:
     """Count this request against each of the key's policies (none when limits are switched off)."""
     if not limiter.enabled:
         return []
-    strategy, who = limiter.limiter, ("api-key", str(key.id))
-    quotas = []
-    for policy in policies(key.rate_limit or current_app.config["API_RATE_LIMIT"]):
-        allowed = strategy.hit(policy, *who)
-        stats = strategy.get_window_stats(policy, *who)
-        reset = max(0, math.ceil(stats.reset_time - time.time()))
-        quotas.append(Quota(policy, allowed=allowed, remaining=stats.remaining, reset=reset))
-    return quotas
+    leases, storage, who = _leases(), limiter.storage, str(key.id)
+    notation = key.rate_limit or current_app.config["API_RATE_LIMIT"]
+    return [Quota(policy, leases.take(storage, policy, "api-key", who)) for policy in policies(notation)]
 
 
 def refusal(quotas: list[Quota]) -> Response | None:
