@@ -27,14 +27,22 @@ from web.extensions import limiter
 class Quota:
     """One policy of a key, as this request left it."""
 
-    __slots__ = ("allowed", "policy", "remaining", "reset")
+    __slots__ = ("allowed", "name", "policy", "remaining", "reset")
 
     def __init__(self, policy: RateLimitItem, taken: Taken) -> None:
         self.policy, self.allowed, self.remaining, self.reset = policy, taken.allowed, taken.remaining, taken.reset
+        self.name = _name(policy)
 
-    @property
-    def name(self) -> str:
-        return str(self.policy).replace(" ", "-")
+
+@cache
+def _name(policy: RateLimitItem) -> str:
+    return str(policy).replace(" ", "-")
+
+
+@cache
+def _policy_field(policies: tuple[RateLimitItem, ...]) -> str:
+    """The RateLimit-Policy value: the same for every answer to a key, so made once."""
+    return ", ".join(f'"{_name(policy)}";q={policy.amount};w={policy.get_expiry()}' for policy in policies)
 
 
 @cache
@@ -85,6 +93,5 @@ def announce(response: Response, quotas: list[Quota]) -> None:
     """The RateLimit-Policy and RateLimit fields of every policy counted for this request."""
     if not quotas:
         return
-    described = (f'"{q.name}";q={q.policy.amount};w={q.policy.get_expiry()}' for q in quotas)
-    response.headers["RateLimit-Policy"] = ", ".join(described)
+    response.headers["RateLimit-Policy"] = _policy_field(tuple(quota.policy for quota in quotas))
     response.headers["RateLimit"] = ", ".join(f'"{q.name}";r={q.remaining};t={q.reset}' for q in quotas)
