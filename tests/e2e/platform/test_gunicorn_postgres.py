@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 
@@ -9,6 +10,7 @@ import pytest
 
 from core.services.access import create_staff_user
 from core.shop import Shop
+from portal.api.openapi import document
 from tests import factories
 from tests.e2e.platform.servers import gunicorn
 
@@ -33,3 +35,17 @@ def test_gunicorn_workers_serve_the_same_postgres_data(gunicorn_on_postgres: str
     assert all(page.status == 200 for page in pages)
     assert all("UPS" in body for body in bodies)
     assert all("ada@example.com" not in body for body in bodies)
+
+
+def test_over_long_urls_get_a_414_of_a_documented_kind(gunicorn_on_postgres: str) -> None:
+    """The API's own problem document up to gunicorn's request-line limit, gunicorn's page beyond it;
+    the OpenAPI document lists both."""
+    kinds = []
+    for length in (3000, 6000):
+        try:
+            urllib.request.urlopen(f"{gunicorn_on_postgres}/api/v1/orders/{'A' * length}", timeout=5)
+        except urllib.error.HTTPError as error:
+            kinds.append((error.code, error.headers.get_content_type()))
+    assert kinds == [(414, "application/problem+json"), (414, "text/html")]
+    documented = document()["paths"]["/orders/{number}"]["get"]["responses"]["414"]["content"]
+    assert {kind for _, kind in kinds} <= set(documented)
