@@ -1,8 +1,8 @@
 """``database://``: a storage for Flask-Limiter (the ``limits`` library's ``Storage`` interface) that
 keeps the counters in the app's own database, SQLite or PostgreSQL (``core.counters``).
 
-Without Redis, the default ``memory://`` counts in each worker process: with four gunicorn workers
-a "20 per minute" limit let 80 through. Counting in the database holds the limit across workers and
+Without Redis, ``memory://`` counts in each worker process: with four gunicorn workers a "20 per
+minute" limit lets up to 80 through. Counting in the database holds the limit across workers and
 hosts with nothing more to run. Only the fixed-window strategy is supported (Flask-Limiter's
 default); a hit is one upsert.
 """
@@ -38,7 +38,7 @@ class DatabaseStorage(Storage):
         # and the count a hit answered is what the limiter reads back at once for the "remaining"
         # headers (``get_window_stats`` right after ``hit``). Both are kept from the hit's own
         # answer, so a limited request costs one statement, not three.
-        self._ends: dict[str, float] = {}
+        self._ends: dict[tuple[Database, str], float] = {}
         self._last = threading.local()
         self._lock = threading.Lock()
         self._purged_at = time.time()
@@ -51,28 +51,28 @@ class DatabaseStorage(Storage):
         return self._database if self._database is not None else shop().db
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
-        now = time.time()
-        window = counters.hit(self._db(), key, seconds=expiry, amount=amount, now=now)
-        self._ends[key] = window.expires_at
-        self._last.hit = (key, window)
+        now, db = time.time(), self._db()
+        window = counters.hit(db, key, seconds=expiry, amount=amount, now=now)
+        self._ends[db, key] = window.expires_at
+        self._last.hit = (db, key, window)
         if now - self._purged_at > PURGE_EVERY_SECONDS:
             self._purge(now)
         return window.hits
 
     def get(self, key: str) -> int:
-        now, last = time.time(), getattr(self._last, "hit", None)
+        now, db, last = time.time(), self._db(), getattr(self._last, "hit", None)
         self._last.hit = None  # answered once: a later read asks the database
-        if last is not None and last[0] == key and last[1].expires_at > now:
-            return int(last[1].hits)
-        window = counters.current(self._db(), key, now=now)
+        if last is not None and last[:2] == (db, key) and last[2].expires_at > now:
+            return int(last[2].hits)
+        window = counters.current(db, key, now=now)
         return 0 if window is None else window.hits
 
     def get_expiry(self, key: str) -> float:
-        now = time.time()
-        known = self._ends.get(key)
+        now, db = time.time(), self._db()
+        known = self._ends.get((db, key))
         if known is not None and known > now:
             return known
-        window = counters.current(self._db(), key, now=now)
+        window = counters.current(db, key, now=now)
         return now if window is None else window.expires_at
 
     def check(self) -> bool:
@@ -88,7 +88,7 @@ class DatabaseStorage(Storage):
         return counters.clear_all(self._db())
 
     def clear(self, key: str) -> None:
-        self._ends.pop(key, None)
+        self._ends.pop((self._db(), key), None)
         self._last.hit = None
         counters.clear(self._db(), key)
 
