@@ -14,7 +14,7 @@ from core.payments import FakeGateway
 from core.permissions import PermissionTable, parse_permissions
 from core.policies import HoldPolicy, ReturnPolicy
 from core.shop import Shop
-from web import assets, auth, errors, security
+from web import assets, auth, errors, limit_storage, security
 from web.config import ROOT, load_config
 from web.extensions import bind_shop, csrf, htmx, limiter
 
@@ -49,7 +49,9 @@ def permission_table(config: Mapping[str, Any]) -> PermissionTable:
 
 
 def _init_extensions(app: Flask) -> None:
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    # Counters every worker shares: Redis when there is one, else the app's own database.
+    shared = app.config["REDIS_URL"] or limit_storage.DatabaseStorage.STORAGE_SCHEME[0] + "://"
+    app.config.setdefault("RATELIMIT_STORAGE_URI", shared)
     # The Limiter object is shared by every app in the process; without an explicit value
     # an app would inherit whatever the previous app chose.
     app.config.setdefault("RATELIMIT_ENABLED", True)

@@ -6,6 +6,7 @@
 | SECRET_KEY | generated once into instance/secret_key | signs sessions, CSRF tokens and order links |
 | PUBLIC_BASE_URL | http://127.0.0.1:5000 | absolute links in messages; Twilio signature checks |
 | REDIS_URL | (unset) | rate-limit storage and RQ dispatch workers when set |
+| RATELIMIT_STORAGE_URI | REDIS_URL, else database:// | where rate-limit counters live: database:// is the app's own database (shared by every worker); memory:// counts per process and suits one worker only |
 | SHOP_NAME / SHOP_LOGO_URL / SHOP_PRIMARY_COLOR / SHOP_ACCENT_COLOR | Shiplog Demo Store, …, #1f4f82, #f2a900 | branding |
 | SHOP_SUPPORT_EMAIL / SHOP_SUPPORT_PHONE | support@example.com / (unset) | shown on every customer page |
 | SHOP_TIMEZONE | America/New_York | times on customer pages and in messages |
@@ -26,6 +27,7 @@
 | TRACKING_RATE_LIMIT / POLL_RATE_LIMIT | 60 per minute;1000 per hour / 120 per minute | unknown tracking numbers per IP / live-update polls |
 | SHOP_RETURN_ADDRESS | "<SHOP_NAME> Returns" | the send-to address printed on return labels |
 | ANALYTICS_DUCKDB_PATH | :memory: | keep the dashboard's columnar copy on disk (one owning process) |
+| API_RATE_LIMIT | 6000 per minute | requests per API key, unless the key has its own (`api-keys limit`) |
 | API_KEY_CACHE_SECONDS | 10 | how long a process trusts an API key it has verified (a revoked key works at most this long) |
 | NOTIFY_* | see notifications/wiring.py | dispatcher batch size, lease, retries, backoff, send lanes, inline dispatch |
 """
@@ -114,9 +116,10 @@ def _portal_settings() -> dict[str, Any]:
         "LOOKUP_ORDER_RATE_LIMIT": _env("LOOKUP_ORDER_RATE_LIMIT", "8 per minute;40 per hour"),
         "TRACKING_RATE_LIMIT": _env("TRACKING_RATE_LIMIT", "60 per minute;1000 per hour"),
         "POLL_RATE_LIMIT": _env("POLL_RATE_LIMIT", "120 per minute"),
+        "API_RATE_LIMIT": _env("API_RATE_LIMIT", "6000 per minute"),
         "API_KEY_CACHE_SECONDS": float(_env("API_KEY_CACHE_SECONDS", "10")),
     }
-    for optional in ("SHOP_RETURN_ADDRESS", "ANALYTICS_DUCKDB_PATH"):
+    for optional in ("SHOP_RETURN_ADDRESS", "ANALYTICS_DUCKDB_PATH", "RATELIMIT_STORAGE_URI"):
         if os.environ.get(optional):
             settings[optional] = os.environ[optional]
     return settings

@@ -6,7 +6,7 @@ serve machine clients is each feature's to say (``serve_problems_under``).
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -40,6 +40,12 @@ def _page(status: int, title: str, detail: str) -> tuple[str, int]:
     return render_template("error.html", status=status, title=title, detail=detail), status
 
 
+def _own_headers(error: HTTPException) -> list[tuple[str, str]]:
+    """The fields the error itself carries (a 405's ``Allow``, a 401's ``WWW-Authenticate``),
+    which the answer built here must keep; its Content-Type is the default page's, not ours."""
+    return [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+
+
 def install(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError) -> Response | tuple[str, int]:
@@ -59,7 +65,7 @@ def install(app: Flask) -> None:
         return problem(400, "Bad request", detail) if wants_json() else _page(400, "Form expired", detail)
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> Response | tuple[str, int]:
+    def http_error(error: HTTPException) -> Response:
         status = error.code or 500
         title = "Too many requests" if status == 429 else (error.name or "Error")
         detail = (
@@ -67,6 +73,6 @@ def install(app: Flask) -> None:
             if status == 429
             else (error.description or "")
         )
-        if wants_json():
-            return problem(status, title, detail)
-        return _page(status, title, detail)
+        response = make_response(problem(status, title, detail) if wants_json() else _page(status, title, detail))
+        response.headers.extend(_own_headers(error))
+        return response

@@ -1,6 +1,6 @@
 """Typed SQLAlchemy 2 models. Importing this package registers every table on ``Base.metadata``."""
 
-from core.models.access import ApiKey, StaffUser
+from core.models.access import ApiKey, RateLimitCounter, StaffUser
 from core.models.events import Event, OutboxMessage, SinkMessage, SmsOptOut, Subscription
 from core.models.integration import IdempotencyRecord, WebhookDelivery
 from core.models.orders import Customer, Order, OrderAddress, OrderLine, Payment, Refund
@@ -19,6 +19,7 @@ __all__ = [
     "OutboxMessage",
     "Payment",
     "Product",
+    "RateLimitCounter",
     "Refund",
     "Return",
     "ReturnLine",

@@ -1,10 +1,10 @@
-"""Staff accounts and API keys. Secrets are stored only as hashes."""
+"""Staff accounts, API keys and rate-limit counters. Secrets are stored only as hashes."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import Double, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, BigId, UTCDateTime
@@ -34,3 +34,20 @@ class ApiKey(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # This key's own limits in the ``limits`` notation ("600 per minute;20000 per hour");
+    # None means the app's API_RATE_LIMIT.
+    rate_limit: Mapped[str | None] = mapped_column(String(200))
+
+
+class RateLimitCounter(Base):
+    """One fixed-window hit counter of the rate limiter, shared by every process (``core.counters``).
+
+    ``expires_at`` is epoch seconds, not a datetime: the ``limits`` storage interface speaks epoch
+    seconds, and a float compares and adds the same way in SQLite and PostgreSQL, in one statement.
+    """
+
+    __tablename__ = "rate_limit_counters"
+
+    limit_key: Mapped[str] = mapped_column(Text, primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[float] = mapped_column(Double)

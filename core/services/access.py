@@ -53,15 +53,31 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create_api_key(shop: Shop, *, name: str, scope: str) -> tuple[ApiKey, str]:
-    """Returns the row and the key itself, which is shown once and never stored."""
+def create_api_key(shop: Shop, *, name: str, scope: str, rate_limit: str | None = None) -> tuple[ApiKey, str]:
+    """Returns the row and the key itself, which is shown once and never stored. ``rate_limit``
+    (checked by the caller, in the ``limits`` notation) replaces the app's default for this key."""
     if scope not in SCOPES:
         raise ValidationFailed(f"Scope must be one of {', '.join(SCOPES)}.", field="scope")
     key = f"slk_{secrets.token_urlsafe(32)}"
     with shop.db.write() as session:
         row = ApiKey(name=name[:120], prefix=key[:12], key_hash=_digest(key), scope=scope, created_at=utcnow())
+        row.rate_limit = rate_limit  # None: the app's API_RATE_LIMIT
         session.add(row)
         return row, key
+
+
+def set_api_key_rate_limit(shop: Shop, *, prefix: str, rate_limit: str | None) -> int:
+    """Give the live keys with this ``prefix`` (as ``api-keys create`` printed it) their own limit
+    (None: the app's default again); how many keys changed. A process that cached a key sees the
+    change within API_KEY_CACHE_SECONDS."""
+    with shop.db.write() as session:
+        rows = list(session.scalars(select(ApiKey).where(ApiKey.prefix == prefix, ApiKey.revoked_at.is_(None))))
+        for row in rows:
+            row.rate_limit = rate_limit
+        changed = len(rows)
+    if not changed:
+        raise ValidationFailed(f"No live API key has the prefix {prefix!r}.", field="prefix")
+    return changed
 
 
 def verify_api_key(shop: Shop, key: str) -> ApiKey | None:

@@ -8,6 +8,6 @@ from web.extensions import csrf, limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # API keys, not cookies: there is no session to forge
-limiter.exempt(bp)  # callers hold keys we issued; the per-IP limits guard anonymous lookups
+limiter.exempt(bp)  # per key instead (portal.api.quota): callers hold keys we issued
 
-from portal.api import views  # noqa: E402,F401  (registers the routes)
+from portal.api import gate, views  # noqa: E402,F401  (registers the gate and the routes)

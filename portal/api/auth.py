@@ -1,14 +1,16 @@
-"""API keys (``Authorization: Bearer <key>``, hashed at rest) and Idempotency-Key handling."""
+"""API keys (``Authorization: Bearer <key>``, hashed at rest), what each view needs, and Idempotency-Key handling."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
+import msgspec
 from flask import Response, current_app, g, request
 
 from core.errors import DomainError, NotFound
+from core.models import ApiKey
 from core.services import idempotency
 from core.services.access import ApiKeyCache
 from portal.api.bodies import conforms
@@ -17,6 +19,7 @@ from web.errors import problem
 from web.extensions import shop
 
 F = TypeVar("F", bound=Callable[..., Any])
+ACCESS = "api_access"
 
 
 def _unauthorised(detail: str) -> Response:
@@ -33,26 +36,55 @@ def _key_cache() -> ApiKeyCache:
     return cache
 
 
-def require_key(scope: str) -> Callable[[F], F]:
-    """Only callers with a valid key of ``scope`` get in; a write key may also read."""
+class Access(NamedTuple):
+    """What a view needs: a key of ``scope`` (None: anyone), and the query parameters it reads (the
+    fields of ``query``; none when it is None)."""
 
-    def decorate(view: F) -> F:
-        @wraps(view)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
-                return _unauthorised("Send your API key as `Authorization: Bearer <key>`.")
-            key = _key_cache().verify(shop(), token.strip()[:200])
-            if key is None:
-                return _unauthorised("That API key is not valid (unknown or revoked).")
-            if scope == "write" and key.scope != "write":
-                return problem(403, "Forbidden", "This API key can only read; writing needs a write key.")
-            g.api_key = key
-            return view(*args, **kwargs)
+    scope: str | None
+    query: type[msgspec.Struct] | None = None
 
-        return wrapped  # type: ignore[return-value]
 
-    return decorate
+PUBLIC = Access(None)
+FAIL_CLOSED = Access("write")  # a view that declares nothing needs the strongest key
+
+
+def require_key(scope: str, *, query: type[msgspec.Struct] | None = None) -> Callable[[F], F]:
+    """Only callers with a valid key of ``scope`` get in (a write key may also read), sending only
+    ``query``'s parameters. The blueprint's gate (``portal.api.gate``) checks it before the view."""
+
+    def declare(view: F) -> F:
+        setattr(view, ACCESS, Access(scope, query))  # read back by access_of
+        return view
+
+    return declare
+
+
+def public(view: F) -> F:
+    """Anyone may call this view (the OpenAPI document)."""
+    setattr(view, ACCESS, PUBLIC)
+    return view
+
+
+def access_of(view: Callable[..., Any] | None) -> Access:
+    found = getattr(view, ACCESS, FAIL_CLOSED)
+    return found if isinstance(found, Access) else FAIL_CLOSED
+
+
+def authenticate() -> ApiKey | Response:
+    """The caller's valid key, or the 401 to send."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return _unauthorised("Send your API key as `Authorization: Bearer <key>`.")
+    key = _key_cache().verify(shop(), token.strip()[:200])
+    if key is None:
+        return _unauthorised("That API key is not valid (unknown or revoked).")
+    return key
+
+
+def scope_problem(key: ApiKey, scope: str | None) -> Response | None:
+    if scope == "write" and key.scope != "write":
+        return problem(403, "Forbidden", "This API key can only read; writing needs a write key.")
+    return None
 
 
 def domain_problem(error: DomainError) -> Response:

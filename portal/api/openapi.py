@@ -17,7 +17,7 @@ from portal.api import responses, schemas
 
 PROBLEM_CONTENT = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
 PROBLEMS = {
-    "400": "The body is not JSON, or a parameter is malformed.",
+    "400": "The body is not JSON, or a query parameter is unknown, repeated or malformed.",
     "401": "Missing or unknown API key.",
     "403": "The key's scope does not allow this.",
     "404": "No such resource.",
@@ -25,9 +25,13 @@ PROBLEMS = {
     "406": "Only JSON is served.",
     "409": "A request with this Idempotency-Key is still being executed; retry shortly.",
     "413": "The body is too large.",
+    "414": (
+        f"The URL is longer than {schemas.MAX_URL_BYTES} bytes. A server in front may refuse a still longer "
+        "request line itself, with a `text/html` answer."
+    ),
     "415": "The body must be application/json.",
     "422": "The request is well-formed but invalid: see `errors`, one message per field.",
-    "429": "Too many requests.",
+    "429": "This API key has used up one of its rate limits; `Retry-After` says when to try again.",
 }
 IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key",
@@ -61,18 +65,42 @@ def components() -> dict[str, Any]:
     return msgspec.json.schema_components(kinds, ref_template="#/components/schemas/{name}")[1]
 
 
+def _header(kind: Any, *, required: bool = False) -> dict[str, Any]:
+    schema = msgspec.json.schema(kind)
+    return {"required": required, "description": schema.pop("description"), "schema": schema}
+
+
+# Every answer to a request with a valid key carries them; the refusals made before a key is read cannot.
+QUOTA_HEADERS = {"RateLimit-Policy": _header(responses.RateLimitPolicy), "RateLimit": _header(responses.RateLimit)}
+RESPONSE_HEADERS: dict[str, dict[str, Any]] = {
+    "401": {},
+    "405": {"Allow": _header(responses.Allow, required=True)},  # refused by routing
+    "414": {},
+    "429": {**QUOTA_HEADERS, "Retry-After": _header(responses.RetryAfter, required=True)},
+}
+SERVER_PAGE = {"text/html": {"schema": {"type": "string"}}}
+CONTENT = {"414": {**PROBLEM_CONTENT, **SERVER_PAGE}}
+
+
 def _json(ref: str, description: str) -> dict[str, Any]:
     return {
         "description": description,
+        "headers": QUOTA_HEADERS,
         "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}},
     }
 
 
+def _problem(code: str) -> dict[str, Any]:
+    answer = {"description": PROBLEMS[code], "content": CONTENT.get(code, PROBLEM_CONTENT)}
+    headers = RESPONSE_HEADERS.get(code, QUOTA_HEADERS)
+    return answer | {"headers": headers} if headers else answer
+
+
 def _problems(*codes: str) -> dict[str, Any]:
-    return {code: {"description": PROBLEMS[code], "content": PROBLEM_CONTENT} for code in codes}
+    return {code: _problem(code) for code in codes}
 
 
-READ_ERRORS = ("400", "401", "403", "404", "405", "406", "429")
+READ_ERRORS = ("400", "401", "403", "404", "405", "406", "414", "429")
 WRITE_ERRORS = (*READ_ERRORS, "409", "413", "415", "422")
 
 
@@ -147,7 +175,11 @@ def document(server_url: str = "/api/v1") -> dict[str, Any]:
             "description": (
                 "Orders, shipments and carrier tracking. Authenticate with `Authorization: Bearer <key>` "
                 "(`flask --app wsgi api-keys create --scope read|write`). Write keys can also read. "
-                "Errors are RFC 9457 problem documents. Money is integer minor units; times are ISO 8601."
+                "Errors are RFC 9457 problem documents. Money is integer minor units; times are ISO 8601. "
+                "Each key has its own rate limits (`API_RATE_LIMIT`, or the key's own: `api-keys limit`), "
+                "counted across every server process: every answer says how much is left in the "
+                "`RateLimit-Policy` and `RateLimit` fields of draft-ietf-httpapi-ratelimit-headers-10, and a "
+                "429 says when to retry in `Retry-After`."
             ),
         },
         "servers": [{"url": server_url}],

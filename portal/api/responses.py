@@ -129,6 +129,33 @@ class Problem(Struct, kw_only=True):
     ) = UNSET
 
 
+# Response header fields, described once here like the bodies (``portal.api.quota`` writes them).
+RateLimitPolicy = Annotated[
+    str,
+    Meta(
+        description=(
+            "This key's rate-limit policies (draft-ietf-httpapi-ratelimit-headers-10): each names its quota `q` "
+            'and window `w` in seconds, e.g. `"6000-per-1-minute";q=6000;w=60`.'
+        )
+    ),
+]
+RateLimit = Annotated[
+    str,
+    Meta(
+        description=(
+            "What is left of each policy after this request: `r` requests remaining, `t` seconds until the "
+            'window resets, e.g. `"6000-per-1-minute";r=5999;t=42`.'
+        )
+    ),
+]
+RetryAfter = Annotated[
+    str,
+    Meta(pattern="^[0-9]+$", description="Seconds to wait before the key's used-up window has reset."),
+]
+
+Allow = Annotated[str, Meta(description="The methods this path takes, e.g. `GET, HEAD, OPTIONS`.")]
+
+
 RESPONSES: tuple[type[Struct], ...] = (
     Order,
     Shipment,

@@ -2,63 +2,25 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from core.services.access import create_staff_user
 from core.shop import Shop
+from portal.api.openapi import document
 from tests import factories
+from tests.e2e.platform.servers import gunicorn
 
-ROOT = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.e2e
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"gunicorn exited with {process.returncode}")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError("gunicorn did not answer within 30 s")
-
-
 @pytest.fixture
-def gunicorn_on_postgres(pg_shop: Shop, tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": pg_shop.db.url,
-        "SECRET_KEY": "e2e-secret",
-        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
-        "NOTIFY_INLINE_DISPATCH": "0",
-    }
-    command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "3", "wsgi:app"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base + "/", process)
+def gunicorn_on_postgres(pg_shop: Shop) -> Iterator[str]:
+    with gunicorn({"DATABASE_URL": pg_shop.db.url}, workers=3) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_gunicorn_workers_serve_the_same_postgres_data(gunicorn_on_postgres: str, pg_shop: Shop) -> None:
@@ -73,3 +35,17 @@ def test_gunicorn_workers_serve_the_same_postgres_data(gunicorn_on_postgres: str
     assert all(page.status == 200 for page in pages)
     assert all("UPS" in body for body in bodies)
     assert all("ada@example.com" not in body for body in bodies)
+
+
+def test_over_long_urls_get_a_414_of_a_documented_kind(gunicorn_on_postgres: str) -> None:
+    """The API's own problem document up to gunicorn's request-line limit, gunicorn's page beyond it;
+    the OpenAPI document lists both."""
+    kinds = []
+    for length in (3000, 6000):
+        try:
+            urllib.request.urlopen(f"{gunicorn_on_postgres}/api/v1/orders/{'A' * length}", timeout=5)
+        except urllib.error.HTTPError as error:
+            kinds.append((error.code, error.headers.get_content_type()))
+    assert kinds == [(414, "application/problem+json"), (414, "text/html")]
+    documented = document()["paths"]["/orders/{number}"]["get"]["responses"]["414"]["content"]
+    assert {kind for _, kind in kinds} <= set(documented)

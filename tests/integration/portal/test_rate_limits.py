@@ -1,12 +1,13 @@
-"""Lookups are rate limited per IP and per order number, in memory or Redis, with a friendly 429."""
+"""Lookups are rate limited per IP and per order number, in the database, Redis or memory, with a friendly 429."""
 
 from __future__ import annotations
 
 import pytest
 import redis
 from flask import Flask
+from sqlalchemy import select
 
-from core.models import Order
+from core.models import Order, RateLimitCounter
 from core.shop import Shop
 from tests.integration.portal.conftest import Web
 
@@ -73,3 +74,24 @@ def test_unknown_tracking_numbers_are_limited_but_watching_a_parcel_is_not(web: 
     assert b"Please wait a minute" in web.client.get("/track/NOSUCH999999", environ_base=ip).data
     watching = [web.client.get("/track/1Z999AA10123456784", environ_base=ip).status_code for _ in range(10)]
     assert watching == [200] * 10
+
+
+def _worker(shop: Shop) -> Web:
+    """An app as a gunicorn worker builds it: no Redis, no storage named, so the default applies."""
+    from wsgi import create_app
+
+    overrides = {"SHOP": shop, "DATABASE_URL": shop.db.url, "TESTING": True, "SECRET_KEY": "t", "REDIS_URL": None}
+    app: Flask = create_app(overrides | {"LOOKUP_ORDER_RATE_LIMIT": "2 per minute"})
+    return Web(app, app.test_client())
+
+
+def test_without_redis_workers_count_in_the_database_they_share(shop: Shop) -> None:
+    """Two lookups through one worker use up the order number's limit for a worker started after it
+    (its own memory would start at zero), on SQLite and PostgreSQL."""
+    first = _worker(shop)
+    assert [_lookup(first, "SL40000001", f"10.0.4.{i}").status_code for i in range(2)] == [404, 404]
+    second = _worker(shop)
+    assert _lookup(second, "SL40000001", "10.0.4.9").status_code == 429
+    with shop.db.read() as session:
+        keys = session.scalars(select(RateLimitCounter.limit_key)).all()
+    assert any("order-number:SL40000001" in key for key in keys)
