@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core import characters
 from core.domain.unit import Unit
 from core.errors import DuplicateEvent, RefundTooLarge, ValidationFailed
 from core.events import orders as facts
@@ -79,6 +80,7 @@ def refund(
 ) -> Refund:
     """Give ``amount_minor`` of ``payment`` back (the order is locked, so the check holds until commit)."""
     _check_amount(amount_minor)
+    characters.check(reason, "reason")
     if payment.refundable_minor < amount_minor:
         left = money_text(payment.refundable_minor, payment.currency)
         raise RefundTooLarge(f"Only {left} can still be refunded on this payment.", field="amount_minor")
