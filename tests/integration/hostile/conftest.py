@@ -95,4 +95,4 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
                     sent[value[0]] += value[1]
     if sent:
         counts = ", ".join(f"{count} on {backend}" for backend, count in sorted(sent.items()))
-        terminalreporter.write_line(f"hostile text: {counts} requests (a 5xx fails its test)")
+        terminalreporter.write_line(f"hostile text: requests answered {counts} (any 5xx fails its test)")
