@@ -3,8 +3,8 @@
 ``store_delivery`` makes a verified delivery durable before anything else happens (the
 endpoint answers 2xx only after that commit): the body as the raw bytes that were signed, before
 any parsing, so a body that is not JSON, not UTF-8 or full of NULs is still kept, to be inspected
-and processed again. What is read from it and from the headers to file the delivery (its id,
-topic and resource) is cleaned of the characters ``core.characters`` refuses. The unique (source, delivery_id) pair makes
+and processed again. What files the delivery (its id, topic, headers and resource) is cleaned of
+the characters ``core.characters`` refuses. The unique (source, delivery_id) pair makes
 a redelivery a no-op. ``process_delivery`` claims a pending row with a guarded update, so
 two workers never process one delivery, runs the handler, and records the outcome;
 a handler failure leaves the row ``failed`` with the reason, to be retried or inspected.
