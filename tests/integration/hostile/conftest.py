@@ -1,10 +1,10 @@
 """The hostile-text fuzz runs on both backends: the app here stands on the ``database`` fixture
 (SQLite, then PostgreSQL), with the webhook secrets the webhook tests use, a signed-in staff
-client and an API key. Each test records how many requests it sent; the run's summary adds them up."""
+client and an API key. Each test records how many requests it sent; the run's summary adds them up
+(``tests/conftest.py``)."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 
 import pytest
@@ -16,10 +16,9 @@ from core.db import Database
 from core.payments import FakeGateway
 from core.services.access import create_api_key, create_staff_user
 from core.shop import Shop
+from tests.conftest import HOSTILE_REQUESTS
 from tests.integration.staff.conftest import PASSWORD, csrf_token
 from tests.integration.webhooks.conftest import SECRETS, store_catalog  # noqa: F401  (a fixture, used here too)
-
-SENT = "hostile_requests"
 
 
 @pytest.fixture
@@ -64,7 +63,7 @@ class Sender:
 def send(client: FlaskClient, app_shop: Shop, record_property: pytest.RecordProperty) -> Iterator[Sender]:
     sender = Sender(client, app_shop.db.dialect)
     yield sender
-    record_property(SENT, (sender.backend, sender.count))
+    record_property(HOSTILE_REQUESTS, (sender.backend, sender.count))
 
 
 @pytest.fixture
@@ -82,17 +81,3 @@ def staff_send(send: Sender, app_shop: Shop) -> Sender:
 @pytest.fixture
 def api_key(app_shop: Shop) -> str:
     return create_api_key(app_shop, name="fuzz", scope="write")[1]
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """The closing figure: hostile requests sent per backend (any 5xx failed its test)."""
-    sent: Counter[str] = Counter()
-    reports = [report for kind in terminalreporter.stats.values() for report in kind]
-    for report in reports:  # recorded as the test's fixtures close: the teardown report has it
-        if getattr(report, "when", None) == "teardown" and report.passed:
-            for name, value in report.user_properties:
-                if name == SENT:
-                    sent[value[0]] += value[1]
-    if sent:
-        counts = ", ".join(f"{count} on {backend}" for backend, count in sorted(sent.items()))
-        terminalreporter.write_line(f"hostile text: requests answered {counts} (any 5xx fails its test)")
