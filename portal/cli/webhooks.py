@@ -25,7 +25,7 @@ def show_body(delivery_id: int) -> None:
         found = ingest.delivery(shop(), delivery_id)
     except NotFound as error:
         raise click.ClickException(error.message) from None
-    click.get_binary_stream("stdout").write(found.body)
+    click.echo(found.body, nl=False)  # bytes go to the binary stream as they are
 
 
 @webhooks.command("process")
