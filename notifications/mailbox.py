@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 
+from core import characters
 from core.errors import NotFound
 from core.models import SinkMessage
 from core.shop import Shop
@@ -23,6 +24,8 @@ class MailboxPage:
 
 def list_messages(shop: Shop, *, channel: str | None = None, search: str = "", page: int = 1) -> MailboxPage:
     """Newest first; ``search`` matches the recipient or the subject."""
+    if characters.refused(search, multiline=True) is not None:  # none holds one, and PostgreSQL cannot compare it
+        return MailboxPage([], 0, 1, 1)
     query = select(SinkMessage)
     if channel in ("email", "sms"):
         query = query.where(SinkMessage.channel == channel)

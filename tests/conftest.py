@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +26,7 @@ from tests import factories
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+HOSTILE_REQUESTS = "hostile_requests"  # recorded by tests/integration/hostile/, summed up at the end
 
 
 def service_missing(what: str, error: Exception) -> None:
@@ -210,3 +212,17 @@ def app(app_shop: Shop):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def client(app):  # type: ignore[no-untyped-def]
     return app.test_client()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The closing figure: hostile requests sent per backend (any 5xx failed its test)."""
+    sent: Counter[str] = Counter()
+    reports = [report for kind in terminalreporter.stats.values() for report in kind]
+    for report in reports:  # recorded as the test's fixtures close: the teardown report has it
+        if getattr(report, "when", None) == "teardown" and report.passed:
+            for name, value in report.user_properties:
+                if name == HOSTILE_REQUESTS:
+                    sent[value[0]] += value[1]
+    if sent:
+        counts = ", ".join(f"{count} on {backend}" for backend, count in sorted(sent.items()))
+        terminalreporter.write_line(f"hostile text: requests answered {counts} (any 5xx fails its test)")

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
 
+from core import characters
 from core.errors import ValidationFailed
 from core.models import Variant
 from core.money import money_text
@@ -104,15 +105,30 @@ _ADDRESS_REQUIRED = ("name", "line1", "city", "postal_code")
 def _check_text(owner: object, limits: dict[str, int], prefix: str = "") -> None:
     for name, limit in limits.items():
         value = getattr(owner, name)
-        if value is not None and len(value) > limit:
+        if value is None:
+            continue
+        characters.check(value, prefix + name)
+        if len(value) > limit:
             raise ValidationFailed(f"{prefix}{name} is too long (at most {limit} characters).", field=prefix + name)
+
+
+def validate_text(cmd: PlaceOrder) -> None:
+    """Raise ``ValidationFailed`` for text no column may hold: too long, or with a character
+    ``core.characters`` refuses. Before any lookup: PostgreSQL cannot even compare a NUL."""
+    for index, line in enumerate(cmd.lines):
+        characters.check(line.sku, f"lines[{index}].sku")
+    _check_text(cmd, _ORDER_LIMITS)
+    if cmd.note is not None:
+        characters.check(cmd.note, "note", multiline=True)
+    for prefix, address in (("shipping_address.", cmd.shipping_address), ("billing_address.", cmd.billing_address)):
+        if address is not None:
+            _check_text(address, _ADDRESS_LIMITS, prefix)
 
 
 def _check_address(address: AddressInput, prefix: str) -> None:
     for name in _ADDRESS_REQUIRED:
         if not (getattr(address, name) or "").strip():
             raise ValidationFailed(f"The address needs a {name.replace('_', ' ')}.", field=prefix + name)
-    _check_text(address, _ADDRESS_LIMITS, prefix)
     if not (len(address.country) == 2 and address.country.isalpha()):
         raise ValidationFailed("Country must be a two-letter ISO code.", field=prefix + "country")
 
@@ -120,7 +136,6 @@ def _check_address(address: AddressInput, prefix: str) -> None:
 def _check_header(cmd: PlaceOrder) -> None:
     if not cmd.name.strip():
         raise ValidationFailed("A customer name is required.", field="name")
-    _check_text(cmd, _ORDER_LIMITS)
     if not (len(cmd.currency) == 3 and cmd.currency.isalpha() and cmd.currency.isupper()):
         raise ValidationFailed("Currency must be a three-letter ISO code such as USD.", field="currency")
     for name, words in (("shipping_minor", "Shipping"), ("discount_minor", "The order discount"), ("tax_minor", "Tax")):
@@ -134,7 +149,9 @@ def _check_header(cmd: PlaceOrder) -> None:
 
 
 def validate_order(cmd: PlaceOrder, variants: dict[str, Variant]) -> None:
-    """Raise ``ValidationFailed`` for the first problem found; the message names the field."""
+    """Raise ``ValidationFailed`` for the first problem found; the message names the field.
+    ``variants`` are the catalogue's, looked up by the SKUs once ``validate_text`` passed."""
+    validate_text(cmd)
     if not cmd.lines:
         raise ValidationFailed("An order needs at least one line.", field="lines")
     for index, line in enumerate(cmd.lines):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Protocol
 
+from core import characters
 from core.domain import payments
 from core.domain.commands import PlaceOrder
 from core.domain.unit import Unit
@@ -147,6 +148,8 @@ def capture(unit: Unit, act: Act, order: Order, payment: Payment | None = None) 
 
 
 def hold(unit: Unit, act: Act, order: Order, holds: list[Hold]) -> None:
+    for _, detail in holds:  # several lines: a hold for a note quotes it
+        characters.check(detail, "detail", multiline=True)
     order.hold_reason = holds[0][0]
     order.hold_detail = "; ".join(detail for _, detail in holds)[:300]
     held = facts.order_held(order=order, reasons=[code for code, _ in holds])
@@ -174,7 +177,7 @@ def start_processing(unit: Unit, act: Act, order: Order) -> None:
 
 def add_note(unit: Unit, act: Act, order: Order, *, text: str, for_customer: bool) -> None:
     """A staff note: internal, or shown on the customer's timeline."""
-    text = text.strip()
+    text = characters.check(text.strip(), "text", multiline=True)
     if not text:
         raise ValidationFailed("A note cannot be empty.", field="text")
     if len(text) > 2000:

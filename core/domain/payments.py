@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core import characters
 from core.domain.unit import Unit
 from core.errors import DuplicateEvent, RefundTooLarge, ValidationFailed
 from core.events import orders as facts
@@ -66,12 +67,12 @@ def internal_reason(text: str) -> str:
     reason = " ".join((text or "").split())
     if not reason:
         raise ValidationFailed("Give a reason (for staff; the customer never sees it).", field="reason")
-    return reason[:200]
+    return characters.check(reason[:200], "reason")
 
 
 def customer_message(text: str | None) -> str | None:
     """What the customer is told, in staff's words; ``None`` when staff leave it empty."""
-    message = (text or "").strip()
+    message = characters.check((text or "").strip(), "message", multiline=True)
     if len(message) > MESSAGE_LIMIT:
         raise ValidationFailed(f"A message to the customer can be at most {MESSAGE_LIMIT} characters.", field="message")
     return message or None

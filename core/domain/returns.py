@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
+from core import characters
 from core.domain.commands import ReturnLineInput
 from core.domain.unit import Unit
 from core.errors import NotEligible, ValidationFailed
@@ -98,6 +99,8 @@ def request(
         raise ValidationFailed("Choose at least one item to return.", field="lines")
     if len({item.order_line_id for item in items}) != len(items):
         raise ValidationFailed("Each item may appear once on a return.", field="lines")
+    for text in [note, *(item.note for item in items)]:
+        characters.check(text or "", "note", multiline=True)
     checks = eligibility(order.lines, delivered, policy, act.at)
     ret = unit.create(
         Return, rma=rma, order_id=order.id, status=initial("return"), client_token=token,
@@ -133,6 +136,7 @@ def _release(unit: Unit, order: Order, ret: Return) -> None:
 
 def reject(unit: Unit, act: Act, order: Order, ret: Return, *, reason: str) -> None:
     check_transition("return", ret.status, ReturnStatus.REJECTED)
+    characters.check(reason, "reason")
     _release(unit, order, ret)
     record(unit, act, facts.return_rejected(ret=ret, reason=reason), Move("return", ret, ReturnStatus.REJECTED))
 

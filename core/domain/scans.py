@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from core import characters
 from core.domain.shipping import deliver
 from core.domain.unit import Unit
 from core.errors import ValidationFailed
@@ -42,6 +43,9 @@ class CarrierScan:
 def validate(scan: CarrierScan) -> None:
     if scan.external_id is not None and not 0 < len(scan.external_id) <= 120:
         raise ValidationFailed("A carrier event id has 1 to 120 characters.", field="external_id")
+    if characters.refused(f"{scan.external_id or ''}{scan.location or ''}{scan.message or ''}"):  # one pass a scan
+        for name in ("external_id", "location", "message"):
+            characters.check(getattr(scan, name) or "", name)
     if scan.status not in SCAN_STATUSES:
         raise ValidationFailed(f"Unknown tracking status {scan.status!r}.", field="status")
     if scan.status == _EXCEPTION and scan.exception_reason not in _REASONS:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from core import characters
 from core.clock import as_utc
 from core.domain.unit import Unit
 from core.errors import IllegalTransition, ValidationFailed
@@ -70,6 +71,8 @@ def _pick_lines(order: Order, packed: dict[int, int], wanted: dict[int, int] | N
 
 
 def _check_carrier(carrier_code: str, service: str) -> None:
+    characters.check(carrier_code, "carrier")
+    characters.check(service, "service")
     if not 0 < len(carrier_code.strip()) <= 32:
         raise ValidationFailed("Choose a carrier.", field="carrier")
     if not 0 < len(service.strip()) <= 48:

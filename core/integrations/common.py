@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from core import characters
 from core.domain.commands import AddressInput, LineInput
 from core.errors import ValidationFailed
 from core.services.subscriptions import normalise_phone
@@ -22,11 +23,11 @@ CARRIER_NAMES: dict[str, str] = {
 }
 
 
-def load_json(body: str) -> dict[str, Any]:
+def load_json(body: bytes) -> dict[str, Any]:
     """The delivery body as a JSON object, or a ValidationFailed saying why not."""
     try:
         value = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not UTF-8 (nor UTF-16 or -32), not JSON, or nested too deep
         raise ValidationFailed("The body is not JSON.", field="body") from None
     if not isinstance(value, dict):
         raise ValidationFailed("The body is not a JSON object.", field="body")
@@ -46,8 +47,16 @@ def parse_time(value: object) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def text(value: object, limit: int = 200) -> str:
-    return "" if value is None else str(value).strip()[:limit]
+def text(value: object, limit: int = 200, *, multiline: bool = False) -> str:
+    """A store's or carrier's value as text we can keep: every value read from their JSON comes
+    through here, cleaned of what ``core.characters`` refuses. Their text is cleaned, not refused:
+    the sender cannot fix it in time, and an order or a scan must not be lost for a stray NUL."""
+    return "" if value is None else characters.clean(str(value), multiline=multiline).strip()[:limit]
+
+
+def full_name(person: dict[str, Any]) -> str:
+    """First and last name, together no longer than a name column holds (each may be long)."""
+    return text(" ".join(text(person.get(k)) for k in ("first_name", "last_name")), 200)
 
 
 def carrier_code(name: object, default: str = "usps") -> str:
@@ -79,7 +88,7 @@ def address(raw: object, *, name: str, field: str) -> AddressInput:
         raise ValidationFailed("The address is missing.", field=field)
     country = text(raw.get("country_code") or raw.get("country"), 2).upper()
     return AddressInput(
-        name=text(raw.get("name")) or " ".join(text(raw.get(k)) for k in ("first_name", "last_name")).strip() or name,
+        name=text(raw.get("name")) or full_name(raw) or name,
         line1=text(raw.get("address1") or raw.get("address_1")),
         line2=text(raw.get("address2") or raw.get("address_2")) or None,
         city=text(raw.get("city"), 100),

@@ -11,7 +11,7 @@ from typing import Any
 
 from core.domain.commands import PlaceOrder
 from core.domain.scans import CarrierScan
-from core.integrations.common import address, carrier_code, line_items, parse_time, phone_or_none, text
+from core.integrations.common import address, carrier_code, full_name, line_items, parse_time, phone_or_none, text
 from core.lifecycle import ExceptionReason, ShipmentStatus
 from core.money import to_minor
 
@@ -46,7 +46,7 @@ def resource(topic: str, body: dict[str, Any]) -> tuple[str | None, datetime | N
 
 
 def _note(order: dict[str, Any]) -> str | None:
-    parts = [text(order.get("note"), 1000)]
+    parts = [text(order.get("note"), 1000, multiline=True)]
     for attribute in order.get("note_attributes") or []:
         if isinstance(attribute, dict):
             parts.append(f"{text(attribute.get('name'), 60)}: {text(attribute.get('value'), 200)}")
@@ -65,7 +65,7 @@ def order_command(order: dict[str, Any]) -> PlaceOrder:
     currency = text(order.get("currency"), 3).upper() or "USD"
     customer = order.get("customer") if isinstance(order.get("customer"), dict) else {}
     shipping = address(order.get("shipping_address") or order.get("billing_address"), name="", field="shipping_address")
-    name = shipping.name or " ".join(text(customer.get(k)) for k in ("first_name", "last_name")).strip()
+    name = shipping.name or full_name(customer)
     return PlaceOrder(
         email=text(order.get("email") or order.get("contact_email") or customer.get("email"), 254),
         name=name,

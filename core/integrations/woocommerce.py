@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from core.domain.commands import PlaceOrder
-from core.integrations.common import address, carrier_code, line_items, parse_time, phone_or_none, text
+from core.integrations.common import address, carrier_code, full_name, line_items, parse_time, phone_or_none, text
 from core.money import to_minor
 
 TOPICS = frozenset({"order.created", "order.updated"})
@@ -38,7 +38,7 @@ def order_command(order: dict[str, Any]) -> PlaceOrder:
     """A WooCommerce order as ``PlaceOrder`` (raises ValidationFailed naming the bad field)."""
     currency = text(order.get("currency"), 3).upper() or "USD"
     billing = order.get("billing") if isinstance(order.get("billing"), dict) else {}
-    buyer = " ".join(text(billing.get(k)) for k in ("first_name", "last_name")).strip()
+    buyer = full_name(billing)
     raw_shipping = order.get("shipping")
     if not isinstance(raw_shipping, dict) or not text(raw_shipping.get("address_1")):
         raw_shipping = billing
@@ -57,7 +57,7 @@ def order_command(order: dict[str, Any]) -> PlaceOrder:
         shipping_minor=to_minor(order.get("shipping_total"), currency, field="shipping_total"),
         discount_minor=to_minor(order.get("discount_total"), currency, field="discount_total"),
         tax_minor=to_minor(order.get("total_tax"), currency, field="total_tax"),
-        note=text(order.get("customer_note"), 2000) or None,
+        note=text(order.get("customer_note"), 2000, multiline=True) or None,
         payment_pending=not is_paid(order),
         placed_at=parse_time(order.get("date_created_gmt") or order.get("date_created")),
         number=f"WC{text(order.get('number') or order.get('id'), 28)}",

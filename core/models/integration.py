@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, BigId, JsonDoc, UTCDateTime
@@ -25,7 +25,9 @@ class WebhookDelivery(Base):
     delivery_id: Mapped[str] = mapped_column(String(120))
     topic: Mapped[str] = mapped_column(String(60))
     headers: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
-    body: Mapped[str] = mapped_column(Text)
+    # The raw bytes, exactly as signed: a body that is not JSON, not UTF-8 or full of NULs is kept
+    # as it came, to be inspected and processed again.
+    body: Mapped[bytes] = mapped_column(LargeBinary)
     status: Mapped[str] = mapped_column(String(12), index=True)  # pending | processed | ignored | failed
     error: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Select, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
+from core import characters
 from core.domain.payments import given_back_on_cancel
 from core.events.catalogue import EVENT_TYPES, HOLD_REASON_TEXT, describe
 from core.lifecycle import OrderStatus, ReturnStatus, ShipmentStatus
@@ -218,13 +219,21 @@ def _timeline_item(event: Event) -> TimelineItem:
     )
 
 
+def _number(typed: str) -> str | None:
+    """An order number as staff type it (``#SL1``), or None for text no order number holds
+    (PostgreSQL cannot even compare a NUL, so such text is never sent)."""
+    return None if characters.refused(typed) else typed.strip().lstrip("#")
+
+
 def order_id_for(session: Session, number: str) -> int | None:
-    return session.scalar(select(Order.id).where(Order.number == number.strip().lstrip("#")))
+    wanted = _number(number)
+    return None if wanted is None else session.scalar(select(Order.id).where(Order.number == wanted))
 
 
 def staff_order(session: Session, number: str) -> StaffOrder | None:
     """Everything staff see on the order page, including internal events."""
-    order = session.scalar(select(Order).where(Order.number == number.strip().lstrip("#")))
+    wanted = _number(number)
+    order = None if wanted is None else session.scalar(select(Order).where(Order.number == wanted))
     if order is None:
         return None
     events = list(session.scalars(select(Event).where(Event.order_id == order.id).order_by(Event.id)))

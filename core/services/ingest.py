@@ -1,7 +1,10 @@
 """Webhook deliveries: store first, process after.
 
 ``store_delivery`` makes a verified delivery durable before anything else happens (the
-endpoint answers 2xx only after that commit). The unique (source, delivery_id) pair makes
+endpoint answers 2xx only after that commit): the body as the raw bytes that were signed, before
+any parsing, so a body that is not JSON, not UTF-8 or full of NULs is still kept, to be inspected
+and processed again. What files the delivery (its id, topic, headers and resource) is cleaned of
+the characters ``core.characters`` refuses. The unique (source, delivery_id) pair makes
 a redelivery a no-op. ``process_delivery`` claims a pending row with a guarded update, so
 two workers never process one delivery, runs the handler, and records the outcome;
 a handler failure leaves the row ``failed`` with the reason, to be retried or inspected.
@@ -9,6 +12,7 @@ a handler failure leaves the row ``failed`` with the reason, to be retried or in
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +22,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from core import characters
 from core.clock import utcnow
 from core.errors import DomainError, DuplicateEvent, NotFound
 from core.models import WebhookDelivery
@@ -36,7 +41,7 @@ class Incoming:
     delivery_id: str
     topic: str
     headers: dict[str, Any]
-    body: str
+    body: bytes
     resource_ref: str | None = None
     resource_updated_at: datetime | None = None
 
@@ -48,19 +53,33 @@ class Stored:
     status: str
 
 
+def delivery_key(sent: str) -> str:
+    """The platform's delivery id as sent, or a digest of it when the column cannot hold it as
+    sent (empty, too long, or with characters ``core.characters`` refuses): cleaning or cutting
+    it could make two deliveries one, and the second would be taken for a repeat and lost."""
+    if 0 < len(sent) <= 120 and characters.refused(sent) is None:
+        return sent
+    return "sha256:" + hashlib.sha256(sent.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _filed(value: str, limit: int) -> str:
+    """What a column that files a delivery can hold of ``value`` (the body keeps the original)."""
+    return characters.clean(value)[:limit]
+
+
 def store_delivery(shop: Shop, incoming: Incoming) -> Stored:
     """Insert the delivery once; a repeat returns the row already there."""
     try:
         with shop.db.write() as session:
             row = WebhookDelivery(
                 source=incoming.source,
-                delivery_id=incoming.delivery_id[:120],
-                topic=incoming.topic[:60],
-                headers=incoming.headers,
+                delivery_id=delivery_key(incoming.delivery_id),
+                topic=_filed(incoming.topic, 60),
+                headers={_filed(name, 200): _filed(str(value), 2000) for name, value in incoming.headers.items()},
                 body=incoming.body,
                 status="pending",
                 received_at=utcnow(),
-                resource_ref=(incoming.resource_ref or "")[:64] or None,
+                resource_ref=_filed(incoming.resource_ref or "", 64) or None,
                 resource_updated_at=incoming.resource_updated_at,
             )
             session.add(row)
@@ -71,7 +90,7 @@ def store_delivery(shop: Shop, incoming: Incoming) -> Stored:
             found = session.scalar(
                 select(WebhookDelivery).where(
                     WebhookDelivery.source == incoming.source,
-                    WebhookDelivery.delivery_id == incoming.delivery_id[:120],
+                    WebhookDelivery.delivery_id == delivery_key(incoming.delivery_id),
                 )
             )
         if found is None:
@@ -98,12 +117,17 @@ def _claim(shop: Shop, delivery_id: int, *, retry_failed: bool) -> WebhookDelive
         return session.get_one(WebhookDelivery, delivery_id)
 
 
+def _reason(error: str | None) -> str | None:
+    """A failure's reason as the column can hold it: it may quote what the sender wrote."""
+    return None if error is None else characters.clean(error, multiline=True)[:2000]
+
+
 def _finish(shop: Shop, delivery_id: int, status: str, error: str | None) -> None:
     with shop.db.write() as session:
         session.execute(
             update(WebhookDelivery)
             .where(WebhookDelivery.id == delivery_id)
-            .values(status=status, error=error, processed_at=utcnow())
+            .values(status=status, error=_reason(error), processed_at=utcnow())
             .execution_options(synchronize_session=False)
         )
 
@@ -118,7 +142,7 @@ def _run(shop: Shop, handler: Handler, delivery: WebhookDelivery) -> tuple[str, 
         return "failed", f"{error.message}{where}"
     except Exception as error:  # a bug or outage must not lose the delivery: keep it, say why
         log.exception("webhook delivery %s failed", delivery.id)
-        return "failed", f"{type(error).__name__}: {error}"[:2000]
+        return "failed", f"{type(error).__name__}: {error}"
 
 
 def process_delivery(shop: Shop, delivery_id: int, handler: Handler, *, retry_failed: bool = False) -> str:
@@ -161,6 +185,15 @@ def newer_applied(shop: Shop, delivery: WebhookDelivery) -> bool:
             )
         )
     return newest is not None and newest > delivery.resource_updated_at
+
+
+def delivery(shop: Shop, delivery_id: int) -> WebhookDelivery:
+    """One stored delivery, its raw body included."""
+    with shop.db.read() as session:
+        found = session.get(WebhookDelivery, delivery_id)
+    if found is None:
+        raise NotFound(f"No webhook delivery #{delivery_id}.")
+    return found
 
 
 def recent_deliveries(shop: Shop, *, status: str | None = None, limit: int = 50) -> list[WebhookDelivery]:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from core.clock import utcnow
 from core.domain import orders
-from core.domain.commands import PlaceOrder, normalise_email, order_amounts, validate_order
+from core.domain.commands import PlaceOrder, normalise_email, order_amounts, validate_order, validate_text
 from core.errors import DuplicateEvent, ValidationFailed
 from core.events.catalogue import HOLD_REASON_TEXT
 from core.events.fact import CUSTOMER, Act, Actor
@@ -31,6 +31,7 @@ def _variants(session: Session, skus: list[str]) -> dict[str, Variant]:
 
 def place_order(shop: Shop, cmd: PlaceOrder, *, actor: Actor = CUSTOMER, notify: bool = True) -> Order:
     """Validate, authorise, reserve stock and record the order; hold it or capture payment."""
+    validate_text(cmd)  # first: the SKUs are looked up next, and PostgreSQL refuses a NUL even there
     email = normalise_email(cmd.email)
     with shop.db.read() as session:
         variants = _variants(session, [line.sku for line in cmd.lines])

@@ -9,6 +9,7 @@ Which values are valid is msgspec's answer alone; this module only finds and wor
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 from types import UnionType
@@ -20,7 +21,8 @@ from msgspec import UnsetType
 from msgspec.inspect import Metadata, StrType, type_info
 from msgspec.inspect import UnionType as UnionInfo
 
-from portal.api.schemas import NO_FINAL_NEWLINE
+from core import characters
+from portal.api.schemas import LINE, LINES, NO_FINAL_NEWLINE
 from web.errors import problem
 
 T = TypeVar("T")
@@ -40,16 +42,47 @@ def read(kind: type[T]) -> tuple[T | None, Response | None]:
     raw = request.get_data(cache=True).removeprefix(b"\xef\xbb\xbf")  # RFC 8259: a parser may ignore a BOM
     try:
         return _decoder(kind).decode(raw), None
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, UnicodeDecodeError):  # not UTF-8 is not JSON either (RFC 8259)
         pass  # not JSON, or refused at its first problem: parsed again below to tell which
     try:
         document = msgspec.json.decode(raw)
-    except (msgspec.DecodeError, RecursionError):  # nested too deep for any reader: still the client's 4xx
-        return None, not_json()
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):  # nested too deep: still the client's 4xx
+        surrogates = unpaired_surrogates(raw)
+        return None, invalid(surrogates) if surrogates else not_json()
     try:  # valid after all when a key is repeated and only an earlier value was refused: the last counts
         return msgspec.convert(document, kind), None
     except msgspec.ValidationError:
         return None, invalid(problems(document, kind))
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def unpaired_surrogates(raw: bytes) -> dict[str, str]:
+    """Where a body msgspec calls malformed holds a string with an unpaired surrogate
+    (``"\\ud800"``), one message per field path; empty when that is not why. Python's reader
+    takes such strings, so the fields are named, but the body stays refused as msgspec read it."""
+    try:  # UTF-8 only, as msgspec reads it; NaN and Infinity are not JSON
+        document = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        return {}
+    return _refused_strings(document, "")
+
+
+def _refused_strings(value: Any, path: str) -> dict[str, str]:
+    if isinstance(value, str):
+        bad = characters.refused(value, multiline=True)
+        return {path or "body": f"Contains a character that is not allowed: {characters.describe(bad)}."} if bad else {}
+    found: dict[str, str] = {}
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = _spell(path, characters.visible(key))
+            found |= _refused_strings(key, where) | _refused_strings(item, where)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found |= _refused_strings(item, f"{path}[{index}]")
+    return found
 
 
 def not_json() -> Response:
@@ -92,7 +125,7 @@ def _collect(value: Any, kind: Any, path: str, errors: dict[str, str]) -> None:
         for index, element in enumerate(value):
             _collect(element, item, f"{path}[{index}]", errors)
     if len(errors) == found:  # nothing refused below: this value itself is
-        errors[_spell(path, where)] = phrase(refused, kind)
+        errors[_spell(path, where)] = phrase(refused, kind, value)
 
 
 def _collect_fields(value: dict[str, Any], struct: type[msgspec.Struct], path: str, errors: dict[str, str]) -> None:
@@ -108,6 +141,7 @@ def _collect_fields(value: dict[str, Any], struct: type[msgspec.Struct], path: s
             _collect(item, field.type, _spell(path, name), errors)
 
 
+TEXT_PATTERNS = {f" {pattern.removesuffix(NO_FINAL_NEWLINE)}" for pattern in (LINE, LINES)}
 _MISMATCH = re.compile(r"Expected `([^`]+)`, got `[^`]+`")
 _LIMITS = (
     (re.compile(r"Expected `(?:int|float)` >= (\S+)"), "Must be at least {0}."),
@@ -121,9 +155,13 @@ _LIMITS = (
 )
 
 
-def phrase(error: msgspec.ValidationError, kind: Any) -> str:
-    """msgspec's reason for refusing a value of ``kind``, in this API's words."""
+def phrase(error: msgspec.ValidationError, kind: Any, value: Any = None) -> str:
+    """msgspec's reason for refusing ``value`` as a ``kind``, in this API's words."""
     message = _where(error)[0]
+    if isinstance(value, str) and _pattern_of(kind) in TEXT_PATTERNS:
+        bad = characters.refused(value, multiline=True) or characters.refused(value)
+        if bad is not None:  # free text refused for a character: say which (core.characters)
+            return f"Contains a character that is not allowed: {characters.describe(bad)}."
     choices = _choices(kind)
     if choices and (message.startswith("Invalid enum value") or _MISMATCH.fullmatch(message)):
         return f"Must be one of: {', '.join(choices)}."

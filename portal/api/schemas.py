@@ -17,6 +17,8 @@ from typing import Annotated, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from core.characters import LINE_CHARACTER, LINES_CHARACTER
+
 NO_FINAL_NEWLINE = "(?!\\n)"
 # The longest URL (path and query, as sent) the API reads: well under gunicorn's request-line limit
 # (4094 bytes), which gunicorn answers itself, so the API's own 414 is the one clients meet.
@@ -29,10 +31,15 @@ def whole(regex: str) -> str:
     return f"^{regex}${NO_FINAL_NEWLINE}"
 
 
+# Free text: every field refuses control characters and unpaired surrogates (core.characters),
+# so a 422 names the field before the text reaches a service or the database.
+LINE = whole(f"{LINE_CHARACTER}*")
+LINES = whole(f"{LINES_CHARACTER}*")
+
 TrackingNumber = Annotated[str, Meta(pattern=whole("[A-Za-z0-9-]{6,64}"))]
 OrderNumber = Annotated[str, Meta(pattern=whole("[A-Za-z0-9-]{1,32}"))]
 Carrier = Annotated[str, Meta(pattern=whole("[a-z0-9]{2,32}"))]
-Name = Annotated[str, Meta(min_length=1, max_length=200)]
+Name = Annotated[str, Meta(min_length=1, max_length=200, pattern=LINE)]
 Quantity = Annotated[int, Meta(ge=1, le=10_000)]
 Minor = Annotated[int, Meta(ge=0, le=2_000_000_000)]
 Time = Annotated[datetime, Meta(tz=True, description="RFC 3339, with a time zone (Z or an offset).")]
@@ -49,29 +56,29 @@ class Closed(Struct, forbid_unknown_fields=True):
 class Address(Closed, kw_only=True):
     name: Name
     line1: Name
-    line2: Annotated[str, Meta(max_length=200)] | None = None
-    city: Annotated[str, Meta(min_length=1, max_length=100)]
-    region: Annotated[str, Meta(max_length=100)] | None = None
-    postal_code: Annotated[str, Meta(min_length=1, max_length=20)]
+    line2: Annotated[str, Meta(max_length=200, pattern=LINE)] | None = None
+    city: Annotated[str, Meta(min_length=1, max_length=100, pattern=LINE)]
+    region: Annotated[str, Meta(max_length=100, pattern=LINE)] | None = None
+    postal_code: Annotated[str, Meta(min_length=1, max_length=20, pattern=LINE)]
     country: Annotated[str, Meta(pattern=whole("[A-Za-z]{2}"), description="ISO 3166-1 alpha-2")]
 
 
 class OrderLineInput(Closed, kw_only=True):
-    sku: Annotated[str, Meta(min_length=1, max_length=64)]
+    sku: Annotated[str, Meta(min_length=1, max_length=64, pattern=LINE)]
     quantity: Quantity
     unit_price_minor: Minor | None = None
     discount_minor: Minor | UnsetType = UNSET
 
 
 class OrderCreate(Closed, kw_only=True):
-    email: Annotated[str, Meta(min_length=3, max_length=254)]
+    email: Annotated[str, Meta(min_length=3, max_length=254, pattern=LINE)]
     name: Name
     phone: Annotated[str, Meta(pattern=whole("\\+[1-9][0-9]{6,14}"), description="E.164")] | None = None
     sms_consent: bool | UnsetType = UNSET
     lines: Annotated[list[OrderLineInput], Meta(min_length=1, max_length=100)]
     shipping_address: Address
     billing_address: Address | None = None
-    source_ref: Annotated[str, Meta(min_length=1, max_length=64)] | None = None
+    source_ref: Annotated[str, Meta(min_length=1, max_length=64, pattern=LINE)] | None = None
     number: OrderNumber | None = None
     carrier: Carrier | UnsetType = UNSET
     currency: Annotated[str, Meta(pattern=whole("[A-Z]{3}"))] | UnsetType = UNSET
@@ -79,7 +86,7 @@ class OrderCreate(Closed, kw_only=True):
     discount_minor: Minor | UnsetType = UNSET
     tax_minor: Minor | UnsetType = UNSET
     fraud_score: Annotated[int, Meta(ge=0, le=100)] | UnsetType = UNSET
-    note: Annotated[str, Meta(max_length=2000)] | None = None
+    note: Annotated[str, Meta(max_length=2000, pattern=LINES)] | None = None
     payment_pending: bool | UnsetType = UNSET
     placed_at: Time | None = None
 
@@ -91,7 +98,7 @@ class ShipmentLineInput(Closed, kw_only=True):
 
 class ShipmentCreate(Closed, kw_only=True):
     carrier: Carrier
-    service: Annotated[str, Meta(min_length=1, max_length=48)] = "Standard"
+    service: Annotated[str, Meta(min_length=1, max_length=48, pattern=LINE)] = "Standard"
     tracking_number: TrackingNumber
     lines: (
         Annotated[
@@ -111,14 +118,19 @@ class TrackingEventInput(Closed, kw_only=True, gc=False):  # never in a cycle; s
     tracking_number: TrackingNumber
     status: ShipmentStatus
     occurred_at: Time
-    location: Annotated[str, Meta(max_length=120)] | None = None
-    message: Annotated[str, Meta(max_length=300)] | None = None
+    location: Annotated[str, Meta(max_length=120, pattern=LINE)] | None = None
+    message: Annotated[str, Meta(max_length=300, pattern=LINE)] | None = None
     exception_reason: ExceptionReason | None = None
     eta: Time | None = None
     external_id: (
         Annotated[
             str,
-            Meta(min_length=1, max_length=120, description="The carrier's own event id: a repeat is recorded once."),
+            Meta(
+                min_length=1,
+                max_length=120,
+                pattern=LINE,
+                description="The carrier's own event id: a repeat is recorded once.",
+            ),
         ]
         | None
     ) = None

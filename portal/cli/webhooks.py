@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from core.errors import NotFound
 from core.integrations import handlers
 from core.services import ingest
 from web.extensions import shop
@@ -13,6 +14,18 @@ from web.extensions import shop
 @click.group("webhooks")
 def webhooks() -> None:
     """Stored webhook deliveries."""
+
+
+@webhooks.command("body")
+@click.argument("delivery_id", type=int)
+@with_appcontext
+def show_body(delivery_id: int) -> None:
+    """Write one delivery's raw body to stdout, byte for byte as it was signed."""
+    try:
+        found = ingest.delivery(shop(), delivery_id)
+    except NotFound as error:
+        raise click.ClickException(error.message) from None
+    click.echo(found.body, nl=False)  # bytes go to the binary stream as they are
 
 
 @webhooks.command("process")

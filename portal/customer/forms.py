@@ -1,18 +1,18 @@
 """Parsing and validating customer forms: anything malformed becomes a message, never an exception.
 
-Every text is length-capped and stripped of control characters before it reaches a
-query, so huge, binary or NUL-laden input is refused here with a 4xx.
+Every text is length-capped and checked for the characters ``core.characters`` refuses before it
+reaches a query, so huge, binary or NUL-laden input is refused here with a 4xx.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import phonenumbers
 
+from core import characters
 from core.domain.commands import ReturnLineInput, normalise_email
 from core.errors import ValidationFailed
 from core.policies import RETURN_REASONS
@@ -29,8 +29,7 @@ def text(form: Mapping[str, str], name: str, limit: int, *, multiline: bool = Fa
     value = (form.get(name) or "").strip()
     if len(value) > limit:
         raise ValidationFailed(f"That is too long: at most {limit} characters.", field=name)
-    allowed = {"\n", "\r", "\t"} if multiline else set()
-    if any(unicodedata.category(c) in {"Cc", "Cs"} and c not in allowed for c in value):
+    if characters.refused(value, multiline=multiline) is not None:
         raise ValidationFailed("That contains characters we cannot accept.", field=name)
     return value
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
+from core.errors import ValidationFailed
 from core.queries import staff as queries
+from portal.staff import forms
 from web.auth import staff_required
 from web.extensions import shop
 from web.rendering import page
@@ -14,17 +16,20 @@ bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="template
 
 @bp.get("/")
 @staff_required
-def index() -> str:
-    """The order hub's home: queues and search."""
-    term = request.args.get("q", "").strip()[:200]
+def index() -> tuple[str, int]:
+    """The order hub's home: queues and search (400, with the reason, for a search that cannot match)."""
+    try:
+        term, error = forms.search_term(request.args), None
+    except ValidationFailed as refused:
+        term, error = "", refused
     queue = request.args.get("queue", "")
     if queue not in queries.QUEUES:
-        queue = "" if term else "on_hold"
+        queue = "" if term or error else "on_hold"
     with shop().db.read() as session:
         counts = queries.queue_counts(session)
-        rows = queries.search(session, term) if term else queries.queue(session, queue)
-    context = {"term": term, "queue": queue, "queues": queries.QUEUES, "counts": counts, "rows": rows}
-    return page("staff/index.html", "results", **context)
+        rows = queries.search(session, term) if term else queries.queue(session, queue) if queue else []
+    context = {"term": term, "queue": queue, "queues": queries.QUEUES, "counts": counts, "rows": rows, "error": error}
+    return page("staff/index.html", "results", **context), 400 if error else 200
 
 
 from portal.staff import money_log, orders, tools  # noqa: E402,F401  (registers the routes)

@@ -83,7 +83,7 @@ def refund(detail: StaffOrder, form: Form, actor: Actor) -> str:
 
 
 def note(detail: StaffOrder, form: Form, actor: Actor) -> str:
-    text = forms.required(form, "text", "The note", 2000)
+    text = forms.required(form, "text", "The note", 2000, multiline=True)
     for_customer = forms.choice(form, "visibility", {"internal", "customer"}, "visibility") == "customer"
     ordering.add_note(shop(), detail.order.id, text=text, for_customer=for_customer, actor=actor)
     return "Note added (visible to the customer)." if for_customer else "Internal note added."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from core import characters
 from core.errors import ValidationFailed
 from core.money import to_minor
 
@@ -13,13 +14,13 @@ def notify(form: Mapping[str, str]) -> bool:
     return form.get("quiet") not in {"1", "on", "true"}
 
 
-def required(form: Mapping[str, str], name: str, label: str, limit: int = 300) -> str:
+def required(form: Mapping[str, str], name: str, label: str, limit: int = 300, *, multiline: bool = False) -> str:
     value = (form.get(name) or "").strip()
     if not value:
         raise ValidationFailed(f"{label} is required.", field=name)
     if len(value) > limit:
         raise ValidationFailed(f"{label} can be at most {limit} characters.", field=name)
-    return value
+    return characters.check(value, name, multiline=multiline, label=label)
 
 
 def confirmed(form: Mapping[str, str]) -> None:
@@ -29,12 +30,19 @@ def confirmed(form: Mapping[str, str]) -> None:
 
 
 def message(form: Mapping[str, str]) -> str | None:
-    """The optional message to the customer (the domain checks its length)."""
+    """The optional message to the customer (the domain checks its length and characters)."""
     return (form.get("message") or "").strip() or None
 
 
-def optional(form: Mapping[str, str], name: str, limit: int = 300) -> str:
-    return (form.get(name) or "").strip()[:limit]
+def optional(form: Mapping[str, str], name: str, limit: int = 300, *, label: str = "") -> str:
+    value = (form.get(name) or "").strip()[:limit]
+    return characters.check(value, name, label=label or f"The {name.replace('_', ' ')}")
+
+
+def search_term(args: Mapping[str, str]) -> str:
+    """The hub's ``q``: refused with a message (the page answers 400) when it holds a character no
+    order, email or name can hold, rather than searched for."""
+    return optional(args, "q", 200, label="The search")
 
 
 def amount(form: Mapping[str, str], name: str, currency: str) -> int:

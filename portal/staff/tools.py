@@ -9,6 +9,7 @@ from flask import flash, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from core import characters
 from core.errors import DomainError, ValidationFailed
 from core.events.fact import Actor
 from core.integrations import handlers
@@ -22,6 +23,7 @@ from web.rendering import page
 
 BULK_COLUMNS = ("order_number", "carrier", "tracking_number")
 MAX_BULK_ROWS = 2000
+SHOWN_BODY = 200_000  # characters of a body shown on its page; the download has it all
 
 
 def _rows(upload: bytes) -> list[dict[str, str]]:
@@ -88,6 +90,37 @@ def webhook_deliveries() -> str:
         status = None
     return page(
         "staff/webhooks.html", "results", deliveries=ingest.recent_deliveries(shop(), status=status), status=status
+    )
+
+
+def _readable(body: bytes) -> tuple[str, bool]:
+    """(the body as text staff can read, whether it is UTF-8): refused characters and bytes that
+    are not UTF-8 are shown as escapes (``\\x00``), never dropped."""
+    try:
+        return characters.visible(body.decode("utf-8")), True
+    except UnicodeDecodeError:
+        return characters.visible(body.decode("utf-8", "backslashreplace")), False
+
+
+@bp.get("/webhooks/<int:delivery_id>")
+@staff_required
+def webhook_delivery(delivery_id: int) -> str:
+    """One delivery as it came (headers and raw body) and what processing made of it."""
+    found = ingest.delivery(shop(), delivery_id)
+    body, utf8 = _readable(found.body)
+    return page("staff/webhook.html", "delivery", delivery=found, body=body, utf8=utf8, shown=SHOWN_BODY)
+
+
+@bp.get("/webhooks/<int:delivery_id>/body")
+@staff_required
+def webhook_body(delivery_id: int) -> Response:
+    """The raw body, byte for byte as it was signed, as a download."""
+    found = ingest.delivery(shop(), delivery_id)
+    name = f"{found.source}-{found.id}.body"
+    return Response(
+        found.body,
+        mimetype="application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 

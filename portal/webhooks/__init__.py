@@ -1,8 +1,8 @@
 """Incoming webhooks from stores and carriers: verify, store, then process.
 
 Each endpoint checks the platform's HMAC over the raw body (401 and nothing written when
-it is missing or wrong), stores the delivery (the 2xx is sent only after that commit),
-then processes it in the same request. A processing failure leaves the delivery
+it is missing or wrong), stores the delivery with that raw body, byte for byte, before
+parsing it (the 2xx is sent only after that commit), then processes it in the same request. A processing failure leaves the delivery
 ``failed`` with its reason and still answers 2xx: the platform must not retry what we
 already hold. ``flask --app wsgi webhooks process`` (re)processes stored deliveries.
 """
@@ -63,8 +63,7 @@ def _incoming(source: str, body: bytes) -> ingest.Incoming:
     else:
         topic, delivery = _first(parsed.get("event")), _first(parsed.get("event_id"), fallback)
     kept = {k: v for k, v in h.items() if k.lower().startswith(KEPT_HEADERS)}
-    text = body.decode("utf-8", errors="replace")
-    return ingest.Incoming(source, delivery, topic or "unknown", kept, text, ref, updated)
+    return ingest.Incoming(source, delivery, topic or "unknown", kept, body, ref, updated)
 
 
 def _is_woocommerce_ping() -> bool:

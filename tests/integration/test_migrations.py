@@ -1,4 +1,4 @@
-"""The migrations: one head, the schema the models describe, and old payment events brought along."""
+"""The migrations: one head, the schema the models describe, and old payment events and webhook bodies brought along."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 
 from core import migrations, replay
 from core.db import Base, Database
+from core.models import WebhookDelivery
 from tests.conftest import new_postgres_database
 
 BEFORE = "0002_notifications"  # with 0005_staff_ingest, the two heads 0006 merges
@@ -20,7 +21,7 @@ BEFORE = "0002_notifications"  # with 0005_staff_ingest, the two heads 0006 merg
 
 def test_there_is_one_head() -> None:
     heads = ScriptDirectory.from_config(migrations.alembic_config("sqlite://")).get_heads()
-    assert heads == ["0009_rate_limits"]
+    assert heads == ["0011_raw_webhook_bodies"]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -124,3 +125,32 @@ def test_old_subscriber_messages_become_parcel_level_and_old_subscriptions_wait_
             (2, 5, "parcel"),
         ]
     database.dispose()
+
+
+OLD_DELIVERY = """
+INSERT INTO webhook_deliveries (id, source, delivery_id, topic, headers, body, status, received_at)
+VALUES (1, 'shopify', 'ev-1', 'orders/create', '{}', :body, 'failed', '2026-01-01 10:00:00')
+"""
+
+
+def test_old_webhook_bodies_become_their_utf8_bytes_and_back(empty_url: str) -> None:
+    body = '{"note": "Grüße 🚚 \\u202e", "id": 1}'
+    migrations.upgrade(empty_url, "0006_payment_events")
+    engine = create_engine(empty_url)
+    with engine.begin() as conn:
+        conn.execute(text(OLD_DELIVERY), {"body": body})
+    engine.dispose()
+
+    migrations.upgrade(empty_url)
+    database = Database(empty_url)
+    with database.read() as session:
+        assert session.get_one(WebhookDelivery, 1).body == body.encode()
+    with database.write() as session:  # a raw body the text column could never hold
+        session.get_one(WebhookDelivery, 1).body = b'{"note": "a\x00b\xff"}'
+    database.dispose()
+
+    migrations.downgrade(empty_url, "0006_payment_events")
+    engine = create_engine(empty_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT body FROM webhook_deliveries")).scalar_one() == '{"note": "ab\ufffd"}'
+    engine.dispose()

@@ -11,6 +11,7 @@ from core.domain.commands import (
     normalise_email,
     order_amounts,
     validate_order,
+    validate_text,
 )
 from core.errors import ValidationFailed
 from core.models import Variant
@@ -116,3 +117,26 @@ def test_bad_email_is_refused_with_a_readable_message(raw: str) -> None:
 
 def test_email_is_trimmed_and_lower_cased() -> None:
     assert normalise_email("  Ada.Lovelace@Example.COM ") == "ada.lovelace@example.com"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"name": "Ada\x00"}, "name"),
+        ({"lines": [LineInput("TEE-M\x00", 1)]}, "lines[0].sku"),
+        ({"note": "fine\nbut\x1b[31m"}, "note"),
+        ({"source_ref": "\ud800"}, "source_ref"),
+        ({"shipping_address": AddressInput("Ada", "1 Way\x85", "Town", "1", "US")}, "shipping_address.line1"),
+        ({"billing_address": AddressInput("Ada", "1 Way", "Town\t", "1", "US")}, "billing_address.city"),
+    ],
+)
+def test_text_with_a_refused_character_is_refused_before_any_lookup(changes: dict[str, object], field: str) -> None:
+    """``validate_text`` needs no catalogue: the service runs it before looking the SKUs up."""
+    with pytest.raises(ValidationFailed) as refused:
+        validate_text(_cmd(**changes))
+    assert refused.value.field == field
+    assert "not allowed" in str(refused.value)
+
+
+def test_a_note_keeps_its_lines_and_names_keep_their_scripts() -> None:
+    validate_text(_cmd(name="مرحبا Zoë", note="Leave it\r\nat the back\tdoor"))

@@ -201,6 +201,12 @@ def test_each_tracking_event_field_at_its_limits_in_the_api_and_in_its_document(
         ({"lines": [{"sku": "X", "quantity": 10_001}]}, False),
         ({"fraud_score": 101}, False),
         ({"placed_at": "2025-01-01T10:00:00"}, False),
+        ({"name": "A\x00B"}, False),  # control characters: core.characters, published as the field's pattern
+        ({"name": "two\nlines"}, False),
+        ({"note": "two\nlines\tand a tab"}, True),
+        ({"note": "bell\x07"}, False),
+        ({"lines": [{"sku": "TEE-M\x85", "quantity": 1}]}, False),
+        ({"name": "Zoë \u202eevil\u200b 👩\u200d👩\u200d👧"}, True),
     ],
 )
 def test_orders_at_their_limits_in_the_api_and_in_its_document(changes: dict[str, object], valid: bool) -> None:
