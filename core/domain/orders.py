@@ -202,8 +202,8 @@ def cancel(
 ) -> None:
     """Cancel before anything ships: release stock, cancel labels, void or refund in full.
     ``reason`` is for staff only; ``message``, if any, is what the customer is told."""
-    check_transition("order", order.status, OrderStatus.CANCELLED)  # before any stock or money moves
-    reason, message = payments.internal_reason(reason), payments.customer_message(message)
+    reason, message = payments.internal_reason(reason), payments.customer_message(message)  # the input first
+    check_transition("order", order.status, OrderStatus.CANCELLED)  # then the state, before any stock or money moves
     order.cancelled_at = act.at
     for line in sorted(order.lines, key=lambda item: item.variant_id):  # id order: no deadlocks
         if line.quantity > line.qty_shipped:

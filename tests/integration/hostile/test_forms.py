@@ -62,18 +62,21 @@ def _fields(shipment_id: int, return_id: int, line_id: int) -> list[Field]:
     ship = {"carrier": "ups", "service": "Ground", "tracking_number": "1ZFUZZ0001"}
     scan = {"shipment_id": str(shipment_id), "status": "in_transit", "message": "Hub", "location": "Here"}
     back = {"return_id": str(return_id)}
+    sure = {"confirm": "1"}  # destructive actions ask for it (issue 13, section 7)
     return [
         Field("hold", "detail", {"reason": "manual"}),
-        Field("cancel", "reason", {}, 200),
-        Field("refund", "reason", {"amount": "1.00"}, 200),
-        Field("refund", "amount", {"reason": "goodwill"}, 20),
+        Field("cancel", "reason", sure, 200),
+        Field("cancel", "message", sure | {"reason": "asked"}, 500, lines=True),
+        Field("refund", "reason", sure | {"amount": "1.00"}, 200),
+        Field("refund", "message", sure | {"amount": "1.00", "reason": "goodwill"}, 500, lines=True),
+        Field("refund", "amount", sure | {"reason": "goodwill"}, 20),
         Field("note", "text", {"visibility": "internal"}, 2000, lines=True),
         *(Field("create-shipment", name, ship, limit) for name, limit in (("carrier", 32), ("service", 48))),
         Field("create-shipment", "tracking_number", ship, 64),
         Field("carrier-event", "message", scan),
         Field("carrier-event", "location", scan, 120),
         Field("start-return", "note", {"reason": "other", f"rqty_{line_id}": "1"}, 2000),
-        Field("reject-return", "reason", back),
+        Field("reject-return", "reason", back | sure),
         *(Field("resolve-return", name, back, limit) for name, limit in (("carrier", 32), ("tracking_number", 64))),
     ]
 

@@ -136,7 +136,9 @@ def _start_return(w: World) -> Call:
 
 def _reprocess(w: World, app: Flask) -> Call:
     _, _ = w.shipped()
-    body = json.dumps(payloads.easypost_event(f"1ZROLES{w.serial:08d}", "out_for_delivery", event_id=w.number()))
+    body = json.dumps(
+        payloads.easypost_event(f"1ZROLES{w.serial:08d}", "out_for_delivery", event_id=w.number())
+    ).encode()
     stored = ingest.store_delivery(w.shop, ingest.Incoming("easypost", w.number(), "tracker.updated", {}, body))
     view = app.view_functions["staff.reprocess_delivery"]
     return Call(f"/staff/webhooks/{stored.id}/process", needs=(view.permission,))
