@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Engine, Integer, MetaData, create_engine, event
+from sqlalchemy import JSON, BigInteger, Connection, DateTime, Engine, Integer, MetaData, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -166,6 +166,36 @@ class Database:
             return
         with self._read_sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def kept_connection(self, *, durable: bool = True, autocommit: bool = False) -> Iterator[Connection]:
+        """A connection kept for many short write transactions (see ``in_turn``), such as a send lane's
+        record of each send: no pool checkout or session per transaction. With ``autocommit`` each
+        statement is its own transaction instead.
+
+        ``durable=False`` (PostgreSQL): commits do not wait for the WAL to reach disk. They survive a
+        crash of this process, as every commit on SQLite with ``synchronous=NORMAL`` does; a crash of
+        the database server itself may lose the last fraction of a second of them."""
+        with self.engine.connect() as connection:
+            if autocommit:
+                connection.execution_options(isolation_level="AUTOCOMMIT")  # the pool restores it on release
+            relaxed = not durable and self.dialect == "postgresql"
+            if relaxed:
+                connection.exec_driver_sql("SET synchronous_commit TO off")
+                connection.commit()
+            try:
+                yield connection
+            finally:
+                if relaxed and not connection.invalidated:
+                    connection.rollback()
+                    connection.exec_driver_sql("RESET synchronous_commit")  # the pool's next user gets the default
+                    connection.commit()
+
+    @contextmanager
+    def in_turn(self, connection: Connection) -> Iterator[Connection]:
+        """One write transaction on a kept connection, in this process's SQLite write turn."""
+        with self._writer(), connection.begin():
+            yield connection
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -26,7 +26,7 @@ Stencils = dict[tuple[int | None, str, str], Stencil | None]
 
 
 class CallbackLinks(ctx.Links):
-    def status_callback(self, outbox_id: int) -> str: ...
+    def status_callback(self, outbox_id: int, attempt: int | None = None) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -137,12 +137,21 @@ class Preparer:
                 batch.shared[row.event_id] = ctx.event_context(
                     batch.session, event, order, links=self.links, branding=self.branding
                 )
-            return Prepared(claim, outgoing=self.outgoing(row, batch.shared[row.event_id], batch.stencils))
+            shared = batch.shared[row.event_id]
+            return Prepared(claim, outgoing=self.outgoing(row, shared, batch.stencils, attempt=claim.attempt))
         except Exception as error:  # a template or data bug: recorded on the row for staff to see
             return Prepared(claim, error=f"could not render {row.template}/{row.channel}: {error!r}"[:500])
 
-    def outgoing(self, row: Row | OutboxMessage, shared: dict[str, Any], stencils: Stencils | None = None) -> Outgoing:
-        """The message for one row; previews call this too, so they show exactly what is sent."""
+    def outgoing(
+        self,
+        row: Row | OutboxMessage,
+        shared: dict[str, Any],
+        stencils: Stencils | None = None,
+        *,
+        attempt: int | None = None,
+    ) -> Outgoing:
+        """The message for one row (for a send, its claim's ``attempt``); previews call this too, so they show
+        exactly what is sent."""
         full = ctx.for_recipient(shared, row.channel, row.recipient, row.order_id, links=self.links)
         link = full["unsubscribe_url"]
         stencil = self._stencil(row, shared, {} if stencils is None else stencils)
@@ -151,7 +160,7 @@ class Preparer:
         else:  # the templates (or this link) need a rendering of their own
             stencil, rendered = None, self.renderer.render(row.template, row.channel, full)
         if row.channel == "sms":
-            callback = self.links.status_callback(row.id)
+            callback = self.links.status_callback(row.id, attempt)
             return Outgoing(row.id, "sms", row.recipient, rendered, status_callback=callback)
         headers = {
             "List-Unsubscribe": f"<{full['unsubscribe_url']}>",
