@@ -168,28 +168,14 @@ class Database:
             yield session
 
     @contextmanager
-    def kept_connection(self, *, durable: bool = True, autocommit: bool = False) -> Iterator[Connection]:
-        """A connection kept for many short write transactions (see ``in_turn``), such as a send lane's
-        record of each send: no pool checkout or session per transaction. With ``autocommit`` each
-        statement is its own transaction instead.
-
-        ``durable=False`` (PostgreSQL): commits do not wait for the WAL to reach disk. They survive a
-        crash of this process, as every commit on SQLite with ``synchronous=NORMAL`` does; a crash of
-        the database server itself may lose the last fraction of a second of them."""
+    def kept_connection(self, *, autocommit: bool = False) -> Iterator[Connection]:
+        """A connection kept for many short writes, such as a send lane's record of each send: no pool
+        checkout or session per write. Each write is a transaction of ``in_turn``, or with ``autocommit``
+        a single statement, which is its own transaction."""
         with self.engine.connect() as connection:
             if autocommit:
                 connection.execution_options(isolation_level="AUTOCOMMIT")  # the pool restores it on release
-            relaxed = not durable and self.dialect == "postgresql"
-            if relaxed:
-                connection.exec_driver_sql("SET synchronous_commit TO off")
-                connection.commit()
-            try:
-                yield connection
-            finally:
-                if relaxed and not connection.invalidated:
-                    connection.rollback()
-                    connection.exec_driver_sql("RESET synchronous_commit")  # the pool's next user gets the default
-                    connection.commit()
+            yield connection
 
     @contextmanager
     def in_turn(self, connection: Connection) -> Iterator[Connection]:

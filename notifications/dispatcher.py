@@ -35,8 +35,6 @@ class DispatchSettings:
     batch_size: int = 200
     lease_seconds: float = 60.0
     poll_seconds: float = 1.0
-    # False: on PostgreSQL the send log's commits do not wait for the disk (``Database.kept_connection``).
-    durable_send_log: bool = True
     # Parallel connections per worker for big batches: sending is mostly waiting on the network.
     send_lanes: int = 4
     retry: store.RetryPolicy = field(default_factory=store.RetryPolicy)
@@ -152,24 +150,28 @@ class Dispatcher:
     def _lane(self, sender: Sender, items: list[Prepared], doubtful: set[int]) -> Stats:
         """Send one after another; each send is written down, and the one before it recorded, before it leaves."""
         stats = Stats()
-        margin = self.settings.lease_seconds * LEASE_MARGIN
-        with sender.batch() as batch, sendlog.lane(self.db, durable=self.settings.durable_send_log) as book:
+        with sender.batch() as batch, sendlog.lane(self.db) as book:
             for item in items:
-                out = item.outgoing
-                assert out is not None
-                if (item.claim.lease_until - utcnow()).total_seconds() < margin:
-                    stats.add("lease_expired")  # re-claimed later under a new fencing token
-                    continue
-                if not book.start(sendlog.Start(item.claim, item.claim.id in doubtful, out.message_id or None)):
-                    stats.add("lease_lost")  # another worker holds this row now
+                if not self._may_send(item, book, doubtful, stats):
                     continue
                 self.checkpoint("before_send")
-                delivery = batch.send(out)
+                delivery = batch.send(item.outgoing)  # type: ignore[arg-type]
                 self.checkpoint("after_send")
                 outcome = self._outcome(item, delivery)
                 book.finish(outcome)
                 stats.add(outcome.status)
         return stats
+
+    def _may_send(self, item: Prepared, book: sendlog.Lane, doubtful: set[int], stats: Stats) -> bool:
+        """Whether the item may leave now: its lease has time left, and the send log has it as started."""
+        if (item.claim.lease_until - utcnow()).total_seconds() < self.settings.lease_seconds * LEASE_MARGIN:
+            stats.add("lease_expired")  # re-claimed later under a new fencing token
+            return False
+        message_id = item.outgoing.message_id if item.outgoing is not None else ""
+        if not book.start(sendlog.Start(item.claim, item.claim.id in doubtful, message_id or None)):
+            stats.add("lease_lost")  # another worker holds this row now
+            return False
+        return True
 
     def _outcome(self, item: Prepared, delivery: Delivery) -> store.Outcome:
         if delivery.ok:

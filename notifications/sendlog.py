@@ -127,9 +127,9 @@ def _parameters(done: store.Outcome | None, send: Start | None) -> dict[str, Any
 
 
 @contextmanager
-def lane(db: Database, *, durable: bool = True) -> Iterator[Lane]:
+def lane(db: Database) -> Iterator[Lane]:
     """A lane's bookkeeping; its last outcome is written at the end, also when the lane stops on an error."""
-    with db.kept_connection(durable=durable, autocommit=db.dialect == "postgresql") as connection:
+    with db.kept_connection(autocommit=db.dialect == "postgresql") as connection:
         book = Lane(db, connection)
         try:
             yield book

@@ -94,15 +94,15 @@ def outbox_id(sms: dict[str, str]) -> int:
 
 
 def repeats_by_crash(smtp: SmtpPeer, crashes: list[Crash]) -> list[int]:
-    """Emails received more than once, counted against the crash during whose run the first copy arrived."""
-    firsts: dict[str, int] = {}
+    """Each email received again, counted against the crash that ended the run in which its previous copy
+    arrived: that copy's send was the one in doubt."""
+    previous: dict[str, int] = {}
     counted = [0] * len(crashes)
     for index, message in enumerate(smtp.received):
         message_id = str(message["Message-ID"])
-        if message_id in firsts:
-            counted[next(k for k, c in enumerate(crashes) if firsts[message_id] < c.emails_before)] += 1
-        else:
-            firsts[message_id] = index
+        if message_id in previous:
+            counted[next(k for k, c in enumerate(crashes) if previous[message_id] < c.emails_before)] += 1
+        previous[message_id] = index
     return counted
 
 
