@@ -6,7 +6,8 @@
 Each run builds an outbox of ``--messages`` rows (one order, many confirmed subscribers, one ``shipment.shipped``
 event), then times ``Dispatcher.drain()`` in this process with the app's default settings: claim (lease +
 fencing token), send-time consent checks, rendering (once per event, each recipient's unsubscribe link
-filled in), sending over parallel lanes, and outcomes written in groups of ``NOTIFY_RECORD_EVERY``.
+filled in), sending over parallel lanes, and before each send the lane's previous outcome recorded and
+the send written into the send log (one transaction per send).
 Email goes through flask-mail to a local aiosmtpd server, one SMTP connection per lane kept from batch to
 batch; SMS through the twilio SDK (pooled HTTP session) to a local Messages API (``http.server``) that
 checks the SDK's path, Basic auth and form. Only loopback traffic. ``--repeat`` times the same outbox
@@ -40,12 +41,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import click
-from sqlalchemy import create_engine, func, select, text, update
+from sqlalchemy import create_engine, delete, func, select, text, update
 
 from core import migrations
 from core.clock import utcnow
 from core.db import Base, Database
-from core.models import OutboxMessage
+from core.models import OutboxMessage, SendLogEntry
 from core.payments import FakeGateway
 from core.shop import Shop
 from notifications import wiring
@@ -197,7 +198,7 @@ def _timed_drain(
     }
     cpu["worker"] = time.process_time() - worker_before
     if profiler:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(25)
     return stats, seconds, cpu
 
 
@@ -210,6 +211,7 @@ def _requeue(shop: Shop, channel: str) -> None:
             .values(status="pending", attempts=0, next_attempt_at=utcnow(), locked_until=None, sent_at=None)
             .values(provider_message_id=None, provider_status=None, last_error=None)
         )
+        session.execute(delete(SendLogEntry))
 
 
 def _drain_once(database: Database, shop: Shop, channel: str, count: int, profile: bool) -> Result:
@@ -248,7 +250,7 @@ def _report(results: list[Result]) -> None:
     settings = results[0].settings
     print(
         f"\none worker process, {settings.send_lanes} send lanes, batches of {settings.batch_size}, "
-        f"outcomes recorded every {settings.record_every} sends; load {os.getloadavg()[0]:.1f}"
+        f"each outcome recorded before the lane's next send; load {os.getloadavg()[0]:.1f}"
     )
     print(
         f"{'channel':<8} {'database':<11} {'messages':>9} {'seconds':>8} {'msg/s/worker':>13}  {'goal ≥ 500/s':<12}"

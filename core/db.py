@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Engine, Integer, MetaData, create_engine, event
+from sqlalchemy import JSON, BigInteger, Connection, DateTime, Engine, Integer, MetaData, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.sql.expression import Executable
@@ -196,6 +196,22 @@ class Database:
             return
         with self._read_sessions() as session, session.begin():
             yield session
+
+    @contextmanager
+    def kept_connection(self, *, autocommit: bool = False) -> Iterator[Connection]:
+        """A connection kept for many short writes, such as a send lane's record of each send: no pool
+        checkout or session per write. Each write is a transaction of ``in_turn``, or with ``autocommit``
+        a single statement, which is its own transaction."""
+        with self.engine.connect() as connection:
+            if autocommit:
+                connection.execution_options(isolation_level="AUTOCOMMIT")  # the pool restores it on release
+            yield connection
+
+    @contextmanager
+    def in_turn(self, connection: Connection) -> Iterator[Connection]:
+        """One write transaction on a kept connection, in this process's SQLite write turn."""
+        with self._writer(), connection.begin():
+            yield connection
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -1,4 +1,5 @@
-"""Notifications: render and deliver the outbox by email and SMS, exactly once where the channel allows.
+"""Notifications: render and deliver the outbox by email and SMS. None is lost, and a crash repeats at most one
+message per send lane (see ``sendlog``); the local sink alone delivers exactly once.
 
 ``init_app`` reads the settings, registers the web endpoints (unsubscribe, subscription confirmation, Twilio callbacks,
 staff mailbox, previews and dead messages) and the ``flask notifications`` commands. Dispatch runs in a

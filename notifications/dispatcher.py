@@ -1,9 +1,11 @@
 """Delivering the outbox after commit: claim, check, render, send, record.
 
 Each batch claims due rows (see ``store``), re-checks the consent that might have changed
-since planning (STOP, unsubscribe), renders with the same code path as previews, sends
-through one SMTP connection and one pooled HTTP session, and records each outcome against
-the claim's fencing token.
+since planning (STOP, unsubscribe), renders with the same code path as previews, and sends
+over parallel lanes (one SMTP connection each; one pooled HTTP session). Before each send a
+lane records the previous send's outcome against the claim's fencing token and writes the
+next send into the send log (``sendlog``), so a crash leaves at most one message per lane in
+doubt; the next attempt at one of those is sent as a repeat.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 
 from core.clock import utcnow
 from core.db import Database
-from notifications import store
+from notifications import sendlog, store
 from notifications.adapters import Delivery, Sender
 from notifications.preparing import Prepared, Preparer
 
@@ -33,9 +35,6 @@ class DispatchSettings:
     batch_size: int = 200
     lease_seconds: float = 60.0
     poll_seconds: float = 1.0
-    # Outcomes are written in groups of this many sends: 1 is the smallest duplicate window after a
-    # crash (only the message in flight), larger groups trade a window of up to N for throughput.
-    record_every: int = 20
     # Parallel connections per worker for big batches: sending is mostly waiting on the network.
     send_lanes: int = 4
     retry: store.RetryPolicy = field(default_factory=store.RetryPolicy)
@@ -111,8 +110,9 @@ class Dispatcher:
     def deliver(self, claims: list[store.Claim]) -> Stats:
         """Check, render and send claimed messages."""
         stats = Stats()
+        doubtful = sendlog.in_doubt(self.db, [c.id for c in claims])
         for channel, items in self._prepare(claims, stats).items():
-            self._send_all(self.senders[channel], items, stats)
+            self._send_all(self.senders[channel], items, doubtful, stats)
         return stats
 
     def _prepare(self, claims: list[store.Claim], stats: Stats) -> dict[str, list[Prepared]]:
@@ -136,33 +136,42 @@ class Dispatcher:
             stats.add(outcome.status)
         outcomes.clear()
 
-    def _send_all(self, sender: Sender, items: list[Prepared], stats: Stats) -> None:
+    def _send_all(self, sender: Sender, items: list[Prepared], doubtful: set[int], stats: Stats) -> None:
         """Split a big batch over parallel lanes, each with its own connection (one SMTP session each)."""
         lanes = max(1, min(self.settings.send_lanes, -(-len(items) // MIN_PER_LANE)))
         if lanes == 1:
-            stats.counts.update(self._lane(sender, items).counts)
+            stats.counts.update(self._lane(sender, items, doubtful).counts)
             return
+        parts = [items[i::lanes] for i in range(lanes)]
         with ThreadPoolExecutor(lanes, thread_name_prefix="notify-lane") as pool:
-            for lane_stats in pool.map(lambda part: self._lane(sender, part), [items[i::lanes] for i in range(lanes)]):
+            for lane_stats in pool.map(lambda part: self._lane(sender, part, doubtful), parts):
                 stats.counts.update(lane_stats.counts)
 
-    def _lane(self, sender: Sender, items: list[Prepared]) -> Stats:
+    def _lane(self, sender: Sender, items: list[Prepared], doubtful: set[int]) -> Stats:
+        """Send one after another; each send is written down, and the one before it recorded, before it leaves."""
         stats = Stats()
-        margin = self.settings.lease_seconds * LEASE_MARGIN
-        unrecorded: list[store.Outcome] = []
-        with sender.batch() as batch:
+        with sender.batch() as batch, sendlog.lane(self.db) as book:
             for item in items:
-                if (item.claim.lease_until - utcnow()).total_seconds() < margin:
-                    stats.add("lease_expired")  # re-claimed later under a new fencing token
+                if not self._may_send(item, book, doubtful, stats):
                     continue
                 self.checkpoint("before_send")
                 delivery = batch.send(item.outgoing)  # type: ignore[arg-type]
                 self.checkpoint("after_send")
-                unrecorded.append(self._outcome(item, delivery))
-                if len(unrecorded) >= self.settings.record_every:
-                    self._flush(unrecorded, stats)
-        self._flush(unrecorded, stats)
+                outcome = self._outcome(item, delivery)
+                book.finish(outcome)
+                stats.add(outcome.status)
         return stats
+
+    def _may_send(self, item: Prepared, book: sendlog.Lane, doubtful: set[int], stats: Stats) -> bool:
+        """Whether the item may leave now: its lease has time left, and the send log has it as started."""
+        if (item.claim.lease_until - utcnow()).total_seconds() < self.settings.lease_seconds * LEASE_MARGIN:
+            stats.add("lease_expired")  # re-claimed later under a new fencing token
+            return False
+        message_id = item.outgoing.message_id if item.outgoing is not None else ""
+        if not book.start(sendlog.Start(item.claim, item.claim.id in doubtful, message_id or None)):
+            stats.add("lease_lost")  # another worker holds this row now
+            return False
+        return True
 
     def _outcome(self, item: Prepared, delivery: Delivery) -> store.Outcome:
         if delivery.ok:

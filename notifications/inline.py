@@ -2,7 +2,7 @@
 
 The thread starts with the first request, never at import, so CLI commands and tests that
 build the app do not start dispatchers. Several web processes may each run one: claims
-keep them from sending the same message twice.
+keep them off each other's messages.
 """
 
 from __future__ import annotations

@@ -39,6 +39,8 @@ class AppLinks:
     def confirm(self, subscription_id: int) -> str:
         return f"{self.base}{CONFIRM_PATH}{confirm_token(subscription_id)}"
 
-    def status_callback(self, outbox_id: int) -> str:
-        # The outbox id lets a delivery report complete a row whose worker died after the send.
-        return f"{self.base}{STATUS_CALLBACK_PATH}?outbox={outbox_id}"
+    def status_callback(self, outbox_id: int, attempt: int | None = None) -> str:
+        # The outbox id and attempt name the send: its delivery report settles that send if its worker
+        # died before recording Twilio's answer (``notifications/sendlog.py``).
+        suffix = f"&attempt={attempt}" if attempt is not None else ""
+        return f"{self.base}{STATUS_CALLBACK_PATH}?outbox={outbox_id}{suffix}"

@@ -29,7 +29,7 @@ Stencils = dict[tuple[int | None, str, str, str], Stencil | None]
 
 
 class CallbackLinks(ctx.Links):
-    def status_callback(self, outbox_id: int) -> str: ...
+    def status_callback(self, outbox_id: int, attempt: int | None = None) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -154,7 +154,8 @@ class Preparer:
             if key not in batch.shared:
                 event, order = batch.loaded.events[row.event_id], batch.loaded.orders[row.order_id]
                 batch.shared[key] = self.context(batch.session, event, order, row.level)
-            return Prepared(claim, outgoing=self.outgoing(row, batch.shared[key], batch.stencils))
+            shared = batch.shared[key]
+            return Prepared(claim, outgoing=self.outgoing(row, shared, batch.stencils, attempt=claim.attempt))
         except Exception as error:  # a template or data bug: recorded on the row for staff to see
             return Prepared(claim, error=f"could not render {row.template}/{row.channel}: {error!r}"[:500])
 
@@ -164,8 +165,16 @@ class Preparer:
             return ctx.event_context(session, event, order, links=self.links, branding=self.branding)
         return ctx.parcel_context(session, event, links=self.links, branding=self.branding)
 
-    def outgoing(self, row: Row | OutboxMessage, shared: dict[str, Any], stencils: Stencils | None = None) -> Outgoing:
-        """The message for one row; previews call this too, so they show exactly what is sent."""
+    def outgoing(
+        self,
+        row: Row | OutboxMessage,
+        shared: dict[str, Any],
+        stencils: Stencils | None = None,
+        *,
+        attempt: int | None = None,
+    ) -> Outgoing:
+        """The message for one row (for a send, its claim's ``attempt``); previews call this too, so they show
+        exactly what is sent."""
         full = ctx.for_recipient(shared, row.channel, row.recipient, row.order_id, links=self.links)
         link = full["unsubscribe_url"]
         stencil = self._stencil(row, shared, {} if stencils is None else stencils)
@@ -174,7 +183,7 @@ class Preparer:
         else:  # the templates (or this link) need a rendering of their own
             stencil, rendered = None, self.renderer.render(row.template, row.channel, full, row.level)
         if row.channel == "sms":
-            callback = self.links.status_callback(row.id)
+            callback = self.links.status_callback(row.id, attempt)
             return Outgoing(row.id, "sms", row.recipient, rendered, status_callback=callback)
         headers = {
             "List-Unsubscribe": f"<{full['unsubscribe_url']}>",

@@ -24,9 +24,12 @@ JOB_TIMEOUT_SECONDS = 300
 MAX_CLAIM_AHEAD = 1000
 
 
-def deliver_job(claims: list[tuple[int, int, str]]) -> dict[str, int]:
+def deliver_job(claims: list[tuple[Any, ...]]) -> dict[str, int]:
     """Runs inside an RQ worker (with the app context of ``flask notifications work``)."""
-    parsed = [store.Claim(row_id, attempt, datetime.fromisoformat(until)) for row_id, attempt, until in claims]
+    # (id, attempt, lease until, attempts before requeue); jobs queued by an older worker lack the last
+    parsed = [
+        store.Claim(row_id, attempt, datetime.fromisoformat(until), *rest) for row_id, attempt, until, *rest in claims
+    ]
     return dict(wiring.dispatcher().deliver(parsed).counts)
 
 
@@ -41,7 +44,7 @@ class RqDispatch:
         settings = self.dispatcher.settings
         claims = store.claim(self.dispatcher.db, settings.batch_size, settings.lease_seconds)
         if claims:
-            payload = [(c.id, c.attempt, c.lease_until.isoformat()) for c in claims]
+            payload = [(c.id, c.attempt, c.lease_until.isoformat(), c.attempts_before_requeue) for c in claims]
             self.queue.enqueue(deliver_job, payload, job_timeout=JOB_TIMEOUT_SECONDS, result_ttl=60, failure_ttl=3600)
         return len(claims)
 

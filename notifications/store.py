@@ -15,6 +15,7 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Integer, and_, bindparam, func, or_, select, update
 from sqlalchemy.sql.elements import ColumnElement
@@ -23,25 +24,18 @@ from core.clock import utcnow
 from core.db import Database, UTCDateTime
 from core.models import OutboxMessage
 
-# Twilio delivery statuses in the order they can happen; a status never moves back.
-STATUS_RANK = {
-    "accepted": 1,
-    "scheduled": 1,
-    "queued": 2,
-    "sending": 3,
-    "sent": 4,
-    "delivered": 5,
-    "undelivered": 5,
-    "failed": 5,
-    "read": 6,
-}
-
 
 @dataclass(frozen=True)
 class Claim:
     id: int
-    attempt: int
+    attempt: int  # the fencing token
     lease_until: datetime
+    attempts_before_requeue: int = 0  # the retry budget counts the attempts after these
+
+    @property
+    def tries(self) -> int:
+        """This attempt's number since the row was planned or last requeued (retry budget and backoff)."""
+        return self.attempt - self.attempts_before_requeue
 
 
 @dataclass(frozen=True)
@@ -80,7 +74,7 @@ _TAKE = (
         attempts=OutboxMessage.attempts + 1,
         locked_until=bindparam("b_until", type_=UTCDateTime()),
     )
-    .returning(OutboxMessage.id, OutboxMessage.attempts)
+    .returning(OutboxMessage.id, OutboxMessage.attempts, OutboxMessage.attempts_before_requeue)
 )
 _LEASED = select(OutboxMessage.id, OutboxMessage.attempts).where(
     OutboxMessage.id.in_(bindparam("b_ids", expanding=True)), OutboxMessage.status == "sending"
@@ -97,7 +91,7 @@ def claim(db: Database, limit: int, lease_seconds: float, now: datetime | None =
         if not ids:
             return []
         won = connection.execute(_TAKE, {"b_ids": ids, "b_now": now, "b_until": until}).all()
-    return sorted((Claim(row_id, attempt, until) for row_id, attempt in won), key=lambda c: c.id)
+    return sorted((Claim(row_id, attempt, until, before) for row_id, attempt, before in won), key=lambda c: c.id)
 
 
 def _fenced(claimed: Claim) -> ColumnElement[bool]:
@@ -140,12 +134,13 @@ def skipped(claimed: Claim, reason: str) -> Outcome:
 
 def failed(claimed: Claim, error: str, *, permanent: bool, policy: RetryPolicy) -> Outcome:
     """Retry later with backoff, or give up: permanent errors and the last attempt go dead."""
-    if permanent or claimed.attempt >= policy.max_attempts:
+    if permanent or claimed.tries >= policy.max_attempts:
         return Outcome(claimed, "dead", error=error[:2000])
-    return Outcome(claimed, "pending", error=error[:2000], retry_at=utcnow() + policy.delay(claimed.attempt))
+    return Outcome(claimed, "pending", error=error[:2000], retry_at=utcnow() + policy.delay(claimed.tries))
 
 
-_RECORD = (
+# Fenced: a worker whose lease ran out (and whose row was claimed again) writes nothing.
+RECORD = (
     update(OutboxMessage)
     .where(
         OutboxMessage.id == bindparam("b_id"),
@@ -164,69 +159,46 @@ _RECORD = (
 )
 
 
+def parameters(outcome: Outcome | None, now: datetime) -> dict[str, Any]:
+    """``RECORD``'s parameters for one outcome; for none, NULLs that match no row."""
+    if outcome is None:
+        names = ("b_id", "b_attempt", "b_status", "b_error", "b_provider_id", "b_provider_status", "b_sent_at")
+        return dict.fromkeys((*names, "b_retry_at"))
+    return {
+        "b_id": outcome.claim.id,
+        "b_attempt": outcome.claim.attempt,
+        "b_status": outcome.status,
+        "b_error": outcome.error,
+        "b_provider_id": outcome.provider_id,
+        "b_provider_status": outcome.provider_status,
+        "b_sent_at": now if outcome.status == "sent" else None,
+        "b_retry_at": outcome.retry_at,
+    }
+
+
 def record(db: Database, outcomes: list[Outcome]) -> int:
     """Write outcomes in one transaction; returns how many rows were still this worker's to write."""
     if not outcomes:
         return 0
     now = utcnow()
-    rows = [
-        {
-            "b_id": o.claim.id,
-            "b_attempt": o.claim.attempt,
-            "b_status": o.status,
-            "b_error": o.error,
-            "b_provider_id": o.provider_id,
-            "b_provider_status": o.provider_status,
-            "b_sent_at": now if o.status == "sent" else None,
-            "b_retry_at": o.retry_at,
-        }
-        for o in outcomes
-    ]
     with db.write() as session:
-        result = session.connection().execute(_RECORD, rows)
+        result = session.connection().execute(RECORD, [parameters(o, now) for o in outcomes])
         return int(result.rowcount or 0)
 
 
-def record_provider_status(
-    db: Database, *, provider_id: str, status: str, outbox_id: int | None = None, error: str | None = None
-) -> bool:
-    """Apply a delivery report. Out of order or repeated reports never move a status back.
-
-    A report for a row still ``sending`` (its worker crashed after the provider accepted it)
-    completes the row, so no worker sends it again."""
-    rank = STATUS_RANK.get(status)
-    if rank is None:
-        return False
-    with db.write() as session:
-        query = select(OutboxMessage).with_for_update()
-        if outbox_id is not None:
-            query = query.where(OutboxMessage.id == outbox_id)
-        else:
-            query = query.where(OutboxMessage.provider_message_id == provider_id)
-        row = session.scalar(query)
-        if row is None or (row.provider_message_id not in (None, provider_id)):
-            return False
-        if row.status in ("sending", "pending"):
-            row.status, row.sent_at, row.locked_until = "sent", utcnow(), None
-        row.provider_message_id = provider_id
-        if STATUS_RANK.get(row.provider_status or "", 0) >= rank:
-            return False
-        row.provider_status = status
-        if error:
-            row.last_error = error[:2000]
-        return True
-
-
 def requeue_dead(db: Database, ids: Iterable[int] | None = None) -> int:
-    """Give dead messages a fresh set of attempts, due now."""
+    """Give dead messages a fresh set of attempts, due now (``attempts`` goes on counting: see the model)."""
     query = update(OutboxMessage).where(OutboxMessage.status == "dead")
     if ids is not None:
         query = query.where(OutboxMessage.id.in_(list(ids)))
     with db.write() as session:
         result = session.execute(
-            query.values(status="pending", attempts=0, next_attempt_at=utcnow(), locked_until=None).execution_options(
-                synchronize_session=False
-            )
+            query.values(
+                status="pending",
+                attempts_before_requeue=OutboxMessage.attempts,
+                next_attempt_at=utcnow(),
+                locked_until=None,
+            ).execution_options(synchronize_session=False)
         )
         return int(result.rowcount or 0)
 

@@ -38,7 +38,6 @@ DEFAULTS: dict[str, tuple[str, type]] = {
     "NOTIFY_MAX_ATTEMPTS": ("8", int),
     "NOTIFY_BACKOFF_BASE_SECONDS": ("30", float),
     "NOTIFY_BACKOFF_CAP_SECONDS": ("3600", float),
-    "NOTIFY_RECORD_EVERY": ("20", int),
     "NOTIFY_SEND_LANES": ("4", int),
     "NOTIFY_INLINE_DISPATCH": ("0", bool),
     "NOTIFY_RQ_QUEUE": ("notifications", str),
@@ -65,7 +64,6 @@ def settings(config: Mapping[str, Any]) -> DispatchSettings:
         batch_size=config["NOTIFY_BATCH_SIZE"],
         lease_seconds=config["NOTIFY_LEASE_SECONDS"],
         poll_seconds=config["NOTIFY_POLL_SECONDS"],
-        record_every=max(1, config["NOTIFY_RECORD_EVERY"]),
         send_lanes=max(1, config["NOTIFY_SEND_LANES"]),
         retry=RetryPolicy(
             max_attempts=config["NOTIFY_MAX_ATTEMPTS"],

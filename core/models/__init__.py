@@ -1,7 +1,7 @@
 """Typed SQLAlchemy 2 models. Importing this package registers every table on ``Base.metadata``."""
 
 from core.models.access import ApiKey, RateLimitCounter, StaffUser
-from core.models.events import Event, OutboxMessage, SinkMessage, SmsOptOut, Subscription
+from core.models.events import Event, OutboxMessage, SendLogEntry, SinkMessage, SmsOptOut, Subscription
 from core.models.integration import IdempotencyRecord, WebhookDelivery
 from core.models.orders import Customer, Order, OrderAddress, OrderLine, Payment, Refund
 from core.models.products import Product, Variant
@@ -23,6 +23,7 @@ __all__ = [
     "Refund",
     "Return",
     "ReturnLine",
+    "SendLogEntry",
     "Shipment",
     "ShipmentLine",
     "SinkMessage",

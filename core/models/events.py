@@ -1,4 +1,4 @@
-"""The append-only event log, the notification outbox, its local sink, and subscriptions."""
+"""The append-only event log, the notification outbox, its local sink, subscriptions, and the send log."""
 
 from __future__ import annotations
 
@@ -62,7 +62,10 @@ class OutboxMessage(Base):
     # unless they name a subscription (the migration marks those), hence the server default.
     level: Mapped[str] = mapped_column(String(8), default="parcel", server_default="order")
     status: Mapped[str] = mapped_column(String(12))  # pending | sending | sent | dead | skipped
-    attempts: Mapped[int] = mapped_column(default=0)
+    attempts: Mapped[int] = mapped_column(default=0)  # every claim adds one: the claim's fencing token
+    # ``attempts`` when staff last requeued the dead row: its new retry budget counts from here, while
+    # ``attempts`` itself never goes back, so no two claims of a row (or sends in the send log) share a token.
+    attempts_before_requeue: Mapped[int] = mapped_column(default=0, server_default="0")
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
@@ -130,3 +133,27 @@ class SinkMessage(Base):
     body_html: Mapped[str | None] = mapped_column(Text)
     headers: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class SendLogEntry(Base):
+    """The send log: one row per send of an outbox message, written before the message leaves.
+
+    ``outcome`` is filled in from the provider's answer before the same send lane sends again. A row
+    left without one (the worker died between the send and its record) is *in doubt*: the provider may
+    or may not have the message. The next send of that outbox row is marked ``repeat``; an SMS in doubt
+    is settled instead by Twilio's status callback, which names this row's outbox id and attempt.
+    """
+
+    __tablename__ = "send_log"
+    __table_args__ = (UniqueConstraint("outbox_id", "attempt", name="uq_send_log_outbox_attempt"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox.id"))
+    attempt: Mapped[int]  # the claim's fencing token (``outbox.attempts`` when it was sent)
+    channel: Mapped[str] = mapped_column(String(8))
+    repeat: Mapped[bool] = mapped_column(default=False)  # an earlier send of this message was in doubt
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(12))  # sent | pending (retry) | dead; None: in doubt
+    # The email's Message-ID (known before the send) or the Twilio SID (from the answer or the callback).
+    provider_message_id: Mapped[str | None] = mapped_column(String(64))
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

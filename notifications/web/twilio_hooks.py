@@ -16,7 +16,7 @@ from twilio.request_validator import SIGNATURE_HEADER, RequestValidator, get_sig
 from core.domain.subscriptions import CODE_DIGITS
 from core.errors import ValidationFailed
 from core.services.subscriptions import confirm_by_reply, normalise_phone, set_sms_opt_out
-from notifications import store
+from notifications import reports
 from notifications.links import INBOUND_SMS_PATH, STATUS_CALLBACK_PATH
 from web.extensions import shop
 
@@ -45,17 +45,19 @@ def require_signature() -> None:
 
 @bp.post(STATUS_CALLBACK_PATH)
 def status_callback() -> Response:
-    """A delivery report: statuses only ever move forward, repeats are harmless."""
+    """A delivery report: statuses only ever move forward, repeats are harmless; it settles a send in doubt,
+    and marks nothing sent that we never sent."""
     require_signature()
     sid, status = request.form.get("MessageSid", "")[:64], request.form.get("MessageStatus", "").lower()[:24]
     if not sid or not status:
         abort(400, description="MessageSid and MessageStatus are required.")
     code = request.form.get("ErrorCode")
-    store.record_provider_status(
+    reports.record_provider_status(
         shop().db,
         provider_id=sid,
         status=status,
         outbox_id=request.args.get("outbox", type=int),
+        attempt=request.args.get("attempt", type=int),  # with the outbox id: the send this report is about
         error=f"Twilio delivery error {code}" if code else None,
     )
     return Response(status=204)

@@ -9,7 +9,9 @@ import json
 import random
 import re
 import socket
+import sys
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -127,6 +129,7 @@ class SmtpPeer:
 class TwilioState:
     mode: str = "ok"  # ok | 429 | 500 | 21610 | 21211
     transient_rate: float = 0.0
+    answer_after: float = 0.0  # seconds between accepting a message and answering: a slow API
     rng: random.Random = field(default_factory=lambda: random.Random(11))
     received: list[dict[str, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -185,14 +188,22 @@ class _TwilioHandler(BaseHTTPRequestHandler):
                 return self._reply(status, {"code": code, "message": message, "status": status})
             sid = "SM" + uuid.uuid4().hex
             state.received.append(form | {"sid": sid})
+        if state.answer_after:  # the message is Twilio's already: a client killed meanwhile never learns its SID
+            time.sleep(state.answer_after)
         self._reply(201, {"sid": sid, "status": "queued", "to": form["To"], "from": form["From"], "body": form["Body"]})
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a client killed mid-request (crash tests)
+            super().handle_error(request, client_address)
 
 
 class TwilioPeer:
     def __init__(self, state: TwilioState | None = None) -> None:
         self.state = state or TwilioState()
         handler = type("Handler", (_TwilioHandler,), {"state": self.state})
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server = _Server(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -216,8 +227,6 @@ def serve() -> None:
     Prints ``<smtp port> <twilio url>``; each ``count`` line read answers ``<emails> <texts> <problems>``
     (problems: emails whose To is not their envelope recipient or whose Message-ID repeats, and
     Twilio requests that failed the checks); EOF stops."""
-    import sys
-
     with SmtpPeer() as smtp, TwilioPeer() as twilio:
         print(smtp.port, twilio.url, flush=True)
         for line in sys.stdin:

@@ -31,7 +31,7 @@ def test_sms_is_sent_with_status_callback(shop: Shop, placed_order: Order, twili
     assert len(sent["Body"]) <= 160
     callback = urlsplit(sent["StatusCallback"])
     assert (callback.scheme, callback.netloc, callback.path) == ("https", "shop.example.com", "/webhooks/twilio/status")
-    assert parse_qs(callback.query) == {"outbox": [str(row.id)]}
+    assert parse_qs(callback.query) == {"outbox": [str(row.id)], "attempt": ["1"]}  # names this send
     assert (row.status, row.provider_message_id, row.provider_status) == ("sent", sent["sid"], "queued")
 
 

@@ -65,20 +65,6 @@ def test_status_moves_forward_only(shop: Shop, sent_sms: tuple[Flask, OutboxMess
     assert seen == ["sent", "delivered", "delivered", "delivered", "delivered"]
 
 
-def test_callback_completes_a_row_whose_worker_died_after_the_send(
-    shop: Shop, sent_sms: tuple[Flask, OutboxMessage]
-) -> None:
-    app, row = sent_sms
-    with shop.db.write() as session:  # as if the worker was killed between the send and its bookkeeping
-        stuck = session.get_one(OutboxMessage, row.id)
-        stuck.status, stuck.provider_message_id, stuck.provider_status = "sending", None, None
-    path = f"{STATUS}?outbox={row.id}"
-    signed_post(app.test_client(), path, {"MessageSid": "SMabc", "MessageStatus": "sent"}, sign_url=BASE_URL + path)
-    with shop.db.read() as session:
-        done = session.get_one(OutboxMessage, row.id)
-    assert (done.status, done.provider_message_id, done.provider_status) == ("sent", "SMabc", "sent")
-
-
 MUTATIONS = {
     "no signature": lambda form, headers, url: (form, {}, url),
     "wrong signature": lambda form, headers, url: (

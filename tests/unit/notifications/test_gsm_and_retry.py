@@ -10,8 +10,9 @@ from twilio.base.exceptions import TwilioRestException
 
 from notifications import gsm
 from notifications.adapters import _twilio_failure
+from notifications.reports import STATUS_RANK
 from notifications.smtp import smtp_failure
-from notifications.store import STATUS_RANK, RetryPolicy
+from notifications.store import RetryPolicy
 
 
 def test_typography_becomes_gsm_and_whitespace_collapses() -> None:
