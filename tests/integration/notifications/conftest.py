@@ -115,6 +115,7 @@ def crowd(shop: Shop, order: Order, emails: int, texts: int) -> None:
                 event_id=row.event_id,
                 order_id=row.order_id,
                 channel=row.channel,
+                level=row.level,
                 recipient=recipient,
                 template=row.template,
                 status="pending",
