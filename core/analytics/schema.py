@@ -52,11 +52,14 @@ def _orders() -> Select[tuple[object, ...]]:
         Order.shipping_minor,
         # Units per order, kept with the order: every change to a line appends an event on its order,
         # so the order is re-read whenever this can change.
-        select(func.coalesce(func.sum(OrderLine.quantity), 0)).where(OrderLine.order_id == Order.id).scalar_subquery(),
+        select(func.coalesce(func.sum(OrderLine.quantity), 0))
+        .where(OrderLine.order_id == Order.id, OrderLine.replaces_line_id.is_(None))
+        .scalar_subquery(),
     )
 
 
 def _lines() -> Select[tuple[object, ...]]:
+    """The lines sold: an exchange's replacement lines are neither sales nor (docs/kpis.md) deliveries."""
     return select(
         OrderLine.id,
         OrderLine.order_id,
@@ -65,7 +68,7 @@ def _lines() -> Select[tuple[object, ...]]:
         OrderLine.unit_price_minor,
         OrderLine.discount_minor,
         OrderLine.qty_delivered,
-    )
+    ).where(OrderLine.replaces_line_id.is_(None))
 
 
 def _shipments() -> Select[tuple[object, ...]]:

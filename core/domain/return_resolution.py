@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from core.domain import payments
 from core.domain.shipping import Parcel, new_parcel, tracking_number
@@ -13,7 +14,7 @@ from core.events import returns as facts
 from core.events import shipments as parcel_facts
 from core.events.fact import Act
 from core.lifecycle import Move, ReturnStatus, check_transition, record
-from core.models import Order, Return, ReturnLine, Shipment, ShipmentLine
+from core.models import Order, OrderLine, Return, ReturnLine, Shipment, ShipmentLine
 from core.policies import CONDITIONS, ReturnPolicy
 
 
@@ -77,13 +78,42 @@ def refund_amount(order: Order, lines: list[ReturnLine], policy: ReturnPolicy) -
     return gross - fee, fee
 
 
-def _exchange_parcel(unit: Unit, act: Act, order: Order, ret: Return, parcel: Parcel) -> Shipment:
-    """The replacement parcel, recorded without a message: ``return.exchanged`` tells the customer."""
+@dataclass(frozen=True)
+class Replacement:
+    """The variant an exchange sends, as its order line names it."""
+
+    sku: str
+    name: str  # the product's
+    title: str  # the variant's, e.g. "L / Black"
+
+
+def _replacement_lines(
+    unit: Unit, order: Order, exchanges: list[ReturnLine], variant_of: Callable[[int], Replacement]
+) -> list[OrderLine]:
+    """Each exchanged item becomes an order line of its own, priced at what the replaced unit cost
+    (nothing more to pay; a later return of it refunds that), so its parcel says what it holds."""
+    replaced = {line.id: line for line in order.lines}
+    rows = []
+    for item in exchanges:
+        old, new = replaced[item.order_line_id], variant_of(item.exchange_variant_id)  # type: ignore[arg-type]
+        rows.append({
+            "order_id": order.id, "variant_id": item.exchange_variant_id, "sku": new.sku, "name": new.name,
+            "variant_title": new.title, "unit_price_minor": old.paid_unit_minor, "quantity": item.quantity,
+            "discount_minor": 0, "final_sale": old.final_sale, "qty_shipped": 0, "qty_delivered": 0,
+            "qty_returning": 0, "qty_returned": 0, "replaces_line_id": old.id,
+        })  # fmt: skip
+    return unit.create_all(OrderLine, rows)
+
+
+def _exchange_parcel(
+    unit: Unit, act: Act, order: Order, ret: Return, parcel: Parcel, lines: list[OrderLine]
+) -> Shipment:
+    """The replacement parcel with the replacement lines, recorded without a message: ``return.exchanged``
+    tells the customer."""
     shipment = new_parcel(unit, act, order, parcel, kind="exchange", return_id=ret.id)
     items = [
-        {"shipment_id": shipment.id, "order_line_id": i.order_line_id, "variant_id": i.exchange_variant_id, "quantity": i.quantity}
-        for i in ret.lines
-        if i.resolution == "exchange" and i.exchange_variant_id is not None
+        {"shipment_id": shipment.id, "order_line_id": line.id, "variant_id": line.variant_id, "quantity": line.quantity}
+        for line in lines
     ]  # fmt: skip
     unit.create_all(ShipmentLine, items)
     record(unit, act.quietly(), parcel_facts.shipment_created(shipment=shipment), Move.new("shipment", shipment))
@@ -92,9 +122,10 @@ def _exchange_parcel(unit: Unit, act: Act, order: Order, ret: Return, parcel: Pa
 
 def resolve(
     unit: Unit, act: Act, order: Order, ret: Return, *, policy: ReturnPolicy, exchange: Parcel | None,
-    sku_of: Callable[[int], str],
+    variant_of: Callable[[int], Replacement],
 ) -> Shipment | None:  # fmt: skip
-    """Refund the refund lines (less the restocking fee) and pack the exchange lines (their parcel)."""
+    """Refund the refund lines (less the restocking fee) and pack the exchange lines: each becomes a
+    replacement order line, in its parcel."""
     exchanges = [i for i in ret.lines if i.resolution == "exchange"]
     if exchanges and exchange is None:
         raise ValidationFailed("An exchange needs a tracking number for the replacement.", field="tracking_number")
@@ -110,8 +141,9 @@ def resolve(
     money = {"amount": amount, "fee": fee, "due": due, "currency": order.currency}
     shipment = None
     if exchange is not None and exchanges:
-        shipment = _exchange_parcel(unit, act, order, ret, exchange)
-        items = [[sku_of(i.exchange_variant_id), i.quantity] for i in exchanges]  # type: ignore[arg-type]
+        lines = _replacement_lines(unit, order, exchanges, variant_of)
+        shipment = _exchange_parcel(unit, act, order, ret, exchange, lines)
+        items = [[line.sku, line.quantity, line.id, line.replaces_line_id] for line in lines]
         fact = facts.return_exchanged(ret=ret, shipment_id=shipment.id, items=items, **money)  # type: ignore[arg-type]
     else:
         fact = facts.return_refunded(ret=ret, **money)  # type: ignore[arg-type]

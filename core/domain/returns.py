@@ -21,10 +21,11 @@ from core.policies import LineEligibility, ReturnPolicy, line_eligibility
 
 
 def delivered_times(shipments: Iterable[Shipment]) -> dict[int, datetime]:
-    """When each line was last delivered (its return window runs from there)."""
+    """When each line was last delivered (its return window runs from there): an exchange's
+    replacement line by its exchange parcel."""
     found: dict[int, datetime] = {}
     for shipment in shipments:
-        if shipment.kind == "outbound" and shipment.delivered_at is not None:
+        if shipment.delivered_at is not None:
             for item in shipment.lines:
                 known = found.get(item.order_line_id)
                 found[item.order_line_id] = (

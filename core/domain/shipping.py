@@ -17,7 +17,7 @@ from core.errors import IllegalTransition, ValidationFailed
 from core.events import shipments as facts
 from core.events.fact import Act
 from core.lifecycle import Move, OrderStatus, ShipmentStatus, initial, record
-from core.models import Order, Shipment, ShipmentLine
+from core.models import Order, OrderLine, Shipment, ShipmentLine
 
 # A partially delivered order may still have lines waiting to be packed.
 SHIPPABLE = frozenset(
@@ -54,8 +54,13 @@ def packed_quantities(shipments: Iterable[Shipment]) -> dict[int, int]:
     return packed
 
 
+def sold_lines(order: Order) -> list[OrderLine]:
+    """The lines sold with the order; an exchange's replacement lines travel in their exchange parcel."""
+    return [line for line in order.lines if line.sold]
+
+
 def _pick_lines(order: Order, packed: dict[int, int], wanted: dict[int, int] | None) -> dict[int, int]:
-    remaining = {line.id: line.quantity - packed.get(line.id, 0) for line in order.lines}
+    remaining = {line.id: line.quantity - packed.get(line.id, 0) for line in sold_lines(order)}
     skus = {line.id: line.sku for line in order.lines}
     chosen = {k: v for k, v in remaining.items() if v > 0} if wanted is None else wanted
     if not chosen:
@@ -110,7 +115,7 @@ def pack(unit: Unit, act: Act, order: Order, parcel: Parcel, packed: dict[int, i
 def fulfilment_target(order: Order) -> str | None:
     """The status the line quantities call for, or None while nothing has shipped."""
     ordered = shipped = delivered = 0
-    for line in order.lines:
+    for line in sold_lines(order):
         ordered += line.quantity
         shipped += line.qty_shipped
         delivered += line.qty_delivered
@@ -130,7 +135,8 @@ def fulfilment_moves(order: Order) -> list[Move]:
 
 
 def hand_over(unit: Unit, act: Act, order: Order, shipment: Shipment) -> None:
-    """The parcel leaves: stock goes down, lines count as shipped, the order moves on."""
+    """The parcel leaves: stock goes down, its lines count as shipped, the order moves on (an exchange
+    parcel's lines are replacements: the order's own fulfilment does not change)."""
     # The table lets a moving parcel go back to in_transit (a carrier scan), so it cannot be
     # what stops a second hand-over: that would take the stock out twice.
     if shipment.status != ShipmentStatus.LABEL_CREATED:
@@ -144,8 +150,7 @@ def hand_over(unit: Unit, act: Act, order: Order, shipment: Shipment) -> None:
     lines = {line.id: line for line in order.lines}
     for item in sorted(shipment.lines, key=lambda i: i.variant_id):  # id order: no deadlocks
         unit.stock.consume(item.variant_id, item.quantity)
-        if shipment.kind == "outbound":
-            lines[item.order_line_id].qty_shipped += item.quantity
+        lines[item.order_line_id].qty_shipped += item.quantity
     if shipment.kind == "outbound":
         order.shipped_at = order.shipped_at or act.at
         moves += fulfilment_moves(order)
@@ -157,11 +162,11 @@ def hand_over(unit: Unit, act: Act, order: Order, shipment: Shipment) -> None:
 def deliver(order: Order, shipment: Shipment, when: datetime) -> list[Move]:
     """A parcel arrived: its lines count as delivered; the order's move that follows, if any."""
     shipment.delivered_at = when
-    if shipment.kind != "outbound":
-        return []
     lines = {line.id: line for line in order.lines}
     for item in shipment.lines:
         lines[item.order_line_id].qty_delivered += item.quantity
+    if shipment.kind != "outbound":
+        return []
     moves = fulfilment_moves(order)
     if fulfilment_target(order) == OrderStatus.DELIVERED:
         order.delivered_at = when

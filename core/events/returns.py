@@ -53,7 +53,8 @@ def return_refunded(*, ret: Return, amount: int, fee: int, due: int, currency: s
 def return_exchanged(
     *, ret: Return, amount: int, fee: int, due: int, currency: str, shipment_id: int, items: list[list[object]]
 ) -> Fact:
-    """As ``return_refunded`` for the refund lines, plus the replacement parcel and its [sku, quantity]."""
+    """As ``return_refunded`` for the refund lines, plus the replacement parcel and its items: [sku, quantity,
+    the replacement order line, the line it replaces]."""
     body = _settled(amount, fee, due, currency) | {"shipment_id": shipment_id, "items": items}
     return _about(ret, "return.exchanged", **body)
 

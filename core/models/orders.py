@@ -111,8 +111,16 @@ class OrderLine(Base):
     # On a return that is not rejected or cancelled: the guard against over-returning.
     qty_returning: Mapped[int] = mapped_column(default=0)
     qty_returned: Mapped[int] = mapped_column(default=0)  # received back
+    # An exchange's replacement item is a line of its own, naming the line whose units it replaces: its
+    # parcel says what it really holds, it costs what the replaced units cost, and it may go back in turn.
+    replaces_line_id: Mapped[int | None] = mapped_column(ForeignKey("order_lines.id"))
 
     order: Mapped[Order] = relationship(back_populates="lines")
+
+    @property
+    def sold(self) -> bool:
+        """Sold with the order (the order's fulfilment follows these), not sent in an exchange."""
+        return self.replaces_line_id is None
 
     @property
     def paid_unit_minor(self) -> int:

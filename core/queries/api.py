@@ -73,7 +73,7 @@ def order_json(session: Session, number: str) -> dict[str, Any] | None:
     shipments = session.scalars(select(Shipment).where(Shipment.order_id == order.id).order_by(Shipment.id))
     events = session.scalars(select(Event).where(Event.order_id == order.id).order_by(Event.id))
     line_keys = ("id", "sku", "name", "variant_title", "quantity", "unit_price_minor", "discount_minor")
-    progress = ("qty_shipped", "qty_delivered", "qty_returned")
+    progress = ("qty_shipped", "qty_delivered", "qty_returned", "replaces_line_id")
     return {
         "id": order.id,
         "number": order.number,

@@ -48,6 +48,7 @@ class LineView:
     qty_delivered: int
     eligibility: LineEligibility
     carried_by: tuple[tuple[str, int], ...]  # (tracking number, quantity)
+    replaces: str | None = None  # an exchange's replacement: the item it replaces ("Classic Tee M")
 
     @property
     def total_minor(self) -> int:
@@ -222,7 +223,7 @@ def order_view(session: Session, order_id: int, policy: ReturnPolicy, now: datet
         },
         email_masked=masking.mask_email(order.email),
         phone_masked=masking.mask_phone(order.phone),
-        lines=tuple(_line_view(row, check, carried.get(row.id, [])) for row, check in lines),
+        lines=tuple(_line_view(row, check, carried.get(row.id, []), names) for row, check in lines),
         shipments=tuple(shipments),
         payments=payments,
         refunds=refunds,
@@ -236,7 +237,7 @@ def _carriers_by_line(session: Session, order_id: int) -> dict[int, list[tuple[s
     rows = session.execute(
         select(SL.order_line_id, S.tracking_number, SL.quantity)
         .join(Shipment.__table__, S.id == SL.shipment_id)
-        .where(S.order_id == order_id, S.kind == "outbound", S.status != "cancelled")
+        .where(S.order_id == order_id, S.status != "cancelled")
         .order_by(SL.id)
     )
     found: dict[int, list[tuple[str, int]]] = defaultdict(list)
@@ -245,8 +246,11 @@ def _carriers_by_line(session: Session, order_id: int) -> dict[int, list[tuple[s
     return found
 
 
-def _line_view(row: Any, check: LineEligibility, carried: list[tuple[str, int]]) -> LineView:
+def _line_view(
+    row: Any, check: LineEligibility, carried: list[tuple[str, int]], names: dict[int, tuple[str, str]]
+) -> LineView:
     paid_unit = paid_unit_minor(row.unit_price_minor, row.quantity, row.discount_minor)
+    replaced = names.get(row.replaces_line_id) if row.replaces_line_id is not None else None
     return LineView(
         id=row.id,
         variant_id=row.variant_id,
@@ -259,4 +263,5 @@ def _line_view(row: Any, check: LineEligibility, carried: list[tuple[str, int]])
         qty_delivered=row.qty_delivered,
         eligibility=check,
         carried_by=tuple(carried),
+        replaces=" ".join(replaced) if replaced else None,
     )

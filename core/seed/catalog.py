@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from core.domain.return_resolution import Replacement
 from core.seed.reference import PRODUCTS, ProductSpec
 from core.seed.weighted import Weighted
 
@@ -49,8 +50,10 @@ class Catalogue:
     def product_of(self, variant_id: int) -> int | None:
         return self._by_id[variant_id].product_id if variant_id in self._by_id else None
 
-    def sku_of(self, variant_id: int) -> str:
-        return self._by_id[variant_id].sku
+    def replacement(self, variant_id: int) -> Replacement:
+        """What an exchange's replacement line says it is."""
+        found = self._by_id[variant_id]
+        return Replacement(found.sku, found.product_name, found.title)
 
 
 def _sku_part(text: str) -> str:

@@ -157,7 +157,7 @@ def resolve_return(cx: Context, play: Play, t: int, plan: ReturnPlan) -> None:
     parcel = None if plan.exchange is None else _parcel(cx, plan.exchange, None, None)
     shipment = return_resolution.resolve(
         cx.unit, act_at(cx, cx.staff, t), play.order, ret, policy=cx.return_policy, exchange=parcel,
-        sku_of=cx.catalogue.sku_of,
+        variant_of=cx.catalogue.replacement,
     )  # fmt: skip
     if shipment is not None and plan.exchange is not None:
         play.shipments.append(shipment)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.domain import return_resolution
+from core.domain.return_resolution import Replacement
 from core.domain.shipping import Parcel
 from core.events.fact import Act, Actor
-from core.models import Return, Variant
+from core.models import Product, Return, Variant
 from core.permissions import Permission
 from core.services.common import load_return_and_order
 from core.services.fulfilment import check_tracking
@@ -65,13 +67,20 @@ def resolve_return(
         exchange = None
         if exchange_tracking and _exchanged(ret):
             exchange = Parcel(exchange_carrier, exchange_service, check_tracking(session, exchange_tracking))
-        found = session.execute(select(Variant.id, Variant.sku).where(Variant.id.in_(_exchanged(ret))))
-        skus = dict(found.tuples().all())
         return_resolution.resolve(
             unit, Act(actor, utcnow(), notify), order, ret, policy=shop.return_policy, exchange=exchange,
-            sku_of=skus.__getitem__,
+            variant_of=_replacements(session, _exchanged(ret)).__getitem__,
         )  # fmt: skip
         return ret
+
+
+def _replacements(session: Session, variant_ids: set[int]) -> dict[int, Replacement]:
+    found = session.execute(
+        select(Variant.id, Variant.sku, Product.name, Variant.title)
+        .join(Product, Product.id == Variant.product_id)
+        .where(Variant.id.in_(variant_ids))
+    )
+    return {variant_id: Replacement(sku, name, title) for variant_id, sku, name, title in found}
 
 
 def _exchanged(ret: Return) -> set[int]:

@@ -60,6 +60,7 @@ class OrderLine(Struct, kw_only=True):
     qty_shipped: int | UnsetType = UNSET
     qty_delivered: int | UnsetType = UNSET
     qty_returned: int | UnsetType = UNSET
+    replaces_line_id: int | None = None  # an exchange's replacement item: the line it replaces
 
 
 class OrderAddress(Struct, kw_only=True):

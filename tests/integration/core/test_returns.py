@@ -243,7 +243,8 @@ def test_an_exchange_reserves_ships_and_closes(shop: Shop, delivered_order: Orde
         "1ZSWAP0001",
     )
     assert [(i.variant_id, i.quantity) for i in parcel.lines] == [(catalog["TEE-L"], 1)]
-    assert exchanged.payload["items"] == [["TEE-L", 1]]
+    replacement = parcel.lines[0].order_line_id
+    assert exchanged.payload["items"] == [["TEE-L", 1, replacement, ids["TEE-M"]]]
 
     fulfilment.ship_shipment(shop, parcel.id, actor=STAFF)
     assert support.stock(shop, "TEE-L") == (49, 0)
