@@ -53,6 +53,7 @@ def _layout_urls() -> dict[str, object]:
             "theme": url_for("assets.theme"),
             "htmx": url_for("assets.vendor", name="htmx.min.js"),
             "js": url_for("static", filename="js/site.js"),
+            "icon": url_for("static", filename="favicon.svg"),  # without one, browsers log a 404 on every page
             "home": url_for("customer.lookup"),  # the shop's front page, served by the portal
         }
     return {"layout_urls": urls}

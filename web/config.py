@@ -18,6 +18,7 @@
 | RETURN_LINK_MAX_AGE_DAYS / UNSUBSCRIBE_LINK_MAX_AGE_DAYS | 60 / 365 | lifetime of return-label links and of unsubscribe links (see web/tokens.py) |
 | SESSION_COOKIE_SECURE | true unless PUBLIC_BASE_URL is http | secure cookie flag |
 | MAIL_* / TWILIO_* | (unset) | see notifications; unset means local sinks |
+| MAIL_REPLY_TO | SHOP_SUPPORT_EMAIL | the Reply-To of every email: where a customer's reply goes |
 | SHOPIFY_WEBHOOK_SECRET | (unset) | Shopify app secret: verifies X-Shopify-Hmac-Sha256; unset refuses Shopify webhooks |
 | WOOCOMMERCE_WEBHOOK_SECRET | (unset) | WooCommerce webhook secret: verifies X-WC-Webhook-Signature |
 | EASYPOST_WEBHOOK_SECRET | (unset) | EasyPost webhook secret: verifies X-Hmac-Signature |
@@ -25,7 +26,7 @@
 | PORTAL_POLL_SECONDS | 30 | how often a moving order's page refreshes itself |
 | LOOKUP_RATE_LIMIT / LOOKUP_ORDER_RATE_LIMIT | 20 per minute;200 per hour / 8 per minute;40 per hour | order lookups per client IP / per order number |
 | TRACKING_RATE_LIMIT / POLL_RATE_LIMIT | 60 per minute;1000 per hour / 120 per minute | unknown tracking numbers per IP / live-update polls |
-| SHOP_RETURN_ADDRESS | "<SHOP_NAME> Returns" | the send-to address printed on return labels |
+| SHOP_RETURN_ADDRESS | (unset; `make run` sets a demo one) | where returns go, printed on labels and in return emails; lines separated by new lines or `;`. Unset: pages and emails ask the customer to write to support for it |
 | ANALYTICS_DUCKDB_PATH | :memory: | keep the dashboard's columnar copy on disk (one owning process) |
 | API_RATE_LIMIT | 6000 per minute | requests per API key, unless the key has its own (`api-keys limit`) |
 | API_KEY_CACHE_SECONDS | 10 | how long a process trusts an API key it has verified (a revoked key works at most this long) |
@@ -98,6 +99,7 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
         "MAIL_DEFAULT_SENDER": _env("MAIL_DEFAULT_SENDER", "Shiplog Demo Store <updates@example.com>"),
+        "MAIL_REPLY_TO": os.environ.get("MAIL_REPLY_TO") or None,  # None: SHOP_SUPPORT_EMAIL
         "TWILIO_ACCOUNT_SID": os.environ.get("TWILIO_ACCOUNT_SID") or None,
         "TWILIO_AUTH_TOKEN": os.environ.get("TWILIO_AUTH_TOKEN") or None,
         "TWILIO_FROM_NUMBER": os.environ.get("TWILIO_FROM_NUMBER") or None,

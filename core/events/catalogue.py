@@ -79,7 +79,7 @@ _TYPES = [
     EventType("shipment.created", "shipment", _C, "Packed and labelled for {carrier_name}"),
     EventType("shipment.shipped", "shipment", _P, "Handed to {carrier_name}"),
     EventType("shipment.in_transit", "shipment", _P, "On its way"),
-    EventType("shipment.out_for_delivery", "shipment", _P, "Out for delivery today"),
+    EventType("shipment.out_for_delivery", "shipment", _P, "Out for delivery"),
     EventType("shipment.available_for_pickup", "shipment", _P, "Ready for pickup"),
     EventType("shipment.delivered", "shipment", _P, "Delivered"),
     EventType("shipment.exception", "shipment", _P, "{exception_text}"),

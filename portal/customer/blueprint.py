@@ -2,28 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date, datetime
+from typing import Any
 
 from flask import Blueprint, current_app
 
+from core.arrival import Arrival, day_word, first_estimate, parcel_arrival, zone
+from core.clock import utcnow
 from core.money import money_text
 from portal.customer import texts
 
 bp = Blueprint("customer", __name__, template_folder="templates")
 
 
-@lru_cache(maxsize=8)
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")  # a typo in configuration must not break every page
+def _zone_name() -> str:
+    return str(current_app.config.get("SHOP_TIMEZONE", "UTC"))
 
 
 def shop_time(moment: datetime) -> datetime:
-    return moment.astimezone(_zone(current_app.config.get("SHOP_TIMEZONE", "UTC")))
+    return moment.astimezone(zone(_zone_name()))
+
+
+def shop_today() -> date:
+    """Today in the shop's time zone: what "today" and "yesterday" on a page are counted from."""
+    return shop_time(utcnow()).date()
 
 
 @bp.app_template_filter("when")
@@ -40,6 +42,35 @@ def day(moment: datetime | None) -> str:
     if moment is None:
         return ""
     return shop_time(moment).strftime("%A %-d %B %Y")
+
+
+@bp.app_template_filter("day_said")
+def day_said(day: date) -> str:
+    """ "Today, Saturday 5 December 2026", or without the word for a day further away."""
+    word = day_word(day, shop_today())
+    written = day.strftime("%A %-d %B %Y")
+    return f"{word.capitalize()}, {written}" if word else written
+
+
+@bp.app_template_filter("when_said")
+def when_said(moment: datetime | None) -> str:
+    """ "Today, 3:12 PM EST" or "Yesterday, …"; other days as ``when``."""
+    if moment is None:
+        return ""
+    local = shop_time(moment)
+    word = day_word(local.date(), shop_today())
+    return f"{word.capitalize()}, {local:%-I:%M %p %Z}" if word else when(moment)
+
+
+@bp.app_template_global("arrival_of")
+def arrival_of(parcel: Any) -> Arrival | None:
+    """When the parcel arrives or arrived, by the one rule (``core.arrival``), seen now."""
+    return parcel_arrival(parcel, now=utcnow(), zone_name=_zone_name())
+
+
+@bp.app_template_global("first_estimate_of")
+def first_estimate_of(parcel: Any, shown: Arrival | None) -> date | None:
+    return first_estimate(parcel.original_eta, shown, _zone_name())
 
 
 @bp.app_template_filter("iso")

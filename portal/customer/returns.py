@@ -1,31 +1,38 @@
-"""Self-service returns: choose, review, confirm, then a status page, a printable label and cancel."""
+"""Self-service returns: choose, review, confirm, then a status page, a printable label and cancel.
+
+Each step is a page of its own (post, redirect, get) that the browser never keeps (``no_store``): Back
+or Reload asks the server, so a confirmed return shows as confirmed, never as a form to send again.
+"""
 
 from __future__ import annotations
 
 import re
-import secrets
+from collections.abc import Mapping
 
-from flask import abort, current_app, flash, request, session, url_for
+from flask import abort, current_app, flash, request, url_for
 from werkzeug.wrappers import Response
 
 from core.clock import utcnow
+from core.domain.commands import ReturnLineInput
 from core.errors import DomainError
 from core.events.fact import Actor
 from core.policies import RETURN_REASONS
 from core.queries import returns as queries
 from core.queries.orders import OrderView, order_view
+from core.returning import ON_THE_PARCEL, address_lines, send_back_steps, where_to_send
 from core.services.returns import cancel_return, request_return
-from portal.customer import access, forms, texts
+from portal.customer import access, drafts, forms
 from portal.customer.blueprint import bp
 from portal.customer.qr import qr_svg
 from web.extensions import limiter, shop
-from web.rendering import go, page, render_block
+from web.rendering import go, no_store, page, render_block
 
 RMA = re.compile(r"RMA-[A-Z0-9]{8}")
 CUSTOMER = Actor("customer")
+Options = dict[int, list[queries.VariantOption]]
 
 
-def _order(token: str) -> tuple[OrderView, dict[int, list[queries.VariantOption]]]:
+def _order(token: str) -> tuple[OrderView, Options]:
     order_id = access.order_id_from(token)
     with shop().db.read() as db:
         view = order_view(db, order_id, shop().return_policy, utcnow())
@@ -35,90 +42,111 @@ def _order(token: str) -> tuple[OrderView, dict[int, list[queries.VariantOption]
     return view, options
 
 
-def _client_token(order_id: int) -> str:
-    """One token per order per browser session: two tabs or a back button reuse it,
-    and a token that already made a return is replaced so a later return can be made."""
-    tokens = dict(session.get("return_tokens") or {})
-    token = tokens.get(str(order_id))
-    if token:
-        with shop().db.read() as db:
-            if queries.rma_for_token(db, order_id, token) is not None:
-                token = None
-    if not token:
-        token = secrets.token_urlsafe(24)
-        tokens = dict(list(tokens.items())[-19:]) | {str(order_id): token}
-        session["return_tokens"] = tokens
-    return str(token)
+def _made(order_id: int, client_token: str) -> str | None:
+    """The RMA this form token already created, if it did."""
+    with shop().db.read() as db:
+        return queries.rma_for_token(db, order_id, client_token)
 
 
-def _form_context(view: OrderView, options: dict[int, list[queries.VariantOption]], token: str) -> dict[str, object]:
+def _draft(order_id: int) -> drafts.Draft:
+    found = drafts.current(order_id)
+    return drafts.start(order_id, used=found is not None and _made(order_id, found.client_token) is not None)
+
+
+def _form_context(view: OrderView, options: Options, token: str) -> dict[str, object]:
     return {"view": view, "options": options, "token": token, "reasons": RETURN_REASONS}
 
 
 @bp.route("/orders/<token>/returns/new", methods=["GET", "POST"])
+@no_store
 def return_new(token: str) -> str:
-    """Step 1: each line's eligibility in the policy's words; pick lines, quantities and reasons."""
+    """Step 1: each line's eligibility in the policy's words; pick lines, quantities and reasons
+    (what was chosen before comes back: from the review's "Change something", or from Back)."""
     view, options = _order(token)
-    form = request.form if request.method == "POST" else {}
-    client_token = form.get("client_token") or _client_token(view.id)
+    draft = _draft(view.id)
+    form = request.form if request.method == "POST" else draft.form
+    client_token = form.get("client_token") or draft.client_token
     context = _form_context(view, options, token)
     return page("customer/return_new.html", form=form, errors={}, client_token=client_token, **context)
 
 
-def _parse(view: OrderView, options: dict[int, list[queries.VariantOption]]):  # type: ignore[no-untyped-def]
+def _parse(view: OrderView, options: Options, form: Mapping[str, str]) -> tuple[list[ReturnLineInput], str | None]:
     returnable = {line.id: line.eligibility.max_quantity for line in view.lines if line.eligibility.eligible}
     exchanges = {line_id: {o.id for o in found} for line_id, found in options.items()}
-    return forms.parse_return(request.form, returnable, exchanges)
+    return forms.parse_return(form, returnable, exchanges)
 
 
-def _form_again(view, options, token: str, error: DomainError) -> tuple[str, int]:  # type: ignore[no-untyped-def]
+def _form_again(
+    view: OrderView, options: Options, token: str, error: DomainError, form: Mapping[str, str]
+) -> tuple[str, int]:
     errors = {error.field or "lines": error.message}
-    client_token = request.form.get("client_token") or _client_token(view.id)
-    context = _form_context(view, options, token) | {"form": request.form, "errors": errors}
+    client_token = form.get("client_token") or _draft(view.id).client_token
+    context = _form_context(view, options, token) | {"form": form, "errors": errors}
     return page("customer/return_new.html", client_token=client_token, **context), 422
 
 
 @bp.post("/orders/<token>/returns/review")
 @limiter.limit(access.lookup_limit)
-def return_review(token: str) -> str | tuple[str, int]:
-    """Step 2: the refund estimate (less any restocking fee) and the exchange summary."""
+@no_store
+def return_review(token: str) -> Response | tuple[str, int] | str:
+    """Step 1 sent: the choices are checked and kept, then the review page is loaded."""
     view, options = _order(token)
     try:
         client_token = forms.client_token(request.form)
-        items, note = _parse(view, options)
+        items, note = _parse(view, options, request.form)
     except DomainError as error:
-        return _form_again(view, options, token, error)
+        return _form_again(view, options, token, error, request.form)
+    if drafts.keep(view.id, client_token, request.form):
+        return go(url_for("customer.return_review_page", token=token))
+    return _review(view, options, token, request.form, items, note)  # too long to keep: reviewed at once
+
+
+@bp.get("/orders/<token>/returns/review")
+@no_store
+def return_review_page(token: str) -> Response | tuple[str, int] | str:
+    """Step 2: the refund estimate (less any restocking fee) and the exchange summary; once the
+    return is confirmed, this address shows the return itself."""
+    view, options = _order(token)
+    draft = drafts.current(view.id)
+    if draft is None or not draft.form:
+        return go(url_for("customer.return_new", token=token))
+    made = _made(view.id, draft.client_token)
+    if made is not None:
+        return go(url_for("customer.return_status", token=token, rma=made))
+    try:
+        items, note = _parse(view, options, draft.form)
+    except DomainError as error:  # something changed since (the last size sold out): choose again
+        return _form_again(view, options, token, error, draft.form)
+    return _review(view, options, token, draft.form, items, note)
+
+
+def _review(
+    view: OrderView, options: Options, token: str, form: Mapping[str, str], items: list[ReturnLineInput],
+    note: str | None,
+) -> str:  # fmt: skip
     with shop().db.read() as db:
         refund, fee = queries.estimate_refund(db, view.id, items, shop().return_policy)
     titles = {o.id: o.title for found in options.values() for o in found}
     lines = {line.id: line for line in view.lines}
+    chosen = [(lines[i.order_line_id], i, titles.get(i.exchange_variant_id or 0, "")) for i in items]
     context = _form_context(view, options, token)
-    return page(
-        "customer/return_review.html",
-        items=[(lines[i.order_line_id], i, titles.get(i.exchange_variant_id or 0, "")) for i in items],
-        note=note,
-        refund=refund,
-        fee=fee,
-        form=request.form,
-        client_token=client_token,
-        **context,
-    )
+    return page("customer/return_review.html", items=chosen, note=note, refund=refund, fee=fee, form=form, **context)
 
 
 @bp.post("/orders/<token>/returns")
 @limiter.limit(access.lookup_limit)
+@no_store
 def return_create(token: str) -> Response | tuple[str, int]:
     """Step 3: record the return. The form's token makes a repeat submit find the first return."""
     view, options = _order(token)
     try:
         client_token = forms.client_token(request.form)
-        with shop().db.read() as db:
-            already = queries.rma_for_token(db, view.id, client_token)
+        already = _made(view.id, client_token)
         if already is None:
-            items, note = _parse(view, options)
+            items, note = _parse(view, options, request.form)
             already = request_return(shop(), view.id, items, client_token=client_token, note=note, actor=CUSTOMER).rma
     except DomainError as error:
-        return _form_again(view, options, token, error)
+        return _form_again(view, options, token, error, request.form)
     return go(url_for("customer.return_status", token=token, rma=already, created=1))
 
 
@@ -134,23 +162,36 @@ def _return(token: str, rma: str) -> tuple[int, queries.ReturnView]:
     return order_id, found
 
 
+def _sending(rma: str) -> dict[str, object]:
+    """Where and how the parcel goes back: the same steps as the return emails (``core.returning``)."""
+    config = current_app.config
+    address = address_lines(config.get("SHOP_RETURN_ADDRESS"))
+    support = config["SHOP_SUPPORT_EMAIL"]
+    return {
+        "address": address,
+        "where": where_to_send(rma=rma, address=address, support_email=support),
+        "instructions": send_back_steps(shop_name=config["SHOP_NAME"], rma=rma, address=address, support_email=support),
+        "on_the_parcel": ON_THE_PARCEL,
+    }
+
+
 def _status_context(token: str, ret: queries.ReturnView) -> dict[str, object]:
     with shop().db.read() as db:
         refund, fee = queries.return_estimate(db, ret.id, shop().return_policy)
-    name = current_app.config["SHOP_NAME"]
     return {
         "ret": ret,
         "token": token,
         "refund": refund,
         "fee": fee,
-        "instructions": texts.return_instructions(name, ret.rma),
         "poll_seconds": access.poll_seconds(),
         "created": request.args.get("created") == "1",
         "order_link": access.is_view_link(token),  # a return link opens this return, not the order
+        **_sending(ret.rma),
     }
 
 
 @bp.get("/orders/<token>/returns/<rma>")
+@no_store
 def return_status(token: str, rma: str) -> str:
     """The return's own page: RMA, status, timeline, instructions, label link and cancel."""
     _, ret = _return(token, rma)
@@ -168,14 +209,14 @@ def return_live(token: str, rma: str) -> str:
 
 
 @bp.get("/orders/<token>/returns/<rma>/label")
+@no_store
 def return_label(token: str, rma: str) -> str:
     """A printable return label with a QR code of the RMA."""
     order_id, ret = _return(token, rma)
     with shop().db.read() as db:
         view = order_view(db, order_id, shop().return_policy, utcnow())
-    address = current_app.config.get("SHOP_RETURN_ADDRESS") or f"{current_app.config['SHOP_NAME']} Returns"
     qr = qr_svg(ret.rma, label=f"QR code of return number {ret.rma}")
-    return page("customer/return_label.html", ret=ret, view=view, token=token, qr=qr, address=address)
+    return page("customer/return_label.html", ret=ret, view=view, token=token, qr=qr, **_sending(ret.rma))
 
 
 @bp.post("/orders/<token>/returns/<rma>/cancel")

@@ -87,12 +87,12 @@ def confirm_request(targets: list[tuple[str, str]]) -> str:
     return f"Almost done: {' and '.join(asks)} to confirm. Until you do, nothing else is sent."
 
 
-def return_instructions(shop_name: str, rma: str) -> tuple[str, ...]:
+def unknown_parcel(typed: str) -> str:
+    """What a shopper reads when the tracking number they typed finds no parcel."""
+    said = f"“{typed}”" if typed else "that tracking number"
     return (
-        "Pack the items securely, with the return label printed and taped to the parcel.",
-        f"Write {rma} on the outside of the parcel if you cannot print the label.",
-        "Drop it at any post office or carrier drop-off point within 14 days.",
-        f"{shop_name} refunds or sends your exchange once the parcel has been checked.",
+        f"We could not find tracking number {said}. Check it against your shipping email: a new parcel can take "
+        "a few hours to appear here after it ships. Or find your whole order with its order number."
     )
 
 

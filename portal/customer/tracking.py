@@ -9,8 +9,8 @@ from werkzeug.wrappers import Response
 
 from core.errors import DomainError
 from core.queries.tracking import TrackingView, tracking_key, tracking_view
-from portal.customer import access, forms, subscribing
-from portal.customer.blueprint import bp
+from portal.customer import access, forms, subscribing, texts
+from portal.customer.blueprint import bp, shop_today
 from portal.customer.cache import FragmentCache
 from portal.customer.shell import public_page
 from web.extensions import limiter, shop
@@ -55,29 +55,50 @@ def track_search() -> Response | tuple[str, int]:
     return go(url_for("customer.track", number=number))
 
 
-def _parcel(number: str) -> TrackedParcel:
-    """One indexed select for (shipment, order version); events and rendering only for a new version."""
+def _find(number: str) -> TrackedParcel | None:
+    """One indexed select for (shipment, order version); events and rendering only for a new version.
+
+    A page says "today" and "yesterday", so what is kept is good for one order version on one day."""
     clean = forms.tracking_number(number[:200])
     engine = shop().db.engine
     key = tracking_key(engine, clean) if clean else None
     if key is None:
         access.count_tracking_miss()
-        abort(404, description="We could not find a parcel with that tracking number. Please check it and try again.")
-    cache = _parcels()
-    found = cache.get(key)
+        return None
+    cache, today = _parcels(), shop_today()
+    found = cache.get((key, today))
     if found is None:
         view = tracking_view(engine, clean or "")
         if view is None:  # gone between the two reads
-            abort(404, description="We could not find a parcel with that tracking number.")
+            return None
         found = TrackedParcel(view)
-        cache.put(view.key, found)
+        cache.put((view.key, today), found)
     return found
 
 
+def _parcel(number: str) -> TrackedParcel:
+    found = _find(number)
+    if found is None:
+        abort(404, description=UNKNOWN)
+    return found
+
+
+UNKNOWN = "We could not find a parcel with that tracking number. Please check it and try again."
+
+
+def _unknown(number: str) -> tuple[str, int]:
+    """The tracking form again, with what was typed and what to try next; still a 404."""
+    typed = number.strip()[:64]
+    message = texts.unknown_parcel(typed)
+    return page("customer/lookup.html", errors={"tracking": message}, tracking_number=typed, expired=False), 404
+
+
 @bp.get("/track/<number>")
-def track(number: str) -> str:
+def track(number: str) -> str | tuple[str, int]:
     """Public tracking: status, progress, carrier link, estimates and the public timeline."""
-    parcel = _parcel(number)
+    parcel = _find(number)
+    if parcel is None:
+        return _unknown(number)
     if is_htmx() or "_flashes" in session:  # per-visitor content: render afresh
         return page("customer/track.html", parcel=parcel, **_track_context(parcel, notice=None))
     if parcel.page_html is None:  # the same bytes for every visitor until the order changes
@@ -91,7 +112,7 @@ def track(number: str) -> str:
 def track_subscribe_form(number: str) -> str:
     """The subscribe form (with its CSRF token), swapped into the public page or on its own."""
     parcel = _parcel(number)
-    context = _track_context(parcel, None) | {"show_form": True}
+    context = _track_context(parcel, None) | {"show_form": parcel.view.moving}  # an arrived parcel has no news
     return page("customer/track.html", block="subscribe", parcel=parcel, **context)
 
 

@@ -25,6 +25,14 @@ def _start(web: Web, order: Order) -> tuple[str, str]:
     return base, CLIENT_TOKEN.search(page.data).group(1).decode()  # type: ignore[union-attr]
 
 
+def _review(web: Web, base: str, form: dict[str, str]) -> str:
+    """Step 1 sent: the choices are kept and the review is a page of its own (post, redirect, get)."""
+    sent = web.post(base + "/returns/review", form)
+    assert sent.status_code == 303
+    assert sent.headers["Location"].endswith("/returns/review")
+    return str(web.get(sent.headers["Location"]).data.decode())
+
+
 def _count(shop: Shop) -> int:
     with shop.db.read() as session:
         return int(session.scalar(select(func.count(Return.id))) or 0)
@@ -57,7 +65,7 @@ def test_full_refund_return_with_fee_label_and_cancel(web: Web, delivered_order:
     base, token = _start(web, delivered_order)
     tee = delivered_order.lines[0].id
     form = {"client_token": token, f"qty-{tee}": "2", f"reason-{tee}": "too_small", f"note-{tee}": "snug"}
-    review = web.post(base + "/returns/review", form).data.decode()
+    review = _review(web, base, form)
     assert "$50.00" in review
     assert "−$5.00" in review
     assert "$45.00" in review
@@ -86,7 +94,7 @@ def test_exchange_summary_and_reserved_variant(
     tee = delivered_order.lines[0].id
     form = {"client_token": token, f"qty-{tee}": "1", f"reason-{tee}": "too_small"}
     form |= {f"resolution-{tee}": "exchange", f"variant-{tee}": str(catalog["TEE-L"])}
-    review = web.post(base + "/returns/review", form).data.decode()
+    review = _review(web, base, form)
     assert "Exchange for <strong>L</strong>" in review
     assert "$0.00" in review
     status = web.get(web.post(base + "/returns", form).headers["Location"]).data.decode()

@@ -32,9 +32,12 @@ def test_tracking_shows_status_carrier_eta_and_timeline(web: Web, shipped_order:
     assert 'aria-current="step"' in body
 
 
-def test_times_are_in_the_shop_timezone_with_date(web: Web, shipped_order: Order) -> None:
+def test_times_are_in_the_shop_timezone_with_date(web: Web, app_shop: Shop, shipped_order: Order) -> None:
+    """Today's events say "Today" (counted in the shop's zone); older ones their date."""
     web.app.config["SHOP_TIMEZONE"] = "Asia/Tokyo"
+    tracking.record_scan(app_shop, tracking.CarrierScan(NUMBER, "in_transit", utcnow() - timedelta(days=3), "Hub"))
     body = web.get(f"/track/{NUMBER}").data.decode()
+    assert re.search(r"Today, \d{1,2}:\d{2} [AP]M JST", body)
     assert re.search(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{1,2}:\d{2} [AP]M JST", body)
 
 

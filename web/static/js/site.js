@@ -2,6 +2,10 @@
 (function () {
   "use strict";
 
+  // Text that is only true while script runs ("This page updates itself") is shown by this class;
+  // without script the page keeps its plain links instead (app.css: .when-js / .without-js).
+  document.documentElement.classList.add("js");
+
   // After htmx swaps a new page into <main>, move focus to its heading so screen readers
   // announce the new page and keyboard users continue from the top of it.
   document.addEventListener("htmx:afterSwap", function (event) {
