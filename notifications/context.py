@@ -19,10 +19,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.arrival import EXPECTED, arrival
 from core.carriers import carrier
+from core.clock import utcnow
 from core.domain.subscriptions import CONFIRM_WITHIN
 from core.events.catalogue import EXCEPTION_TEXT, for_customer
 from core.models import Event, Order, OrderLine, Return, Shipment, ShipmentLine, Subscription, Variant
+from core.returning import address_lines, send_back_steps
 
 Context = dict[str, Any]
 
@@ -55,6 +58,7 @@ class Branding:
     support_email: str
     support_phone: str | None
     timezone: str
+    return_address: tuple[str, ...] = ()  # SHOP_RETURN_ADDRESS, one line each (``core.returning``)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Branding:
@@ -66,6 +70,7 @@ class Branding:
             support_email=config["SHOP_SUPPORT_EMAIL"],
             support_phone=config.get("SHOP_SUPPORT_PHONE"),
             timezone=config.get("SHOP_TIMEZONE") or "UTC",
+            return_address=address_lines(config.get("SHOP_RETURN_ADDRESS")),
         )
 
 
@@ -74,6 +79,17 @@ def _when(moment: datetime | None, zone: str) -> str | None:
         return None
     local = moment.astimezone(ZoneInfo(zone))
     return f"{local:%A %-d %B}"
+
+
+def _eta(shipment: Shipment, zone: str) -> str | None:
+    """The expected delivery day by the rule every page uses (``core.arrival``), in the shop's time zone;
+    none once delivered, for a parcel running late, or when no day is known."""
+    went_out = shipment.last_scan_at if shipment.status == "out_for_delivery" else None
+    due = arrival(
+        shipment.status, delivered_at=shipment.delivered_at, current_eta=shipment.current_eta,
+        out_for_delivery_at=went_out, now=utcnow(), zone_name=zone,
+    )  # fmt: skip
+    return f"{due.day:%A %-d %B}" if due is not None and due.state == EXPECTED else None
 
 
 def _item(line: OrderLine, quantity: int, title: str | None = None) -> dict[str, Any]:
@@ -96,7 +112,7 @@ def _packed_before(session: Session, order_id: int, shipment_id: int) -> dict[in
     return {line_id: int(qty) for line_id, qty in rows}
 
 
-def _shipment(session: Session, order: Order, shipment: Shipment, zone: str) -> dict[str, Any]:
+def _shipment(session: Session, order: Order, shipment: Shipment, zone: str, links: Links) -> dict[str, Any]:
     lines = {line.id: line for line in order.lines}
     titles = {
         v.id: v.title
@@ -109,8 +125,9 @@ def _shipment(session: Session, order: Order, shipment: Shipment, zone: str) -> 
         "carrier_name": known.name,
         "service": shipment.service,
         "tracking_number": shipment.tracking_number,
-        "tracking_url": known.tracking_link(shipment.tracking_number) or None,
-        "eta": _when(shipment.current_eta, zone),
+        "tracking_url": known.tracking_link(shipment.tracking_number) or None,  # the carrier's own page
+        "track_url": links.track(shipment.tracking_number),  # the shop's tracking page, where messages send people
+        "eta": _eta(shipment, zone),
         "location": shipment.last_location,
         "contents": [_item(lines[i.order_line_id], i.quantity, titles.get(i.variant_id)) for i in shipment.lines],
         "still_to_come": [
@@ -121,10 +138,14 @@ def _shipment(session: Session, order: Order, shipment: Shipment, zone: str) -> 
     }
 
 
-def _return(order: Order, ret: Return, links: Links) -> dict[str, Any]:
+def _return(order: Order, ret: Return, links: Links, branding: Branding) -> dict[str, Any]:
     lines = {line.id: line for line in order.lines}
     return {
         "rma": ret.rma,
+        # How to send it back: the very steps the return page shows (``core.returning``).
+        "steps": send_back_steps(
+            shop_name=branding.name, rma=ret.rma, address=branding.return_address, support_email=branding.support_email
+        ),
         "contents": [_item(lines[i.order_line_id], i.quantity) | {"resolution": i.resolution} for i in ret.lines],
         "label_url": links.return_label(order.id, ret.rma),
         "tracking_number": ret.return_tracking_number,
@@ -166,10 +187,10 @@ def event_context(session: Session, event: Event, order: Order, *, links: Links,
         "event": {"code": event.type, "when": _when(event.occurred_at, branding.timezone), "payload": payload},
         "payload": payload,
         "order_url": links.order(order.id),
-        "shipment": _shipment(session, order, shipment, branding.timezone) if shipment else None,
+        "shipment": _shipment(session, order, shipment, branding.timezone, links) if shipment else None,
         "exception": _exception(payload, shipment),
         "hold_action": HOLD_ACTIONS.get(str(payload.get("reason")), "Please contact us so we can continue."),
-        "return": _return(order, ret, links) if ret else None,
+        "return": _return(order, ret, links, branding) if ret else None,
     }
 
 
@@ -189,7 +210,7 @@ def _parcel(shipment: Shipment, reason: str | None, zone: str, links: Links) -> 
         "carrier_name": known.name,
         "tracking_number": shipment.tracking_number,
         "tracking_url": known.tracking_link(shipment.tracking_number) or None,
-        "eta": _when(shipment.current_eta, zone),
+        "eta": _eta(shipment, zone),
         "track_url": links.track(shipment.tracking_number),
         "exception": {"headline": headline, "next_step": next_step},
     }

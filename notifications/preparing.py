@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from email.utils import parseaddr
 from typing import Any, NamedTuple
 
+from flask_mail import sanitize_address
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, lazyload, selectinload
 
@@ -132,10 +133,14 @@ def _skip_reason(row: Row, loaded: _Loaded) -> str | None:
 
 class Preparer:
     def __init__(
-        self, db: Database, renderer: Renderer, links: CallbackLinks, branding: ctx.Branding, sender: str
-    ) -> None:
+        self, db: Database, renderer: Renderer, links: CallbackLinks, branding: ctx.Branding, sender: str,
+        reply_to: str | None = None,
+    ) -> None:  # fmt: skip
         self.db, self.renderer, self.links, self.branding = db, renderer, links, branding
         self.domain = parseaddr(sender)[1].rpartition("@")[2] or "shiplog.invalid"
+        # Replies reach people who can answer (the sender address is often not read): "reply to this email"
+        # in a message must work. Encoded here once, as flask-mail would encode its own reply_to.
+        self.reply_to = sanitize_address(reply_to) if reply_to else None
 
     def prepare(self, claims: Iterable[Claim]) -> list[Prepared]:
         by_id = {c.id: c for c in claims}
@@ -189,7 +194,7 @@ class Preparer:
             "List-Unsubscribe": f"<{full['unsubscribe_url']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",  # RFC 8058 one-click
             "X-Shiplog-Notification": row.template,
-        }
+        } | ({"Reply-To": self.reply_to} if self.reply_to else {})
         message_id = f"<outbox-{row.id}@{self.domain}>"
         return Outgoing(row.id, "email", row.recipient, rendered, headers, message_id, stencil=stencil, link=link)
 

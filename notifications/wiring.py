@@ -103,7 +103,11 @@ def renderer() -> Renderer:
 
 def preparer(app: Flask, current: Shop) -> Preparer:
     links = AppLinks(app.config["PUBLIC_BASE_URL"])
-    return Preparer(current.db, renderer(), links, Branding.from_config(app.config), app.config["MAIL_DEFAULT_SENDER"])
+    config = app.config
+    reply_to = config.get("MAIL_REPLY_TO") or config["SHOP_SUPPORT_EMAIL"]  # unset: the shop's support address
+    return Preparer(
+        current.db, renderer(), links, Branding.from_config(config), config["MAIL_DEFAULT_SENDER"], reply_to
+    )
 
 
 def preparer_for_app() -> Preparer:

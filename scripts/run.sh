@@ -7,6 +7,8 @@ export FLASK_APP=wsgi
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-5000}
 export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://$HOST:$PORT}
+# The demo shop's returns desk: labels, return pages and emails all print it.
+export SHOP_RETURN_ADDRESS=${SHOP_RETURN_ADDRESS:-"Shiplog Demo Store Returns; 500 Dock Street, Unit 4; Chicago, IL 60607; United States"}
 .venv/bin/flask db upgrade
 .venv/bin/flask seed --if-empty --orders "${DEMO_ORDERS:-2000}" --days "${DEMO_DAYS:-90}" --seed 7
 .venv/bin/flask demo-info

@@ -36,7 +36,8 @@ def test_sink_receives_each_message_exactly_once(shop: Shop, sink_app: Flask, pl
     shipped_email = sink[2]
     assert "1 x Enamel Mug (One size)" in shipped_email.body_text
     assert "2 x Classic Tee (M)" in shipped_email.body_text
-    assert "https://www.ups.com/track?tracknum=1Z999AA10123456784" in shipped_email.body_text
+    assert "Track it: https://shop.example.com/track/1Z999AA10123456784" in shipped_email.body_text
+    assert shipped_email.headers["Reply-To"] == "support@example.com"  # the hold email says "reply to this email"
     assert shipped_email.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "STOP to opt out" in sink[3].body_text
     assert "https://shop.example.com/orders/" in sink[3].body_text

@@ -139,7 +139,7 @@ def test_preview_renders_a_real_order_through_the_sending_path(
     assert "1Z999AA10123456784" in email.get_data(as_text=True)
     assert "sample" not in email.get_data(as_text=True)
     assert "1 segment" in sms.get_data(as_text=True)
-    assert "Track on UPS" in frame.get_data(as_text=True)
+    assert "Track your parcel" in frame.get_data(as_text=True)
     assert missing.status_code == 404
     assert no_return.status_code == 422
 

@@ -12,6 +12,7 @@ from notifications.rendering import Renderer
 
 RENDERER = Renderer()
 ORDER_URL = "https://shop.example.com/orders/eyJvIjoxMjM0NTZ9.awJqyw.Jl8OMC13KSDXUxsA1UNd5mG4sHs"
+TRACK_URL = "https://shop.example.com/track/1Z999AA10123456784"
 ITEMS = [{"name": "Classic Tee", "variant": "M", "sku": "TEE-M", "quantity": 2}]
 
 
@@ -51,6 +52,7 @@ def context(**extra: Any) -> dict[str, Any]:
             "service": "Ground",
             "tracking_number": "1Z999AA10123456784",
             "tracking_url": "https://www.ups.com/track?tracknum=1Z999AA10123456784",
+            "track_url": TRACK_URL,
             "eta": "Tuesday 2 June",
             "location": "Springfield",
             "contents": ITEMS,
@@ -63,6 +65,7 @@ def context(**extra: Any) -> dict[str, Any]:
             "contents": ITEMS,
             "label_url": "https://shop.example.com/label",
             "tracking_number": None,
+            "steps": ("Pack the items securely.", "Tape the label to the outside of the parcel."),
         },
         "recipient": {"channel": "email", "address": "ada@example.com"},
         "unsubscribe_url": "https://shop.example.com/unsubscribe/token",
@@ -107,7 +110,9 @@ def test_shipped_lists_this_parcel_and_what_is_still_to_come() -> None:
     text = RENDERER.render("shipped", "email", context()).text
     assert "In this parcel:\n  - 2 x Classic Tee (M)" in text
     assert "Still to come in a later parcel:\n  - 1 x Enamel Mug (One size)" in text
-    assert "Track it: https://www.ups.com/track?tracknum=1Z999AA10123456784" in text
+    assert f"Track it: {TRACK_URL}" in text  # the shop's own tracking page, not the carrier's
+    assert "ups.com" not in text
+    assert "Estimated delivery: Tuesday 2 June" in text
 
 
 def test_html_escapes_what_comes_from_outside() -> None:
