@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -80,11 +81,18 @@ class Journey:
         self.check(step)
         return response
 
-    def click(self, target: Any, step: str) -> None:
-        """Click a link or button; it must navigate, or (JavaScript on) get htmx to swap something in."""
+    def click(self, target: Any, step: str, shows: str | None = None) -> None:
+        """Click a link or button: it must navigate, or get htmx to swap something in (or show ``shows``)."""
+        self.act(target.click, step, shows, target)
+
+    def act(self, gesture: Callable[[], Any], step: str, shows: str | None = None, what: Any = "the gesture") -> None:
+        """Do something that must have an effect: a navigation, an htmx swap, or ``shows`` (a selector) appearing."""
         navigations, swaps = self.navigations, self._swaps()
-        target.click()
-        self._wait_alive(target, navigations, swaps)
+        gesture()
+        if shows is None:
+            self._wait_alive(what, navigations, swaps)
+        else:
+            self._wait_for(shows, what)
         self.check(step)
 
     def check(self, step: str) -> None:
@@ -125,6 +133,13 @@ class Journey:
             self.page.wait_for_timeout(50)
         self._raise_problems("dead control")
         raise Problem(f"{self.variant}: dead control: {target} neither navigated nor swapped within {ALIVE_WITHIN}s")
+
+    def _wait_for(self, selector: str, what: Any) -> None:
+        try:
+            self.page.locator(selector).first.wait_for(timeout=ALIVE_WITHIN * 4_000)  # a script app's first load
+        except Exception as error:
+            self._raise_problems("dead control")
+            raise Problem(f"{self.variant}: dead control: {what} never showed {selector}") from error
 
     def _settled(self) -> None:
         self.page.wait_for_function(

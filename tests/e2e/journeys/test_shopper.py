@@ -19,27 +19,10 @@ from core.services import fulfilment, return_resolution
 from tests import factories
 from tests.e2e.journeys.conftest import Site
 from tests.e2e.journeys.harness import Journey
+from tests.e2e.journeys.known import CSP_SWAP, CUSTOMER_SIZES, OLD_VARIANT, UPDATES_ITSELF, WIZARD, variants
 
 pytestmark = pytest.mark.e2e
-WIZARD = "issue 14 §1 return wizard dead-ends with JavaScript on (htmx:targetError #main): fixed on branch shopper"
-UPDATES_ITSELF = (
-    "issue 14 §1 without JavaScript the page still says 'This page updates itself': fixed on branch shopper"
-)
-OLD_VARIANT = "issue 14 §1 an exchange parcel lists the old variant: fixed on branch shopper"
 WAREHOUSE = Actor("staff", "warehouse", role="staff")
-
-
-def variants(**xfail: str) -> list[object]:
-    """JavaScript on and off at both sizes; ``xfail`` names variants (``js``, ``nojs``, ``js_mobile``...)
-    held by a §1 bug another branch fixes, each strictly expected to fail until it is merged."""
-    params = []
-    for js in (True, False):
-        for size in ("desktop", "mobile"):
-            key, wide = f"{'js' if js else 'nojs'}_{size}", "js" if js else "nojs"
-            reason = xfail.get(key) or xfail.get(wide) or xfail.get("all")
-            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            params.append(pytest.param(js, size, marks=marks, id=key))
-    return params
 
 
 def address(who: str, js: bool, size: str) -> str:
@@ -81,7 +64,7 @@ def main_text(journey: Journey) -> str:
     return str(journey.page.inner_text("main"))
 
 
-@pytest.mark.parametrize(("js", "size"), variants(nojs=UPDATES_ITSELF))
+@pytest.mark.parametrize(("js", "size"), variants(CUSTOMER_SIZES, js=CSP_SWAP, nojs=UPDATES_ITSELF))
 def test_home_track_subscribe(site: Site, walk: Callable[[str], Journey], js: bool, size: str) -> None:
     email = address("track", js, size)
     shipped(site, email)
@@ -128,7 +111,7 @@ def _choose_return(journey: Journey, exchange: bool) -> None:
     assert "Check your return" in main_text(journey)
 
 
-@pytest.mark.parametrize(("js", "size"), variants(js=WIZARD))
+@pytest.mark.parametrize(("js", "size"), variants(CUSTOMER_SIZES, js=WIZARD))
 def test_email_link_order_return_label_status(site: Site, walk: Callable[[str], Journey], js: bool, size: str) -> None:
     email = address("return", js, size)
     order = partly_delivered(site, email)
@@ -156,7 +139,7 @@ def test_email_link_order_return_label_status(site: Site, walk: Callable[[str], 
     journey.finish()
 
 
-@pytest.mark.parametrize(("js", "size"), variants(all=OLD_VARIANT, js=WIZARD))
+@pytest.mark.parametrize(("js", "size"), variants(CUSTOMER_SIZES, all=OLD_VARIANT))
 def test_order_page_exchange(site: Site, walk: Callable[[str], Journey], js: bool, size: str) -> None:
     email = address("exchange", js, size)
     order = delivered(site, email)
@@ -176,8 +159,8 @@ def test_order_page_exchange(site: Site, walk: Callable[[str], Journey], js: boo
     _warehouse_sends_the_exchange(site, order.id)
     journey.open(site.link(email, "Your exchange", "View your order"), "exchange-parcel")
     parcel = page.locator("section.shipment", has_text="Exchange parcel").inner_text()
-    assert "1 × Classic Tee L" in parcel, parcel
     journey.finish()
+    assert "1 × Classic Tee L" in parcel, parcel  # checked last: the rest of the walk runs first
 
 
 def _warehouse_sends_the_exchange(site: Site, order_id: int) -> None:
