@@ -49,5 +49,19 @@ def links() -> list[NavLink]:
     return [link for link in found if link.permission is None or current_user.may(link.permission)]
 
 
+def in_staff_area() -> bool:
+    """Whether a signed-in member is on a staff page (a blueprint or path a menu link belongs to): its
+    error page then keeps the staff frame and menu, so a 403 or 404 is no dead end."""
+    if not current_user.is_authenticated:
+        return False
+    for link in current_app.extensions.get(_KEY, []):
+        if link.endpoint.startswith("/") and request.path.startswith(link.endpoint):
+            return True
+        if not link.endpoint.startswith("/") and link.endpoint.split(".")[0] == request.blueprint:
+            return True
+    return False
+
+
 def install(app: Flask) -> None:
     app.add_template_global(links, "staff_nav_links")
+    app.add_template_global(in_staff_area, "in_staff_area")
