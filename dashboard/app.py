@@ -54,7 +54,7 @@ def _nav() -> html.Nav:
         [
             html.Span("Shiplog KPIs", className="brand"),
             *links,
-            html.A("Staff hub", href="/staff/"),
+            html.A("Order hub", href="/staff/"),
             html.Span(who, className="who"),
         ],
         className="dash-header",
@@ -86,7 +86,7 @@ def _drill() -> html.Div:
         id="drill-table",
         columns=[
             {"id": "number", "name": "Order", "presentation": "markdown"},
-            {"id": "placed_at", "name": "Placed (UTC)"},
+            {"id": "placed_at", "name": "Placed (shop time)"},
             {"id": "status", "name": "Status"},
             {"id": "channel", "name": "Channel"},
             {"id": "value", "name": "Value"},
