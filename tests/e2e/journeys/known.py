@@ -8,13 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-CSP_SWAP = "issue 14 §1 console errors: a CSP inline-style error after a partial swap: fixed on branch shopper"
-CSP_STAFF = "issue 14 §1 console errors: a CSP inline-style error after the order block's swap: gone on branch staffux"
 WIZARD = "issue 14 §1 the return wizard dead-ends with JavaScript on (htmx:targetError #main): fixed on branch shopper"
 UPDATES_ITSELF = "issue 14 §1 without JavaScript the page says 'This page updates itself': fixed on branch shopper"
 OLD_VARIANT = "issue 14 §1 an exchange parcel lists the old variant: fixed on branch shopper"
-TINY_INPUTS = "issue 14 §1 the sign-in and search inputs are unstyled and tiny (21px): fixed on branch staffux"
-NO_DASHBOARD_LINK = "issue 14 §1 the hub has no link to the dashboard: fixed on branch staffux"
 
 CUSTOMER_SIZES = ("desktop", "mobile")  # 390x844 and 1280x900
 STAFF_SIZES = ("desktop",)

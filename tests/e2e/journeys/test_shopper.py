@@ -19,7 +19,7 @@ from core.services import fulfilment, return_resolution
 from tests import factories
 from tests.e2e.journeys.conftest import Site
 from tests.e2e.journeys.harness import Journey
-from tests.e2e.journeys.known import CSP_SWAP, CUSTOMER_SIZES, OLD_VARIANT, UPDATES_ITSELF, WIZARD, variants
+from tests.e2e.journeys.known import CUSTOMER_SIZES, OLD_VARIANT, UPDATES_ITSELF, WIZARD, variants
 
 pytestmark = pytest.mark.e2e
 WAREHOUSE = Actor("staff", "warehouse", role="staff")
@@ -64,7 +64,7 @@ def main_text(journey: Journey) -> str:
     return str(journey.page.inner_text("main"))
 
 
-@pytest.mark.parametrize(("js", "size"), variants(CUSTOMER_SIZES, js=CSP_SWAP, nojs=UPDATES_ITSELF))
+@pytest.mark.parametrize(("js", "size"), variants(CUSTOMER_SIZES, nojs=UPDATES_ITSELF))
 def test_home_track_subscribe(site: Site, walk: Callable[[str], Journey], js: bool, size: str) -> None:
     email = address("track", js, size)
     shipped(site, email)
