@@ -18,7 +18,7 @@ from typing import Any
 from tests.e2e.journeys.audit import PageAudit, audit
 
 SIZES = {"desktop": {"width": 1280, "height": 900}, "mobile": {"width": 390, "height": 844}}
-ALIVE_WITHIN = 5.0  # seconds a click may take to navigate or swap before its control counts as dead
+ALIVE_WITHIN = 3.0  # seconds a click may take to navigate or swap before its control counts as dead
 
 # htmx swaps counted in every document (a page script never sees them with JavaScript off: nothing swaps).
 COUNT_SWAPS = """
