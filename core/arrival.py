@@ -15,22 +15,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Protocol
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from core.clock import zone
 
 DELIVERED, EXPECTED, LATE = "delivered", "expected", "late"
 OUT_FOR_DELIVERY = "shipment.out_for_delivery"
 _NO_DAY = frozenset({"available_for_pickup", "cancelled"})
-
-
-@lru_cache(maxsize=16)
-def zone(name: str) -> ZoneInfo:
-    """The shop's time zone; a typo in configuration falls back to UTC rather than break every page."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def local_day(moment: datetime, zone_name: str) -> date:

@@ -5,22 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 
-from core.arrival import Arrival, day_word, first_estimate, parcel_arrival, zone
+from core.arrival import Arrival, day_word, first_estimate, parcel_arrival
 from core.clock import utcnow
 from core.money import money_text
 from portal.customer import texts
+from web.times import shop_time, shop_zone
 
 bp = Blueprint("customer", __name__, template_folder="templates")
 
 
 def _zone_name() -> str:
-    return str(current_app.config.get("SHOP_TIMEZONE", "UTC"))
-
-
-def shop_time(moment: datetime) -> datetime:
-    return moment.astimezone(zone(_zone_name()))
+    return shop_zone().key
 
 
 def shop_today() -> date:
