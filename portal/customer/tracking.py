@@ -88,7 +88,7 @@ UNKNOWN = "We could not find a parcel with that tracking number. Please check it
 
 def _unknown(number: str) -> tuple[str, int]:
     """The tracking form again, with what was typed and what to try next; still a 404."""
-    typed = number.strip()[:64]
+    typed = "".join(ch for ch in number.strip()[:64] if ch.isprintable())  # shown back: nothing unprintable
     message = texts.unknown_parcel(typed)
     return page("customer/lookup.html", errors={"tracking": message}, tracking_number=typed, expired=False), 404
 
