@@ -17,6 +17,7 @@ from core.shop import Shop
 from web import assets, auth, errors, limit_storage, security
 from web.config import ROOT, load_config
 from web.extensions import bind_shop, csrf, htmx, limiter
+from web.sessions import CookieSessions
 
 
 class Feature(Protocol):
@@ -64,6 +65,7 @@ def _init_extensions(app: Flask) -> None:
 def build_app(features: Iterable[Feature], overrides: Mapping[str, Any] | None = None) -> Flask:
     """The app from environment configuration, ``overrides`` winning (tests), with ``features`` installed."""
     app = Flask(__name__, instance_path=str(ROOT / "instance"))
+    app.session_interface = CookieSessions()
     app.config.update(load_config(app.instance_path))
     app.config.update(overrides or {})
     if app.config["TRUSTED_PROXY_COUNT"]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 
 from core.events.catalogue import EVENT_TYPES, EXCEPTION_TEXT, for_customer
 from core.models import Event
@@ -27,14 +27,18 @@ class TimelineEntry:
     return_id: int | None
 
 
-def timeline_select(visibility: Collection[str]) -> Select[Any]:
-    """The columns a timeline needs, oldest first by source time."""
+def visible_to(visibility: Collection[str]) -> ColumnElement[bool]:
+    """Events of these visibility levels (``core.events.catalogue.VISIBLE_TO``)."""
     levels = sorted(str(level) for level in visibility)  # plain strings: drivers must not see enums
     # One level as ``=`` (no expanding IN list), so the statement can be compiled once.
-    seen = EVENTS.c.visibility == levels[0] if len(levels) == 1 else EVENTS.c.visibility.in_(levels)
+    return EVENTS.c.visibility == levels[0] if len(levels) == 1 else EVENTS.c.visibility.in_(levels)
+
+
+def timeline_select(visibility: Collection[str]) -> Select[Any]:
+    """The columns a timeline needs, oldest first by source time."""
     return (
         select(EVENTS.c.type, EVENTS.c.occurred_at, EVENTS.c.payload, EVENTS.c.shipment_id, EVENTS.c.return_id)
-        .where(seen)
+        .where(visible_to(visibility))
         .order_by(EVENTS.c.occurred_at, EVENTS.c.id)
     )
 
