@@ -64,7 +64,7 @@ GOAL_RATIO, GOAL_P99 = 0.45, 0.030
 class Run:
     """One measured page: where it is served and what it asks for."""
 
-    server: str  # "bare" | "shiplog"
+    server: str  # "bare" | "shiplog" | "before" (``--before``: another checkout's Shiplog)
     paths: list[str]
     warm: list[str] | None = None  # what the warm-up asks for, if not ``paths``
     slices: list[LoadResult] = field(default_factory=list)
@@ -98,18 +98,18 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(app: str, args: argparse.Namespace) -> tuple[subprocess.Popen[bytes], str]:
-    """gunicorn with the bench's settings, serving ``app`` from ``bench/tracking_apps.py`` over ``--code``."""
+def start_server(app: str, args: argparse.Namespace, code: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """gunicorn with the bench's settings, serving ``app`` from ``bench/tracking_apps.py`` over ``code``."""
     port = free_port()
     env = os.environ | {
         "DATABASE_URL": f"sqlite:///{args.db}",
         "BENCH_CONSTANT_BYTES": str(args.constant_bytes),
-        "PYTHONPATH": f"{ROOT / 'bench'}{os.pathsep}{args.code}",
+        "PYTHONPATH": f"{ROOT / 'bench'}{os.pathsep}{code}",
     }
-    cmd = [str(ROOT / ".venv/bin/gunicorn"), "--chdir", str(args.code), "--bind", f"127.0.0.1:{port}"]
+    cmd = [str(ROOT / ".venv/bin/gunicorn"), "--chdir", str(code), "--bind", f"127.0.0.1:{port}"]
     cmd += ["--workers", str(args.workers), "--threads", str(args.threads), "--worker-class", "gthread"]
     cmd += ["--backlog", "2048", "--log-level", "warning", f"tracking_apps:{app}()"]
-    proc = subprocess.Popen(cmd, cwd=args.code, env=env)
+    proc = subprocess.Popen(cmd, cwd=code, env=env)
     base = f"http://127.0.0.1:{port}"
     booted: set[str] = set()
     for _ in range(3000):  # until every worker has answered (the arbiter binds before workers have booted)
@@ -162,7 +162,7 @@ def measure(
         for name, run in runs.items():
             result, tool, cpu = one_slice(servers, run, args, tmp)
             loads.append(os.getloadavg()[0])
-            print(f"round {round_no}/{args.rounds} {name:<26} {result.rps:7.0f} req/s  p50 {result.p50 * 1000:6.2f} ms"
+            print(f"round {round_no}/{args.rounds} {name:<36} {result.rps:7.0f} req/s  p50 {result.p50 * 1000:6.2f} ms"
                   f"  p99 {result.p99 * 1000:6.2f} ms  server CPU {1e6 * cpu / max(result.requests, 1):5.0f} µs/req"
                   f"  errors {result.errors}  load {loads[-1]:.1f}", flush=True)  # fmt: skip
     return tool, loads
@@ -173,12 +173,12 @@ def one_slice(
 ) -> tuple[LoadResult, str, float]:
     """One measured slice of one page: (result, load tool, server CPU seconds); adds it to ``run``."""
     arbiter, base = servers[run.server]
-    shiplog = servers["shiplog"][1]
-    before = cache_counters(shiplog, args.workers) if run.server == "shiplog" else (0, 0)
+    shiplog = run.server != "bare"
+    before = cache_counters(base, args.workers) if shiplog else (0, 0)
     cpu = workers_cpu(arbiter)
     result, tool = run_load(base, run.paths, args.connections, args.duration, tmp, args.python_load)
     cpu = workers_cpu(arbiter) - cpu
-    after = cache_counters(shiplog, args.workers) if run.server == "shiplog" else (0, 0)
+    after = cache_counters(base, args.workers) if shiplog else (0, 0)
     run.slices.append(result)
     run.cpu += cpu
     run.hits, run.misses = run.hits + after[0] - before[0], run.misses + after[1] - before[1]
@@ -186,23 +186,27 @@ def one_slice(
 
 
 HEADER = (
-    "| page                       |   req/s | p50 ms | p99 ms | vs bare | vs Shiplog constant | server CPU µs/req "
-    "| cache hits | errors |\n"
-    "|----------------------------|--------:|-------:|-------:|--------:|--------------------:|------------------:"
-    "|-----------:|-------:|"
+    "| page                                 |   req/s | p50 ms | p99 ms | vs bare | vs Shiplog constant "
+    "| server CPU µs/req | cache hits | errors |\n"
+    "|--------------------------------------|--------:|-------:|-------:|--------:|--------------------:"
+    "|------------------:|-----------:|-------:|"
 )
 
 
 def print_table(runs: dict[str, Run], args: argparse.Namespace, tool: str, loads: list[float]) -> None:
     results = {name: combine(run.slices) for name, run in runs.items()}
     bare, own = results[BARE].rps, results[CONSTANT].rps
-    print(f"\nCode: {args.code} · db: {args.db} · gunicorn {args.workers} workers × {args.threads} threads (gthread)")
+    print(f"\nCode: {args.code}" + (f" · before: {args.before}" if args.before else ""))
+    print(
+        f"· db: {args.db} · gunicorn {args.workers} workers × {args.threads} threads (gthread), the same for every server"
+    )
     print(f"· {tool}, {args.connections} connections · {args.rounds} interleaved rounds × {args.duration}s per page")
     print(f"· constant pages {args.constant_bytes} bytes · p50: request-weighted over rounds, p99: worst round")
     print(f"· load average (1 min) during the run: {min(loads):.1f}–{max(loads):.1f} on {os.cpu_count()} CPUs\n")
     print(HEADER)
     for name, result in results.items():
-        print(table_row(name, runs[name], result, bare, own))
+        mine = results[f"{CONSTANT} (before)"].rps if name.endswith("(before)") else own
+        print(table_row(name, runs[name], result, bare, mine))
     cold = results[f"tracking, {args.distinct[0]:,} distinct"]
     met = cold.rps / bare >= GOAL_RATIO and cold.p99 < GOAL_P99 if bare else False
     print(f"\ngoal (≥ {GOAL_RATIO:.2f}× bare over {args.distinct[0]:,} distinct, p99 < {GOAL_P99 * 1000:.0f} ms): "
@@ -215,7 +219,7 @@ def table_row(name: str, run: Run, result: LoadResult, bare: float, own: float) 
     ratio = f"{result.rps / bare:.2f}×" if bare else "–"
     second = f"{result.rps / own:.2f}×" if own else "–"
     cpu = f"{1e6 * run.cpu / result.requests:.0f}" if result.requests else "–"
-    return (f"| {name:<26} | {result.rps:7.0f} | {result.p50 * 1000:6.2f} | {result.p99 * 1000:6.2f} "
+    return (f"| {name:<36} | {result.rps:7.0f} | {result.p50 * 1000:6.2f} | {result.p99 * 1000:6.2f} "
             f"| {ratio:>7} | {second:>19} | {cpu:>17} | {hits:>10} | {result.errors:6d} |")  # fmt: skip
 
 
@@ -223,6 +227,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", type=Path, default=ROOT.parent / "bench1m.db")
     parser.add_argument("--code", type=Path, default=ROOT, help="checkout whose app is served (default: this one)")
+    parser.add_argument("--before", type=Path, help="another checkout served alongside, its pages in the same rounds")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--connections", type=int, default=16)
@@ -235,25 +240,38 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--python-load", action="store_true", help="use the Python client even if wrk exists")
     args = parser.parse_args()
     args.code = args.code.resolve()
+    args.before = args.before.resolve() if args.before else None
     return args
+
+
+def shiplog_runs(args: argparse.Namespace, server: str) -> dict[str, Run]:
+    """Shiplog's pages: its constant page, each rotation and (first rotation) its reads alone."""
+    runs = {CONSTANT: Run(server, [CONSTANT_PATH])}
+    # The big rotation warms up on other parcels (code, connections and the database's upper pages get
+    # warm, its own pages stay unmade); a small one warms up on itself, as parcels being watched would.
+    others = [f"/track/{n}" for n in sample_numbers(args.db, 2000, seed=99)]
+    for index, count in enumerate(args.distinct):
+        numbers = sample_numbers(args.db, count, seed=2 + index)
+        warm = others if count > 1000 else None
+        runs[f"tracking, {count:,} distinct"] = Run(server, [f"/track/{n}" for n in numbers], warm)
+        if index == 0 and not args.no_split:  # the same parcels' reads alone (no render): where a cold page's time goes
+            runs[f"reads only, {count:,} distinct"] = Run(server, [f"{READS_PATH}{n}" for n in numbers])
+    return runs
 
 
 def main() -> None:
     args = parse_args()
     if not args.db.exists():
         raise SystemExit(f"{args.db} does not exist: create it with the seed commands in this file's docstring.")
-    runs = {BARE: Run("bare", [CONSTANT_PATH]), CONSTANT: Run("shiplog", [CONSTANT_PATH])}
-    # The big rotation warms up on other parcels (code, connections and the database's upper pages get
-    # warm, its own pages stay unmade); a small one warms up on itself, as parcels being watched would.
-    others = [f"/track/{n}" for n in sample_numbers(args.db, 2000, seed=99)]
-    for index, count in enumerate(args.distinct):
-        numbers = sample_numbers(args.db, count, seed=2 + index)
-        runs[f"tracking, {count:,} distinct"] = Run(
-            "shiplog", [f"/track/{n}" for n in numbers], others if count > 1000 else None
-        )
-        if index == 0 and not args.no_split:  # the same parcels' reads alone (no render): where a cold page's time goes
-            runs[f"reads only, {count:,} distinct"] = Run("shiplog", [f"{READS_PATH}{n}" for n in numbers])
-    procs = {"bare": start_server("bare_app", args), "shiplog": start_server("shiplog_app", args)}
+    runs = {BARE: Run("bare", [CONSTANT_PATH])}
+    before = shiplog_runs(args, "before") if args.before else {}
+    for name, run in shiplog_runs(args, "shiplog").items():  # each page, then the other checkout's: same minutes
+        runs[name] = run
+        if name in before:
+            runs[f"{name} (before)"] = before[name]
+    procs = {"bare": start_server("bare_app", args, args.code), "shiplog": start_server("shiplog_app", args, args.code)}
+    if args.before:
+        procs["before"] = start_server("shiplog_app", args, args.before)
     servers = {name: (proc.pid, base) for name, (proc, base) in procs.items()}
     try:
         with tempfile.TemporaryDirectory() as tmp:
