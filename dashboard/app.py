@@ -42,7 +42,7 @@ def _nav() -> html.Nav:
         [
             html.Span("Shiplog KPIs", className="brand"),
             *links,
-            html.A("Staff hub", href="/staff/"),
+            html.A("Order hub", href="/staff/"),
             html.Span(who, className="who"),
         ],
         className="dash-header",
@@ -74,7 +74,7 @@ def _drill() -> html.Div:
         id="drill-table",
         columns=[
             {"id": "number", "name": "Order", "presentation": "markdown"},
-            {"id": "placed_at", "name": "Placed (UTC)"},
+            {"id": "placed_at", "name": "Placed (shop time)"},
             {"id": "status", "name": "Status"},
             {"id": "channel", "name": "Channel"},
             {"id": "value", "name": "Value"},

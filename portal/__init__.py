@@ -14,5 +14,6 @@ def init_app(app: Flask) -> None:
 
     for blueprint in (auth.bp, customer.bp, staff.bp, api.bp, webhooks.bp):
         app.register_blueprint(blueprint)
+    staff.init_app(app)
     serve_problems_under(app, "/api/", "/webhooks/")  # machine clients: answer problem+json
     register_cli(app)

@@ -86,7 +86,7 @@ _TYPES = [
     EventType("shipment.eta_changed", "shipment", _P, "New estimated delivery"),
     EventType("shipment.cancelled", "shipment", _I, "Shipment cancelled"),
     EventType("exchange.shipped", "shipment", _P, "Your exchange is on its way with {carrier_name}"),
-    EventType("return.requested", "return", _C, "Return {rma} requested"),
+    EventType("return.requested", "return", _C, "Return {rma} requested", frozenset({"override"})),
     EventType("return.approved", "return", _C, "Return {rma} approved"),
     EventType("return.rejected", "return", _C, "Return {rma} could not be accepted"),
     EventType("return.cancelled", "return", _C, "Return {rma} cancelled"),

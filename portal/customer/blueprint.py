@@ -3,27 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 
 from core.money import money_text
 from portal.customer import texts
+from web.times import shop_time
 
 bp = Blueprint("customer", __name__, template_folder="templates")
-
-
-@lru_cache(maxsize=8)
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")  # a typo in configuration must not break every page
-
-
-def shop_time(moment: datetime) -> datetime:
-    return moment.astimezone(_zone(current_app.config.get("SHOP_TIMEZONE", "UTC")))
 
 
 @bp.app_template_filter("when")
