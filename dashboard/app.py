@@ -20,6 +20,18 @@ from dashboard.guard import CSRF_COOKIE
 from dashboard.pages import PAGES
 
 ASSETS = Path(__file__).resolve().parent / "assets"
+# Dash's own page, with the language named (screen readers pick their voice by it) and a word for
+# browsers without script, which would otherwise show "Loading..." for ever.
+INDEX = """<!DOCTYPE html>
+<html lang="en">
+<head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}</head>
+<body>
+<noscript><p class="noscript">The dashboard needs JavaScript, which is off in this browser.
+Orders, returns and their actions are in the <a href="/staff/">order hub</a>, which works without it.</p></noscript>
+{%app_entry%}
+<footer>{%config%}{%scripts%}{%renderer%}</footer>
+</body>
+</html>"""
 
 
 class ShiplogDash(Dash):
@@ -117,6 +129,7 @@ def build(server: Flask) -> ShiplogDash:
         assets_ignore=r"boot\.js",
         suppress_callback_exceptions=True,
         title="Shiplog dashboard",
+        index_string=INDEX,
         update_title=None,
         csrf_token_name=CSRF_COOKIE,
     )
