@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from web.errors import serve_problems_under
+from web.i18n import localise
 
 
 def init_app(app: Flask) -> None:
@@ -15,4 +16,5 @@ def init_app(app: Flask) -> None:
     for blueprint in (auth.bp, customer.bp, staff.bp, api.bp, webhooks.bp):
         app.register_blueprint(blueprint)
     serve_problems_under(app, "/api/", "/webhooks/")  # machine clients: answer problem+json
+    localise(app, customer.bp)  # the customer's pages speak their language; staff's stay English
     register_cli(app)

@@ -18,6 +18,7 @@ from core.events.fact import SYSTEM, Act
 from core.lifecycle import Move, ReturnStatus, check_transition, initial, record
 from core.models import Order, OrderLine, Return, ReturnLine, Shipment
 from core.policies import LineEligibility, ReturnPolicy, line_eligibility
+from core.wording import translatable
 
 
 def delivered_times(shipments: Iterable[Shipment]) -> dict[int, datetime]:
@@ -96,9 +97,9 @@ def request(
 ) -> Return:  # fmt: skip
     """Open a return: claim the lines, reserve exchange stock, approve it if the policy allows."""
     if not items:
-        raise ValidationFailed("Choose at least one item to return.", field="lines")
+        raise ValidationFailed(translatable("Choose at least one item to return."), field="lines")
     if len({item.order_line_id for item in items}) != len(items):
-        raise ValidationFailed("Each item may appear once on a return.", field="lines")
+        raise ValidationFailed(translatable("Each item may appear once on a return."), field="lines")
     for text in [note, *(item.note for item in items)]:
         characters.check(text or "", "note", multiline=True)
     checks = eligibility(order.lines, delivered, policy, act.at)

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The translation catalogues (see web/i18n.py and docs/translations.md).
+#   scripts/i18n.sh extract   strings from code and templates into translations/messages.pot (babel.cfg)
+#   scripts/i18n.sh update    extract, then merge new and changed strings into each language's messages.po
+#   scripts/i18n.sh init LANG start a new language from the .pot
+#   scripts/i18n.sh compile   .po -> .mo under instance/translations (the app also does this when it starts)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+POT=translations/messages.pot
+# `translatable` marks core's customer-facing English; `_l` is flask_babel.lazy_gettext.
+KEYWORDS=(-k translatable -k _l -k lazy_gettext)
+
+extract() {
+  .venv/bin/pybabel -q extract -F babel.cfg "${KEYWORDS[@]}" --no-location --sort-output \
+    --add-comments=TRANSLATORS: --project=Shiplog --copyright-holder=Shiplog -o "$POT" .
+}
+
+case "${1:-}" in
+  extract) extract ;;
+  update)
+    extract
+    .venv/bin/pybabel -q update -i "$POT" -d translations --no-fuzzy-matching --ignore-obsolete
+    ;;
+  init) .venv/bin/pybabel init -i "$POT" -d translations -l "${2:?which language, e.g. fr}" ;;
+  compile)
+    .venv/bin/python -c 'from pathlib import Path; from web.i18n import SOURCE, compile_catalogues; compile_catalogues(SOURCE, Path("instance/translations"))'
+    ;;
+  *) sed -n '2,7p' "$0"; exit 2 ;;
+esac
