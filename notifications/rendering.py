@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 from babel.support import NullTranslations
-
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup, escape
 
