@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The translation catalogues (see web/i18n.py and docs/translations.md).
-#   scripts/i18n.sh extract   strings from code and templates into translations/messages.pot (babel.cfg)
+#   scripts/i18n.sh extract [OUT]  strings from code and templates into translations/messages.pot (or OUT; babel.cfg)
 #   scripts/i18n.sh update    extract, then merge new and changed strings into each language's messages.po
 #   scripts/i18n.sh init LANG start a new language from the .pot
 #   scripts/i18n.sh compile   .po -> .mo under instance/translations (the app also does this when it starts)
@@ -11,12 +11,14 @@ POT=translations/messages.pot
 KEYWORDS=(-k translatable -k _l -k lazy_gettext)
 
 extract() {
-  .venv/bin/pybabel -q extract -F babel.cfg "${KEYWORDS[@]}" --no-location --sort-output \
-    --add-comments=TRANSLATORS: --project=Shiplog --copyright-holder=Shiplog -o "$POT" .
+  local out=${1:-$POT}
+  # Template folders such as _layout start with "_", which Babel skips unless told which folders to skip.
+  .venv/bin/pybabel -q extract -F babel.cfg "${KEYWORDS[@]}" --no-location --sort-output --ignore-dirs=".* __pycache__ node_modules instance" \
+    --add-comments=TRANSLATORS: --project=Shiplog --copyright-holder=Shiplog -o "$out" .
 }
 
 case "${1:-}" in
-  extract) extract ;;
+  extract) extract "${2:-$POT}" ;;
   update)
     extract
     .venv/bin/pybabel -q update -i "$POT" -d translations --no-fuzzy-matching --ignore-obsolete

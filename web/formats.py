@@ -20,7 +20,7 @@ from babel.numbers import format_currency, format_decimal
 from core.money import exponent
 
 # Which parts a moment and a day show, per language; English keeps the wording customers had before.
-_MOMENT = {"en": "EEE d MMM y, h:mm a z", "es": "EEE, d MMM y, H:mm z", "de": "EEE, d. MMM y, HH:mm z"}
+_MOMENT = {"en": "EEE d MMM y, h:mm a", "es": "EEE, d MMM y, H:mm", "de": "EEE, d. MMM y, HH:mm"}
 _DAY = {"en": "EEEE d MMMM y", "es": "EEEE, d 'de' MMMM 'de' y", "de": "EEEE, d. MMMM y"}
 _DAY_NO_YEAR = {"en": "EEEE d MMMM", "es": "EEEE, d 'de' MMMM", "de": "EEEE, d. MMMM"}
 _CALENDAR_DATE = {"en": "d MMMM y", "es": "d 'de' MMMM 'de' y", "de": "d. MMMM y"}
@@ -48,11 +48,14 @@ def _pattern(table: dict[str, str], where: Locale) -> str:
 
 
 def moment(value: datetime | None, tag: str | None, zone_name: str | None) -> str:
-    """A point in time with its zone: "Tue 4 Mar 2025, 3:12 PM EST", "Di., 4. März 2025, 15:12 MEZ"."""
+    """A point in time with its zone: "Tue 4 Mar 2025, 3:12 PM EST", "Di., 4. März 2025, 15:12 CET".
+
+    The zone is the time zone database's own abbreviation (EST, JST, CET) in every language: CLDR
+    names few zones outside a region's own language and would write "+0900" for Tokyo in English."""
     if value is None:
         return ""
-    where = locale(tag)
-    return format_datetime(value, _pattern(_MOMENT, where), tzinfo=zone(zone_name), locale=where)
+    where, local = locale(tag), value.astimezone(zone(zone_name))
+    return f"{format_datetime(local, _pattern(_MOMENT, where), tzinfo=local.tzinfo, locale=where)} {local.tzname()}"
 
 
 def day(value: datetime | None, tag: str | None, zone_name: str | None, *, year: bool = True) -> str:
