@@ -83,7 +83,7 @@ def number(value: int | float, tag: str | None) -> str:
     return format_decimal(value, locale=locale(tag))
 
 
-def language_name(tag: str | None) -> str:
-    """A language in its own words ("Deutsch", "español (México)"), for choosers and staff pages."""
+def language_name(tag: str | None, in_language: str | None = None) -> str:
+    """A language in its own words ("Deutsch", "español (México)"), or in ``in_language``'s ("German")."""
     where = locale(tag)
-    return where.get_display_name(where) or str(tag)
+    return where.get_display_name(locale(in_language) if in_language else where) or str(tag)

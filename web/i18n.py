@@ -184,6 +184,17 @@ def language_links(next_path: str | None = None) -> list[dict[str, object]]:
     ]  # fmt: skip
 
 
+def customer_language(tag: str | None) -> str:
+    """How a staff page (English) names an order's locale, and the language its messages are in."""
+    heard = language_name(message_language(tag, offered(), current_app.config.get("SHOP_LOCALE")), ENGLISH)
+    if not tag:
+        return f"Not given: messages in {heard}, the shop's language"
+    named = f"{language_name(tag, ENGLISH)} ({tag})"
+    if best(tag, offered()) is None:
+        return f"{named}: not offered, so messages are in {heard}, the shop's language"
+    return f"{named}: its pages and messages are in {heard}"
+
+
 def _context() -> dict[str, object]:
     return {"page_language": current_language(), "language_links": language_links}
 
@@ -196,5 +207,6 @@ def init_app(app: Flask) -> None:
     app.config["SHIPLOG_LANGUAGES"] = languages()
     babel.init_app(app, default_locale=ENGLISH, locale_selector=select_language)
     app.context_processor(_context)
+    app.add_template_global(customer_language)
     app.register_blueprint(bp)
     localise(app, bp)

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from core.errors import DomainError
 from core.queries.tracking import TrackingView, tracking_key, tracking_view
+from core.wording import translatable
 from portal.customer import access, forms, subscribing
 from portal.customer.blueprint import bp, headline
 from portal.customer.cache import FragmentCache
@@ -66,7 +67,7 @@ def _parcel(number: str) -> TrackedParcel:
     key = tracking_key(engine, clean) if clean else None
     if key is None:
         access.count_tracking_miss()
-        message = "We could not find a parcel with that tracking number. Please check it and try again."
+        message = translatable("We could not find a parcel with that tracking number. Please check it and try again.")
         abort(404, description=gettext(message))
     use_order_locale(key.locale)
     cache = _parcels()
