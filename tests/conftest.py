@@ -193,20 +193,24 @@ def app_shop(sqlite_database: Database) -> Shop:
     return Shop(db=sqlite_database, gateway=FakeGateway())
 
 
-@pytest.fixture
-def app(app_shop: Shop):  # type: ignore[no-untyped-def]
+def make_test_app(shop: Shop, **config: object):  # type: ignore[no-untyped-def]
+    """The web app over ``shop`` with the test settings every suite shares; ``config`` adds or overrides."""
     from wsgi import create_app
 
-    return create_app(
-        {
-            "SHOP": app_shop,
-            "DATABASE_URL": app_shop.db.url,
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "PUBLIC_BASE_URL": "http://localhost",
-            "RATELIMIT_STORAGE_URI": "memory://",
-        }
-    )
+    base = {
+        "SHOP": shop,
+        "DATABASE_URL": shop.db.url,
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "PUBLIC_BASE_URL": "http://localhost",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+    return create_app({**base, **config})
+
+
+@pytest.fixture
+def app(app_shop: Shop):  # type: ignore[no-untyped-def]
+    return make_test_app(app_shop)
 
 
 @pytest.fixture

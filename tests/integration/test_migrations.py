@@ -65,15 +65,20 @@ VALUES
 """
 
 
-def test_old_payment_events_name_their_payment_and_replay_rebuilds_it(empty_url: str) -> None:
-    migrations.upgrade(empty_url, BEFORE)
-    migrations.upgrade(empty_url, "0005_staff_ingest")
-    engine = create_engine(empty_url)
+def upgrade_through(url: str, old: str, rows: str) -> None:
+    """Migrate to ``old``, write ``rows`` as that schema held them, then migrate to the head."""
+    migrations.upgrade(url, old)
+    engine = create_engine(url)
     with engine.begin() as conn:
-        for statement in filter(str.strip, OLD_HISTORY.split(";")):
+        for statement in filter(str.strip, rows.split(";")):
             conn.execute(text(statement))
     engine.dispose()
-    migrations.upgrade(empty_url)
+    migrations.upgrade(url)
+
+
+def test_old_payment_events_name_their_payment_and_replay_rebuilds_it(empty_url: str) -> None:
+    migrations.upgrade(empty_url, BEFORE)
+    upgrade_through(empty_url, "0005_staff_ingest", OLD_HISTORY)
     database = Database(empty_url)
     with database.read() as session:
         moved = session.execute(text("SELECT id, payment_id FROM events ORDER BY id")).all()
@@ -102,13 +107,7 @@ INSERT INTO outbox (id, event_id, order_id, subscription_id, channel, recipient,
 def test_old_subscriber_messages_become_parcel_level_and_old_subscriptions_wait_for_confirmation(
     empty_url: str,
 ) -> None:
-    migrations.upgrade(empty_url, "0006_payment_events")
-    engine = create_engine(empty_url)
-    with engine.begin() as conn:
-        for statement in filter(str.strip, OLD_OUTBOX.split(";")):
-            conn.execute(text(statement))
-    engine.dispose()
-    migrations.upgrade(empty_url)
+    upgrade_through(empty_url, "0006_payment_events", OLD_OUTBOX)
     database = Database(empty_url)
     with database.read() as session:
         levels = session.execute(text("SELECT recipient, level FROM outbox ORDER BY id")).all()

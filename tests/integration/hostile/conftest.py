@@ -16,7 +16,7 @@ from core.db import Database
 from core.payments import FakeGateway
 from core.services.access import create_api_key, create_staff_user
 from core.shop import Shop
-from tests.conftest import HOSTILE_REQUESTS
+from tests.conftest import HOSTILE_REQUESTS, make_test_app
 from tests.integration.staff.conftest import PASSWORD, csrf_token
 from tests.integration.webhooks.conftest import SECRETS, store_catalog  # noqa: F401  (a fixture, used here too)
 
@@ -29,19 +29,10 @@ def app_shop(database: Database) -> Shop:
 
 @pytest.fixture
 def app(app_shop: Shop) -> Flask:
-    from wsgi import create_app
-
-    return create_app(
-        {
-            "SHOP": app_shop,
-            "DATABASE_URL": app_shop.db.url,
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "PUBLIC_BASE_URL": "http://localhost",
-            "RATELIMIT_STORAGE_URI": "memory://",
-            "RATELIMIT_ENABLED": False,  # thousands of requests from one address, on purpose
-            **{f"{source.upper()}_WEBHOOK_SECRET": secret for source, secret in SECRETS.items()},
-        }
+    return make_test_app(  # type: ignore[no-any-return]
+        app_shop,
+        RATELIMIT_ENABLED=False,  # thousands of requests from one address, on purpose
+        **{f"{source.upper()}_WEBHOOK_SECRET": secret for source, secret in SECRETS.items()},
     )
 
 

@@ -15,6 +15,7 @@ from core.integrations.signatures import SCHEMES
 from core.models import Product, Variant
 from core.shop import Shop
 from tests import factories
+from tests.conftest import make_test_app
 from tests.shared_fixtures import FIXTURES
 
 SECRETS = {
@@ -32,18 +33,8 @@ def fixture(name: str) -> dict[str, Any]:
 
 @pytest.fixture
 def wh_app(app_shop: Shop) -> Flask:
-    from wsgi import create_app
-
-    return create_app(
-        {
-            "SHOP": app_shop,
-            "DATABASE_URL": app_shop.db.url,
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "PUBLIC_BASE_URL": "http://localhost",
-            "RATELIMIT_STORAGE_URI": "memory://",
-            **{f"{source.upper()}_WEBHOOK_SECRET": secret for source, secret in SECRETS.items()},
-        }
+    return make_test_app(  # type: ignore[no-any-return]
+        app_shop, **{f"{source.upper()}_WEBHOOK_SECRET": secret for source, secret in SECRETS.items()}
     )
 
 
