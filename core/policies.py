@@ -77,19 +77,22 @@ def line_eligibility(
 ) -> LineEligibility:
     """Whether (and how many of) a line can still be returned, in the policy's words."""
     if final_sale:
-        return _eligibility("final_sale", 0)
+        return LineEligibility(False, "final_sale", ELIGIBILITY_TEXT["final_sale"], 0)
     if quantity_delivered == 0 or delivered_at is None:
-        return _eligibility("not_delivered", 0)
+        return LineEligibility(False, "not_delivered", ELIGIBILITY_TEXT["not_delivered"], 0)
     closes = policy.window_closes_on(delivered_at)
     if now.date() > closes:
-        return _eligibility("window_closed", 0, closes)
+        closed = ELIGIBILITY_TEXT["window_closed"].format(date=f"{closes:%-d %B %Y}")
+        return LineEligibility(False, "window_closed", closed, 0, closes)
     remaining = quantity_delivered - quantity_returning
     if remaining <= 0:
-        return _eligibility("already_returned", 0, closes)
-    return _eligibility("eligible", remaining, closes)
+        return LineEligibility(False, "already_returned", ELIGIBILITY_TEXT["already_returned"], 0, closes)
+    message = ELIGIBILITY_TEXT["eligible"].format(date=f"{closes:%-d %B %Y}")
+    return LineEligibility(True, "eligible", message, remaining, closes)
 
 
-# What each eligibility code tells the customer; ``{date}`` is the window's last day.
+# What each eligibility code tells the customer; ``{date}`` is the window's last day (pages write it in
+# the reader's language: web.wording.eligibility).
 ELIGIBILITY_TEXT: dict[str, str] = {
     "eligible": translatable("Can be returned until {date}."),
     "window_closed": translatable("Return window closed on {date}."),
@@ -97,11 +100,6 @@ ELIGIBILITY_TEXT: dict[str, str] = {
     "not_delivered": translatable("Not delivered yet."),
     "already_returned": translatable("Already returned, or on a return in progress."),
 }
-
-
-def _eligibility(code: str, most: int, closes: date | None = None) -> LineEligibility:
-    shown = f"{closes:%-d %B %Y}" if closes is not None else ""
-    return LineEligibility(code == "eligible", code, ELIGIBILITY_TEXT[code].format(date=shown), most, closes)
 
 
 _WORD = re.compile(r"[^\W\d_]+")
