@@ -11,17 +11,25 @@ POT=translations/messages.pot
 KEYWORDS=(-k translatable -k _l -k lazy_gettext)
 
 extract() {
-  local out=${1:-$POT}
+  local out=${1:-$POT} fresh
+  fresh=$(mktemp)
   # Template folders such as _layout start with "_", which Babel skips unless told which folders to skip.
-  .venv/bin/pybabel -q extract -F babel.cfg "${KEYWORDS[@]}" --no-location --sort-output --ignore-dirs=".* __pycache__ node_modules instance" \
-    --add-comments=TRANSLATORS: --project=Shiplog --copyright-holder=Shiplog -o "$out" .
+  .venv/bin/pybabel -q extract -F babel.cfg "${KEYWORDS[@]}" --no-location --sort-output --width=120 \
+    --ignore-dirs=".* __pycache__ node_modules instance" --add-comments=TRANSLATORS: --project=Shiplog \
+    --copyright-holder=Shiplog -o "$fresh" .
+  # Only the creation date changed: keep the file as it was (no churn for merges).
+  if [ -f "$out" ] && diff -q <(grep -v '^"POT-Creation-Date' "$out") <(grep -v '^"POT-Creation-Date' "$fresh") >/dev/null; then
+    rm "$fresh"
+  else
+    mv "$fresh" "$out"
+  fi
 }
 
 case "${1:-}" in
   extract) extract "${2:-$POT}" ;;
   update)
     extract
-    .venv/bin/pybabel -q update -i "$POT" -d translations --no-fuzzy-matching --ignore-obsolete
+    .venv/bin/pybabel -q update -i "$POT" -d translations --no-fuzzy-matching --ignore-obsolete --width=120
     ;;
   init) .venv/bin/pybabel init -i "$POT" -d translations -l "${2:?which language, e.g. fr}" ;;
   compile)
