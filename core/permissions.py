@@ -34,8 +34,10 @@ class Permission(StrEnum):
     RETURN_REVIEW = "return.review"
     RETURN_RECEIVE = "return.receive"
     RETURN_RESOLVE = "return.resolve"
+    RETURN_OVERRIDE = "return.override"
     WEBHOOK_REPROCESS = "webhook.reprocess"
     NOTIFICATION_RETRY = "notification.retry"
+    DASHBOARD_VIEW = "dashboard.view"
     REFUND = "money.refund"
     CANCEL_WITH_REFUND = "money.cancel_with_refund"
     RESTOCKING_FEE_OVERRIDE = "money.restocking_fee_override"
@@ -58,8 +60,10 @@ WHAT: dict[Permission, str] = {
     P.RETURN_REVIEW: "Approve or reject a return",
     P.RETURN_RECEIVE: "Receive a return (resellable items are restocked)",
     P.RETURN_RESOLVE: "Resolve a received return: refund it at the return policy's amount, or send its exchange",
+    P.RETURN_OVERRIDE: "Take back a final-sale or out-of-window item that arrived damaged or was the wrong item, with a reason",
     P.WEBHOOK_REPROCESS: "Process a stored webhook delivery again",
-    P.NOTIFICATION_RETRY: "Retry dead notifications",
+    P.NOTIFICATION_RETRY: "Send undelivered messages again",
+    P.DASHBOARD_VIEW: "Read the KPI dashboard (its money figures need `money.reports`)",
     P.REFUND: "Issue a refund of an amount staff choose (goodwill)",
     P.CANCEL_WITH_REFUND: "Cancel an order whose captured payment is refunded",
     P.RESTOCKING_FEE_OVERRIDE: "Override a return's restocking fee (no such action yet)",
@@ -70,10 +74,12 @@ WHAT: dict[Permission, str] = {
 
 # Money actions and money figures: managers only unless a shop grants them to staff.
 MONEY: frozenset[Permission] = frozenset(p for p in Permission if p.value.startswith("money."))
+# What else only managers may do by default: overriding the return policy.
+MANAGERS_ONLY: frozenset[Permission] = MONEY | {P.RETURN_OVERRIDE}
 
 
 def _defaults() -> dict[str, frozenset[Permission]]:
-    return {"staff": frozenset(Permission) - MONEY, "manager": frozenset(Permission)}
+    return {"staff": frozenset(Permission) - MANAGERS_ONLY, "manager": frozenset(Permission)}
 
 
 def cancel_needs(given_back_minor: int) -> tuple[Permission, ...]:

@@ -46,6 +46,9 @@ class ReturnPolicy:
     manual_review_reasons: frozenset[str] = frozenset({"damaged", "wrong_item"})
     reasons: dict[str, str] = field(default_factory=lambda: dict(RETURN_REASONS))
     resellable_conditions: frozenset[str] = frozenset({"resellable"})
+    # A manager may take back what the policy refuses (final sale, window closed) for these reasons:
+    # the shop's fault, which no "final sale" sign excuses.
+    override_reasons: frozenset[str] = frozenset({"damaged", "wrong_item"})
 
     def window_closes_on(self, delivered_at: datetime) -> date:
         return (delivered_at + timedelta(days=self.window_days)).date()
@@ -64,6 +67,9 @@ class LineEligibility:
     message: str
     max_quantity: int
     window_closes_on: date | None = None
+    # How many a manager may still take back despite the refusal (final sale, window closed), for
+    # one of the policy's ``override_reasons``; 0 where nothing can override (not delivered, all back).
+    override_quantity: int = 0
 
 
 def line_eligibility(
@@ -76,15 +82,15 @@ def line_eligibility(
     policy: ReturnPolicy,
 ) -> LineEligibility:
     """Whether (and how many of) a line can still be returned, in the policy's words."""
+    remaining = max(0, quantity_delivered - quantity_returning) if delivered_at is not None else 0
     if final_sale:
-        return LineEligibility(False, "final_sale", ELIGIBILITY_TEXT["final_sale"], 0)
+        return LineEligibility(False, "final_sale", ELIGIBILITY_TEXT["final_sale"], 0, None, remaining)
     if quantity_delivered == 0 or delivered_at is None:
         return LineEligibility(False, "not_delivered", ELIGIBILITY_TEXT["not_delivered"], 0)
     closes = policy.window_closes_on(delivered_at)
     if now.date() > closes:
         closed = ELIGIBILITY_TEXT["window_closed"].format(date=f"{closes:%-d %B %Y}")
-        return LineEligibility(False, "window_closed", closed, 0, closes)
-    remaining = quantity_delivered - quantity_returning
+        return LineEligibility(False, "window_closed", closed, 0, closes, remaining)
     if remaining <= 0:
         return LineEligibility(False, "already_returned", ELIGIBILITY_TEXT["already_returned"], 0, closes)
     message = ELIGIBILITY_TEXT["eligible"].format(date=f"{closes:%-d %B %Y}")

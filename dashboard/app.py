@@ -20,6 +20,18 @@ from dashboard.guard import CSRF_COOKIE
 from dashboard.pages import PAGES
 
 ASSETS = Path(__file__).resolve().parent / "assets"
+# Dash's own page, with the language named (screen readers pick their voice by it) and a word for
+# browsers without script, which would otherwise show "Loading..." for ever.
+INDEX = """<!DOCTYPE html>
+<html lang="en">
+<head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}</head>
+<body>
+<noscript><p class="noscript">The dashboard needs JavaScript, which is off in this browser.
+Orders, returns and their actions are in the <a href="/staff/">order hub</a>, which works without it.</p></noscript>
+{%app_entry%}
+<footer>{%config%}{%scripts%}{%renderer%}</footer>
+</body>
+</html>"""
 
 
 class ShiplogDash(Dash):
@@ -42,7 +54,7 @@ def _nav() -> html.Nav:
         [
             html.Span("Shiplog KPIs", className="brand"),
             *links,
-            html.A("Staff hub", href="/staff/"),
+            html.A("Order hub", href="/staff/"),
             html.Span(who, className="who"),
         ],
         className="dash-header",
@@ -74,7 +86,7 @@ def _drill() -> html.Div:
         id="drill-table",
         columns=[
             {"id": "number", "name": "Order", "presentation": "markdown"},
-            {"id": "placed_at", "name": "Placed (UTC)"},
+            {"id": "placed_at", "name": "Placed (shop time)"},
             {"id": "status", "name": "Status"},
             {"id": "channel", "name": "Channel"},
             {"id": "value", "name": "Value"},
@@ -117,6 +129,7 @@ def build(server: Flask) -> ShiplogDash:
         assets_ignore=r"boot\.js",
         suppress_callback_exceptions=True,
         title="Shiplog dashboard",
+        index_string=INDEX,
         update_title=None,
         csrf_token_name=CSRF_COOKIE,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,6 +13,7 @@ from core.analytics.formatting import money
 from core.errors import DomainError
 from dashboard import service
 from dashboard.callbacks import query_args
+from web.times import stamp
 
 PAGE_SIZE = 20
 KIND_TEXT = {
@@ -38,8 +40,8 @@ def drill_page(filters: Filters, kind: str, key: str, page: int, page_size: int 
 def table_rows(found: DrillPage, with_money: bool) -> list[dict[str, Any]]:
     return [
         {
-            "number": f"[{row['number']}](/staff/orders/{row['order_id']})",
-            "placed_at": row["placed_at"],
+            "number": f"[{row['number']}](/staff/orders/{row['number']})",  # the order page is found by number
+            "placed_at": stamp(datetime.fromisoformat(row["placed_at"]).replace(tzinfo=UTC)),  # the copy keeps UTC
             "status": row["status"],
             "channel": row["channel"],
             "value": money(row["value_minor"]) if with_money else "–",

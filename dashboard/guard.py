@@ -1,7 +1,9 @@
-"""Every request under /dashboard/ needs a signed-in staff member, Dash's own routes included.
+"""Every request under /dashboard/ needs a signed-in staff member whose role may read the dashboard
+(``dashboard.view``), Dash's own routes included.
 
 A page request without a session is sent to the sign-in page; anything else (callbacks, layout,
 dependencies, scripts, assets, JSON) gets a 401, so no data and no code leaves without a login.
+A member whose role lacks ``dashboard.view`` gets a 403 everywhere under it.
 Dash sends its callback POSTs with the CSRF token it reads from a cookie; we set that cookie here,
 and the dashboard's own CSP.
 """
@@ -12,6 +14,8 @@ from flask import Flask, Response, abort, redirect, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from core.permissions import Permission
+from web import staffnav
 from web.auth import sign_in_url
 from web.security import CSP
 
@@ -27,12 +31,16 @@ def _is_page(path: str) -> bool:
 
 
 def install(app: Flask) -> None:
+    staffnav.add(app, staffnav.NavLink("Dashboard", PREFIX + "/", 80, Permission.DASHBOARD_VIEW))
+
     @app.before_request
     def require_staff() -> Response | None:
         path = request.path
         if path != PREFIX and not path.startswith(PREFIX + "/"):
             return None
         if current_user.is_authenticated:
+            if not current_user.may(Permission.DASHBOARD_VIEW):
+                abort(403, description="Your role may not read the dashboard; ask a manager.")
             return None
         if _is_page(path):
             return redirect(sign_in_url(request.full_path.rstrip("?")))

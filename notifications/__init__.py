@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
     for blueprint in (unsubscribe.bp, subscriptions.bp, twilio_hooks.bp, staff.bp):
         app.register_blueprint(blueprint)
     localise(app, unsubscribe.bp, subscriptions.bp)  # pages a customer or subscriber opens from a message
+    staff.add_to_menu(app)
     # Signed by Twilio or by our own unsubscribe / confirmation token, and posted by parties holding no CSRF token.
     csrf.exempt(twilio_hooks.bp)
     csrf.exempt(unsubscribe.unsubscribe_now)

@@ -1,7 +1,8 @@
-"""Dead messages for the staff hub: what could not be delivered, why, and a way to retry.
+"""Undelivered messages (outbox rows whose status is ``dead``) for the staff hub: what could not be
+delivered, why, and a way to send them again.
 
-``list_dead`` is a read query; ``retry_dead`` gives the chosen messages (or all) a fresh
-set of attempts, due at once.
+``list_dead`` and ``dead_page`` are read queries; ``retry_dead`` gives the chosen messages (or all) a
+fresh set of attempts, due at once.
 """
 
 from __future__ import annotations
@@ -9,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from core.models import Event, Order, OutboxMessage
+from core.queries.paging import Page, page_of
 from core.shop import Shop
 from notifications import store
 
@@ -31,32 +34,34 @@ class DeadMessage:
     created_at: datetime
 
 
-def list_dead(shop: Shop, limit: int = 100) -> list[DeadMessage]:
-    """The newest dead messages first, with the error staff need to act on."""
-    query = (
+def _dead(row: Any) -> DeadMessage:
+    message, number, event_type = row
+    return DeadMessage(
+        message.id, message.order_id, number, event_type, message.template, message.channel,
+        message.recipient, message.attempts, message.last_error, message.created_at,
+    )  # fmt: skip
+
+
+def _query() -> Select[Any]:
+    return (
         select(OutboxMessage, Order.number, Event.type)
         .join(Order, Order.id == OutboxMessage.order_id)
         .join(Event, Event.id == OutboxMessage.event_id)
         .where(OutboxMessage.status == "dead")
         .order_by(OutboxMessage.id.desc())
-        .limit(max(1, min(limit, 1000)))
     )
+
+
+def list_dead(shop: Shop, limit: int = 100) -> list[DeadMessage]:
+    """The newest undelivered messages first, with the error staff need to act on."""
     with shop.db.read() as session:
-        return [
-            DeadMessage(
-                row.id,
-                row.order_id,
-                number,
-                event_type,
-                row.template,
-                row.channel,
-                row.recipient,
-                row.attempts,
-                row.last_error,
-                row.created_at,
-            )
-            for row, number, event_type in session.execute(query)
-        ]
+        return [_dead(row) for row in session.execute(_query().limit(max(1, min(limit, 1000))))]
+
+
+def dead_page(shop: Shop, number: int = 1) -> Page[DeadMessage]:
+    """One page of ``list_dead``'s list, with how many there are in all (the staff page)."""
+    with shop.db.read() as session:
+        return page_of(session, _query(), number, _dead)
 
 
 def retry_dead(shop: Shop, ids: Iterable[int] | None = None) -> int:

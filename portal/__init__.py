@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
 
     for blueprint in (auth.bp, customer.bp, staff.bp, api.bp, webhooks.bp):
         app.register_blueprint(blueprint)
+    staff.init_app(app)
     serve_problems_under(app, "/api/", "/webhooks/")  # machine clients: answer problem+json
     localise(app, customer.bp)  # the customer's pages speak their language; staff's stay English
     register_cli(app)

@@ -17,7 +17,8 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
   .venv/bin/pip install -q -r "$want"
   echo "$digest" > "$stamp"
 fi
-if [ ! -f node_modules/htmx.org/dist/htmx.min.js ] || [ package.json -nt node_modules ]; then
+if [ ! -f node_modules/htmx.org/dist/htmx.min.js ] || [ ! -f node_modules/axe-core/axe.min.js ] \
+  || [ package.json -nt node_modules ]; then
   echo "==> installing front-end packages (npm)"
   npm install --no-audit --no-fund --loglevel=error >/dev/null
 fi

@@ -14,7 +14,7 @@ from core.payments import FakeGateway
 from core.permissions import PermissionTable, parse_permissions
 from core.policies import HoldPolicy, ReturnPolicy
 from core.shop import Shop
-from web import assets, auth, errors, i18n, limit_storage, security
+from web import assets, auth, errors, i18n, limit_storage, security, staffnav, times
 from web.config import ROOT, load_config
 from web.extensions import bind_shop, csrf, htmx, limiter
 
@@ -74,6 +74,8 @@ def build_app(features: Iterable[Feature], overrides: Mapping[str, Any] | None =
     _init_extensions(app)
     security.install(app)
     errors.install(app)
+    times.install(app)
+    staffnav.install(app)
     app.register_blueprint(assets.bp)
     for feature in features:
         feature.init_app(app)

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, send_from_directory, url_for
+from flask import Blueprint, Flask, Response, abort, current_app, send_from_directory, url_for
+from flask.blueprints import BlueprintSetupState
 
+from web import contrast
 from web.config import ROOT
 
 bp = Blueprint("assets", __name__)
+log = logging.getLogger("shiplog.theme")
+
+# What the shop's colours are drawn against (app.css, staff.css, the email layouts): each must reach 4.5:1
+# with all of these. The brand carries white text and is the colour of links on cards and on the canvas; the
+# emails' accent button carries dark text.
+THEME = {
+    "SHOP_PRIMARY_COLOR": ("#1f4f82", ("#ffffff", "#f4f6f9")),
+    "SHOP_ACCENT_COLOR": ("#f2a900", ("#111827",)),
+}
 
 # name -> (folder under node_modules, file)
 VENDOR_FILES = {
@@ -26,6 +38,28 @@ def vendor(name: str) -> Response:
     if not (directory / filename).exists():
         abort(404, description="Front-end packages are not installed: run `npm ci`.")
     return send_from_directory(directory, filename, max_age=86400)
+
+
+@bp.record_once
+def check_theme(state: BlueprintSetupState) -> None:
+    """At start-up: a shop colour that is unreadable where it is drawn is logged and replaced by the nearest
+    accessible one, which the pages and the messages then use."""
+    app: Flask = state.app
+    for setting, (default, against) in THEME.items():
+        configured = str(app.config.get(setting) or default)
+        if contrast.parse(configured) is None:
+            log.warning("%s %r is not a #rgb or #rrggbb colour; using %s instead", setting, configured, default)
+            configured = default
+        app.config[setting], finding = contrast.check(setting, configured, against)
+        if finding is not None:
+            log.warning("%s", finding)
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Nothing, on purpose: browsers ask for /favicon.ico on every page that names no icon, and a 404 there
+    is a console error on each of them."""
+    return Response(status=204, headers={"Cache-Control": "public, max-age=86400"})
 
 
 @bp.get("/theme.css")

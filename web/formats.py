@@ -11,13 +11,14 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 
 from core.money import exponent
+from web.times import zone as shop_zone_named
 
 # Which parts a moment and a day show, per language; English keeps the wording customers had before.
 _MOMENT = {"en": "EEE d MMM y, h:mm a", "es": "EEE, d MMM y, H:mm", "de": "EEE, d. MMM y, HH:mm"}
@@ -35,12 +36,9 @@ def locale(tag: str | None) -> Locale:
         return Locale("en")
 
 
-@lru_cache(maxsize=16)
 def zone(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")  # a typo in configuration must not break every page and message
+    """The shop's zone by name, through the one rule staff pages use too (``web.times``)."""
+    return shop_zone_named(name or "UTC")
 
 
 def _pattern(table: dict[str, str], where: Locale) -> str:

@@ -71,6 +71,15 @@ class ReturnLineInput:
     note: str | None = None
 
 
+@dataclass(frozen=True)
+class ReturnOverride:
+    """A manager taking back items the return policy refuses (final sale, window closed) because they
+    arrived damaged or were the wrong item. ``reason`` is staff's words: recorded in the event, never
+    shown to the customer."""
+
+    reason: str
+
+
 def normalise_email(raw: str) -> str:
     try:
         return validate_email(raw.strip(), check_deliverability=False).normalized.lower()

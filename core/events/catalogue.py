@@ -88,7 +88,7 @@ _TYPES = [
     EventType("shipment.eta_changed", "shipment", _P, translatable("New estimated delivery")),
     EventType("shipment.cancelled", "shipment", _I, "Shipment cancelled"),
     EventType("exchange.shipped", "shipment", _P, translatable("Your exchange is on its way with {carrier_name}")),
-    EventType("return.requested", "return", _C, translatable("Return {rma} requested")),
+    EventType("return.requested", "return", _C, translatable("Return {rma} requested"), frozenset({"override"})),
     EventType("return.approved", "return", _C, translatable("Return {rma} approved")),
     EventType("return.rejected", "return", _C, translatable("Return {rma} could not be accepted")),
     EventType("return.cancelled", "return", _C, translatable("Return {rma} cancelled")),

@@ -11,9 +11,12 @@ def _about(ret: Return, code: str, **body: object) -> Fact:
     return Fact(code, {"rma": ret.rma, **body}, order_id=ret.order_id, return_id=ret.id)
 
 
-def return_requested(*, ret: Return, lines: list[list[object]]) -> Fact:
-    """``lines`` are [order line id, quantity, reason, resolution]."""
-    return _about(ret, "return.requested", lines=lines)
+def return_requested(*, ret: Return, lines: list[list[object]], override: dict[str, object] | None = None) -> Fact:
+    """``lines`` are [order line id, quantity, reason, resolution]; ``override``, when a manager took back
+    what the policy refuses, is {"reason": staff's words, "lines": [[order line id, sku, refusal code]]}."""
+    if override is None:
+        return _about(ret, "return.requested", lines=lines)
+    return _about(ret, "return.requested", lines=lines, override=override)
 
 
 def return_approved(*, ret: Return) -> Fact:

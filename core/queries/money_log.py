@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, aliased
 
 from core.clock import as_utc
 from core.models import Event, Order, Payment
+from core.queries.paging import LAST_PAGE, PER_PAGE, Page, page_of
 
 MONEY_EVENTS = ("refund.issued", "payment.voided")
 KINDS = {
@@ -26,8 +27,6 @@ KINDS = {
     "return": "Return refund",
     "void": "Authorisation voided (cancellation)",
 }
-PER_PAGE = 50
-LAST_PAGE = 100_000  # far past any shop's history, and an offset every database takes
 _CANCELLED = aliased(Event)  # an order is cancelled at most once
 _COLUMNS = (
     Event.id, Event.type, Event.occurred_at, Event.actor_type, Event.actor_id, Event.payload,
@@ -54,10 +53,20 @@ class MoneyMove:
 
 @dataclass(frozen=True)
 class MoneyLog:
-    moves: list[MoneyMove]
-    page: int
-    has_more: bool
+    found: Page[MoneyMove]  # this page, and how many moves there are in all
     who: str | None  # the filter, if any
+
+    @property
+    def moves(self) -> list[MoneyMove]:
+        return list(self.found.rows)
+
+    @property
+    def page(self) -> int:
+        return self.found.number
+
+    @property
+    def has_more(self) -> bool:
+        return self.found.has_next
 
 
 def _who(actor_type: str, actor_id: str | None) -> str:
@@ -91,7 +100,6 @@ def _move(row: Any) -> MoneyMove:
 
 def money_log(session: Session, *, page: int = 1, who: str | None = None, per_page: int = PER_PAGE) -> MoneyLog:
     """Newest first, a page at a time; ``who`` keeps one staff member's (or other actor's id) moves."""
-    page = min(max(page, 1), LAST_PAGE)
     query = (
         select(*_COLUMNS)
         .join(Order, Order.id == Event.order_id)
@@ -99,10 +107,7 @@ def money_log(session: Session, *, page: int = 1, who: str | None = None, per_pa
         .outerjoin(_CANCELLED, and_(_CANCELLED.order_id == Event.order_id, _CANCELLED.type == "order.cancelled"))
         .where(Event.type.in_(MONEY_EVENTS))
         .order_by(Event.occurred_at.desc(), Event.id.desc())
-        .limit(per_page + 1)
-        .offset((page - 1) * per_page)
     )
     if who:
         query = query.where(Event.actor_id == who)
-    rows = [_move(row) for row in session.execute(query)]
-    return MoneyLog(rows[:per_page], page, len(rows) > per_page, who or None)
+    return MoneyLog(page_of(session, query, min(page, LAST_PAGE), _move, per_page=per_page), who or None)

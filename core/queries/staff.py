@@ -1,12 +1,12 @@
-"""Read-side queries for the staff order hub: search, the work queues and the order page.
+"""Read-side queries for the staff order hub: the work queues and search, a page at a time.
 
-Each function takes a read session and returns plain rows or fully loaded objects, so a
-template never triggers a lazy load after the session has closed.
+Each function takes a read session and returns plain rows, so a template never triggers a lazy
+load after the session has closed. The order page is ``core.queries.staff_order``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,11 +14,9 @@ from sqlalchemy import Select, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from core import characters
-from core.domain.payments import given_back_on_cancel
-from core.events.catalogue import EVENT_TYPES, HOLD_REASON_TEXT, describe
 from core.lifecycle import OrderStatus, ReturnStatus, ShipmentStatus
-from core.models import Customer, Event, Order, OrderAddress, OutboxMessage, Refund, Return, Shipment
-from core.permissions import Permission, cancel_needs
+from core.models import Customer, Order, OrderAddress, Return, Shipment
+from core.queries.paging import Page, page_of
 
 _O, _S, _R = OrderStatus, ShipmentStatus, ReturnStatus
 MOVING = (_S.IN_TRANSIT, _S.OUT_FOR_DELIVERY, _S.AVAILABLE_FOR_PICKUP)
@@ -57,8 +55,18 @@ class OrderRow:
     reason: str  # hold reason, exception reason or return status, depending on the queue
 
 
-def _rows(session: Session, query: Select[Any]) -> list[OrderRow]:
-    return [OrderRow(*row) for row in session.execute(query)]
+def _row(found: Any) -> OrderRow:
+    return OrderRow(*found)
+
+
+@dataclass(frozen=True)
+class Hub:
+    """What the hub's home shows: every queue's count, and one page of a queue or of a search."""
+
+    counts: dict[str, int]
+    queue: str  # the queue shown ("" for a search)
+    term: str  # the search ("" for a queue)
+    rows: Page[OrderRow]
 
 
 def _base(reason: Any = None) -> Select[Any]:
@@ -112,9 +120,9 @@ def _queue_query(code: str) -> Select[Any]:
     raise KeyError(code)
 
 
-def queue(session: Session, code: str, *, limit: int = 50, offset: int = 0) -> list[OrderRow]:
-    """The orders in one work queue, newest first."""
-    return _rows(session, _queue_query(code).limit(limit).offset(offset))
+def queue(session: Session, code: str, *, page: int = 1, total: int | None = None) -> Page[OrderRow]:
+    """One page of the orders in one work queue, newest first (ties by id: a stable order)."""
+    return page_of(session, _queue_query(code), page, _row, total=total)
 
 
 def queue_counts(session: Session) -> dict[str, int]:
@@ -125,16 +133,13 @@ def queue_counts(session: Session) -> dict[str, int]:
     return counts
 
 
-def search(session: Session, text: str, *, limit: int = 50) -> list[OrderRow]:
-    """Orders matching an order number, email, customer or shipping name, or tracking number."""
+def _search_query(text: str) -> Select[Any]:
     term = text.strip()[:200]
-    if not term:
-        return []
     number = term.lstrip("#").upper()
     like = f"%{term.lower()}%"
     by_tracking = select(Shipment.order_id).where(Shipment.tracking_number == term.upper().replace(" ", ""))
     by_ship_name = select(OrderAddress.order_id).where(func.lower(OrderAddress.name).like(like))
-    query = _base().where(
+    return _base().where(
         or_(
             func.upper(Order.number) == number,
             func.upper(Order.number).like(f"{number}%"),
@@ -144,108 +149,30 @@ def search(session: Session, text: str, *, limit: int = 50) -> list[OrderRow]:
             Order.id.in_(by_ship_name),
         )
     )
-    return _rows(session, query.limit(limit))
 
 
-@dataclass(frozen=True)
-class TimelineItem:
-    id: int
-    code: str
-    text: str
-    visibility: str
-    actor: str
-    occurred_at: datetime
-    recorded_at: datetime
-    shipment_id: int | None
-    return_id: int | None
-    notified: bool
-    detail: str
+def search(session: Session, text: str, *, page: int = 1) -> Page[OrderRow]:
+    """Orders matching an order number, email, customer or shipping name, or tracking number."""
+    if not text.strip():
+        return Page([], 0, 1)
+    return page_of(session, _search_query(text), page, _row)
 
 
-@dataclass
-class StaffOrder:
-    order: Order
-    customer: Customer
-    shipments: list[Shipment]
-    returns: list[Return]
-    refunds: list[Refund]
-    timeline: list[TimelineItem]
-    notifications: dict[int, list[tuple[str, str, str]]] = field(
-        default_factory=dict
-    )  # event id -> (channel, to, status)
-
-    @property
-    def hold_text(self) -> str:
-        reason = self.order.hold_reason or ""
-        return HOLD_REASON_TEXT.get(reason, reason.replace("_", " "))
-
-    @property
-    def refundable_minor(self) -> int:
-        return sum(p.captured_minor - p.refunded_minor for p in self.order.payments)
-
-    @property
-    def given_back_on_cancel(self) -> int:
-        """What cancelling now would refund (0: an authorisation is voided, or nothing was paid)."""
-        return given_back_on_cancel(self.order)
-
-    @property
-    def cancel_needs(self) -> tuple[Permission, ...]:
-        return cancel_needs(self.given_back_on_cancel)
+def hub(session: Session, *, term: str = "", queue_code: str = "", page: int = 1) -> Hub:
+    """The hub's home: a search when there is a term, else the queue (an unknown one: on hold)."""
+    counts = queue_counts(session)
+    if term.strip():
+        return Hub(counts, "", term, search(session, term, page=page))
+    code = queue_code if queue_code in QUEUES else "on_hold"
+    return Hub(counts, code, "", queue(session, code, page=page, total=counts[code]))
 
 
-def _detail(code: str, payload: dict[str, Any]) -> str:
-    """Staff read why money moved and what the customer was told (the customer reads only the latter)."""
-    if code in {"order.cancelled", "refund.issued", "payment.voided"}:
-        told = payload.get("customer_message")
-        return f"Internal reason: {payload.get('reason') or '—'}" + (f" · Told the customer: {told}" if told else "")
-    return str(payload.get("message") or payload.get("next_step") or payload.get("location") or "")
-
-
-def _timeline_item(event: Event) -> TimelineItem:
-    payload = event.payload or {}
-    detail = _detail(event.type, payload)
-    return TimelineItem(
-        id=event.id,
-        code=event.type,
-        text=describe(event.type, payload) if event.type in EVENT_TYPES else event.type,
-        visibility=event.visibility,
-        actor=f"{event.actor_type}{':' + event.actor_id if event.actor_id else ''}",
-        occurred_at=event.occurred_at,
-        recorded_at=event.recorded_at,
-        shipment_id=event.shipment_id,
-        return_id=event.return_id,
-        notified=event.notify,
-        detail=detail[:300],
-    )
-
-
-def _number(typed: str) -> str | None:
+def typed_number(typed: str) -> str | None:
     """An order number as staff type it (``#SL1``), or None for text no order number holds
     (PostgreSQL cannot even compare a NUL, so such text is never sent)."""
     return None if characters.refused(typed) else typed.strip().lstrip("#")
 
 
 def order_id_for(session: Session, number: str) -> int | None:
-    wanted = _number(number)
+    wanted = typed_number(number)
     return None if wanted is None else session.scalar(select(Order.id).where(Order.number == wanted))
-
-
-def staff_order(session: Session, number: str) -> StaffOrder | None:
-    """Everything staff see on the order page, including internal events."""
-    wanted = _number(number)
-    order = None if wanted is None else session.scalar(select(Order).where(Order.number == wanted))
-    if order is None:
-        return None
-    events = list(session.scalars(select(Event).where(Event.order_id == order.id).order_by(Event.id)))
-    sent: dict[int, list[tuple[str, str, str]]] = {}
-    for message in session.scalars(select(OutboxMessage).where(OutboxMessage.order_id == order.id)):
-        sent.setdefault(message.event_id, []).append((message.channel, message.recipient, message.status))
-    return StaffOrder(
-        order=order,
-        customer=session.get_one(Customer, order.customer_id),
-        shipments=list(session.scalars(select(Shipment).where(Shipment.order_id == order.id).order_by(Shipment.id))),
-        returns=list(session.scalars(select(Return).where(Return.order_id == order.id).order_by(Return.id))),
-        refunds=list(session.scalars(select(Refund).where(Refund.order_id == order.id).order_by(Refund.id))),
-        timeline=[_timeline_item(e) for e in events],
-        notifications=sent,
-    )

@@ -194,12 +194,3 @@ def delivery(shop: Shop, delivery_id: int) -> WebhookDelivery:
     if found is None:
         raise NotFound(f"No webhook delivery #{delivery_id}.")
     return found
-
-
-def recent_deliveries(shop: Shop, *, status: str | None = None, limit: int = 50) -> list[WebhookDelivery]:
-    """For the staff page: the newest deliveries, optionally of one status."""
-    with shop.db.read() as session:
-        query = select(WebhookDelivery).order_by(WebhookDelivery.id.desc()).limit(limit)
-        if status:
-            query = query.where(WebhookDelivery.status == status)
-        return list(session.scalars(query))

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.domain import returns
-from core.domain.commands import ReturnLineInput
+from core.domain.commands import ReturnLineInput, ReturnOverride
 from core.events.fact import Act, Actor
 from core.models import Return, Variant
 from core.permissions import Permission
@@ -33,7 +33,7 @@ def _products(session: Session, variant_ids: set[int]) -> dict[int, int]:
 
 def _create(
     shop: Shop, unit: SessionUnit, act: Act, order_id: int, items: list[ReturnLineInput], token: str | None,
-    note: str | None,
+    note: str | None, override: ReturnOverride | None,
 ) -> Return:  # fmt: skip
     session = unit.session
     order = load_order(session, order_id)
@@ -45,7 +45,7 @@ def _create(
     products = _products(session, wanted)
     return returns.request(
         unit, act, order, items, rma=new_rma(), token=token, note=note, delivered=delivered,
-        product_of=products.get, policy=shop.return_policy,
+        product_of=products.get, policy=shop.return_policy, override=override,
     )  # fmt: skip
 
 
@@ -56,16 +56,20 @@ def request_return(
     *,
     client_token: str | None = None,
     note: str | None = None,
+    override: ReturnOverride | None = None,
     actor: Actor,
     notify: bool = True,
     now: datetime | None = None,
 ) -> Return:
-    """Open a return; the same ``client_token`` twice gives back the first return."""
+    """Open a return; the same ``client_token`` twice gives back the first return. An ``override``
+    (``return.override``, managers' by default) takes back items the policy refuses, for its reasons."""
     shop.permissions.require(actor, Permission.RETURN_OPEN)
+    if override is not None:
+        shop.permissions.require(actor, Permission.RETURN_OVERRIDE)
     try:
         with unit_of_work(shop) as unit:
             act = Act(actor, now or utcnow(), notify)
-            return _create(shop, unit, act, order_id, items, client_token, note)
+            return _create(shop, unit, act, order_id, items, client_token, note, override)
     except IntegrityError:
         with shop.db.read() as session:
             found = _existing(session, order_id, client_token)

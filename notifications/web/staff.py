@@ -1,22 +1,36 @@
-"""Staff pages: the local mailbox, message previews for a real order, and dead messages with their retry.
+"""Staff pages: the local mailbox, message previews for a real order, and undelivered messages (outbox
+rows whose status is ``dead``) with their retry.
 
-The dead messages page is drawn in the staff hub's frame (``staff/_layout.html``), beside the hub's other queues.
+Every page is drawn in the staff frame (``staff/_layout.html`` of the web base) and named in its menu.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, flash, redirect, render_template, request, url_for
 
 from core.outbox import NOTIFICATION_CODES
 from core.permissions import Permission
+from core.queries.paging import wanted_page
 from notifications import deadletters, mailbox, wiring
 from notifications.preview import Preview, preview
 from notifications.web import email_frame
+from web import staffnav
 from web.auth import permission_required, staff_required
 from web.extensions import shop
 from web.rendering import is_htmx, page
+from web.times import stamp
 
 bp = Blueprint("notifications_staff", __name__, url_prefix="/staff", template_folder="templates")
+UNDELIVERED = "Undelivered messages"  # the page's one name: menu, title, heading and docs
+
+
+def add_to_menu(app: Flask) -> None:
+    for link in (
+        staffnav.NavLink(UNDELIVERED, "notifications_staff.dead_notifications", 30),
+        staffnav.NavLink("Mailbox", "notifications_staff.mailbox_list", 40),
+        staffnav.NavLink("Message previews", "notifications_staff.preview_page", 50),
+    ):
+        staffnav.add(app, link)
 
 
 @bp.get("/mailbox")
@@ -27,7 +41,7 @@ def mailbox_list() -> str:
         shop(),
         channel=request.args.get("channel") or None,
         search=request.args.get("q", "")[:100],
-        page=request.args.get("page", 1, type=int) or 1,
+        page=wanted_page(request.args.get("page")),
     )
     return render_template("notifications/mailbox.html", found=found, channel=request.args.get("channel", ""))
 
@@ -37,7 +51,7 @@ def mailbox_list() -> str:
 def mailbox_message(message_id: int) -> str:
     """One message: headers, plain text, and the HTML in a sandboxed frame."""
     message = mailbox.get_message(shop(), message_id)
-    headers = {"From": message.sender, "To": message.recipient, "Date": f"{message.created_at:%Y-%m-%d %H:%M:%S} UTC"}
+    headers = {"From": message.sender, "To": message.recipient, "Date": stamp(message.created_at)}
     return render_template("notifications/message.html", message=message, headers=headers | dict(message.headers))
 
 
@@ -84,11 +98,16 @@ def preview_body() -> Response:
     return email_frame(shown.rendered.html or "")
 
 
+def _undelivered(number: int) -> str:
+    found = deadletters.dead_page(shop(), number)
+    return page("notifications/dead.html", "results", found=found, title=UNDELIVERED)
+
+
 @bp.get("/notifications/dead")
 @staff_required
 def dead_notifications() -> str:
-    """Messages that could not be delivered, with the error."""
-    return page("notifications/dead.html", "results", messages=deadletters.list_dead(shop(), 200))
+    """Messages that could not be delivered, with the error, a page at a time."""
+    return _undelivered(wanted_page(request.args.get("page")))
 
 
 @bp.post("/notifications/dead/retry")
@@ -101,5 +120,5 @@ def retry_dead_notifications() -> Response | str:
         f"{count} message{'s' if count != 1 else ''} queued again." if count else "Nothing chosen to retry.", "success"
     )
     if is_htmx():
-        return page("notifications/dead.html", "results", messages=deadletters.list_dead(shop(), 200))
+        return _undelivered(1)
     return redirect(url_for("notifications_staff.dead_notifications"), code=303)

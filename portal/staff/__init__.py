@@ -2,34 +2,46 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, Flask, request
 
 from core.errors import ValidationFailed
+from core.permissions import Permission
 from core.queries import staff as queries
+from core.queries.paging import wanted_page
 from portal.staff import forms
+from web import staffnav
 from web.auth import staff_required
 from web.extensions import shop
 from web.rendering import page
 
-bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates", static_folder="static")
+bp = Blueprint("staff", __name__, url_prefix="/staff", template_folder="templates")
 
 
 @bp.get("/")
 @staff_required
 def index() -> tuple[str, int]:
-    """The order hub's home: queues and search (400, with the reason, for a search that cannot match)."""
+    """The order hub's home: queues and search, a page at a time (400, with the reason, for a search
+    that cannot match: the queue is shown under it)."""
     try:
         term, error = forms.search_term(request.args), None
     except ValidationFailed as refused:
         term, error = "", refused
-    queue = request.args.get("queue", "")
-    if queue not in queries.QUEUES:
-        queue = "" if term or error else "on_hold"
+    number = wanted_page(request.args.get("page"))
     with shop().db.read() as session:
-        counts = queries.queue_counts(session)
-        rows = queries.search(session, term) if term else queries.queue(session, queue) if queue else []
-    context = {"term": term, "queue": queue, "queues": queries.QUEUES, "counts": counts, "rows": rows, "error": error}
+        found = queries.hub(session, term=term, queue_code=request.args.get("queue", ""), page=number)
+    context = {"hub": found, "queues": queries.QUEUES, "error": error}
     return page("staff/index.html", "results", **context), 400 if error else 200
+
+
+def init_app(app: Flask) -> None:
+    """The hub's pages in the staff menu (``web.staffnav``)."""
+    for link in (
+        staffnav.NavLink("Order hub", "staff.index", 10),
+        staffnav.NavLink("Bulk ship", "staff.bulk_ship", 20, Permission.SHIPMENT_CREATE),
+        staffnav.NavLink("Webhook deliveries", "staff.webhook_deliveries", 60),
+        staffnav.NavLink("Money log", "staff.money_log", 70, Permission.MONEY_AUDIT),
+    ):
+        staffnav.add(app, link)
 
 
 from portal.staff import money_log, orders, tools  # noqa: E402,F401  (registers the routes)

@@ -13,14 +13,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from core.clock import utcnow
-from core.domain.commands import ReturnLineInput
+from core.domain.commands import ReturnLineInput, ReturnOverride
 from core.errors import ValidationFailed
 from core.events.catalogue import HOLD_REASON_TEXT
 from core.events.fact import Actor
 from core.lifecycle import ExceptionReason, ShipmentStatus
 from core.permissions import Permission
 from core.policies import CONDITIONS, RETURN_REASONS
-from core.queries.staff import StaffOrder
+from core.queries.staff_order import StaffOrder
 from core.services import fulfilment, ordering, refunds, return_resolution, returns, tracking
 from portal.staff import forms
 from web.extensions import shop
@@ -135,19 +135,27 @@ def deliver(detail: StaffOrder, form: Form, actor: Actor) -> str:
     return "Marked as delivered."
 
 
+def _override(detail: StaffOrder, form: Form, chosen: dict[int, int]) -> ReturnOverride | None:
+    """A manager's override, when the form gives its reason; the rule decides which lines need one."""
+    reason = forms.optional(form, "override_reason", 300, label="The override reason")
+    refused = [c.item.sku for c in detail.not_returnable if c.line_id in chosen and c.check.override_quantity]
+    if refused and not reason:
+        named = ", ".join(refused)
+        raise ValidationFailed(
+            f"{named}: give an override reason to take back what the policy refuses.", field="override_reason"
+        )
+    return ReturnOverride(reason) if reason else None
+
+
 def start_return(detail: StaffOrder, form: Form, actor: Actor) -> str:
     lines = forms.quantities(form, "rqty_", {line.id for line in detail.order.lines})
     reason = forms.choice(form, "reason", RETURN_REASONS, "return reason")
     items = [ReturnLineInput(line_id, qty, reason) for line_id, qty in lines.items()]
+    override = _override(detail, form, lines)
     returns.request_return(
-        shop(),
-        detail.order.id,
-        items,
-        client_token=forms.optional(form, "client_token", 64) or None,
-        note=forms.optional(form, "note", 2000) or None,
-        actor=actor,
-        notify=forms.notify(form),
-    )
+        shop(), detail.order.id, items, client_token=forms.optional(form, "client_token", 64) or None,
+        note=forms.optional(form, "note", 2000) or None, override=override, actor=actor, notify=forms.notify(form),
+    )  # fmt: skip
     return "Return opened."
 
 

@@ -6,6 +6,7 @@ from flask import request
 
 from core.permissions import Permission
 from core.queries import money_log as queries
+from core.queries.paging import wanted_page
 from portal.staff import bp
 from web.auth import permission_required
 from web.extensions import shop
@@ -16,7 +17,7 @@ from web.rendering import page
 @permission_required(Permission.MONEY_AUDIT)
 def money_log() -> str:
     """Every refund and void, newest first: who, when, order, amount, internal reason, message to the customer."""
-    number = request.args.get("page", 1, type=int) or 1  # not a whole number: the first page
+    number = wanted_page(request.args.get("page"))
     # An actor id is printable text; NUL and other control characters are dropped before they reach SQL.
     who = "".join(ch for ch in request.args.get("who", "") if ch.isprintable()).strip()[:120] or None
     with shop().db.read() as session:

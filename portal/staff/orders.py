@@ -7,10 +7,11 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from core.carriers import CARRIERS
+from core.clock import utcnow
 from core.errors import DomainError, NotPermitted
 from core.events.catalogue import EXCEPTION_TEXT, HOLD_REASON_TEXT
 from core.policies import CONDITIONS, RETURN_REASONS
-from core.queries import staff as queries
+from core.queries import staff_order as queries
 from portal.staff import bp
 from portal.staff.actions import ACTIONS, SCAN_CHOICES
 from web.auth import require, staff_required
@@ -29,15 +30,17 @@ CHOICES = {
 
 def _detail(number: str) -> queries.StaffOrder:
     with shop().db.read() as session:
-        found = queries.staff_order(session, number)
+        found = queries.staff_order(session, number, policy=shop().return_policy, now=utcnow())
     if found is None:
         abort(404, description=f"No order {number}.")
     return found
 
 
-def _render(number: str, *, error: DomainError | None = None, status: int = 200) -> tuple[str, int]:
+def _render(number: str, *, error: DomainError | None = None, status: int = 200, refused: str = "") -> tuple[str, int]:
+    """The order page; after a refused ``refused`` action its form shows again what was typed."""
     detail = _detail(number)
-    return page("staff/order.html", "order", detail=detail, error=error, **CHOICES), status
+    typed = {"action": refused, "form": request.form} if refused else {"action": "", "form": {}}
+    return page("staff/order.html", "order", detail=detail, error=error, typed=typed, **CHOICES), status
 
 
 @bp.app_template_global("staff_may")
@@ -51,6 +54,14 @@ def staff_may(action: str) -> bool:
 def order(number: str) -> tuple[str, int]:
     """Everything about one order, its full timeline and every action this member's role allows."""
     return _render(number)
+
+
+@bp.get("/orders/<number>/<action>")
+@staff_required
+def after_action(number: str, action: str) -> Response:
+    """A refused action's page, reloaded or reopened from history (without JavaScript the browser stays
+    on the action's address): back to the order page, not a "method not allowed"."""
+    return redirect(url_for("staff.order", number=number), code=303)
 
 
 @bp.post("/orders/<number>/<action>")
@@ -67,7 +78,7 @@ def act(number: str, action: str) -> Response | tuple[str, int]:
     except NotPermitted as refused:
         return _render(number, error=refused, status=403)
     except DomainError as error:
-        return _render(number, error=error, status=422)
+        return _render(number, error=error, status=422, refused=action)
     flash(message, "success")
     if is_htmx():
         return _render(number)

@@ -14,6 +14,8 @@ from core.errors import DomainError, ValidationFailed
 from core.events.fact import Actor
 from core.integrations import handlers
 from core.permissions import Permission
+from core.queries import webhooks
+from core.queries.paging import wanted_page
 from core.queries.staff import order_id_for
 from core.services import fulfilment, ingest
 from portal.staff import bp
@@ -85,12 +87,10 @@ def bulk_ship() -> tuple[str, int]:
 @staff_required
 def webhook_deliveries() -> str:
     """Recent webhook deliveries and their processing outcome."""
-    status = request.args.get("status") or None
-    if status not in {None, "pending", "processing", "processed", "ignored", "failed"}:
-        status = None
-    return page(
-        "staff/webhooks.html", "results", deliveries=ingest.recent_deliveries(shop(), status=status), status=status
-    )
+    status = request.args.get("status") if request.args.get("status") in webhooks.STATUSES else None
+    with shop().db.read() as session:
+        found = webhooks.deliveries(session, status=status, page=wanted_page(request.args.get("page")))
+    return page("staff/webhooks.html", "results", deliveries=found, status=status)
 
 
 def _readable(body: bytes) -> tuple[str, bool]:

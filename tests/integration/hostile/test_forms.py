@@ -76,6 +76,7 @@ def _fields(shipment_id: int, return_id: int, line_id: int) -> list[Field]:
         Field("carrier-event", "message", scan),
         Field("carrier-event", "location", scan, 120),
         Field("start-return", "note", {"reason": "other", f"rqty_{line_id}": "1"}, 2000),
+        Field("start-return", "override_reason", {"reason": "damaged", f"rqty_{line_id}": "1"}),
         Field("reject-return", "reason", back | sure),
         *(Field("resolve-return", name, back, limit) for name, limit in (("carrier", 32), ("tracking_number", 64))),
     ]
@@ -176,7 +177,7 @@ def _get_routes(app: Flask) -> list[str]:
     )
 
 
-QUERY_NAMES = ["q", "queue", "status", "number", "next", "from", "to", "channel", "carrier", "key", "template"]
+QUERY_NAMES = ["q", "queue", "status", "number", "next", "from", "to", "channel", "carrier", "key", "template", "page"]
 
 
 def test_every_page_takes_each_refused_character_in_its_path_and_query(
@@ -190,7 +191,7 @@ def test_every_page_takes_each_refused_character_in_its_path_and_query(
 PATHS_SIGNED = ("shopify", "woocommerce", "easypost", "aftership")
 FORM_NAMES = ["email", "phone", "contact", "number", "reason", "detail", "note", "text", "message", "location",
               "carrier", "service", "tracking_number", "amount", "scope", "consent", "Body", "From", "MessageSid",
-              "MessageStatus", "ids", "password"]  # fmt: skip
+              "MessageStatus", "ids", "password", "override_reason"]  # fmt: skip
 
 
 def test_every_form_takes_each_refused_character_in_its_path_and_fields(

@@ -9,7 +9,17 @@ import pytest
 
 from core.errors import NotPermitted, ValidationFailed
 from core.events.fact import CARRIER, CUSTOMER, SYSTEM, Actor
-from core.permissions import MONEY, ROLES, WHAT, Permission, PermissionTable, cancel_needs, markdown, parse_permissions
+from core.permissions import (
+    MANAGERS_ONLY,
+    MONEY,
+    ROLES,
+    WHAT,
+    Permission,
+    PermissionTable,
+    cancel_needs,
+    markdown,
+    parse_permissions,
+)
 from web.app import permission_table
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "permissions.md"
@@ -17,11 +27,12 @@ STAFF, MANAGER = Actor("staff", "s@example.com", role="staff"), Actor("staff", "
 NAMED_MONEY = {"money.refund", "money.cancel_with_refund", "money.restocking_fee_override", "money.store_credit"}
 
 
-def test_money_actions_are_managers_by_default() -> None:
+def test_money_actions_and_return_overrides_are_managers_by_default() -> None:
     table = PermissionTable()
     assert {p.value for p in MONEY} >= NAMED_MONEY
-    assert not [p for p in MONEY if table.allows("staff", p)]
-    assert [p for p in Permission if not table.allows("staff", p)] == [p for p in Permission if p in MONEY]
+    assert MONEY | {Permission.RETURN_OVERRIDE} == MANAGERS_ONLY
+    assert not [p for p in MANAGERS_ONLY if table.allows("staff", p)]
+    assert [p for p in Permission if not table.allows("staff", p)] == [p for p in Permission if p in MANAGERS_ONLY]
     assert all(table.allows("manager", p) for p in Permission)
 
 
