@@ -14,7 +14,7 @@ from core.payments import FakeGateway
 from core.permissions import PermissionTable, parse_permissions
 from core.policies import HoldPolicy, ReturnPolicy
 from core.shop import Shop
-from web import assets, auth, errors, limit_storage, security, staffnav, times
+from web import assets, auth, errors, i18n, limit_storage, security, staffnav, times
 from web.config import ROOT, load_config
 from web.extensions import bind_shop, csrf, htmx, limiter
 from web.sessions import CookieSessions
@@ -60,6 +60,7 @@ def _init_extensions(app: Flask) -> None:
     htmx.init_app(app)
     limiter.init_app(app)
     auth.init_app(app)
+    i18n.init_app(app)
 
 
 def build_app(features: Iterable[Feature], overrides: Mapping[str, Any] | None = None) -> Flask:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +25,9 @@ class TimelineEntry:
     detail: str  # what happens next (exceptions), staff's message, or the carrier's words (customer pages only)
     shipment_id: int | None
     return_id: int | None
+    # The payload as the customer may read it: a page in another language fills the catalogue's
+    # translated headline with these (``web.wording``).
+    values: Mapping[str, Any] = field(default_factory=dict)
 
 
 def visible_to(visibility: Collection[str]) -> ColumnElement[bool]:
@@ -75,6 +78,7 @@ def entries(rows: Iterable[Any], *, carrier_words: bool) -> list[TimelineEntry]:
                 detail=_detail(code, body, carrier_words),
                 shipment_id=shipment_id,
                 return_id=return_id,
+                values=body,
             )
         )
     return found

@@ -31,7 +31,7 @@ SETTLED_SHIPMENT = frozenset({"delivered", "cancelled"})
 
 _S = SHIPMENTS.c
 _KEY = CompiledQuery(
-    select(_S.id, _S.order_id, ORDERS.c.version)
+    select(_S.id, _S.order_id, ORDERS.c.version, ORDERS.c.locale)
     .join(ORDERS, ORDERS.c.id == _S.order_id)
     .where(_S.tracking_number == bindparam("number"))
 )
@@ -55,7 +55,7 @@ def _page(events_json: Any) -> CompiledQuery:
     public = select(events_json).where(_E.shipment_id == _S.id, visible_to(VISIBLE_TO["public"]))
     return CompiledQuery(
         select(
-            _S.id, _S.order_id, ORDERS.c.version, _S.tracking_number, _S.carrier, _S.service, _S.kind, _S.status,
+            _S.id, _S.order_id, ORDERS.c.version, ORDERS.c.locale, _S.tracking_number, _S.carrier, _S.service, _S.kind, _S.status,
             _S.exception_reason, _S.original_eta, _S.current_eta, _S.last_location, _S.shipped_at,
             _S.delivered_at, _ITEMS, public.scalar_subquery(),
         )
@@ -74,6 +74,7 @@ class TrackingKey:
     shipment_id: int
     order_id: int
     version: int
+    locale: str | None = None  # the order's language tag: the page speaks it (not personal data)
 
 
 @dataclass(frozen=True)
@@ -101,11 +102,11 @@ class TrackingView:
 
 
 def _view(row: Sequence[Any]) -> TrackingView:
-    (sid, order_id, version, tracking_number, code, service, kind, status, reason, original_eta, current_eta,
+    (sid, order_id, version, locale, tracking_number, code, service, kind, status, reason, original_eta, current_eta,
      location, shipped_at, delivered_at, items, events) = row  # fmt: skip
     known = carrier(code)
     return TrackingView(
-        key=TrackingKey(sid, order_id, version),
+        key=TrackingKey(sid, order_id, version, locale),
         tracking_number=tracking_number,
         carrier_code=known.code,
         carrier_name=known.name,

@@ -1,32 +1,36 @@
-"""The blueprint and its template filters (times in the shop's timezone, money)."""
+"""The blueprint and its template filters: times in the shop's time zone, money and core's wording,
+each in the page's language (``web.formats``, ``web.wording``)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, current_app
+from flask_babel import get_translations
 
-from core.money import money_text
+from core.queries.timeline import TimelineEntry
 from portal.customer import texts
-from web.times import shop_time
+from web import formats, wording
+from web.i18n import current_language
 
 bp = Blueprint("customer", __name__, template_folder="templates")
 
 
+def _zone() -> str:
+    return str(current_app.config.get("SHOP_TIMEZONE", "UTC"))
+
+
 @bp.app_template_filter("when")
 def when(moment: datetime | None) -> str:
-    """ "Tue 4 Mar 2025, 3:12 PM EST" in the shop's timezone."""
-    if moment is None:
-        return ""
-    return shop_time(moment).strftime("%a %-d %b %Y, %-I:%M %p %Z")
+    """ "Tue 4 Mar 2025, 3:12 PM EST" in the shop's time zone, written for the page's language."""
+    return formats.moment(moment, current_language(), _zone())
 
 
 @bp.app_template_filter("day")
 def day(moment: datetime | None) -> str:
-    """ "Thursday 6 March 2025" in the shop's timezone."""
-    if moment is None:
-        return ""
-    return shop_time(moment).strftime("%A %-d %B %Y")
+    """ "Thursday 6 March 2025" in the shop's time zone."""
+    return formats.day(moment, current_language(), _zone())
 
 
 @bp.app_template_filter("iso")
@@ -36,10 +40,27 @@ def iso(moment: datetime | None) -> str:
 
 @bp.app_template_filter("money")
 def money(amount_minor: int, currency: str = "USD") -> str:
-    return money_text(int(amount_minor), currency)
+    return formats.money(int(amount_minor), currency, current_language())
+
+
+@bp.app_template_filter("number")
+def number(value: int) -> str:
+    return formats.number(value, current_language())
+
+
+@bp.app_template_filter("headline")
+def headline(entry: TimelineEntry, currency: str | None = None) -> str:
+    """A timeline entry's text in the page's language (its amounts in ``currency``)."""
+    return wording.event_text(entry.code, entry.values, get_translations(), current_language(), currency)
+
+
+@bp.app_template_filter("core_text")
+def core_text(message: str | None) -> str:
+    """Core's English (a detail, a reason, an eligibility) in the page's language, when the catalogue has it."""
+    return wording.text(message, get_translations())
 
 
 @bp.context_processor
-def _texts() -> dict[str, object]:
+def _texts() -> dict[str, Any]:
     """Customer-facing wording, available to every portal template."""
     return {"texts": texts}
