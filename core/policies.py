@@ -6,15 +6,17 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from core.wording import translatable
+
 RETURN_REASONS: dict[str, str] = {
-    "too_small": "Too small",
-    "too_large": "Too large",
-    "not_as_described": "Not as described",
-    "changed_mind": "Changed my mind",
-    "damaged": "Arrived damaged",
-    "wrong_item": "Wrong item sent",
-    "arrived_late": "Arrived too late",
-    "other": "Other",
+    "too_small": translatable("Too small"),
+    "too_large": translatable("Too large"),
+    "not_as_described": translatable("Not as described"),
+    "changed_mind": translatable("Changed my mind"),
+    "damaged": translatable("Arrived damaged"),
+    "wrong_item": translatable("Wrong item sent"),
+    "arrived_late": translatable("Arrived too late"),
+    "other": translatable("Other"),
 }
 
 CONDITIONS: dict[str, str] = {
@@ -82,17 +84,28 @@ def line_eligibility(
     """Whether (and how many of) a line can still be returned, in the policy's words."""
     remaining = max(0, quantity_delivered - quantity_returning) if delivered_at is not None else 0
     if final_sale:
-        return LineEligibility(False, "final_sale", "Final sale: this item cannot be returned.", 0, None, remaining)
+        return LineEligibility(False, "final_sale", ELIGIBILITY_TEXT["final_sale"], 0, None, remaining)
     if quantity_delivered == 0 or delivered_at is None:
-        return LineEligibility(False, "not_delivered", "Not delivered yet.", 0)
+        return LineEligibility(False, "not_delivered", ELIGIBILITY_TEXT["not_delivered"], 0)
     closes = policy.window_closes_on(delivered_at)
     if now.date() > closes:
-        closed = f"Return window closed on {closes:%-d %B %Y}."
+        closed = ELIGIBILITY_TEXT["window_closed"].format(date=f"{closes:%-d %B %Y}")
         return LineEligibility(False, "window_closed", closed, 0, closes, remaining)
     if remaining <= 0:
-        return LineEligibility(False, "already_returned", "Already returned, or on a return in progress.", 0, closes)
-    message = f"Can be returned until {closes:%-d %B %Y}."
+        return LineEligibility(False, "already_returned", ELIGIBILITY_TEXT["already_returned"], 0, closes)
+    message = ELIGIBILITY_TEXT["eligible"].format(date=f"{closes:%-d %B %Y}")
     return LineEligibility(True, "eligible", message, remaining, closes)
+
+
+# What each eligibility code tells the customer; ``{date}`` is the window's last day (pages write it in
+# the reader's language: web.wording.eligibility).
+ELIGIBILITY_TEXT: dict[str, str] = {
+    "eligible": translatable("Can be returned until {date}."),
+    "window_closed": translatable("Return window closed on {date}."),
+    "final_sale": translatable("Final sale: this item cannot be returned."),
+    "not_delivered": translatable("Not delivered yet."),
+    "already_returned": translatable("Already returned, or on a return in progress."),
+}
 
 
 _WORD = re.compile(r"[^\W\d_]+")

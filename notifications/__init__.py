@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import Flask
 
 from web.extensions import csrf
+from web.i18n import localise
 
 
 def init_app(app: Flask) -> None:
@@ -22,6 +23,7 @@ def init_app(app: Flask) -> None:
     wiring.configure(app)
     for blueprint in (unsubscribe.bp, subscriptions.bp, twilio_hooks.bp, staff.bp):
         app.register_blueprint(blueprint)
+    localise(app, unsubscribe.bp, subscriptions.bp)  # pages a customer or subscriber opens from a message
     staff.add_to_menu(app)
     # Signed by Twilio or by our own unsubscribe / confirmation token, and posted by parties holding no CSRF token.
     csrf.exempt(twilio_hooks.bp)

@@ -6,33 +6,42 @@ recipient block (and its unsubscribe link) differs. Templates read plain dicts.
 Two levels (``core.outbox``): ``event_context`` is the order's own contact's (name, order number,
 items, money, signed order links); ``parcel_context`` is everyone else's, and is built from the
 parcel alone, never from the order, so no part of the order can reach a parcel-level message.
+
+Both are written in the message's language (``Branding.voice``: the order's locale, else the shop's):
+dates and money through ``web.formats``, core's wording through ``web.wording``; the context's
+``language`` tells the renderer which catalogue the templates speak.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from babel.support import NullTranslations
 from sqlalchemy.orm import Session
 
-from core.arrival import EXPECTED, arrival
 from core.carriers import carrier
-from core.clock import utcnow
 from core.domain.subscriptions import CONFIRM_WITHIN
 from core.events.catalogue import EXCEPTION_TEXT, for_customer
-from core.models import Event, Order, OrderLine, Return, Shipment, ShipmentLine, Subscription, Variant
-from core.returning import address_lines, send_back_steps
+from core.models import Event, Order, Return, Shipment, Subscription
+from core.returning import address_lines
+from core.wording import translatable
+from notifications.contents import expected_day, item, return_contents, shipment_contents
+from web import formats, wording
+from web.i18n import catalogue, message_language
 
 Context = dict[str, Any]
 
 HOLD_ACTIONS = {
-    "payment_pending": "Please complete your payment so we can start packing your order.",
-    "address_unverified": "Please check your shipping address and reply to this email with any correction.",
+    "payment_pending": translatable("Please complete your payment so we can start packing your order."),
+    "address_unverified": translatable(
+        "Please check your shipping address and reply to this email with any correction."
+    ),
 }
+NO_HOLD_ACTION = translatable("Please contact us so we can continue.")
+UNKNOWN_EXCEPTION = (translatable("A delivery problem"), translatable("We are looking into it."))
 
 
 class Links(Protocol):
@@ -58,7 +67,15 @@ class Branding:
     support_email: str
     support_phone: str | None
     timezone: str
+    locale: str = "en"  # the shop's language (SHOP_LOCALE)
+    languages: tuple[str, ...] = ("en",)  # the languages it has catalogues for
+    catalogues: str | None = None  # where they are compiled (None: the default instance folder)
     return_address: tuple[str, ...] = ()  # SHOP_RETURN_ADDRESS, one line each (``core.returning``)
+
+    def voice(self, order_locale: str | None) -> Voice:
+        """The language a message to this order speaks, and its catalogue."""
+        language = message_language(order_locale, self.languages, self.locale)
+        return Voice(language, catalogue(language, self.catalogues))
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Branding:
@@ -70,97 +87,36 @@ class Branding:
             support_email=config["SHOP_SUPPORT_EMAIL"],
             support_phone=config.get("SHOP_SUPPORT_PHONE"),
             timezone=config.get("SHOP_TIMEZONE") or "UTC",
+            locale=config.get("SHOP_LOCALE") or "en",
+            languages=tuple(config.get("SHIPLOG_LANGUAGES") or ("en",)),
+            catalogues=config.get("BABEL_TRANSLATION_DIRECTORIES"),
             return_address=address_lines(config.get("SHOP_RETURN_ADDRESS")),
         )
 
 
-def _when(moment: datetime | None, zone: str) -> str | None:
-    if moment is None:
-        return None
-    local = moment.astimezone(ZoneInfo(zone))
-    return f"{local:%A %-d %B}"
+@dataclass(frozen=True)
+class Voice:
+    """A message's language and the catalogue its core wording is translated with."""
+
+    language: str = "en"
+    words: NullTranslations = field(default_factory=NullTranslations)
 
 
-def _eta(shipment: Shipment, zone: str) -> str | None:
-    """The expected delivery day by the rule every page uses (``core.arrival``), in the shop's time zone;
-    none once delivered, for a parcel running late, or when no day is known."""
-    went_out = shipment.last_scan_at if shipment.status == "out_for_delivery" else None
-    due = arrival(
-        shipment.status, delivered_at=shipment.delivered_at, current_eta=shipment.current_eta,
-        out_for_delivery_at=went_out, now=utcnow(), zone_name=zone,
-    )  # fmt: skip
-    return f"{due.day:%A %-d %B}" if due is not None and due.state == EXPECTED else None
+def _when(moment: datetime | None, zone: str, language: str) -> str | None:
+    """ "Monday 1 June", "lunes, 1 de junio": the day in the shop's zone, in the message's language."""
+    return formats.day(moment, language, zone, year=False) if moment is not None else None
 
 
-def _item(line: OrderLine, quantity: int, title: str | None = None) -> dict[str, Any]:
-    return {"name": line.name, "variant": title or line.variant_title, "sku": line.sku, "quantity": quantity}
-
-
-def _packed_before(session: Session, order_id: int, shipment_id: int) -> dict[int, int]:
-    """Per order line, the quantity in outbound parcels up to and including ``shipment_id``."""
-    rows = session.execute(
-        select(ShipmentLine.order_line_id, func.sum(ShipmentLine.quantity))
-        .join(Shipment, Shipment.id == ShipmentLine.shipment_id)
-        .where(
-            Shipment.order_id == order_id,
-            Shipment.kind == "outbound",
-            Shipment.status != "cancelled",
-            Shipment.id <= shipment_id,
-        )
-        .group_by(ShipmentLine.order_line_id)
-    )
-    return {line_id: int(qty) for line_id, qty in rows}
-
-
-def _shipment(session: Session, order: Order, shipment: Shipment, zone: str, links: Links) -> dict[str, Any]:
-    lines = {line.id: line for line in order.lines}
-    titles = {
-        v.id: v.title
-        for v in session.scalars(select(Variant).where(Variant.id.in_(i.variant_id for i in shipment.lines)))
-    }
-    known = carrier(shipment.carrier)
-    packed = _packed_before(session, order.id, shipment.id) if shipment.kind == "outbound" else {}
-    return {
-        "kind": shipment.kind,
-        "carrier_name": known.name,
-        "service": shipment.service,
-        "tracking_number": shipment.tracking_number,
-        "tracking_url": known.tracking_link(shipment.tracking_number) or None,  # the carrier's own page
-        "track_url": links.track(shipment.tracking_number),  # the shop's tracking page, where messages send people
-        "eta": _eta(shipment, zone),
-        "location": shipment.last_location,
-        "contents": [_item(lines[i.order_line_id], i.quantity, titles.get(i.variant_id)) for i in shipment.lines],
-        "still_to_come": [
-            _item(line, line.quantity - packed.get(line.id, 0))
-            for line in order.lines
-            if shipment.kind == "outbound" and line.quantity > packed.get(line.id, 0)
-        ],
-    }
-
-
-def _return(order: Order, ret: Return, links: Links, branding: Branding) -> dict[str, Any]:
-    lines = {line.id: line for line in order.lines}
-    return {
-        "rma": ret.rma,
-        # How to send it back: the very steps the return page shows (``core.returning``).
-        "steps": send_back_steps(
-            shop_name=branding.name, rma=ret.rma, address=branding.return_address, support_email=branding.support_email
-        ),
-        "contents": [_item(lines[i.order_line_id], i.quantity) | {"resolution": i.resolution} for i in ret.lines],
-        "label_url": links.return_label(order.id, ret.rma),
-        "tracking_number": ret.return_tracking_number,
-    }
-
-
-def _exception(payload: Mapping[str, Any], shipment: Shipment | None) -> dict[str, str] | None:
+def _exception(payload: Mapping[str, Any], shipment: Shipment | None, voice: Voice) -> dict[str, str] | None:
     reason = payload.get("exception_reason") or (shipment.exception_reason if shipment else None)
     if reason is None:
         return None
     headline, next_step = EXCEPTION_TEXT.get(reason, (str(reason).replace("_", " ").capitalize(), ""))
+    words = voice.words
     return {
         "reason": reason,
-        "headline": payload.get("exception_text") or headline,
-        "next_step": payload.get("next_step") or next_step,
+        "headline": wording.text(payload.get("exception_text") or headline, words),
+        "next_step": wording.text(payload.get("next_step") or next_step, words),
     }
 
 
@@ -171,26 +127,49 @@ def _order(order: Order) -> dict[str, Any]:
         "number": order.number,
         "first_name": (name.split() or [""])[0],
         "status": order.status,
-        "lines": [_item(line, line.quantity) for line in order.lines],
+        "lines": [item(line, line.quantity) for line in order.lines],
         "hold_reason": order.hold_reason,
     }
 
 
-def event_context(session: Session, event: Event, order: Order, *, links: Links, branding: Branding) -> Context:
+# A payload's ready-written money text and the minor units it was written from.
+_MONEY_TEXTS = (("amount_text", ("amount_minor", "refund_minor")), ("refunded_text", ("refunded_minor",)))
+
+
+def _payload(payload: dict[str, Any], order: Order, voice: Voice) -> dict[str, Any]:
+    """The payload's ready-written texts (money, a hold's reason) again, in the message's language."""
+    found = dict(payload)
+    for text, sources in _MONEY_TEXTS:
+        minor = next((found[key] for key in sources if isinstance(found.get(key), int)), None)
+        if text in found and minor is not None:
+            found[text] = formats.money(minor, order.currency, voice.language)
+    if "total_text" in found:  # the order's total, written when it was placed or confirmed
+        found["total_text"] = formats.money(order.total_minor, order.currency, voice.language)
+    if "reason_text" in found:
+        found["reason_text"] = wording.hold_reason(str(found.get("reason") or ""), voice.words)
+    return found
+
+
+def event_context(
+    session: Session, event: Event, order: Order, *, links: Links, branding: Branding, voice: Voice | None = None
+) -> Context:
     """Everything every recipient of ``event`` shares: never a staff-only field of its payload."""
-    payload = for_customer(event.type, event.payload)
+    voice = voice or branding.voice(order.locale)
+    payload = _payload(for_customer(event.type, event.payload), order, voice)
     shipment = session.get(Shipment, event.shipment_id) if event.shipment_id else None
     ret = session.get(Return, event.return_id) if event.return_id else None
+    zone, language = branding.timezone, voice.language
     return {
         "shop": asdict(branding),
+        "language": language,
         "order": _order(order),
-        "event": {"code": event.type, "when": _when(event.occurred_at, branding.timezone), "payload": payload},
+        "event": {"code": event.type, "when": _when(event.occurred_at, zone, language), "payload": payload},
         "payload": payload,
         "order_url": links.order(order.id),
-        "shipment": _shipment(session, order, shipment, branding.timezone, links) if shipment else None,
-        "exception": _exception(payload, shipment),
-        "hold_action": HOLD_ACTIONS.get(str(payload.get("reason")), "Please contact us so we can continue."),
-        "return": _return(order, ret, links, branding) if ret else None,
+        "shipment": shipment_contents(session, order, shipment, zone, language, links) if shipment else None,
+        "exception": _exception(payload, shipment, voice),
+        "hold_action": voice.words.gettext(HOLD_ACTIONS.get(str(payload.get("reason")), NO_HOLD_ACTION)),
+        "return": return_contents(order, ret, links, branding, voice.words.gettext) if ret else None,
     }
 
 
@@ -200,35 +179,38 @@ def for_recipient(shared: Context, channel: str, address: str, order_id: int, *,
     return shared | {"recipient": {"channel": channel, "address": address}, "unsubscribe_url": unsubscribe}
 
 
-def _parcel(shipment: Shipment, reason: str | None, zone: str, links: Links) -> dict[str, Any]:
+def _parcel(shipment: Shipment, reason: str | None, zone: str, links: Links, voice: Voice) -> dict[str, Any]:
     """What the parcel's public tracking page shows of it, less where it was last seen (a carrier's
     location can be the recipient's town); an exception in the catalogue's words only, never the carrier's."""
     known = carrier(shipment.carrier)
-    headline, next_step = EXCEPTION_TEXT.get(reason or "", ("A delivery problem", "We are looking into it."))
+    headline, next_step = wording.exception(reason, voice.words, UNKNOWN_EXCEPTION)
     return {
         "kind": shipment.kind,
         "carrier_name": known.name,
         "tracking_number": shipment.tracking_number,
         "tracking_url": known.tracking_link(shipment.tracking_number) or None,
-        "eta": _eta(shipment, zone),
+        "eta": expected_day(shipment, zone, voice.language),
         "track_url": links.track(shipment.tracking_number),
         "exception": {"headline": headline, "next_step": next_step},
     }
 
 
-def _confirmation(sub: Subscription, zone: str, links: Links) -> dict[str, Any]:
+def _confirmation(sub: Subscription, zone: str, links: Links, language: str) -> dict[str, Any]:
     """How the address confirms: the link (email) or a reply of YES or the code (SMS), and until when."""
     return {
         "channel": sub.channel,
         "url": links.confirm(sub.id) if sub.channel == "email" else None,
         "code": sub.confirm_code,
-        "until": _when(sub.consent_at + CONFIRM_WITHIN, zone),
+        "until": _when(sub.consent_at + CONFIRM_WITHIN, zone, language),
     }
 
 
-def parcel_context(session: Session, event: Event, *, links: Links, branding: Branding) -> Context:
+def parcel_context(
+    session: Session, event: Event, *, links: Links, branding: Branding, voice: Voice | None = None
+) -> Context:
     """What a parcel-level recipient may read: one parcel's public status and its tracking page
-    (for a confirmation request, the parcel followed and how to confirm). No order is read here."""
+    (for a confirmation request, the parcel followed and how to confirm). No order is read here: the
+    caller says which language (``voice``) the order's messages speak."""
     payload = event.payload or {}
     sub = (
         session.get(Subscription, payload.get("subscription_id") or 0)
@@ -238,10 +220,11 @@ def parcel_context(session: Session, event: Event, *, links: Links, branding: Br
     shipment_id = sub.shipment_id if sub is not None else event.shipment_id
     shipment = session.get(Shipment, shipment_id) if shipment_id else None
     reason = payload.get("exception_reason") or (shipment.exception_reason if shipment is not None else None)
-    zone = branding.timezone
+    zone, voice = branding.timezone, voice or branding.voice(None)
     return {
         "shop": asdict(branding),
-        "event": {"code": event.type, "when": _when(event.occurred_at, zone)},
-        "parcel": _parcel(shipment, reason, zone, links) if shipment is not None else None,
-        "confirm": _confirmation(sub, zone, links) if sub is not None else None,
+        "language": voice.language,
+        "event": {"code": event.type, "when": _when(event.occurred_at, zone, voice.language)},
+        "parcel": _parcel(shipment, reason, zone, links, voice) if shipment is not None else None,
+        "confirm": _confirmation(sub, zone, links, voice.language) if sub is not None else None,
     }

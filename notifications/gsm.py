@@ -1,7 +1,8 @@
 """GSM-7: the SMS alphabet that fits 160 characters in one segment (UCS-2 fits only 70).
 
-Rendering maps common typographic characters to GSM equivalents so one curly quote
-does not silently turn a one-segment text into three.
+Rendering maps common typographic characters, and accented letters GSM-7 lacks (Spanish á, í, ó, ú),
+to GSM equivalents so one curly quote or accent does not silently turn a one-segment text into three.
+Every SMS, in every language shipped, stays within ``BUDGET`` segments (``within_budget``).
 """
 
 from __future__ import annotations
@@ -27,11 +28,19 @@ _REPLACEMENTS = {
     "×": "x",
     "\u00a0": " ",
     "\u2009": " ",
+    "„": '"',
+    "«": '"',
+    "»": '"',
+    "‚": "'",
 }
+# Letters GSM-7 does not have, read as the plain letter, as carriers' own "smart encoding" does:
+# GSM-7 has é, ñ, ü, ä, ö, ß, ¿ and ¡, but not Spanish á, í, ó, ú.
+_REPLACEMENTS |= dict(zip("áíóúÁÍÓÚâêîôûëïçÀÂÊÎÔÛËÏÈ", "aiouAIOUaeioueiÇAAEIOUEIE", strict=True))
 _SPACES = re.compile(r"[ \t]+")
 
 SINGLE_SEGMENT = 160
 MULTI_SEGMENT = 153  # concatenated messages spend 7 characters on the header
+BUDGET = 1  # segments one SMS may cost, in every language (tests/unit/notifications/test_sms_budget.py)
 
 
 def to_gsm7(text: str) -> str:
@@ -56,3 +65,8 @@ def segments(text: str) -> int:
         return 1 if units <= 70 else -(-units // 67)
     size = length(text)
     return 1 if size <= SINGLE_SEGMENT else -(-size // MULTI_SEGMENT)
+
+
+def within_budget(text: str) -> bool:
+    """Does ``text`` cost no more than the budget? The one rule rendering and its tests apply."""
+    return segments(text) <= BUDGET

@@ -165,10 +165,12 @@ class Preparer:
             return Prepared(claim, error=f"could not render {row.template}/{row.channel}: {error!r}"[:500])
 
     def context(self, session: Session, event: Event, order: Order, level: str) -> dict[str, Any]:
-        """What every recipient of ``event`` at ``level`` shares; parcel-level is built without the order."""
+        """What every recipient of ``event`` at ``level`` shares, in the order's language (else the shop's);
+        parcel-level is built without the order: only its language is taken from it."""
+        voice = self.branding.voice(order.locale)
         if level == outbox.ORDER:
-            return ctx.event_context(session, event, order, links=self.links, branding=self.branding)
-        return ctx.parcel_context(session, event, links=self.links, branding=self.branding)
+            return ctx.event_context(session, event, order, links=self.links, branding=self.branding, voice=voice)
+        return ctx.parcel_context(session, event, links=self.links, branding=self.branding, voice=voice)
 
     def outgoing(
         self,

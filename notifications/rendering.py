@@ -15,21 +15,28 @@ Every recipient of one event gets the same message but for the unsubscribe link,
 the event is rendered once (a ``Stencil``) with a placeholder where the link goes, and
 each recipient's link is filled in; ``template_scan`` checks that the templates allow
 this (and when they do not, each recipient is rendered in full).
+
+Templates speak through gettext (``{{ _("...") }}``, ``{% trans %}``): a context's ``language`` (the
+order's, else the shop's: ``context.Branding.voice``) picks the catalogue, one compiled-template
+environment per language. An SMS stays within ``gsm.BUDGET`` segments in every language.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from babel.support import NullTranslations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 from markupsafe import Markup, escape
 
 from core.outbox import ORDER, PARCEL
 from notifications import gsm, template_scan
+from web.i18n import ENGLISH, catalogue
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHANNELS = ("email", "sms")
@@ -78,22 +85,37 @@ def _autoescape(name: str | None) -> bool:
 
 
 class Renderer:
-    """A compiled-template cache; build one per process and reuse it."""
+    """A compiled-template cache per language; build one per process and reuse it."""
 
-    def __init__(self, folder: Path = TEMPLATES) -> None:
-        self.env = Environment(
-            loader=FileSystemLoader(folder),
-            autoescape=_autoescape,
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            auto_reload=False,
-        )
-        self._shareable: dict[tuple[str, str], bool] = {}
+    def __init__(self, folder: Path = TEMPLATES, catalogues: Callable[[str], NullTranslations] = catalogue) -> None:
+        self.folder, self.catalogues = folder, catalogues
+        self._envs: dict[str, Environment] = {}
+        self._shareable: dict[tuple[str, str, str], bool] = {}
+
+    @property
+    def env(self) -> Environment:
+        """The English environment (which templates share a rendering does not depend on the language)."""
+        return self.environment(ENGLISH)
+
+    def environment(self, language: str) -> Environment:
+        found = self._envs.get(language)
+        if found is None:
+            found = Environment(
+                loader=FileSystemLoader(self.folder),
+                autoescape=_autoescape,
+                undefined=StrictUndefined,
+                trim_blocks=True,
+                lstrip_blocks=True,
+                auto_reload=False,
+                extensions=["jinja2.ext.i18n"],
+            )
+            found.install_gettext_translations(self.catalogues(language), newstyle=True)  # type: ignore[attr-defined]
+            self._envs[language] = found
+        return found
 
     def codes(self, level: str = ORDER) -> list[str]:
         """Every notification code that has templates at ``level``."""
-        folder = TEMPLATES / FOLDERS[level]
+        folder = self.folder / FOLDERS[level]
         return sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("_"))
 
     def stencil(self, code: str, channel: str, shared: dict[str, Any], level: str = ORDER) -> Stencil | None:
@@ -118,31 +140,32 @@ class Renderer:
 
     def render(self, code: str, channel: str, context: dict[str, Any], level: str = ORDER) -> Rendered:
         """The message for ``code`` at ``level`` (``core.outbox.ORDER`` or ``PARCEL``)."""
+        env = self.environment(str(context.get("language") or ENGLISH))
         if channel == "email":
-            return self._email(FOLDERS[level], code, context)
+            return self._email(env, FOLDERS[level], code, context)
         if channel == "sms":
-            return self._sms(FOLDERS[level], code, context)
+            return self._sms(env, FOLDERS[level], code, context)
         raise ValueError(f"unknown channel {channel!r}: use email or sms")
 
     def _block(self, template: Template, name: str, context: dict[str, Any]) -> str:
         return "".join(template.blocks[name](template.new_context(context))).strip()
 
-    def _email(self, at: str, code: str, context: dict[str, Any]) -> Rendered:
-        source = self.env.get_template(f"{at}{code}/email.txt.j2")
+    def _email(self, env: Environment, at: str, code: str, context: dict[str, Any]) -> Rendered:
+        source = env.get_template(f"{at}{code}/email.txt.j2")
         subject = " ".join(self._block(source, "subject", context).split())
         text_body = self._block(source, "text", context)
-        html_body = self.env.get_template(f"{at}{code}/email.html.j2").render(context)
+        html_body = env.get_template(f"{at}{code}/email.html.j2").render(context)
         framed = context | {"subject": subject}
-        text = self.env.get_template(f"{at}_layout/email.txt.j2").render(framed | {"content": text_body})
-        html = self.env.get_template(f"{at}_layout/email.html.j2").render(framed | {"content": Markup(html_body)})
+        text = env.get_template(f"{at}_layout/email.txt.j2").render(framed | {"content": text_body})
+        html = env.get_template(f"{at}_layout/email.html.j2").render(framed | {"content": Markup(html_body)})
         return Rendered("email", subject, text.strip() + "\n", html)
 
-    def _sms(self, at: str, code: str, context: dict[str, Any]) -> Rendered:
-        """Shop name, message, link, STOP hint; the name goes if that alone keeps it to one segment."""
-        content = gsm.to_gsm7(self.env.get_template(f"{at}{code}/sms.txt.j2").render(context))
-        layout = self.env.get_template(f"{at}_layout/sms.txt.j2")
+    def _sms(self, env: Environment, at: str, code: str, context: dict[str, Any]) -> Rendered:
+        """Shop name, message, link, STOP hint; the name goes if that alone keeps it within the budget."""
+        content = gsm.to_gsm7(env.get_template(f"{at}{code}/sms.txt.j2").render(context))
+        layout = env.get_template(f"{at}_layout/sms.txt.j2")
         branded = gsm.to_gsm7(layout.render(context | {"content": content, "brand": True}))
-        if gsm.segments(branded) > 1:
+        if not gsm.within_budget(branded):
             plain = gsm.to_gsm7(layout.render(context | {"content": content, "brand": False}))
-            branded = plain if gsm.segments(plain) == 1 else branded
+            branded = plain if gsm.within_budget(plain) else branded
         return Rendered("sms", None, branded, None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from web.errors import serve_problems_under
+from web.i18n import localise
 
 
 def init_app(app: Flask) -> None:
@@ -16,4 +17,5 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(blueprint)
     staff.init_app(app)
     serve_problems_under(app, "/api/", "/webhooks/")  # machine clients: answer problem+json
+    localise(app, customer.bp)  # the customer's pages speak their language; staff's stay English
     register_cli(app)

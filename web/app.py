@@ -14,9 +14,10 @@ from core.payments import FakeGateway
 from core.permissions import PermissionTable, parse_permissions
 from core.policies import HoldPolicy, ReturnPolicy
 from core.shop import Shop
-from web import assets, auth, errors, limit_storage, rendering, security, staffnav, times
+from web import assets, auth, errors, i18n, limit_storage, rendering, security, staffnav, times
 from web.config import ROOT, load_config
 from web.extensions import bind_shop, csrf, htmx, limiter
+from web.sessions import CookieSessions
 
 
 class Feature(Protocol):
@@ -59,11 +60,13 @@ def _init_extensions(app: Flask) -> None:
     htmx.init_app(app)
     limiter.init_app(app)
     auth.init_app(app)
+    i18n.init_app(app)
 
 
 def build_app(features: Iterable[Feature], overrides: Mapping[str, Any] | None = None) -> Flask:
     """The app from environment configuration, ``overrides`` winning (tests), with ``features`` installed."""
     app = Flask(__name__, instance_path=str(ROOT / "instance"))
+    app.session_interface = CookieSessions()
     app.config.update(load_config(app.instance_path))
     app.config.update(overrides or {})
     if app.config["TRUSTED_PROXY_COUNT"]:

@@ -83,7 +83,17 @@ def sign_in_url(next_path: str) -> str:
     return url_for(str(login_manager.login_view), next=next_path)
 
 
+def _lazy_user() -> dict[str, Any]:
+    """Templates get the proxy: the member is loaded only by a template that asks (staff pages).
+
+    Flask-Login's own processor loads the user, and hashes the client's identifier, for every
+    rendered template, public pages included, that never show who is signed in.
+    """
+    return {"current_user": current_user}
+
+
 def init_app(app: Flask) -> None:
-    login_manager.init_app(app)
+    login_manager.init_app(app, add_context_processor=False)
+    app.context_processor(_lazy_user)
     login_manager.user_loader(load_user)
     login_manager.login_message = "Please sign in to continue."

@@ -10,6 +10,7 @@
 | SHOP_NAME / SHOP_LOGO_URL / SHOP_PRIMARY_COLOR / SHOP_ACCENT_COLOR | Shiplog Demo Store, …, #1f4f82, #f2a900 | branding |
 | SHOP_SUPPORT_EMAIL / SHOP_SUPPORT_PHONE | support@example.com / (unset) | shown on every customer page |
 | SHOP_TIMEZONE | America/New_York | times on customer pages and in messages |
+| SHOP_LOCALE | en | the shop's language: customer pages and messages use it when neither the order's locale, the page's language switcher nor the browser names one the shop speaks (en, es, de: translations/) |
 | RETURN_WINDOW_DAYS / RESTOCKING_FEE_BPS / RETURNS_AUTO_APPROVE | 30 / 0 / true | return policy |
 | FRAUD_SCORE_THRESHOLD | 75 | orders scoring above it go to review |
 | STAFF_EXTRA_PERMISSIONS / STAFF_DENIED_PERMISSIONS | (unset) | comma-separated permission codes the staff role also has / does not have (docs/permissions.md); managers have all |
@@ -78,6 +79,7 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "SHOP_SUPPORT_EMAIL": _env("SHOP_SUPPORT_EMAIL", "support@example.com"),
         "SHOP_SUPPORT_PHONE": os.environ.get("SHOP_SUPPORT_PHONE") or None,
         "SHOP_TIMEZONE": _env("SHOP_TIMEZONE", "America/New_York"),
+        "SHOP_LOCALE": _env("SHOP_LOCALE", "en"),
         "RETURN_WINDOW_DAYS": int(_env("RETURN_WINDOW_DAYS", "30")),
         "RESTOCKING_FEE_BPS": int(_env("RESTOCKING_FEE_BPS", "0")),
         "RETURNS_AUTO_APPROVE": _flag(os.environ.get("RETURNS_AUTO_APPROVE"), True),

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
 
-from core import characters
+from core import characters, locales
 from core.errors import ValidationFailed
 from core.models import Variant
 from core.money import money_text
@@ -48,6 +48,7 @@ class PlaceOrder:
     source_ref: str | None = None
     carrier: str = "usps"
     currency: str = "USD"
+    locale: str | None = None  # the customer's language tag (core.locales); None: the shop's default
     shipping_minor: int = 0
     discount_minor: int = 0
     tax_minor: int = 0
@@ -147,6 +148,8 @@ def _check_header(cmd: PlaceOrder) -> None:
         raise ValidationFailed("A customer name is required.", field="name")
     if not (len(cmd.currency) == 3 and cmd.currency.isalpha() and cmd.currency.isupper()):
         raise ValidationFailed("Currency must be a three-letter ISO code such as USD.", field="currency")
+    if cmd.locale is not None:
+        locales.canonical(cmd.locale)
     for name, words in (("shipping_minor", "Shipping"), ("discount_minor", "The order discount"), ("tax_minor", "Tax")):
         if getattr(cmd, name) < 0:
             raise ValidationFailed(f"{words} cannot be negative.", field=name)

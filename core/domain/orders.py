@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Protocol
 
-from core import characters
+from core import characters, locales
 from core.domain import payments
 from core.domain.commands import PlaceOrder
 from core.domain.unit import Unit
@@ -103,7 +103,7 @@ def open_order(
         Order, number=number, customer_id=customer_id, email=email, phone=cmd.phone,
         sms_consent=cmd.sms_consent and cmd.phone is not None, channel=cmd.channel, source_ref=cmd.source_ref,
         status=initial("order"), hold_reason=None, hold_detail=None, fraud_score=cmd.fraud_score, note=cmd.note,
-        currency=cmd.currency, subtotal_minor=subtotal, discount_minor=discounts, shipping_minor=cmd.shipping_minor,
+        currency=cmd.currency, locale=locales.canonical(cmd.locale) if cmd.locale else None, subtotal_minor=subtotal, discount_minor=discounts, shipping_minor=cmd.shipping_minor,
         tax_minor=cmd.tax_minor, total_minor=total, placed_at=cmd.placed_at or act.at, shipped_at=None,
         delivered_at=None, cancelled_at=None, version=0, last_event_at=None,
     )  # fmt: skip

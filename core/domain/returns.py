@@ -19,6 +19,7 @@ from core.events.fact import SYSTEM, Act
 from core.lifecycle import Move, ReturnStatus, check_transition, initial, record
 from core.models import Order, OrderLine, Return, ReturnLine, Shipment
 from core.policies import RETURN_REASONS, LineEligibility, ReturnPolicy, line_eligibility
+from core.wording import translatable
 
 OVERRIDE_REASON_LIMIT = 300
 
@@ -124,9 +125,9 @@ def _line(return_id: int, item: ReturnLineInput) -> dict[str, object]:
 
 def _check_request(items: list[ReturnLineInput], note: str | None, override: ReturnOverride | None) -> None:
     if not items:
-        raise ValidationFailed("Choose at least one item to return.", field="lines")
+        raise ValidationFailed(translatable("Choose at least one item to return."), field="lines")
     if len({item.order_line_id for item in items}) != len(items):
-        raise ValidationFailed("Each item may appear once on a return.", field="lines")
+        raise ValidationFailed(translatable("Each item may appear once on a return."), field="lines")
     for text in [note, *(item.note for item in items)]:
         characters.check(text or "", "note", multiline=True)
     if override is not None:

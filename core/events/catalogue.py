@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from core.wording import translatable
+
 
 class Visibility(StrEnum):
     PUBLIC = "public"
@@ -38,7 +40,7 @@ class EventType:
     code: str
     aggregate: str  # order | shipment | return | stock
     visibility: Visibility
-    text: str  # shop-voice headline; ``{placeholders}`` come from the payload
+    text: str  # shop-voice headline; ``{placeholders}`` come from the payload; translatable(...): a customer reads it
     staff_only: frozenset[str] = frozenset()  # payload keys never shown to the customer
 
     def describe(self, payload: Mapping[str, Any]) -> str:
@@ -61,39 +63,39 @@ _P, _C, _I = Visibility.PUBLIC, Visibility.CUSTOMER, Visibility.INTERNAL
 _STAFF_REASON = frozenset({"reason"})  # why staff cancelled or refunded: the customer gets the message instead
 
 _TYPES = [
-    EventType("order.placed", "order", _C, "We received your order"),
+    EventType("order.placed", "order", _C, translatable("We received your order")),
     EventType("order.held", "order", _I, "Order held for review: {reason_text}"),
     EventType("order.released", "order", _I, "Hold released"),
-    EventType("order.confirmed", "order", _C, "Payment received: your order is confirmed"),
-    EventType("order.processing", "order", _C, "We are picking and packing your order"),
-    EventType("order.cancelled", "order", _C, "Your order was cancelled", _STAFF_REASON),
+    EventType("order.confirmed", "order", _C, translatable("Payment received: your order is confirmed")),
+    EventType("order.processing", "order", _C, translatable("We are picking and packing your order")),
+    EventType("order.cancelled", "order", _C, translatable("Your order was cancelled"), _STAFF_REASON),
     EventType("order.closed", "order", _I, "Order closed"),
     EventType("note.internal_added", "order", _I, "Staff note: {text}"),
-    EventType("note.customer_added", "order", _C, "A note from us: {text}"),
+    EventType("note.customer_added", "order", _C, translatable("A note from us: {text}")),
     EventType("payment.authorized", "order", _I, "Payment authorised"),
     EventType("payment.captured", "order", _I, "Payment captured"),
     EventType("payment.voided", "order", _I, "Payment authorisation voided"),
-    EventType("refund.issued", "order", _C, "Refund issued: {amount_text}", _STAFF_REASON),
+    EventType("refund.issued", "order", _C, translatable("Refund issued: {amount_text}"), _STAFF_REASON),
     EventType("stock.reorder_needed", "stock", _I, "Stock for {sku} fell below its reorder point"),
     EventType("stock.restocked", "stock", _I, "{quantity} × {sku} back in stock"),
-    EventType("shipment.created", "shipment", _C, "Packed and labelled for {carrier_name}"),
-    EventType("shipment.shipped", "shipment", _P, "Handed to {carrier_name}"),
-    EventType("shipment.in_transit", "shipment", _P, "On its way"),
-    EventType("shipment.out_for_delivery", "shipment", _P, "Out for delivery"),
-    EventType("shipment.available_for_pickup", "shipment", _P, "Ready for pickup"),
-    EventType("shipment.delivered", "shipment", _P, "Delivered"),
+    EventType("shipment.created", "shipment", _C, translatable("Packed and labelled for {carrier_name}")),
+    EventType("shipment.shipped", "shipment", _P, translatable("Handed to {carrier_name}")),
+    EventType("shipment.in_transit", "shipment", _P, translatable("On its way")),
+    EventType("shipment.out_for_delivery", "shipment", _P, translatable("Out for delivery")),
+    EventType("shipment.available_for_pickup", "shipment", _P, translatable("Ready for pickup")),
+    EventType("shipment.delivered", "shipment", _P, translatable("Delivered")),
     EventType("shipment.exception", "shipment", _P, "{exception_text}"),
-    EventType("shipment.eta_changed", "shipment", _P, "New estimated delivery"),
+    EventType("shipment.eta_changed", "shipment", _P, translatable("New estimated delivery")),
     EventType("shipment.cancelled", "shipment", _I, "Shipment cancelled"),
-    EventType("exchange.shipped", "shipment", _P, "Your exchange is on its way with {carrier_name}"),
-    EventType("return.requested", "return", _C, "Return {rma} requested", frozenset({"override"})),
-    EventType("return.approved", "return", _C, "Return {rma} approved"),
-    EventType("return.rejected", "return", _C, "Return {rma} could not be accepted"),
-    EventType("return.cancelled", "return", _C, "Return {rma} cancelled"),
-    EventType("return.in_transit", "return", _C, "Return {rma} is on its way back to us"),
-    EventType("return.received", "return", _C, "We received return {rma}"),
-    EventType("return.refunded", "return", _C, "Return {rma} refunded"),
-    EventType("return.exchanged", "return", _C, "Exchange for return {rma} is being prepared"),
+    EventType("exchange.shipped", "shipment", _P, translatable("Your exchange is on its way with {carrier_name}")),
+    EventType("return.requested", "return", _C, translatable("Return {rma} requested"), frozenset({"override"})),
+    EventType("return.approved", "return", _C, translatable("Return {rma} approved")),
+    EventType("return.rejected", "return", _C, translatable("Return {rma} could not be accepted")),
+    EventType("return.cancelled", "return", _C, translatable("Return {rma} cancelled")),
+    EventType("return.in_transit", "return", _C, translatable("Return {rma} is on its way back to us")),
+    EventType("return.received", "return", _C, translatable("We received return {rma}")),
+    EventType("return.refunded", "return", _C, translatable("Return {rma} refunded")),
+    EventType("return.exchanged", "return", _C, translatable("Exchange for return {rma} is being prepared")),
     EventType("return.closed", "return", _I, "Return {rma} closed"),
     EventType("subscription.created", "order", _I, "{channel} updates requested: confirmation asked for"),
     EventType("subscription.confirmed", "order", _I, "{channel} updates confirmed by {via}"),
@@ -104,20 +106,36 @@ EVENT_TYPES: dict[str, EventType] = {t.code: t for t in _TYPES}
 
 # How each shipment exception sub-reason reads, and what happens next.
 EXCEPTION_TEXT: dict[str, tuple[str, str]] = {
-    "delay": ("Running late", "The carrier expects a short delay. No action is needed."),
-    "customs": ("Held at customs", "Customs is checking the parcel. It moves on once cleared."),
-    "failed_attempt": ("Delivery attempt missed", "The carrier will try again on the next working day."),
-    "damaged": ("Damaged in transit", "We are on it and will send a replacement if needed."),
-    "lost": ("Lost by the carrier", "We are sorry. We will send a replacement or refund you."),
-    "returned_to_sender": ("On its way back to us", "The carrier could not deliver it. We will be in touch."),
+    "delay": (translatable("Running late"), translatable("The carrier expects a short delay. No action is needed.")),
+    "customs": (
+        translatable("Held at customs"),
+        translatable("Customs is checking the parcel. It moves on once cleared."),
+    ),
+    "failed_attempt": (
+        translatable("Delivery attempt missed"),
+        translatable("The carrier will try again on the next working day."),
+    ),
+    "damaged": (
+        translatable("Damaged in transit"),
+        translatable("We are on it and will send a replacement if needed."),
+    ),
+    "lost": (
+        translatable("Lost by the carrier"),
+        translatable("We are sorry. We will send a replacement or refund you."),
+    ),
+    "returned_to_sender": (
+        translatable("On its way back to us"),
+        translatable("The carrier could not deliver it. We will be in touch."),
+    ),
 }
 
+# Staff read them all; the customer only those of CUSTOMER_ACTION_HOLDS (marked for translation).
 HOLD_REASON_TEXT: dict[str, str] = {
     "po_box": "PO box address the chosen carrier does not deliver to",
     "fraud_score": "fraud score over the review threshold",
     "customisation": "order note asks for customisation",
-    "payment_pending": "payment not yet confirmed",
-    "address_unverified": "address needs checking",
+    "payment_pending": translatable("payment not yet confirmed"),
+    "address_unverified": translatable("address needs checking"),
     "manual": "put on hold by staff",
 }
 # Holds only the customer can clear (pay, confirm the address): they are told; the others are staff's.

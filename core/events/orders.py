@@ -19,6 +19,7 @@ def order_placed(*, order: Order, carrier: str, lines: list[list[object]], key: 
         "total_text": money_text(order.total_minor, order.currency),
         "carrier": carrier,
         "lines": lines,
+        "locale": order.locale,  # the customer's language, as the store or the API gave it (None: the shop's)
     }
     return Fact("order.placed", body, order_id=order.id, key=key)
 

@@ -19,6 +19,7 @@ from core.money import to_minor
 REQUIRED = ("order_number", "placed_at", "email", "name", "sku", "quantity", "ship_line1", "ship_city")
 REQUIRED += ("ship_postal_code", "ship_country")
 ORDER_LEVEL = ("placed_at", "email", "name", "phone", "currency", "shipping", "tax", "discount", "carrier", "note")
+ORDER_LEVEL += ("locale",)
 
 
 @dataclass
@@ -94,6 +95,7 @@ def to_command(group: OrderRows) -> PlaceOrder:
         number=group.number,
         carrier=(first.get("carrier") or "usps").lower(),
         currency=currency,
+        locale=first.get("locale") or None,
         shipping_minor=to_minor(first.get("shipping"), currency, field="shipping"),
         tax_minor=to_minor(first.get("tax"), currency, field="tax"),
         discount_minor=to_minor(first.get("discount"), currency, field="discount"),

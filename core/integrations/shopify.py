@@ -13,6 +13,7 @@ from core.domain.commands import PlaceOrder
 from core.domain.scans import CarrierScan
 from core.integrations.common import address, carrier_code, full_name, line_items, parse_time, phone_or_none, text
 from core.lifecycle import ExceptionReason, ShipmentStatus
+from core.locales import canonical_or_none
 from core.money import to_minor
 
 ORDER_TOPICS = frozenset({"orders/create", "orders/updated", "orders/cancelled"})
@@ -79,6 +80,7 @@ def order_command(order: dict[str, Any]) -> PlaceOrder:
         source_ref=text(order.get("id"), 64),
         carrier=_carrier(order),
         currency=currency,
+        locale=canonical_or_none(order.get("customer_locale")),  # the storefront language the order was placed in
         shipping_minor=sum(
             to_minor(line.get("price"), currency, field="shipping_lines")
             for line in order.get("shipping_lines") or []

@@ -46,6 +46,8 @@ class Order(Base):
     fraud_score: Mapped[int] = mapped_column(default=0)
     note: Mapped[str | None] = mapped_column(Text)
     currency: Mapped[str] = mapped_column(String(3))
+    # The customer's language (BCP 47, core.locales) as the store or the API gave it; None: the shop's default.
+    locale: Mapped[str | None] = mapped_column(String(35))
     subtotal_minor: Mapped[int]
     discount_minor: Mapped[int] = mapped_column(default=0)
     shipping_minor: Mapped[int] = mapped_column(default=0)

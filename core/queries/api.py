@@ -83,6 +83,7 @@ def order_json(session: Session, number: str) -> dict[str, Any] | None:
         "source_ref": order.source_ref,
         "email": order.email,
         "currency": order.currency,
+        "locale": order.locale,
         "subtotal_minor": order.subtotal_minor,
         "discount_minor": order.discount_minor,
         "shipping_minor": order.shipping_minor,

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine
 from sqlalchemy.sql import Select
 
@@ -66,6 +67,15 @@ def aware(value: datetime | str | None) -> datetime | None:
 
 def document(value: Any) -> dict[str, Any]:
     """A JSON column's value as a dict (SQLite gives text, PostgreSQL JSONB gives a dict)."""
-    if isinstance(value, str | bytes):
-        value = json.loads(value)
+    value = parsed(value)
     return value if isinstance(value, dict) else {}
+
+
+def parsed(value: Any) -> Any:
+    """A JSON value as Python: SQLite gives text; PostgreSQL's driver has parsed it already."""
+    if not isinstance(value, str | bytes):
+        return value
+    try:
+        return orjson.loads(value)  # several times faster than json: a timeline parses one per entry
+    except orjson.JSONDecodeError:
+        return json.loads(value)  # what orjson refuses and json reads (NaN, integers past 64 bits)

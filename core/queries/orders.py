@@ -89,6 +89,7 @@ class OrderView:
     returns: tuple[dict[str, Any], ...]
     addresses: tuple[dict[str, str], ...]
     timeline: tuple[TimelineEntry, ...]  # order-level and return events
+    locale: str | None = None  # the customer's language tag, if the store or the API gave one
 
     @property
     def moving(self) -> bool:
@@ -105,6 +106,11 @@ def lookup_row(session: Session, number: str) -> LookupRow | None:
     """The contact details a lookup compares against; always one indexed select."""
     row = session.execute(select(ORD.id, ORD.email, ORD.phone).where(ORD.number == number)).first()
     return None if row is None else LookupRow(row[0], row[1], row[2])
+
+
+def order_locale(session: Session, order_id: int) -> str | None:
+    """The customer's language tag on the order, if the store or the API gave one."""
+    return session.scalar(select(ORD.locale).where(ORD.id == order_id))
 
 
 def order_version(session: Session, order_id: int) -> int | None:
@@ -214,6 +220,7 @@ def order_view(session: Session, order_id: int, policy: ReturnPolicy, now: datet
         version=order.version,
         placed_at=as_utc(order.placed_at),
         currency=order.currency,
+        locale=order.locale,
         amounts={
             "subtotal": order.subtotal_minor,
             "discount": order.discount_minor,

@@ -56,6 +56,7 @@ class ReturnView:
     currency: str
     lines: tuple[ReturnLineView, ...]
     timeline: tuple[TimelineEntry, ...]
+    locale: str | None = None  # the order's: the customer's language tag, if known
 
     @property
     def cancellable(self) -> bool:
@@ -119,6 +120,7 @@ def return_view(session: Session, order_id: int, rma: str) -> ReturnView | None:
     if row is None:
         return None
     events = session.execute(timeline_select(VISIBLE_TO["customer"]).where(EVENTS.c.return_id == row.id))
+    currency, locale = session.execute(select(Order.currency, Order.locale).where(Order.id == order_id)).one()
     return ReturnView(
         id=row.id,
         order_id=row.order_id,
@@ -128,9 +130,10 @@ def return_view(session: Session, order_id: int, rma: str) -> ReturnView | None:
         customer_note=row.customer_note or "",
         restocking_fee_minor=row.restocking_fee_minor,
         return_tracking_number=row.return_tracking_number or "",
-        currency=session.scalar(select(Order.currency).where(Order.id == order_id)) or "USD",
+        currency=currency or "USD",
         lines=_line_views(session, row.id),
         timeline=tuple(entries(events, carrier_words=False)),
+        locale=locale,
     )
 
 

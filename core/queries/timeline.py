@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 
 from core.events.catalogue import EVENT_TYPES, EXCEPTION_TEXT, for_customer
 from core.models import Event
@@ -25,16 +25,23 @@ class TimelineEntry:
     detail: str  # what happens next (exceptions), staff's message, or the carrier's words (customer pages only)
     shipment_id: int | None
     return_id: int | None
+    # The payload as the customer may read it: a page in another language fills the catalogue's
+    # translated headline with these (``web.wording``).
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+def visible_to(visibility: Collection[str]) -> ColumnElement[bool]:
+    """Events of these visibility levels (``core.events.catalogue.VISIBLE_TO``)."""
+    levels = sorted(str(level) for level in visibility)  # plain strings: drivers must not see enums
+    # One level as ``=`` (no expanding IN list), so the statement can be compiled once.
+    return EVENTS.c.visibility == levels[0] if len(levels) == 1 else EVENTS.c.visibility.in_(levels)
 
 
 def timeline_select(visibility: Collection[str]) -> Select[Any]:
     """The columns a timeline needs, oldest first by source time."""
-    levels = sorted(str(level) for level in visibility)  # plain strings: drivers must not see enums
-    # One level as ``=`` (no expanding IN list), so the statement can be compiled once.
-    seen = EVENTS.c.visibility == levels[0] if len(levels) == 1 else EVENTS.c.visibility.in_(levels)
     return (
         select(EVENTS.c.type, EVENTS.c.occurred_at, EVENTS.c.payload, EVENTS.c.shipment_id, EVENTS.c.return_id)
-        .where(seen)
+        .where(visible_to(visibility))
         .order_by(EVENTS.c.occurred_at, EVENTS.c.id)
     )
 
@@ -71,6 +78,7 @@ def entries(rows: Iterable[Any], *, carrier_words: bool) -> list[TimelineEntry]:
                 detail=_detail(code, body, carrier_words),
                 shipment_id=shipment_id,
                 return_id=return_id,
+                values=body,
             )
         )
     return found

@@ -1,22 +1,26 @@
 """The public tracking page's read path: one shipment by tracking number, no personal data.
 
-Two indexed selects (the shipment with its order's ``version``, then its public events),
-compiled once and run without an ORM session (see ``core.queries.compiled``). No
-customer, address or money column is ever read here, so none can leak into the page.
+A page asks for the key first (one indexed select: is a page made for this order version
+still current?); only a first view reads the parcel, its item count and its public events, all
+in one row of one indexed select. Statements are compiled once per dialect and run without an
+ORM session (see ``core.queries.compiled``). No customer, address or money column is ever read
+here, so none can leak into the page.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine, bindparam, func, select
 
 from core.carriers import carrier
 from core.events.catalogue import VISIBLE_TO
 from core.models import Order, Shipment, ShipmentLine
-from core.queries.compiled import CompiledQuery, aware
-from core.queries.timeline import EVENTS, TimelineEntry, entries, timeline_select
+from core.queries.compiled import CompiledQuery, aware, parsed
+from core.queries.timeline import EVENTS, TimelineEntry, entries, visible_to
 
 SHIPMENTS = Shipment.__table__
 ORDERS = Order.__table__
@@ -27,7 +31,7 @@ SETTLED_SHIPMENT = frozenset({"delivered", "cancelled"})
 
 _S = SHIPMENTS.c
 _KEY = CompiledQuery(
-    select(_S.id, _S.order_id, ORDERS.c.version)
+    select(_S.id, _S.order_id, ORDERS.c.version, ORDERS.c.locale)
     .join(ORDERS, ORDERS.c.id == _S.order_id)
     .where(_S.tracking_number == bindparam("number"))
 )
@@ -36,16 +40,31 @@ _ITEMS = (
     .where(SHIPMENT_LINES.c.shipment_id == _S.id)
     .scalar_subquery()
 )
-_SHIPMENT = CompiledQuery(
-    select(
-        _S.id, _S.order_id, ORDERS.c.version, _S.tracking_number, _S.carrier, _S.service, _S.kind, _S.status,
-        _S.exception_reason, _S.original_eta, _S.current_eta, _S.last_location, _S.shipped_at, _S.delivered_at,
-        _ITEMS,
-    )
-    .join(ORDERS, ORDERS.c.id == _S.order_id)
-    .where(_S.tracking_number == bindparam("number"))
-)  # fmt: skip
-_PUBLIC_EVENTS = CompiledQuery(timeline_select(VISIBLE_TO["public"]).where(EVENTS.c.shipment_id == bindparam("sid")))
+_E = EVENTS.c
+# The parcel's public events as one JSON array of [type, occurred_at, payload, return_id, id] rows, so
+# the whole page is one row of one indexed select: every round trip to SQLite lets go of the GIL,
+# and with the worker's other threads waiting each is a thread switch (bench/README.md, issue 14 §5).
+# The aggregate keeps no order: the rows are sorted in Python.
+_EVENTS_JSON = {
+    "sqlite": func.json_group_array(func.json_array(_E.type, _E.occurred_at, func.json(_E.payload), _E.return_id, _E.id)),
+    "postgresql": func.json_agg(func.json_build_array(_E.type, _E.occurred_at, _E.payload, _E.return_id, _E.id)),
+}  # fmt: skip
+
+
+def _page(events_json: Any) -> CompiledQuery:
+    public = select(events_json).where(_E.shipment_id == _S.id, visible_to(VISIBLE_TO["public"]))
+    return CompiledQuery(
+        select(
+            _S.id, _S.order_id, ORDERS.c.version, ORDERS.c.locale, _S.tracking_number, _S.carrier, _S.service, _S.kind, _S.status,
+            _S.exception_reason, _S.original_eta, _S.current_eta, _S.last_location, _S.shipped_at,
+            _S.delivered_at, _ITEMS, public.scalar_subquery(),
+        )
+        .join(ORDERS, ORDERS.c.id == _S.order_id)
+        .where(_S.tracking_number == bindparam("number"))
+    )  # fmt: skip
+
+
+_PAGE = {dialect: _page(events_json) for dialect, events_json in _EVENTS_JSON.items()}
 
 
 @dataclass(frozen=True)
@@ -55,6 +74,7 @@ class TrackingKey:
     shipment_id: int
     order_id: int
     version: int
+    locale: str | None = None  # the order's language tag: the page speaks it (not personal data)
 
 
 @dataclass(frozen=True)
@@ -81,26 +101,12 @@ class TrackingView:
         return self.status not in SETTLED_SHIPMENT
 
 
-def tracking_key(engine: Engine, number: str) -> TrackingKey | None:
-    """(shipment, order, version) for a normalised tracking number: one indexed lookup."""
-    rows = _KEY.rows(engine, number=number)
-    return TrackingKey(*rows[0]) if rows else None
-
-
-def find_parcel(engine: Engine, number: str) -> TrackingView | None:
-    """The parcel's own row (one indexed select), without its timeline yet.
-
-    Its ``key`` tells a caller whether a page cached for this order version is current;
-    only when it is not does the caller need ``with_timeline``.
-    """
-    rows = _SHIPMENT.rows(engine, number=number)
-    if not rows:
-        return None
-    (sid, order_id, version, tracking_number, code, service, kind, status, reason, original_eta, current_eta,
-     location, shipped_at, delivered_at, items) = rows[0]  # fmt: skip
+def _view(row: Sequence[Any]) -> TrackingView:
+    (sid, order_id, version, locale, tracking_number, code, service, kind, status, reason, original_eta, current_eta,
+     location, shipped_at, delivered_at, items, events) = row  # fmt: skip
     known = carrier(code)
     return TrackingView(
-        key=TrackingKey(sid, order_id, version),
+        key=TrackingKey(sid, order_id, version, locale),
         tracking_number=tracking_number,
         carrier_code=known.code,
         carrier_name=known.name,
@@ -115,17 +121,27 @@ def find_parcel(engine: Engine, number: str) -> TrackingView | None:
         shipped_at=aware(shipped_at),
         delivered_at=aware(delivered_at),
         item_count=int(items or 0),
-        timeline=(),
+        timeline=tuple(entries(_timeline_rows(sid, events), carrier_words=False)),
     )
 
 
-def with_timeline(engine: Engine, parcel: TrackingView) -> TrackingView:
-    """The parcel with its public events (the second and last select)."""
-    rows = _PUBLIC_EVENTS.rows(engine, sid=parcel.key.shipment_id)
-    return replace(parcel, timeline=tuple(entries(rows, carrier_words=False)))
+def _timeline_rows(sid: int, events: Any) -> list[tuple[Any, ...]]:
+    """The aggregated events as ``timeline_select`` rows, oldest first by source time (then id)."""
+    found = [
+        (aware(occurred_at), event_id, code, payload, return_id)
+        for code, occurred_at, payload, return_id, event_id in parsed(events) or ()
+    ]
+    found.sort(key=lambda event: event[:2])
+    return [(code, occurred_at, payload, sid, return_id) for occurred_at, _, code, payload, return_id in found]
+
+
+def tracking_key(engine: Engine, number: str) -> TrackingKey | None:
+    """(shipment, order, version) for a normalised tracking number: one indexed lookup."""
+    rows = _KEY.rows(engine, number=number)
+    return TrackingKey(*rows[0]) if rows else None
 
 
 def tracking_view(engine: Engine, number: str) -> TrackingView | None:
-    """The public view of the parcel with this (normalised) tracking number, or None."""
-    parcel = find_parcel(engine, number)
-    return None if parcel is None else with_timeline(engine, parcel)
+    """The public view of the parcel with this (normalised) tracking number, or None: one select."""
+    rows = _PAGE[engine.dialect.name].rows(engine, number=number)
+    return _view(rows[0]) if rows else None

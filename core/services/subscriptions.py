@@ -21,6 +21,7 @@ from core.lifecycle import record
 from core.models import Order, Shipment, SmsOptOut, Subscription
 from core.services.common import load_order
 from core.shop import Shop
+from core.wording import translatable
 
 SCOPES = ("all", "delivery")
 
@@ -30,9 +31,9 @@ def normalise_phone(raw: str, default_region: str = "US") -> str:
     try:
         number = phonenumbers.parse(raw.strip()[:40], default_region)
     except phonenumbers.NumberParseException:
-        raise ValidationFailed("That phone number does not look right.", field="phone") from None
+        raise ValidationFailed(translatable("That phone number does not look right."), field="phone") from None
     if not phonenumbers.is_valid_number(number):
-        raise ValidationFailed("That phone number is not a valid number.", field="phone")
+        raise ValidationFailed(translatable("That phone number is not a valid number."), field="phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -123,11 +124,15 @@ def confirm_by_link(shop: Shop, subscription_id: int, *, source: str) -> Subscri
         load_order(session, order_id)  # the order first, as every service locks
         sub = session.get_one(Subscription, subscription_id)
         if sub.channel != "email" or sub.unsubscribed_at is not None:
-            raise ValidationFailed("This request was withdrawn. Ask again from the tracking page.", field="link")
+            raise ValidationFailed(
+                translatable("This request was withdrawn. Ask again from the tracking page."), field="link"
+            )
         if sub.confirmed_at is not None:
             return sub
         if not rules.is_awaiting(sub, utcnow()):
-            raise ValidationFailed("This request has expired. Ask again from the tracking page.", field="link")
+            raise ValidationFailed(
+                translatable("This request has expired. Ask again from the tracking page."), field="link"
+            )
         return _confirm(session, sub, via="email", source=source)
 
 

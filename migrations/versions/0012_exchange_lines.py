@@ -7,7 +7,7 @@ lines here: the new variant's SKU, product name and title, the replaced unit's p
 and delivered quantities as the parcel's status says.
 
 Revision ID: 0012_exchange_lines
-Revises: 0008_send_log
+Revises: 0014_order_locale
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012_exchange_lines"
-down_revision: str | Sequence[str] | None = "0008_send_log"
+down_revision: str | Sequence[str] | None = "0014_order_locale"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -8,29 +8,35 @@ page starts no session). An expired or withdrawn request gets a page that says s
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, url_for
+from flask_babel import gettext
 
 from core.errors import DomainError
 from core.queries.subscriptions import SubscriptionView, subscription_view
 from core.services.subscriptions import confirm_by_link
+from core.wording import translatable
 from notifications.links import CONFIRM_PATH
 from web.extensions import client_ip, limiter, shop
+from web.i18n import use_order_locale
 from web.tokens import LinkExpired, LinkInvalid, confirm_from_token
 
 bp = Blueprint("subscriptions", __name__, template_folder="templates")
-EXPIRED = "This confirmation link has expired. To get parcel updates, sign up again on the tracking page."
+EXPIRED = translatable("This confirmation link has expired. To get parcel updates, sign up again on the tracking page.")
 
 
 def _view(token: str) -> SubscriptionView:
     try:
         subscription_id = confirm_from_token(token)
     except LinkExpired:
-        abort(410, description=EXPIRED)
+        abort(410, description=gettext(EXPIRED))
     except LinkInvalid:
-        abort(404, description="This confirmation link is not valid. Please use the link from the email we sent.")
+        abort(
+            404, description=gettext("This confirmation link is not valid. Please use the link from the email we sent.")
+        )
     with shop().db.read() as session:
         found = subscription_view(session, subscription_id)
     if found is None:
-        abort(404, description="That request no longer exists. Sign up again on the tracking page.")
+        abort(404, description=gettext("That request no longer exists. Sign up again on the tracking page."))
+    use_order_locale(found.locale)
     return found
 
 
@@ -53,5 +59,5 @@ def confirm_now(token: str) -> tuple[str, int] | str:
     try:
         confirm_by_link(shop(), view.id, source=f"confirmation link from {client_ip()}")
     except DomainError as error:
-        return _page(token, view, error=error.message), 410
+        return _page(token, view, error=gettext(error.message)), 410
     return _page(token, view, done=True)

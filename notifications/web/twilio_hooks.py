@@ -15,10 +15,12 @@ from twilio.request_validator import SIGNATURE_HEADER, RequestValidator, get_sig
 
 from core.domain.subscriptions import CODE_DIGITS
 from core.errors import ValidationFailed
+from core.queries.orders import order_locale
 from core.services.subscriptions import confirm_by_reply, normalise_phone, set_sms_opt_out
 from notifications import reports
 from notifications.links import INBOUND_SMS_PATH, STATUS_CALLBACK_PATH
 from web.extensions import shop
+from web.i18n import for_message
 
 bp = Blueprint("twilio_hooks", __name__)
 
@@ -81,7 +83,10 @@ def _confirm(phone: str, word: str) -> str | None:
     done = confirm_by_reply(shop(), phone, code=None if word in YES_WORDS else word, source=source)
     if done is None:
         return None
-    return f"{current_app.config['SHOP_NAME']}: confirmed. You will get texts about this parcel. STOP to opt out."
+    with shop().db.read() as session:
+        _, words = for_message(order_locale(session, done.order_id))
+    reply = words.gettext("%(shop)s: confirmed. You will get texts about this parcel. STOP to opt out.")
+    return reply % {"shop": current_app.config["SHOP_NAME"]}
 
 
 @bp.post(INBOUND_SMS_PATH)

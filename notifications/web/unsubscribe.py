@@ -9,13 +9,17 @@ and records nothing (``core.services.subscriptions.unsubscribe``).
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext
 
+from core.queries.orders import order_locale
 from core.services.subscriptions import unsubscribe
+from core.wording import translatable
 from web.extensions import limiter, shop
+from web.i18n import use_order_locale
 from web.tokens import LinkExpired, LinkInvalid, unsubscribe_from_token
 
 bp = Blueprint("unsubscribe", __name__, template_folder="templates")
-EXPIRED = (
+EXPIRED = translatable(
     "This unsubscribe link has expired. Please use the link in your latest message, "
     "reply STOP to a text, or write to us and we will stop the updates."
 )
@@ -23,11 +27,18 @@ EXPIRED = (
 
 def _decode(token: str) -> tuple[str, str, int | None]:
     try:
-        return unsubscribe_from_token(token[:1000])
+        found = unsubscribe_from_token(token[:1000])
     except LinkExpired:
-        abort(410, description=EXPIRED)
+        abort(410, description=gettext(EXPIRED))
     except LinkInvalid:
-        abort(404, description="This unsubscribe link is not valid. Please use the link from your latest message.")
+        abort(
+            404,
+            description=gettext("This unsubscribe link is not valid. Please use the link from your latest message."),
+        )
+    if found[2] is not None:  # the order's messages spoke its locale: so does this page
+        with shop().db.read() as session:
+            use_order_locale(order_locale(session, found[2]))
+    return found
 
 
 def _masked(address: str) -> str:

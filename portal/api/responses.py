@@ -82,6 +82,7 @@ class Order(Struct, kw_only=True):
     source_ref: str | None = None
     email: str
     currency: str
+    locale: str | None = None
     subtotal_minor: int | UnsetType = UNSET
     discount_minor: int | UnsetType = UNSET
     shipping_minor: int | UnsetType = UNSET

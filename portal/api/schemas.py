@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 
 from msgspec import UNSET, Meta, Struct, UnsetType
 
+from core import locales
 from core.characters import LINE_CHARACTER, LINES_CHARACTER
 
 NO_FINAL_NEWLINE = "(?!\\n)"
@@ -82,6 +83,18 @@ class OrderCreate(Closed, kw_only=True):
     number: OrderNumber | None = None
     carrier: Carrier | UnsetType = UNSET
     currency: Annotated[str, Meta(pattern=whole("[A-Z]{3}"))] | UnsetType = UNSET
+    locale: (
+        Annotated[
+            str,
+            Meta(
+                max_length=locales.MAX_LENGTH,
+                pattern=whole(locales.PATTERN),
+                description="The customer's language, a BCP 47 tag such as es, es-MX or de-DE: "
+                "their pages and messages use it when the shop speaks it.",
+            ),
+        ]
+        | None
+    ) = None
     shipping_minor: Minor | UnsetType = UNSET
     discount_minor: Minor | UnsetType = UNSET
     tax_minor: Minor | UnsetType = UNSET

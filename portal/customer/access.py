@@ -12,11 +12,13 @@ import hmac
 from typing import NoReturn
 
 from flask import abort, current_app, request, url_for
+from flask_babel import gettext
 from limits import parse_many
 from werkzeug.utils import redirect
 
 from core.errors import ValidationFailed
 from core.queries.orders import LookupRow
+from core.wording import translatable
 from portal.customer import forms
 from portal.customer.forms import Lookup
 from web.extensions import client_ip, limiter
@@ -24,7 +26,7 @@ from web.tokens import LinkExpired, LinkInvalid, order_from_token, return_from_t
 
 # Compared against when no order has the number, so both paths do the same work.
 _DECOY = LookupRow(0, "nobody@invalid.example", "+10000000000")
-INVALID = "That link is not valid here. Check that you copied all of it, or look your order up."
+INVALID = translatable("That link is not valid here. Check that you copied all of it, or look your order up.")
 
 
 def _expired() -> NoReturn:
@@ -39,7 +41,7 @@ def order_id_from(token: str) -> int:
     except LinkExpired:
         _expired()
     except LinkInvalid:
-        abort(404, description=INVALID)
+        abort(404, description=gettext(INVALID))
 
 
 def is_view_link(token: str) -> bool:
@@ -65,9 +67,9 @@ def return_order_from(token: str, rma: str) -> int:
     except LinkExpired:
         _expired()
     except LinkInvalid:
-        abort(404, description=INVALID)
+        abort(404, description=gettext(INVALID))
     if linked != rma:
-        abort(404, description="That link is for another return.")
+        abort(404, description=gettext("That link is for another return."))
     return order_id
 
 

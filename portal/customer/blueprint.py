@@ -1,73 +1,80 @@
-"""The blueprint and its template filters (times in the shop's timezone, money)."""
+"""The blueprint and its template filters: times in the shop's time zone, money and core's wording,
+each in the page's language (``web.formats``, ``web.wording``)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, current_app
+from flask_babel import get_translations, gettext
 
 from core.arrival import Arrival, day_word, first_estimate, parcel_arrival
 from core.clock import utcnow
-from core.money import money_text
+from core.queries.timeline import TimelineEntry
 from portal.customer import texts
-from web.times import shop_time, shop_zone
+from web import formats, wording
+from web.i18n import current_language
 
 bp = Blueprint("customer", __name__, template_folder="templates")
 
 
-def _zone_name() -> str:
-    return shop_zone().key
-
-
-def shop_today() -> date:
-    """Today in the shop's time zone: what "today" and "yesterday" on a page are counted from."""
-    return shop_time(utcnow()).date()
+def _zone() -> str:
+    return str(current_app.config.get("SHOP_TIMEZONE", "UTC"))
 
 
 @bp.app_template_filter("when")
 def when(moment: datetime | None) -> str:
-    """ "Tue 4 Mar 2025, 3:12 PM EST" in the shop's timezone."""
-    if moment is None:
-        return ""
-    return shop_time(moment).strftime("%a %-d %b %Y, %-I:%M %p %Z")
+    """ "Tue 4 Mar 2025, 3:12 PM EST" in the shop's time zone, written for the page's language."""
+    return formats.moment(moment, current_language(), _zone())
 
 
 @bp.app_template_filter("day")
 def day(moment: datetime | None) -> str:
-    """ "Thursday 6 March 2025" in the shop's timezone."""
-    if moment is None:
-        return ""
-    return shop_time(moment).strftime("%A %-d %B %Y")
+    """ "Thursday 6 March 2025" in the shop's time zone."""
+    return formats.day(moment, current_language(), _zone())
+
+
+def shop_today() -> date:
+    """Today in the shop's time zone: what "today" and "yesterday" on a page are counted from."""
+    return utcnow().astimezone(formats.zone(_zone())).date()
+
+
+def _relative(word: str, rest: str) -> str:
+    """ "Today, …", "Tomorrow, …", "Yesterday, …" in the page's language."""
+    if word == "today":
+        return gettext("Today, %(rest)s", rest=rest)
+    if word == "tomorrow":
+        return gettext("Tomorrow, %(rest)s", rest=rest)
+    return gettext("Yesterday, %(rest)s", rest=rest)
 
 
 @bp.app_template_filter("day_said")
-def day_said(day: date) -> str:
+def day_said(value: date) -> str:
     """ "Today, Saturday 5 December 2026", or without the word for a day further away."""
-    word = day_word(day, shop_today())
-    written = day.strftime("%A %-d %B %Y")
-    return f"{word.capitalize()}, {written}" if word else written
+    written = formats.calendar_day(value, current_language())
+    word = day_word(value, shop_today())
+    return _relative(word, written) if word else written
 
 
 @bp.app_template_filter("when_said")
 def when_said(moment: datetime | None) -> str:
-    """ "Today, 3:12 PM EST" or "Yesterday, …"; other days as ``when``."""
+    """ "Today, 3:12 PM EST", "Yesterday, …"; any other day as ``when``."""
     if moment is None:
         return ""
-    local = shop_time(moment)
-    word = day_word(local.date(), shop_today())
-    return f"{word.capitalize()}, {local:%-I:%M %p %Z}" if word else when(moment)
+    word = day_word(moment.astimezone(formats.zone(_zone())).date(), shop_today())
+    return _relative(word, formats.time_of_day(moment, current_language(), _zone())) if word else when(moment)
 
 
 @bp.app_template_global("arrival_of")
 def arrival_of(parcel: Any) -> Arrival | None:
     """When the parcel arrives or arrived, by the one rule (``core.arrival``), seen now."""
-    return parcel_arrival(parcel, now=utcnow(), zone_name=_zone_name())
+    return parcel_arrival(parcel, now=utcnow(), zone_name=_zone())
 
 
 @bp.app_template_global("first_estimate_of")
 def first_estimate_of(parcel: Any, shown: Arrival | None) -> date | None:
-    return first_estimate(parcel.original_eta, shown, _zone_name())
+    return first_estimate(parcel.original_eta, shown, _zone())
 
 
 @bp.app_template_filter("iso")
@@ -77,10 +84,27 @@ def iso(moment: datetime | None) -> str:
 
 @bp.app_template_filter("money")
 def money(amount_minor: int, currency: str = "USD") -> str:
-    return money_text(int(amount_minor), currency)
+    return formats.money(int(amount_minor), currency, current_language())
+
+
+@bp.app_template_filter("number")
+def number(value: int) -> str:
+    return formats.number(value, current_language())
+
+
+@bp.app_template_filter("headline")
+def headline(entry: TimelineEntry, currency: str | None = None) -> str:
+    """A timeline entry's text in the page's language (its amounts in ``currency``)."""
+    return wording.event_text(entry.code, entry.values, get_translations(), current_language(), currency)
+
+
+@bp.app_template_filter("core_text")
+def core_text(message: str | None) -> str:
+    """Core's English (a detail, a reason, an eligibility) in the page's language, when the catalogue has it."""
+    return wording.text(message, get_translations())
 
 
 @bp.context_processor
-def _texts() -> dict[str, object]:
+def _texts() -> dict[str, Any]:
     """Customer-facing wording, available to every portal template."""
     return {"texts": texts}

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import phonenumbers
+from flask_babel import gettext
 
 from core import characters
 from core.domain.commands import ReturnLineInput, normalise_email
@@ -28,16 +29,28 @@ def text(form: Mapping[str, str], name: str, limit: int, *, multiline: bool = Fa
     """The field's value, stripped; refuses over-long text and control characters."""
     value = (form.get(name) or "").strip()
     if len(value) > limit:
-        raise ValidationFailed(f"That is too long: at most {limit} characters.", field=name)
+        raise ValidationFailed(gettext("That is too long: at most %(limit)s characters.", limit=limit), field=name)
     if characters.refused(value, multiline=multiline) is not None:
-        raise ValidationFailed("That contains characters we cannot accept.", field=name)
+        raise ValidationFailed(gettext("That contains characters we cannot accept."), field=name)
     return value
+
+
+def email_address(raw: str, field: str = "email") -> str:
+    """Normalised as orders store it; refused in the page's language (the validator's own detail is English)."""
+    try:
+        return normalise_email(raw)
+    except ValidationFailed:
+        raise ValidationFailed(
+            gettext("That email address does not look right. Check it and try again."), field=field
+        ) from None
 
 
 def order_number(raw: str) -> str:
     number = raw.strip().upper().lstrip("#")
     if not ORDER_NUMBER.fullmatch(number):
-        raise ValidationFailed("Enter the order number from your confirmation email, e.g. SL12345678.", field="number")
+        raise ValidationFailed(
+            gettext("Enter the order number from your confirmation email, e.g. SL12345678."), field="number"
+        )
     return number
 
 
@@ -58,9 +71,9 @@ def parse_lookup(form: Mapping[str, str]) -> Lookup:
     number = order_number(text(form, "number", 64))
     contact = text(form, "contact", 254)
     if not contact:
-        raise ValidationFailed("Enter the email address or phone number used for the order.", field="contact")
+        raise ValidationFailed(gettext("Enter the email address or phone number used for the order."), field="contact")
     if "@" in contact:
-        return Lookup(number, "email", normalise_email(contact))
+        return Lookup(number, "email", email_address(contact))
     return Lookup(number, "phone", lookup_phone(contact))
 
 
@@ -84,12 +97,12 @@ def parse_subscription(form: Mapping[str, str]) -> tuple[list[tuple[str, str]], 
     email, phone = text(form, "email", 254), text(form, "phone", 40)
     scope = form.get("scope") or "all"
     if scope not in {"all", "delivery"}:
-        raise ValidationFailed("Choose all updates, or delivery updates only.", field="scope")
+        raise ValidationFailed(gettext("Choose all updates, or delivery updates only."), field="scope")
     if not email and not phone:
-        raise ValidationFailed("Enter an email address, a mobile number, or both.", field="email")
+        raise ValidationFailed(gettext("Enter an email address, a mobile number, or both."), field="email")
     if form.get("consent") != "yes":
-        raise ValidationFailed("Please tick the box to agree to receive updates.", field="consent")
-    found = [("email", normalise_email(email))] if email else []
+        raise ValidationFailed(gettext("Please tick the box to agree to receive updates."), field="consent")
+    found = [("email", email_address(email))] if email else []
     if phone:
         found.append(("sms", normalise_phone(phone)))
     return found, scope
@@ -98,31 +111,33 @@ def parse_subscription(form: Mapping[str, str]) -> tuple[list[tuple[str, str]], 
 def client_token(form: Mapping[str, str]) -> str:
     token = form.get("client_token") or ""
     if not CLIENT_TOKEN.fullmatch(token):
-        raise ValidationFailed("This form has expired. Please start your return again.", field="client_token")
+        raise ValidationFailed(gettext("This form has expired. Please start your return again."), field="client_token")
     return token
 
 
 def _quantity(form: Mapping[str, str], line_id: int) -> int:
     raw = (form.get(f"qty-{line_id}") or "0").strip()
     if not raw.isascii() or not raw.isdigit() or int(raw) > MAX_QUANTITY:
-        raise ValidationFailed("Choose how many of each item to return.", field=f"qty-{line_id}")
+        raise ValidationFailed(gettext("Choose how many of each item to return."), field=f"qty-{line_id}")
     return int(raw)
 
 
 def _exchange_variant(form: Mapping[str, str], line_id: int, allowed: set[int]) -> int:
     raw = (form.get(f"variant-{line_id}") or "").strip()
     if not raw.isascii() or not raw.isdigit() or int(raw) not in allowed:
-        raise ValidationFailed("Choose a size or colour that is in stock for the exchange.", field=f"variant-{line_id}")
+        raise ValidationFailed(
+            gettext("Choose a size or colour that is in stock for the exchange."), field=f"variant-{line_id}"
+        )
     return int(raw)
 
 
 def _line(form: Mapping[str, str], line_id: int, quantity: int, exchange_ids: set[int]) -> ReturnLineInput:
     reason = form.get(f"reason-{line_id}") or ""
     if reason not in RETURN_REASONS:
-        raise ValidationFailed("Choose a reason for each item you return.", field=f"reason-{line_id}")
+        raise ValidationFailed(gettext("Choose a reason for each item you return."), field=f"reason-{line_id}")
     resolution = form.get(f"resolution-{line_id}") or "refund"
     if resolution not in {"refund", "exchange"}:
-        raise ValidationFailed("Choose a refund or an exchange.", field=f"resolution-{line_id}")
+        raise ValidationFailed(gettext("Choose a refund or an exchange."), field=f"resolution-{line_id}")
     variant = _exchange_variant(form, line_id, exchange_ids) if resolution == "exchange" else None
     note = text(form, f"note-{line_id}", 500, multiline=True) or None
     return ReturnLineInput(line_id, quantity, reason, resolution, variant, note)
@@ -136,9 +151,11 @@ def parse_return(
     for line_id, most in returnable.items():
         quantity = _quantity(form, line_id)
         if quantity > most:
-            raise ValidationFailed(f"You can return up to {most} of that item.", field=f"qty-{line_id}")
+            raise ValidationFailed(
+                gettext("You can return up to %(most)s of that item.", most=most), field=f"qty-{line_id}"
+            )
         if quantity:
             items.append(_line(form, line_id, quantity, exchanges.get(line_id, set())))
     if not items:
-        raise ValidationFailed("Choose at least one item to return.", field="lines")
+        raise ValidationFailed(gettext("Choose at least one item to return."), field="lines")
     return items, text(form, "note", 2000, multiline=True) or None

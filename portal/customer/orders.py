@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from flask import abort, flash, request, url_for
+from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from core.clock import utcnow
 from core.errors import DomainError, ValidationFailed
 from core.queries.orders import OrderView, lookup_row, order_view
+from core.wording import translatable
 from portal.customer import access, forms, subscribing
 from portal.customer.blueprint import bp
 from web.extensions import limiter, shop
+from web.i18n import use_order_locale
 from web.rendering import go, is_htmx, page, render_block
 from web.tokens import order_token
 
-NOT_FOUND = (
+NOT_FOUND = translatable(
     "We could not find an order with that number and that email address or phone number. "
     "Check both against your confirmation email and try again."
 )
@@ -28,11 +31,11 @@ def find_order() -> Response | tuple[str, int]:
     try:
         wanted = forms.parse_lookup(request.form)
     except ValidationFailed as error:
-        return _lookup_failed(error.field or "number", error.message, 422)
+        return _lookup_failed(error.field or "number", gettext(error.message), 422)
     with shop().db.read() as session:
         found = lookup_row(session, wanted.number)
     if not access.matches(found, wanted) or found is None:
-        return _lookup_failed("lookup", NOT_FOUND, 404)
+        return _lookup_failed("lookup", gettext(NOT_FOUND), 404)
     return go(url_for("customer.order", token=order_token(found.order_id)))
 
 
@@ -45,7 +48,8 @@ def _view(token: str) -> OrderView:
     with shop().db.read() as session:
         view = order_view(session, order_id, shop().return_policy, utcnow())
     if view is None:
-        abort(404, description="That order no longer exists. Please contact us if you need help.")
+        abort(404, description=gettext("That order no longer exists. Please contact us if you need help."))
+    use_order_locale(view.locale)
     return view
 
 

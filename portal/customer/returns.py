@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping
 
 from flask import abort, current_app, flash, request, url_for
+from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from core.clock import utcnow
@@ -25,6 +26,7 @@ from portal.customer import access, drafts, forms
 from portal.customer.blueprint import bp
 from portal.customer.qr import qr_svg
 from web.extensions import limiter, shop
+from web.i18n import use_order_locale
 from web.rendering import go, no_store, page, render_block
 
 RMA = re.compile(r"RMA-[A-Z0-9]{8}")
@@ -38,7 +40,8 @@ def _order(token: str) -> tuple[OrderView, Options]:
         view = order_view(db, order_id, shop().return_policy, utcnow())
         options = queries.exchange_options(db, order_id)
     if view is None:
-        abort(404, description="That order no longer exists.")
+        abort(404, description=gettext("That order no longer exists."))
+    use_order_locale(view.locale)
     return view, options
 
 
@@ -158,7 +161,8 @@ def _return(token: str, rma: str) -> tuple[int, queries.ReturnView]:
         with shop().db.read() as db:
             found = queries.return_view(db, order_id, rma)
     if found is None:
-        abort(404, description="We could not find that return on this order.")
+        abort(404, description=gettext("We could not find that return on this order."))
+    use_order_locale(found.locale)
     return order_id, found
 
 
@@ -166,12 +170,12 @@ def _sending(rma: str) -> dict[str, object]:
     """Where and how the parcel goes back: the same steps as the return emails (``core.returning``)."""
     config = current_app.config
     address = address_lines(config.get("SHOP_RETURN_ADDRESS"))
-    support = config["SHOP_SUPPORT_EMAIL"]
+    support, name = config["SHOP_SUPPORT_EMAIL"], config["SHOP_NAME"]
     return {
         "address": address,
-        "where": where_to_send(rma=rma, address=address, support_email=support),
-        "instructions": send_back_steps(shop_name=config["SHOP_NAME"], rma=rma, address=address, support_email=support),
-        "on_the_parcel": ON_THE_PARCEL,
+        "where": where_to_send(rma=rma, address=address, support_email=support, tr=gettext),
+        "instructions": send_back_steps(shop_name=name, rma=rma, address=address, support_email=support, tr=gettext),
+        "on_the_parcel": gettext(ON_THE_PARCEL),
     }
 
 
@@ -215,7 +219,7 @@ def return_label(token: str, rma: str) -> str:
     order_id, ret = _return(token, rma)
     with shop().db.read() as db:
         view = order_view(db, order_id, shop().return_policy, utcnow())
-    qr = qr_svg(ret.rma, label=f"QR code of return number {ret.rma}")
+    qr = qr_svg(ret.rma, label=gettext("QR code of return number %(rma)s", rma=ret.rma))
     return page("customer/return_label.html", ret=ret, view=view, token=token, qr=qr, **_sending(ret.rma))
 
 
@@ -227,17 +231,17 @@ def return_cancel(token: str, rma: str) -> Response | tuple[str, int]:
     _, ret = _return(token, rma)
     if ret.status not in queries.CANCELLABLE:
         context = _status_context(token, ret) | {
-            "error": "This return is already on its way back, so it can no longer be cancelled."
+            "error": gettext("This return is already on its way back, so it can no longer be cancelled.")
         }
         return page("customer/return_status.html", **context), 409
     if request.form.get("confirm") not in {"yes", "on", "1"}:
         context = _status_context(token, ret) | {
-            "error": "Tick the box to confirm that you want to cancel this return."
+            "error": gettext("Tick the box to confirm that you want to cancel this return.")
         }
         return page("customer/return_status.html", **context), 422
     try:
         cancel_return(shop(), ret.id, actor=CUSTOMER)
     except DomainError as error:
         return page("customer/return_status.html", **(_status_context(token, ret) | {"error": error.message})), 409
-    flash(f"Return {ret.rma} is cancelled. Nothing more to do.", "success")
+    flash(gettext("Return %(rma)s is cancelled. Nothing more to do.", rma=ret.rma), "success")
     return go(url_for("customer.return_status", token=token, rma=ret.rma))

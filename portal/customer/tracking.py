@@ -5,24 +5,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort, current_app, flash, request, session, url_for
+from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from core.errors import DomainError
 from core.queries.tracking import TrackingView, tracking_key, tracking_view
+from core.wording import translatable
 from portal.customer import access, forms, subscribing, texts
-from portal.customer.blueprint import bp, shop_today
+from portal.customer.blueprint import bp, headline, shop_today
 from portal.customer.cache import FragmentCache
 from portal.customer.shell import public_page
 from web.extensions import limiter, shop
+from web.i18n import current_language, use_order_locale
 from web.rendering import go, is_htmx, page, render_block
 
 
 @dataclass
 class TrackedParcel:
-    """A parcel's public view and its rendered HTML, valid for one order version.
+    """A parcel's public view and its rendered HTML, valid for one order version in one language on one day.
 
-    Every visitor gets the same bytes (the public page carries no per-visitor token),
-    so the whole page and the polled block are rendered once per version and reused.
+    Every visitor reading the same language gets the same bytes (the public page carries no
+    per-visitor token), so the whole page and the polled block are rendered once per version
+    and language, and reused.
     """
 
     view: TrackingView
@@ -50,40 +54,39 @@ def track_search() -> Response | tuple[str, int]:
     """The tracking-number form (GET, so the result page has a shareable address)."""
     number = forms.tracking_number(str(request.args.get("number", ""))[:200])
     if number is None:
-        message = "Enter the tracking number from your shipping email: 6 to 64 letters and digits."
+        message = gettext("Enter the tracking number from your shipping email: 6 to 64 letters and digits.")
         return page("customer/lookup.html", block="track_form", errors={"tracking": message}), 422
     return go(url_for("customer.track", number=number))
 
 
 def _find(number: str) -> TrackedParcel | None:
-    """One indexed select for (shipment, order version); events and rendering only for a new version.
-
-    A page says "today" and "yesterday", so what is kept is good for one order version on one day."""
+    """One indexed select for (shipment, order version, locale); events and rendering only for a new
+    version (or a language not rendered yet). The order's locale, if it has one, is the page's. A page
+    says "today" and "yesterday", so what is kept is good for one day too."""
     clean = forms.tracking_number(number[:200])
     engine = shop().db.engine
     key = tracking_key(engine, clean) if clean else None
     if key is None:
         access.count_tracking_miss()
         return None
-    cache, today = _parcels(), shop_today()
-    found = cache.get((key, today))
+    use_order_locale(key.locale)
+    cache, kept_as = _parcels(), (current_language(), shop_today())
+    found = cache.get((key, *kept_as))
     if found is None:
         view = tracking_view(engine, clean or "")
         if view is None:  # gone between the two reads
             return None
         found = TrackedParcel(view)
-        cache.put((view.key, today), found)
+        cache.put((view.key, *kept_as), found)
     return found
 
 
 def _parcel(number: str) -> TrackedParcel:
     found = _find(number)
     if found is None:
-        abort(404, description=UNKNOWN)
+        message = translatable("We could not find a parcel with that tracking number. Please check it and try again.")
+        abort(404, description=gettext(message))
     return found
-
-
-UNKNOWN = "We could not find a parcel with that tracking number. Please check it and try again."
 
 
 def _unknown(number: str) -> tuple[str, int]:
@@ -102,7 +105,7 @@ def track(number: str) -> str | tuple[str, int]:
     if is_htmx() or "_flashes" in session:  # per-visitor content: render afresh
         return page("customer/track.html", parcel=parcel, **_track_context(parcel, notice=None))
     if parcel.page_html is None:  # the same bytes for every visitor until the order changes
-        title = f"Parcel {parcel.view.tracking_number}"
+        title = gettext("Parcel %(number)s", number=parcel.view.tracking_number)
         parcel.page_html = public_page("customer/track.html", title, parcel=parcel, **_track_context(parcel, None))
     return parcel.page_html
 
@@ -127,7 +130,7 @@ def track_live(number: str) -> str:
                 "customer/track.html", "live", parcel=parcel, **_track_context(parcel, None)
             )
         return parcel.live_html
-    notice = parcel.view.timeline[-1].text if parcel.view.timeline else "Updated"
+    notice = headline(parcel.view.timeline[-1]) if parcel.view.timeline else gettext("Updated")
     return render_block("customer/track.html", "live", parcel=parcel, **_track_context(parcel, notice=notice))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from core.clock import utcnow
 from core.domain.commands import ReturnLineInput
 from core.events.fact import Actor
@@ -32,6 +34,22 @@ def test_tracking_view_on_each_backend(shop: Shop, catalog: dict[str, int]) -> N
     assert view.current_eta is not None
     assert view.current_eta.tzinfo is not None
     assert tracking_view(shop.db.engine, "NOPE") is None
+
+
+def test_public_timeline_in_source_time_order_on_each_backend(shop: Shop, catalog: dict[str, int]) -> None:
+    """The page's one select aggregates the events in no order: they are sorted by source time, and a
+    scan that arrives late takes its place (the customer-level ``shipment.created`` stays out)."""
+    order = factories.place(shop)
+    factories.ship_all(shop, order.id, tracking_number=NUMBER)
+    now = utcnow()
+    tracking.record_scan(shop, tracking.CarrierScan(NUMBER, "in_transit", now + timedelta(hours=2), "Second hub"))
+    tracking.record_scan(shop, tracking.CarrierScan(NUMBER, "in_transit", now + timedelta(hours=1), "First hub"))
+    view = tracking_view(shop.db.engine, NUMBER)
+    assert view is not None
+    assert [e.code for e in view.timeline] == ["shipment.shipped", "shipment.in_transit", "shipment.in_transit"]
+    assert [e.location for e in view.timeline[1:]] == ["First hub", "Second hub"]
+    assert [e.occurred_at for e in view.timeline] == sorted(e.occurred_at for e in view.timeline)
+    assert all(e.shipment_id == view.key.shipment_id for e in view.timeline)
 
 
 def test_order_and_return_views_on_each_backend(shop: Shop, catalog: dict[str, int]) -> None:

@@ -15,7 +15,9 @@ from core.events import orders, returns, shipments
 from core.events.catalogue import EVENT_TYPES
 from core.events.fact import Fact
 
-ORDER = SimpleNamespace(id=1, number="SL1", total_minor=2599, currency="USD", hold_detail="fraud score 90 > 75")
+ORDER = SimpleNamespace(
+    id=1, number="SL1", total_minor=2599, currency="USD", locale="es-MX", hold_detail="fraud score 90 > 75"
+)
 PAYMENT = SimpleNamespace(id=2, order_id=1, amount_minor=2599, captured_minor=2599, reference="ref", currency="USD")
 REFUND = SimpleNamespace(id=3, order_id=1, return_id=None, amount_minor=500, reason="goodwill", currency="USD")
 PARCEL = SimpleNamespace(id=4, order_id=1, kind="outbound", carrier="ups", service="Ground", tracking_number="1Z9")
@@ -31,7 +33,7 @@ CASES: dict[str, tuple[Callable[..., Fact], dict[str, Any], set[str]]] = {
     "order.placed": (
         orders.order_placed,
         {"order": ORDER, "carrier": "ups", "lines": [["TEE", 1]]},
-        {"number", "total_text", "carrier", "lines"},
+        {"number", "total_text", "carrier", "lines", "locale"},
     ),
     "order.held": (
         orders.order_held,
