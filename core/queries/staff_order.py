@@ -25,7 +25,6 @@ from core.models import (
     Order,
     OrderLine,
     OutboxMessage,
-    Product,
     Refund,
     Return,
     ReturnLine,
@@ -167,22 +166,17 @@ def _timeline_item(event: Event) -> TimelineItem:
 
 
 def _parcel_items(session: Session, order_id: int) -> dict[int, list[ParcelItem]]:
-    """What each parcel carries: the order line as sold, or (an exchange) the variant sent instead."""
+    """What each parcel carries, by its order line: an exchange's replacement is a line of its own."""
     query = (
-        select(ShipmentLine.shipment_id, ShipmentLine.quantity, ShipmentLine.variant_id, OrderLine, Variant.sku)
-        .add_columns(Variant.title, Product.name)
+        select(ShipmentLine.shipment_id, ShipmentLine.quantity, OrderLine.sku, OrderLine.name, OrderLine.variant_title)
         .join(Shipment, Shipment.id == ShipmentLine.shipment_id)
         .join(OrderLine, OrderLine.id == ShipmentLine.order_line_id)
-        .join(Variant, Variant.id == ShipmentLine.variant_id)
-        .join(Product, Product.id == Variant.product_id)
         .where(Shipment.order_id == order_id)
         .order_by(ShipmentLine.id)
     )
     found: dict[int, list[ParcelItem]] = defaultdict(list)
-    for shipment_id, quantity, variant_id, line, sku, title, product in session.execute(query):
-        sold = variant_id == line.variant_id
-        name = ItemName(line.sku, line.name, line.variant_title) if sold else ItemName(sku, product, title)
-        found[shipment_id].append(ParcelItem(quantity, name))
+    for shipment_id, quantity, sku, name, title in session.execute(query):
+        found[shipment_id].append(ParcelItem(quantity, ItemName(sku, name, title)))
     return dict(found)
 
 
