@@ -67,7 +67,13 @@ class PaymentStatus(StrEnum):
     VOIDED = "voided"  # the authorisation was given back
 
 
-_O, _S, _R, _P = OrderStatus, ShipmentStatus, ReturnStatus, PaymentStatus
+class RefundStatus(StrEnum):
+    PENDING = "pending"  # asked of the store (Shopify, WooCommerce) through the outbox; not yet confirmed
+    SUCCEEDED = "succeeded"  # the gateway or the store gave the money back
+    FAILED = "failed"  # the store refused it (see Refund.failure); the amount is refundable again
+
+
+_O, _S, _R, _P, _F = OrderStatus, ShipmentStatus, ReturnStatus, PaymentStatus, RefundStatus
 
 ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
     _O.PLACED: frozenset({_O.ON_HOLD, _O.CONFIRMED, _O.CANCELLED}),
@@ -113,14 +119,32 @@ PAYMENT_TRANSITIONS: dict[str, frozenset[str]] = {
     _P.VOIDED: frozenset(),
 }
 
+REFUND_TRANSITIONS: dict[str, frozenset[str]] = {
+    _F.PENDING: frozenset({_F.SUCCEEDED, _F.FAILED}),
+    _F.SUCCEEDED: frozenset(),
+    _F.FAILED: frozenset(),
+}
+
 TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     "order": ORDER_TRANSITIONS,
     "shipment": SHIPMENT_TRANSITIONS,
     "return": RETURN_TRANSITIONS,
     "payment": PAYMENT_TRANSITIONS,
+    "refund": REFUND_TRANSITIONS,
 }
 
-INITIAL_STATUS = {"order": _O.PLACED, "shipment": _S.LABEL_CREATED, "return": _R.REQUESTED, "payment": _P.AUTHORIZED}
+INITIAL_STATUS = {
+    "order": _O.PLACED,
+    "shipment": _S.LABEL_CREATED,
+    "return": _R.REQUESTED,
+    "payment": _P.AUTHORIZED,
+    "refund": _F.PENDING,
+}
+
+# What a new entity may be created in: its initial status, and for a refund also ``succeeded``, since a
+# gateway refunds at once (only a store's refund waits, pending, for the store to confirm it).
+BORN_AS: dict[str, frozenset[str]] = {name: frozenset({str(status)}) for name, status in INITIAL_STATUS.items()}
+BORN_AS["refund"] = frozenset({_F.PENDING, _F.SUCCEEDED})
 
 ORDER_SHIPPED_STATUSES = frozenset({_O.PARTIALLY_SHIPPED, _O.SHIPPED, _O.PARTIALLY_DELIVERED, _O.DELIVERED, _O.CLOSED})
 RETURN_OPEN_STATUSES = frozenset({_R.REQUESTED, _R.APPROVED, _R.IN_TRANSIT, _R.RECEIVED})
@@ -170,16 +194,17 @@ class Move:
     born: bool = False  # created in its initial status just now: the move is from nothing
 
     @classmethod
-    def new(cls, aggregate: str, entity: HasStatus) -> Move:
-        return cls(aggregate, entity, initial(aggregate), born=True)
+    def new(cls, aggregate: str, entity: HasStatus, status: str | None = None) -> Move:
+        """Created just now, in ``status`` (one of ``BORN_AS``; its initial status unless told)."""
+        return cls(aggregate, entity, status or initial(aggregate), born=True)
 
 
 def _check(move: Move) -> str:
     if not move.born:
         check_transition(move.aggregate, move.entity.status, move.target)
         return move.entity.status
-    if move.entity.status != move.target:
-        raise IllegalTransition(f"A new {move.aggregate} starts as {_words(move.target)}.")
+    if move.entity.status != move.target or move.target not in BORN_AS[move.aggregate]:
+        raise IllegalTransition(f"A new {move.aggregate} cannot start as {_words(move.target)}.")
     return ""
 
 

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.lifecycle import INITIAL_STATUS, can_transition
-from core.models import Event, Order, Payment, Return, Shipment
+from core.lifecycle import BORN_AS, can_transition
+from core.models import Event, Order, Payment, Refund, Return, Shipment
 
 # Each aggregate, its projection table, and the event column naming it.
 AGGREGATES = {
@@ -18,6 +18,7 @@ AGGREGATES = {
     "shipment": (Shipment, Event.shipment_id),
     "return": (Return, Event.return_id),
     "payment": (Payment, Event.payment_id),
+    "refund": (Refund, Event.refund_id),
 }
 
 
@@ -29,7 +30,7 @@ class Replayed:
     def apply(self, event_id: int, aggregate: str, entity_id: int, change: list[str]) -> None:
         before, after = change
         current = self.statuses[aggregate].get(entity_id, "")
-        legal = can_transition(aggregate, before, after) if before else after == INITIAL_STATUS[aggregate]
+        legal = can_transition(aggregate, before, after) if before else after in BORN_AS[aggregate]
         if current != before or not legal:
             self.illegal.append(f"event #{event_id}: {aggregate} {entity_id} {current!r} -> {before!r}->{after!r}")
         self.statuses[aggregate][entity_id] = after

@@ -8,11 +8,11 @@ transaction, the demo seed in memory.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Protocol
+from typing import Any, Protocol
 
 from core import characters, locales
 from core.domain import payments
-from core.domain.commands import PlaceOrder
+from core.domain.commands import PlaceOrder, StorePayment, unit_price
 from core.domain.unit import Unit
 from core.errors import IllegalTransition, ValidationFailed
 from core.events import orders as facts
@@ -60,16 +60,17 @@ def holds_for(cmd: PlaceOrder, policy: HoldPolicy) -> list[Hold]:
     return holds + list(cmd.extra_holds)
 
 
-def _line(cmd_line: object, order_id: int, variant: Sellable) -> dict[str, object]:
+def _line(cmd_line: Any, order_id: int, variant: Sellable, store_priced: bool) -> dict[str, object]:
     return {
         "order_id": order_id,
         "variant_id": variant.id,
         "sku": variant.sku,
         "name": variant.product_name,
         "variant_title": variant.title,
-        "unit_price_minor": variant.price_minor,
-        "quantity": cmd_line.quantity,  # type: ignore[attr-defined]
-        "discount_minor": cmd_line.discount_minor,  # type: ignore[attr-defined]
+        "unit_price_minor": unit_price(cmd_line, variant, store_priced),  # type: ignore[arg-type]
+        "quantity": cmd_line.quantity,
+        "discount_minor": cmd_line.discount_minor,
+        "tax_minor": cmd_line.tax_minor,
         "final_sale": variant.final_sale,
         "qty_shipped": 0,
         "qty_delivered": 0,
@@ -105,9 +106,11 @@ def open_order(
         status=initial("order"), hold_reason=None, hold_detail=None, fraud_score=cmd.fraud_score, note=cmd.note,
         currency=cmd.currency, locale=locales.canonical(cmd.locale) if cmd.locale else None, subtotal_minor=subtotal, discount_minor=discounts, shipping_minor=cmd.shipping_minor,
         tax_minor=cmd.tax_minor, total_minor=total, placed_at=cmd.placed_at or act.at, shipped_at=None,
-        delivered_at=None, cancelled_at=None, version=0, last_event_at=None,
+        delivered_at=None, cancelled_at=None, version=0, last_event_at=None, store_name=cmd.store_name,
+        taxes_included=cmd.taxes_included, tax_lines=cmd.tax_lines,
     )  # fmt: skip
-    unit.create_all(OrderLine, [_line(line, order.id, variants[line.sku]) for line in cmd.lines])
+    made = [_line(line, order.id, variants[line.sku], cmd.store_priced) for line in cmd.lines]
+    unit.create_all(OrderLine, made)
     unit.create_all(OrderAddress, [_address(order.id, kind, cmd) for kind in ("shipping", "billing")])
     return order
 
@@ -117,8 +120,19 @@ def order_key(channel: str, source_ref: str | None) -> str | None:
     return f"order.placed:{channel}:{source_ref}" if source_ref else None
 
 
-def place(unit: Unit, act: Act, order: Order, *, carrier: str, holds: list[Hold], auth: Authorization | None) -> None:
-    """Record the order, reserve its stock and authorisation, then hold it or capture payment."""
+def _paid_in_store(unit: Unit, act: Act, order: Order, paid: StorePayment) -> Payment:
+    return payments.authorize(
+        unit, act, order, gateway=paid.store, reference=paid.reference, card_last4=None,
+        amount_minor=order.total_minor, method=payments.EXTERNAL, store_transactions=paid.transactions,
+    )  # fmt: skip
+
+
+def place(
+    unit: Unit, act: Act, order: Order, *, carrier: str, holds: list[Hold], auth: Authorization | None,
+    paid: StorePayment | None = None,
+) -> None:  # fmt: skip
+    """Record the order, reserve its stock and authorisation (or the store's payment), then hold it or
+    capture payment."""
     lines = [[line.sku, line.quantity] for line in order.lines]
     key = order_key(order.channel, order.source_ref)
     placed = facts.order_placed(order=order, carrier=carrier, lines=lines, key=key)
@@ -132,6 +146,8 @@ def place(unit: Unit, act: Act, order: Order, *, carrier: str, holds: list[Hold]
             unit, act, order, gateway="card", reference=auth.reference, card_last4=auth.card_last4,
             amount_minor=order.total_minor,
         )  # fmt: skip
+    elif paid is not None:
+        payment = _paid_in_store(unit, act, order, paid)
     if holds:
         hold(unit, act, order, holds)
     elif payment is not None:
@@ -198,10 +214,13 @@ def close(unit: Unit, act: Act, order: Order, returns: Iterable[Return]) -> None
 
 
 def cancel(
-    unit: Unit, act: Act, order: Order, shipments: Iterable[Shipment], *, reason: str, message: str | None = None
-) -> None:
+    unit: Unit, act: Act, order: Order, shipments: Iterable[Shipment], *, reason: str, message: str | None = None,
+    by_store: bool = False,
+) -> None:  # fmt: skip
     """Cancel before anything ships: release stock, cancel labels, void or refund in full.
-    ``reason`` is for staff only; ``message``, if any, is what the customer is told."""
+    ``reason`` is for staff only; ``message``, if any, is what the customer is told. A store's order
+    cancelled here is cancelled in the store too (its refunds with it); one the store cancelled
+    (``by_store``) moves no money here: the store's own refunds are reported as they are made."""
     reason, message = payments.internal_reason(reason), payments.customer_message(message)  # the input first
     check_transition("order", order.status, OrderStatus.CANCELLED)  # then the state, before any stock or money moves
     order.cancelled_at = act.at
@@ -212,6 +231,10 @@ def cancel(
         if shipment.status == ShipmentStatus.LABEL_CREATED:
             cancelled = parcel_facts.shipment_cancelled(shipment=shipment)
             record(unit, act, cancelled, Move("shipment", shipment, ShipmentStatus.CANCELLED))
-    refunded = payments.settle(unit, act, order, reason=reason)
-    done = facts.order_cancelled(order=order, reason=reason, message=message, refunded_minor=refunded)
+    refunds = payments.settle(unit, act, order, reason=reason, give_back=not by_store)
+    store = None if by_store else payments.store_of(order)
+    done = facts.order_cancelled(
+        order=order, reason=reason, message=message, refunded_minor=sum(r.amount_minor for r in refunds),
+        store=store, refund_ids=[r.id for r in refunds],
+    )  # fmt: skip
     record(unit, act, done, Move("order", order, OrderStatus.CANCELLED))

@@ -7,23 +7,33 @@ from core.domain.unit import Unit
 from core.errors import DuplicateEvent, RefundTooLarge, ValidationFailed
 from core.events import orders as facts
 from core.events.fact import Act
-from core.lifecycle import Move, PaymentStatus, initial, record
+from core.lifecycle import Move, PaymentStatus, RefundStatus, initial, record
 from core.models import Order, Payment, Refund
 from core.money import money_text
 
 MESSAGE_LIMIT = 500  # a message to the customer: a few sentences, as an email paragraph
+# A store's payment (Shopify, WooCommerce): the store holds the money, so Shiplog never calls a gateway
+# for it; its refunds are asked of the store (``gateway`` names it) and wait for its confirmation.
+EXTERNAL = "external"
+STORES = frozenset({"shopify", "woocommerce"})  # the channels whose orders the store itself took payment for
+
+
+def external(payment: Payment) -> bool:
+    return payment.method == EXTERNAL
 
 
 def authorize(
-    unit: Unit, act: Act, order: Order, *, gateway: str, reference: str, card_last4: str | None, amount_minor: int
-) -> Payment:
-    """Record an authorisation the gateway gave (or a store's word that the order is paid)."""
+    unit: Unit, act: Act, order: Order, *, gateway: str, reference: str, card_last4: str | None, amount_minor: int,
+    method: str = "card", store_transactions: str | None = None,
+) -> Payment:  # fmt: skip
+    """Record an authorisation the gateway gave (or a store's word that the order is paid: ``EXTERNAL``)."""
     payment = unit.create(
         Payment,
         order_id=order.id,
         gateway=gateway,
         reference=reference,
-        method="card",
+        method=method,
+        store_transactions=store_transactions,
         card_last4=card_last4,
         status=initial("payment"),
         amount_minor=amount_minor,
@@ -41,8 +51,9 @@ def authorised(order: Order) -> Payment | None:
 
 
 def capture(unit: Unit, act: Act, payment: Payment) -> None:
-    """Take the whole authorisation."""
-    unit.gateway.capture(payment.reference, payment.amount_minor)
+    """Take the whole authorisation (a store's payment was taken by the store)."""
+    if not external(payment):
+        unit.gateway.capture(payment.reference, payment.amount_minor)
     payment.captured_minor = payment.amount_minor
     record(unit, act, facts.payment_captured(payment=payment), Move("payment", payment, PaymentStatus.CAPTURED))
 
@@ -57,7 +68,8 @@ def capture_authorised(unit: Unit, act: Act, order: Order) -> Payment:
 
 def void(unit: Unit, act: Act, payment: Payment, *, reason: str) -> None:
     """Release an authorisation; ``reason`` is staff's (the cancellation's), kept for the money log."""
-    unit.gateway.void(payment.reference)
+    if not external(payment):
+        unit.gateway.void(payment.reference)
     voided = facts.payment_voided(payment=payment, reason=reason)
     record(unit, act, voided, Move("payment", payment, PaymentStatus.VOIDED))
 
@@ -106,20 +118,42 @@ def refund(
     if payment.refundable_minor < amount_minor:
         left = money_text(payment.refundable_minor, payment.currency)
         raise RefundTooLarge(f"Only {left} can still be refunded on this payment.", field="amount_minor")
-    payment.refunded_minor += amount_minor
-    reference = unit.gateway.refund(payment.reference, amount_minor)
-    made = unit.create(
-        Refund,
-        order_id=payment.order_id,
-        payment_id=payment.id,
-        return_id=return_id,
-        amount_minor=amount_minor,
-        currency=payment.currency,
-        reason=reason,
-        reference=reference,
-        created_at=act.at,
+    payment.refunded_minor += amount_minor  # held while a store's refund is pending; given back if it fails
+    if external(payment):
+        return _ask_store(unit, act, payment, amount_minor, (reason, message), return_id, cancelling)
+    made = _new_refund(unit, act, payment, amount_minor, reason, return_id, RefundStatus.SUCCEEDED)
+    made.reference = unit.gateway.refund(payment.reference, amount_minor)
+    issued = facts.refund_issued(refund=made, message=message, cancellation=cancelling)
+    record(unit, act, issued, Move.new("refund", made, RefundStatus.SUCCEEDED))
+    return made
+
+
+def _new_refund(
+    unit: Unit, act: Act, payment: Payment, amount_minor: int, reason: str, return_id: int | None, status: str
+) -> Refund:
+    return unit.create(
+        Refund, order_id=payment.order_id, payment_id=payment.id, return_id=return_id, amount_minor=amount_minor,
+        currency=payment.currency, reason=reason, reference="", created_at=act.at, status=status, store_ref=None,
+        failure=None,
+    )  # fmt: skip
+
+
+def store_reference(refund_id: int) -> str:
+    """The idempotency reference a store refund carries on every try (and the store keeps, to match it back)."""
+    return f"shiplog-refund-{refund_id}"
+
+
+def _ask_store(
+    unit: Unit, act: Act, payment: Payment, amount_minor: int, words: tuple[str, str | None], return_id: int | None,
+    cancelling: bool,
+) -> Refund:  # fmt: skip
+    """Pending until the store confirms it (``confirm_store_refund``); the customer hears of it then."""
+    made = _new_refund(unit, act, payment, amount_minor, words[0], return_id, RefundStatus.PENDING)
+    made.reference = store_reference(made.id)
+    asked = facts.refund_requested(
+        refund=made, message=words[1], cancellation=cancelling, store=payment.gateway, call=not cancelling
     )
-    record(unit, act, facts.refund_issued(refund=made, message=message, cancellation=cancelling))
+    record(unit, act.quietly(), asked, Move.new("refund", made))
     return made
 
 
@@ -134,16 +168,20 @@ def given_back_on_cancel(order: Order) -> int:
     return sum(_given_back_on_cancel(p) for p in order.payments)
 
 
-def settle(unit: Unit, act: Act, order: Order, *, reason: str) -> int:
-    """A cancelled order's money: void what is only authorised, give back what was taken, each
-    with the cancellation's reason. Returns the amount refunded (the cancellation message states
-    it: the refunds send none)."""
-    refunded = 0
+def store_of(order: Order) -> str | None:
+    """The store an order came from and is to be cancelled in, or None for Shiplog's own orders."""
+    return order.channel if order.channel in STORES else None
+
+
+def settle(unit: Unit, act: Act, order: Order, *, reason: str, give_back: bool = True) -> list[Refund]:
+    """A cancelled order's money: void what is only authorised, give back what was taken (unless the
+    store cancelled: it reports its own refunds), each with the cancellation's reason. Returns the
+    refunds made (the cancellation message states their amount: the refunds send none)."""
+    made = []
     for payment in order.payments:
         amount = _given_back_on_cancel(payment)
         if payment.status == PaymentStatus.AUTHORIZED:
             void(unit, act, payment, reason=reason)
-        elif amount > 0:
-            refund(unit, act.quietly(), payment, amount, reason=reason, cancelling=True)
-            refunded += amount
-    return refunded
+        elif amount > 0 and give_back:
+            made.append(refund(unit, act.quietly(), payment, amount, reason=reason, cancelling=True))
+    return made

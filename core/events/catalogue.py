@@ -76,6 +76,8 @@ _TYPES = [
     EventType("payment.captured", "order", _I, "Payment captured"),
     EventType("payment.voided", "order", _I, "Payment authorisation voided"),
     EventType("refund.issued", "order", _C, translatable("Refund issued: {amount_text}"), _STAFF_REASON),
+    EventType("refund.requested", "order", _I, "Refund of {amount_text} asked of {store_name}: pending"),
+    EventType("refund.failed", "order", _I, "Refund of {amount_text} refused by {store_name}: {failure}"),
     EventType("stock.reorder_needed", "stock", _I, "Stock for {sku} fell below its reorder point"),
     EventType("stock.restocked", "stock", _I, "{quantity} × {sku} back in stock"),
     EventType("shipment.created", "shipment", _C, translatable("Packed and labelled for {carrier_name}")),

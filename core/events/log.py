@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import outbox
+from core import outbox, storecalls
 from core.clock import utcnow
 from core.errors import DuplicateEvent
 from core.events import rows
@@ -42,4 +42,5 @@ class SessionLog:
         self.session.flush()
         if order is not None and act.notify:
             outbox.plan_in_session(self.session, event, order)
+        storecalls.plan_in_session(self.session, event)
         return event

@@ -51,14 +51,20 @@ def order_processing(*, order_id: int) -> Fact:
     return Fact("order.processing", {}, order_id=order_id)
 
 
-def order_cancelled(*, order: Order, reason: str, message: str | None, refunded_minor: int) -> Fact:
-    """``reason`` is staff's own (``catalogue`` keeps it from the customer); ``message`` is what the customer reads."""
+def order_cancelled(
+    *, order: Order, reason: str, message: str | None, refunded_minor: int, store: str | None = None,
+    refund_ids: list[int] | None = None,
+) -> Fact:  # fmt: skip
+    """``reason`` is staff's own (``catalogue`` keeps it from the customer); ``message`` is what the customer reads.
+    ``store``: the store that must cancel it too (started here), with the refunds it is to make (``refund_ids``)."""
     body = {
         "reason": reason[:200],
         "customer_message": message,
         "refunded_minor": refunded_minor,
         "refunded_text": money_text(refunded_minor, order.currency),
     }
+    if store is not None:
+        body |= {"store": store, "refund_ids": refund_ids or []}
     return Fact("order.cancelled", body, order_id=order.id)
 
 
@@ -89,19 +95,58 @@ def payment_voided(*, payment: Payment, reason: str) -> Fact:
     return Fact("payment.voided", body, order_id=payment.order_id, payment_id=payment.id)
 
 
-def refund_issued(*, refund: Refund, message: str | None, cancellation: bool) -> Fact:
+def _cause(refund: Refund, cancellation: bool) -> str:
+    return "return" if refund.return_id is not None else "cancellation" if cancellation else "goodwill"
+
+
+def refund_issued(
+    *, refund: Refund, message: str | None, cancellation: bool, store_ref: str | None = None
+) -> Fact:
     """``cause`` says what the refund is for (the money log reads it): a return, a cancellation,
-    or staff's choice (goodwill). ``reason`` is staff's own; ``message`` what the customer reads."""
-    cause = "return" if refund.return_id is not None else "cancellation" if cancellation else "goodwill"
+    or staff's choice (goodwill). ``reason`` is staff's own; ``message`` what the customer reads.
+    ``store_ref``: the store's id of the refund, when a store made it."""
     body = {
         "refund_id": refund.id,
         "amount_minor": refund.amount_minor,
         "reason": refund.reason,
         "customer_message": message,
-        "cause": cause,
+        "cause": _cause(refund, cancellation),
         "amount_text": money_text(refund.amount_minor, refund.currency),
     }
-    return Fact("refund.issued", body, order_id=refund.order_id, return_id=refund.return_id)
+    if store_ref is not None:
+        body["store_ref"] = store_ref
+    return Fact("refund.issued", body, order_id=refund.order_id, return_id=refund.return_id, refund_id=refund.id)
+
+
+def refund_requested(
+    *, refund: Refund, message: str | None, cancellation: bool, store: str, call: bool
+) -> Fact:
+    """A refund asked of the ``store`` that holds the money; ``call``: Shiplog asks it through the outbox
+    (a cancellation's refund goes with the cancellation's own call instead). Confirmed by ``refund_issued``."""
+    body = {
+        "refund_id": refund.id,
+        "amount_minor": refund.amount_minor,
+        "amount_text": money_text(refund.amount_minor, refund.currency),
+        "reason": refund.reason,
+        "customer_message": message,
+        "cause": _cause(refund, cancellation),
+        "store_name": store,
+        "reference": refund.reference,
+    }
+    if call:
+        body["store"] = store
+    return Fact("refund.requested", body, order_id=refund.order_id, return_id=refund.return_id, refund_id=refund.id)
+
+
+def refund_failed(*, refund: Refund, store: str, failure: str) -> Fact:
+    """The store refused the refund; its amount is refundable again."""
+    body = {
+        "refund_id": refund.id,
+        "amount_text": money_text(refund.amount_minor, refund.currency),
+        "store_name": store,
+        "failure": failure[:300],
+    }
+    return Fact("refund.failed", body, order_id=refund.order_id, return_id=refund.return_id, refund_id=refund.id)
 
 
 def subscription_created(

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Base, BigId, UTCDateTime
+from core.db import Base, BigId, JsonDoc, UTCDateTime
 from core.money import paid_unit_minor
 
 
@@ -53,6 +55,11 @@ class Order(Base):
     shipping_minor: Mapped[int] = mapped_column(default=0)
     tax_minor: Mapped[int] = mapped_column(default=0)
     total_minor: Mapped[int]
+    # A store's order as the store sent it: its own name ("#1001"), its tax lines ([{title, rate, amount_minor}])
+    # and whether its prices already include tax (then tax is part of the lines, not added to the total).
+    store_name: Mapped[str | None] = mapped_column(String(64))
+    taxes_included: Mapped[bool] = mapped_column(default=False, server_default=false())
+    tax_lines: Mapped[list[dict[str, Any]] | None] = mapped_column(JsonDoc)
     placed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     shipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -107,6 +114,7 @@ class OrderLine(Base):
     unit_price_minor: Mapped[int]
     quantity: Mapped[int]
     discount_minor: Mapped[int] = mapped_column(default=0)  # for the whole line
+    tax_minor: Mapped[int] = mapped_column(default=0, server_default="0")  # the line's tax, as a store sent it
     final_sale: Mapped[bool] = mapped_column(default=False)
     qty_shipped: Mapped[int] = mapped_column(default=0)
     qty_delivered: Mapped[int] = mapped_column(default=0)
@@ -141,7 +149,7 @@ class Payment(Base):
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
     gateway: Mapped[str] = mapped_column(String(32))
     reference: Mapped[str] = mapped_column(String(64))
-    method: Mapped[str] = mapped_column(String(20), default="card")
+    method: Mapped[str] = mapped_column(String(20), default="card")  # card | external (paid in the store)
     card_last4: Mapped[str | None] = mapped_column(String(4))
     status: Mapped[str] = mapped_column(String(20))  # authorized | captured | voided
     amount_minor: Mapped[int]
@@ -149,6 +157,8 @@ class Payment(Base):
     refunded_minor: Mapped[int] = mapped_column(default=0)
     currency: Mapped[str] = mapped_column(String(3))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # An external payment's transaction ids in the store, as the store named them (WooCommerce's transaction_id).
+    store_transactions: Mapped[str | None] = mapped_column(String(200))
 
     @property
     def refundable_minor(self) -> int:
@@ -156,6 +166,9 @@ class Payment(Base):
 
 
 class Refund(Base):
+    """Money given back. A gateway refunds at once; a store (Shopify, WooCommerce) is asked through the
+    outbox, and the refund stays ``pending`` until the store confirms it (``core.lifecycle.RefundStatus``)."""
+
     __tablename__ = "refunds"
     __table_args__ = (CheckConstraint("amount_minor > 0", name="amount_positive"),)
 
@@ -166,5 +179,9 @@ class Refund(Base):
     amount_minor: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
     reason: Mapped[str] = mapped_column(String(200))
+    # The gateway's refund id, or for a store refund Shiplog's idempotency reference (sent with every try).
     reference: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    status: Mapped[str] = mapped_column(String(12), server_default="succeeded")
+    store_ref: Mapped[str | None] = mapped_column(String(120))  # the store's own refund id, once it confirmed
+    failure: Mapped[str | None] = mapped_column(String(300))  # why the store refused it (staff read this)

@@ -72,13 +72,15 @@ def insert_order(
     order = orders.open_order(
         unit, act, cmd, number=number, customer_id=customer.id, email=email, variants=variants, amounts=amounts
     )
-    orders.place(unit, act, order, carrier=cmd.carrier, holds=holds, auth=auth)
+    paid = None if cmd.payment_pending else cmd.store_payment
+    orders.place(unit, act, order, carrier=cmd.carrier, holds=holds, auth=auth, paid=paid)
     return order
 
 
 def record_external_payment(
-    shop: Shop, order_id: int, *, amount_minor: int, reference: str, gateway: str, actor: Actor
-) -> Order:
+    shop: Shop, order_id: int, *, amount_minor: int, reference: str, gateway: str, actor: Actor,
+    transactions: str | None = None,
+) -> Order:  # fmt: skip
     """A store says an order is paid (Shopify, WooCommerce): confirm it if it was waiting.
 
     The same payment reported twice is refused as a ``DuplicateEvent`` (callers treat it as done)."""
@@ -94,8 +96,9 @@ def record_external_payment(
             raise DuplicateEvent(f"Payment {reference} is already recorded on order {order.number}.")
         act = Act(actor, utcnow())
         payment = payments.authorize(
-            unit, act, order, gateway=gateway, reference=reference, card_last4=None, amount_minor=amount_minor
-        )
+            unit, act, order, gateway=gateway, reference=reference, card_last4=None, amount_minor=amount_minor,
+            method=payments.EXTERNAL, store_transactions=transactions,
+        )  # fmt: skip
         if order.status in (OrderStatus.PLACED, OrderStatus.RELEASED):
             orders.capture(unit, act, order, payment)
         return order

@@ -37,7 +37,9 @@ def place_order(shop: Shop, cmd: PlaceOrder, *, actor: Actor = CUSTOMER, notify:
         variants = _variants(session, [line.sku for line in cmd.lines])
     validate_order(cmd, variants)
     amounts = order_amounts(cmd, variants)
-    auth = None if cmd.payment_pending else shop.gateway.authorize(amounts[2], cmd.currency, cmd.card)
+    # A store's order was paid in the store: nothing is charged here.
+    charge = not (cmd.payment_pending or cmd.store_payment)
+    auth = shop.gateway.authorize(amounts[2], cmd.currency, cmd.card) if charge else None
     try:
         with unit_of_work(shop) as unit:
             act = Act(actor, utcnow(), notify)
