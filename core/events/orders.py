@@ -99,9 +99,7 @@ def _cause(refund: Refund, cancellation: bool) -> str:
     return "return" if refund.return_id is not None else "cancellation" if cancellation else "goodwill"
 
 
-def refund_issued(
-    *, refund: Refund, message: str | None, cancellation: bool, store_ref: str | None = None
-) -> Fact:
+def refund_issued(*, refund: Refund, message: str | None, cancellation: bool, store_ref: str | None = None) -> Fact:
     """``cause`` says what the refund is for (the money log reads it): a return, a cancellation,
     or staff's choice (goodwill). ``reason`` is staff's own; ``message`` what the customer reads.
     ``store_ref``: the store's id of the refund, when a store made it."""
@@ -118,9 +116,7 @@ def refund_issued(
     return Fact("refund.issued", body, order_id=refund.order_id, return_id=refund.return_id, refund_id=refund.id)
 
 
-def refund_requested(
-    *, refund: Refund, message: str | None, cancellation: bool, store: str, call: bool
-) -> Fact:
+def refund_requested(*, refund: Refund, message: str | None, cancellation: bool, store: str, call: bool) -> Fact:
     """A refund asked of the ``store`` that holds the money; ``call``: Shiplog asks it through the outbox
     (a cancellation's refund goes with the cancellation's own call instead). Confirmed by ``refund_issued``."""
     body = {

@@ -66,9 +66,7 @@ def _tax_lines(order: dict[str, Any], currency: str) -> list[dict[str, Any]]:
     found = tax_lines(order.get("tax_lines"), "tax_total", "rate_percent", currency)
     raw = [tax for tax in order.get("tax_lines") or [] if isinstance(tax, dict)]
     for line, tax in zip(found, raw, strict=True):
-        line["amount_minor"] += to_minor(
-            tax.get("shipping_tax_total"), currency, field="tax_lines"
-        )
+        line["amount_minor"] += to_minor(tax.get("shipping_tax_total"), currency, field="tax_lines")
     return found
 
 

@@ -6,7 +6,6 @@ Money is integer minor units (cents) in ``Order.currency``.
 from __future__ import annotations
 
 from datetime import datetime
-
 from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false

@@ -64,7 +64,11 @@ def _match(refunds: list[Refund], store_ref: str, note: str, amount_minor: int) 
             return refund
     # A cancellation's refund made by the store's own cancel job carries neither: the same amount, not yet named.
     return next(
-        (r for r in refunds if r.store_ref is None and r.status != RefundStatus.FAILED and r.amount_minor == amount_minor),
+        (
+            r
+            for r in refunds
+            if r.store_ref is None and r.status != RefundStatus.FAILED and r.amount_minor == amount_minor
+        ),
         None,
     )
 

@@ -1,0 +1,84 @@
+"""WooCommerce through its REST API (v3): ``POST /wp-json/wc/v3/orders/{id}/refunds``, and for a
+cancellation also ``PUT /wp-json/wc/v3/orders/{id}`` with ``status: cancelled``.
+
+Requests authenticate with the API key's consumer key and secret as HTTP Basic auth (WooCommerce's
+scheme over HTTPS). WooCommerce takes no idempotency key, so each refund carries Shiplog's reference
+in its ``meta_data`` (``_shiplog_reference``) and its reason, and a retry first lists the order's
+refunds and takes the one with that reference instead of making a second. ``api_refund: true`` has
+the payment gateway give the money back, not only WooCommerce's books.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+from core.money import decimal_text
+from notifications.stores.calls import Answer, Call, RefundAsk, later, refused
+
+META_KEY = "_shiplog_reference"
+
+
+class Refused(Exception):
+    pass
+
+
+class Later(Exception):
+    pass
+
+
+class WooCommerceRest:
+    name = "woocommerce"
+
+    def __init__(self, site_url: str, consumer_key: str, consumer_secret: str, timeout: float = 10.0) -> None:
+        self.base = f"{site_url.rstrip('/')}/wp-json/wc/v3"
+        self.timeout = timeout
+        self.http = requests.Session()
+        self.http.auth = (consumer_key, consumer_secret)
+
+    def _send(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        try:
+            answer = self.http.request(method, self.base + path, json=body, timeout=self.timeout)
+        except (requests.RequestException, OSError) as error:
+            raise Later(f"WooCommerce did not answer: {error!r}") from None
+        if answer.status_code >= 500 or answer.status_code == 429:
+            raise Later(f"WooCommerce HTTP {answer.status_code}")
+        if answer.status_code >= 400:
+            try:
+                message = answer.json().get("message")
+            except ValueError:
+                message = answer.text[:200]
+            raise Refused(f"WooCommerce HTTP {answer.status_code}: {message}")
+        return answer.json()
+
+    def call(self, call: Call) -> Answer:
+        try:
+            confirmed = {ask.refund_id: self._refund(call, ask) for ask in call.refunds}
+            if call.kind == "cancel":
+                self._send("PUT", f"/orders/{call.store_order_id}", {"status": "cancelled"})
+            return Answer(True, confirmed)
+        except Refused as error:
+            return refused(str(error))
+        except (Later, ValueError) as error:
+            return later(str(error))
+
+    def _made_before(self, call: Call, ask: RefundAsk) -> str | None:
+        """The refund an earlier try made, if it reached WooCommerce."""
+        for refund in self._send("GET", f"/orders/{call.store_order_id}/refunds") or []:
+            if any(m.get("key") == META_KEY and m.get("value") == ask.reference for m in refund.get("meta_data") or []):
+                return str(refund["id"])
+        return None
+
+    def _refund(self, call: Call, ask: RefundAsk) -> str:
+        found = None if call.first_try else self._made_before(call, ask)
+        if found is not None:
+            return found
+        body = {
+            "amount": decimal_text(ask.amount_minor, call.currency),
+            "reason": f"{ask.reason} [{ask.reference}]",
+            "api_refund": True,
+            "meta_data": [{"key": META_KEY, "value": ask.reference}],
+        }
+        made = self._send("POST", f"/orders/{call.store_order_id}/refunds", body)
+        return str(made["id"])
