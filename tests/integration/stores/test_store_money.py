@@ -82,7 +82,8 @@ def test_an_order_whose_total_differs_from_the_stores_is_refused_with_the_reason
     assert answer["status"] == "failed"
     with shop.db.read() as session:
         [delivery] = session.scalars(select(WebhookDelivery)).all()
-    assert "72.88 here but" in (delivery.error or "") and "80.00 in the store" in (delivery.error or "")
+    assert "72.88 here but" in (delivery.error or "")
+    assert "80.00 in the store" in (delivery.error or "")
 
 
 def test_a_woocommerce_order_keeps_the_stores_exact_money(shop: Shop, skus: dict[str, int], store_app: Flask) -> None:
@@ -127,7 +128,8 @@ def test_a_partial_refund_reaches_shopify_once_through_retries_and_is_done_only_
 
     assert list(shopify.state.made) == [made.reference]  # one refund in Shopify, whatever the tries
     creates = [r for r in shopify.state.requests if "refundCreate" in r["query"]]
-    assert len(creates) == 2 and all(r["variables"]["key"] == made.reference for r in creates)
+    assert len(creates) == 2
+    assert all(r["variables"]["key"] == made.reference for r in creates)
     given = creates[0]["variables"]["input"]
     assert given["orderId"] == "gid://shopify/Order/5600000001042"
     assert given["transactions"] == [

@@ -1,0 +1,135 @@
+"""WooCommerce refunds (no idempotency key: a reference in meta, looked up before a retry), cancellations
+made in the store from Shiplog, and refunds the stores report deduplicated against Shiplog's own."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask
+from sqlalchemy import select
+
+from core import replay
+from core.models import Refund
+from core.services import refunds
+from core.shop import Shop
+from tests import factories
+from tests.integration.stores import payloads
+from tests.integration.stores.conftest import deliver, due_now, post, store_rows, the_order
+from tests.integration.stores.peers import Peer
+
+
+def _refunds(shop: Shop) -> list[Refund]:
+    with shop.db.read() as session:
+        return list(session.scalars(select(Refund).order_by(Refund.id)))
+
+
+def _consistent(shop: Shop) -> None:
+    with shop.db.read() as session:
+        assert replay.differences(session) == []
+
+
+def test_a_woocommerce_refund_that_timed_out_is_found_not_made_twice(
+    shop: Shop, skus: dict[str, int], store_app: Flask, woo: Peer
+) -> None:
+    post(store_app, "woocommerce", payloads.woo_order(), payloads.woo_headers("order.created", "w1"))
+    order = the_order(shop, "woocommerce")
+    made = refunds.refund_order(shop, order.id, amount_minor=1250, reason="one tee short", actor=factories.MANAGER)
+    woo.state.stall_next, woo.state.stall_seconds = 1, 1.0  # WooCommerce makes it, but answers too late
+
+    deliver(store_app)
+    assert (store_rows(shop)[0].status, _refunds(shop)[0].status) == ("pending", "pending")
+    time.sleep(1.0)  # meanwhile WooCommerce finished making it
+    due_now(shop)
+    deliver(store_app)
+
+    assert len(woo.state.made) == 1  # the retry looked first (GET .../refunds) and found it
+    [posted] = [r for r in woo.state.requests if r["method"] == "POST"]
+    assert posted["path"] == "/wp-json/wc/v3/orders/727/refunds"
+    assert posted["body"]["amount"] == "12.50"
+    assert posted["body"]["api_refund"] is True
+    assert posted["body"]["meta_data"] == [{"key": "_shiplog_reference", "value": made.reference}]
+    assert [r["method"] for r in woo.state.requests] == ["POST", "GET"]
+    assert (_refunds(shop)[0].status, _refunds(shop)[0].store_ref) == ("succeeded", "900")
+    assert woo.state.problems == []
+    _consistent(shop)
+
+
+def test_a_woocommerce_refusal_is_a_failed_refund(
+    shop: Shop, skus: dict[str, int], store_app: Flask, woo: Peer
+) -> None:
+    post(store_app, "woocommerce", payloads.woo_order(), payloads.woo_headers("order.created", "w2"))
+    refunds.refund_order(shop, the_order(shop, "woocommerce").id, amount_minor=100, reason="x", actor=factories.MANAGER)
+    woo.state.refuse = True
+
+    deliver(store_app)
+
+    [refund] = _refunds(shop)
+    assert refund.status == "failed"
+    assert "Invalid refund amount." in (refund.failure or "")
+
+
+def test_a_shopify_order_cancelled_here_is_cancelled_in_shopify_with_its_refund(
+    shop: Shop, skus: dict[str, int], store_app: Flask, shopify: Peer
+) -> None:
+    post(store_app, "shopify", payloads.shopify_order(), payloads.shopify_headers("orders/create", "k1"))
+    order = the_order(shop, "shopify")
+    refunds.cancel_order(shop, order.id, reason="customer asked", actor=factories.MANAGER)
+    [pending] = _refunds(shop)
+    assert (pending.status, pending.amount_minor) == ("pending", 7288)
+    shopify.state.fail_next = 1
+
+    deliver(store_app)
+    due_now(shop)
+    deliver(store_app)
+
+    [cancel] = [r for r in shopify.state.requests if "orderCancel" in r["query"]]
+    assert cancel["variables"]["orderId"] == "gid://shopify/Order/5600000001042"
+    assert (cancel["variables"]["refund"], cancel["variables"]["restock"]) == (True, True)
+    assert [row.template for row in store_rows(shop)] == ["cancel"]  # the cancellation's refund rides with it
+    assert _refunds(shop)[0].status == "succeeded"
+
+    # Shopify's own webhooks follow: the cancellation and the refund its job made are not counted again.
+    cancelled = payloads.shopify_order(cancelled_at="2026-12-02T09:00:00Z", updated_at="2026-12-02T09:00:01Z")
+    cancelled["refunds"] = [payloads.shopify_refund(700, "72.88")]
+    assert (
+        post(store_app, "shopify", cancelled, payloads.shopify_headers("orders/cancelled", "k2"))["status"] == "ignored"
+    )
+    assert len(_refunds(shop)) == 1
+    assert len(store_rows(shop)) == 1  # nothing asked of Shopify again
+    _consistent(shop)
+
+
+def test_refunds_made_in_shopify_are_recorded_once_and_ours_are_not_counted_twice(
+    shop: Shop, skus: dict[str, int], store_app: Flask, shopify: Peer
+) -> None:
+    post(store_app, "shopify", payloads.shopify_order(), payloads.shopify_headers("orders/create", "d1"))
+    order = the_order(shop, "shopify")
+    ours = refunds.refund_order(shop, order.id, amount_minor=1000, reason="scratch", actor=factories.MANAGER)
+    deliver(store_app)
+
+    echo = payloads.shopify_refund(800, "10.00", note=f"scratch [{ours.reference}]")
+    assert post(store_app, "shopify", echo, payloads.shopify_headers("refunds/create", "d2"))["status"] == "ignored"
+    theirs = payloads.shopify_refund(555, "3.00", note="refunded at the counter")
+    assert post(store_app, "shopify", theirs, payloads.shopify_headers("refunds/create", "d3"))["status"] == "processed"
+    assert post(store_app, "shopify", theirs, payloads.shopify_headers("refunds/create", "d4"))["status"] == "ignored"
+
+    made = _refunds(shop)
+    assert [(r.amount_minor, r.status, r.store_ref) for r in made] == [
+        (1000, "succeeded", "gid://shopify/Refund/800"),
+        (300, "succeeded", "555"),
+    ]
+    assert len(store_rows(shop)) == 1  # the store's own refund is never sent back to it
+    assert the_order(shop, "shopify").payments[0].refunded_minor == 1300
+    _consistent(shop)
+
+
+def test_a_refund_made_in_woocommerce_arrives_with_order_updated(
+    shop: Shop, skus: dict[str, int], store_app: Flask
+) -> None:
+    post(store_app, "woocommerce", payloads.woo_order(), payloads.woo_headers("order.created", "u1"))
+    updated = payloads.woo_order(
+        date_modified_gmt="2026-12-02T10:00:00", refunds=[{"id": 41, "reason": "", "total": "-5.00"}]
+    )
+
+    assert post(store_app, "woocommerce", updated, payloads.woo_headers("order.updated", "u2"))["status"] == "processed"
+    assert [(r.amount_minor, r.store_ref) for r in _refunds(shop)] == [(500, "41")]
