@@ -203,7 +203,9 @@ def _check(move: Move) -> str:
     if not move.born:
         check_transition(move.aggregate, move.entity.status, move.target)
         return move.entity.status
-    if move.entity.status != move.target or move.target not in BORN_AS[move.aggregate]:
+    if move.entity.status != move.target:
+        raise IllegalTransition(f"A new {move.aggregate} starts as {_words(move.target)}.")
+    if move.target not in BORN_AS[move.aggregate]:
         raise IllegalTransition(f"A new {move.aggregate} cannot start as {_words(move.target)}.")
     return ""
 

@@ -19,7 +19,9 @@ ORDER = SimpleNamespace(
     id=1, number="SL1", total_minor=2599, currency="USD", locale="es-MX", hold_detail="fraud score 90 > 75"
 )
 PAYMENT = SimpleNamespace(id=2, order_id=1, amount_minor=2599, captured_minor=2599, reference="ref", currency="USD")
-REFUND = SimpleNamespace(id=3, order_id=1, return_id=None, amount_minor=500, reason="goodwill", currency="USD")
+REFUND = SimpleNamespace(
+    id=3, order_id=1, return_id=None, amount_minor=500, reason="goodwill", currency="USD", reference="shiplog-refund-3"
+)
 PARCEL = SimpleNamespace(id=4, order_id=1, kind="outbound", carrier="ups", service="Ground", tracking_number="1Z9")
 RET = SimpleNamespace(id=5, order_id=1, rma="RMA-ABCDEFGH", return_tracking_number="9202")
 SCAN = CarrierScan(
@@ -58,6 +60,26 @@ CASES: dict[str, tuple[Callable[..., Fact], dict[str, Any], set[str]]] = {
         orders.refund_issued,
         {"refund": REFUND, "message": "Sorry it was late.", "cancellation": False},
         {"refund_id", "amount_minor", "reason", "customer_message", "cause", "amount_text"},
+    ),
+    "refund.requested": (
+        orders.refund_requested,
+        {"refund": REFUND, "message": None, "cancellation": False, "store": "shopify", "call": True},
+        {
+            "refund_id",
+            "amount_minor",
+            "amount_text",
+            "reason",
+            "customer_message",
+            "cause",
+            "store_name",
+            "reference",
+            "store",
+        },
+    ),  # fmt: skip
+    "refund.failed": (
+        orders.refund_failed,
+        {"refund": REFUND, "store": "shopify", "failure": "refused"},
+        {"refund_id", "amount_text", "store_name", "failure"},
     ),
     "subscription.created": (
         orders.subscription_created,

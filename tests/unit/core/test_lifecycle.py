@@ -20,6 +20,7 @@ from core.lifecycle import (
     Move,
     OrderStatus,
     PaymentStatus,
+    RefundStatus,
     ReturnStatus,
     ShipmentStatus,
     can_transition,
@@ -91,6 +92,10 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
         (P.AUTHORIZED, P.CAPTURED),
         (P.AUTHORIZED, P.VOIDED),
     },
+    "refund": {
+        (RefundStatus.PENDING, RefundStatus.SUCCEEDED),
+        (RefundStatus.PENDING, RefundStatus.FAILED),
+    },
 }
 
 STATUSES = {
@@ -98,6 +103,7 @@ STATUSES = {
     "shipment": list(ShipmentStatus),
     "return": list(ReturnStatus),
     "payment": list(PaymentStatus),
+    "refund": list(RefundStatus),
 }
 PAIRS = [
     (aggregate, current, target)
@@ -198,6 +204,7 @@ def test_initial_statuses_are_where_each_aggregate_starts() -> None:
         "shipment": S.LABEL_CREATED,
         "return": R.REQUESTED,
         "payment": P.AUTHORIZED,
+        "refund": RefundStatus.PENDING,
     }
 
 
@@ -254,6 +261,18 @@ def test_a_new_entity_is_born_in_its_initial_status_and_recorded_from_nothing() 
     assert log.appended[0][2] == {"payment": ["", P.AUTHORIZED]}
     with pytest.raises(IllegalTransition, match="starts as placed"):
         record(Log(), ACT, Fact("order.placed", {}), Move.new("order", Thing(O.CONFIRMED)))
+
+
+def test_a_refund_is_born_pending_or_already_made_and_nothing_else_is_born_elsewhere() -> None:
+    made, log = Thing(RefundStatus.SUCCEEDED), Log()
+    record(log, ACT, Fact("refund.issued", {}), Move.new("refund", made, RefundStatus.SUCCEEDED))
+    assert log.appended[0][2] == {"refund": ["", RefundStatus.SUCCEEDED]}
+    with pytest.raises(IllegalTransition, match="cannot start as failed"):
+        record(
+            Log(), ACT, Fact("refund.failed", {}), Move.new("refund", Thing(RefundStatus.FAILED), RefundStatus.FAILED)
+        )
+    with pytest.raises(IllegalTransition, match="cannot start as captured"):
+        record(Log(), ACT, Fact("payment.captured", {}), Move.new("payment", Thing(P.CAPTURED), P.CAPTURED))
 
 
 def test_an_event_without_moves_records_no_transitions() -> None:
