@@ -37,8 +37,10 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("store_ref", sa.String(length=120), nullable=True))
         batch_op.add_column(sa.Column("failure", sa.String(length=300), nullable=True))
     if op.get_bind().dialect.name == "sqlite":
-        # As 0006: an inline REFERENCES on a nullable column, so the events table is not rebuilt.
-        op.execute("ALTER TABLE events ADD COLUMN refund_id INTEGER REFERENCES refunds (id)")
+        # As 0006: an inline REFERENCES on a nullable column, so the events table is not rebuilt. A database
+        # downgraded from here kept it (see downgrade).
+        if "refund_id" not in {c["name"] for c in sa.inspect(op.get_bind()).get_columns("events")}:
+            op.execute("ALTER TABLE events ADD COLUMN refund_id INTEGER REFERENCES refunds (id)")
     else:
         op.add_column("events", sa.Column("refund_id", sa.BigInteger(), nullable=True))
         op.create_foreign_key(op.f("fk_events_refund_id_refunds"), "events", "refunds", ["refund_id"], ["id"])
@@ -47,9 +49,12 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index(op.f("ix_events_refund_id"), table_name="events")
-    with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("fk_events_refund_id_refunds"), type_="foreignkey")
-        batch_op.drop_column("refund_id")
+    # SQLite drops no column that references another table, and rebuilding events (which the outbox and the
+    # send log reference) needs foreign keys off, outside the migration's transaction: there the nullable
+    # column, unused before 0019, stays, and an upgrade finds it.
+    if op.get_bind().dialect.name != "sqlite":
+        op.drop_constraint(op.f("fk_events_refund_id_refunds"), "events", type_="foreignkey")
+        op.drop_column("events", "refund_id")
     with op.batch_alter_table("refunds", schema=None, recreate="never") as batch_op:
         for name in ("failure", "store_ref", "status"):
             batch_op.drop_column(name)
