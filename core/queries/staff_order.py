@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from core import storecalls
 from core.domain.payments import given_back_on_cancel
 from core.domain.returns import delivered_times, eligibility
 from core.events.catalogue import EVENT_TYPES, HOLD_REASON_TEXT, describe
@@ -92,6 +93,17 @@ class TimelineItem:
     detail: str
 
 
+@dataclass(frozen=True)
+class StoreCall:
+    """A call to the store this order came from (a refund, a cancellation) and how its delivery stands."""
+
+    kind: str  # refund | cancel
+    store: str
+    status: str  # pending | sending | sent | dead (the outbox's)
+    attempts: int
+    last_error: str | None
+
+
 @dataclass
 class StaffOrder:
     order: Order
@@ -104,6 +116,7 @@ class StaffOrder:
     parcel_items: dict[int, list[ParcelItem]] = field(default_factory=dict)  # shipment id -> what it carries
     return_items: dict[int, list[ReturnItem]] = field(default_factory=dict)  # return id -> what comes back
     return_choices: list[ReturnChoice] = field(default_factory=list)  # delivered lines, returnable or not
+    store_calls: list[StoreCall] = field(default_factory=list)
 
     @property
     def hold_text(self) -> str:
@@ -223,6 +236,16 @@ def _all(session: Session, model: Any, order_id: int) -> list[Any]:
     return list(session.scalars(select(model).where(model.order_id == order_id).order_by(model.id)))
 
 
+def _store_calls(session: Session, order_id: int) -> list[StoreCall]:
+    rows = session.execute(
+        select(OutboxMessage.template, OutboxMessage.recipient, OutboxMessage.status, OutboxMessage.attempts,
+               OutboxMessage.last_error)
+        .where(OutboxMessage.order_id == order_id, OutboxMessage.channel == storecalls.CHANNEL)
+        .order_by(OutboxMessage.id)
+    )  # fmt: skip
+    return [StoreCall(*row) for row in rows]
+
+
 def staff_order(session: Session, number: str, *, policy: ReturnPolicy, now: datetime) -> StaffOrder | None:
     """Everything staff see on the order page, including internal events; ``policy`` and ``now``
     decide which delivered lines may still go back."""
@@ -242,4 +265,5 @@ def staff_order(session: Session, number: str, *, policy: ReturnPolicy, now: dat
         parcel_items=_parcel_items(session, order.id),
         return_items=_return_items(session, order.id),
         return_choices=_choices(order, shipments, policy, now),
+        store_calls=_store_calls(session, order.id),
     )

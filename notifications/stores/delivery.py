@@ -53,7 +53,8 @@ class StoreCalls:
             row = session.get_one(OutboxMessage, claim.id)
             event, order = session.get_one(Event, row.event_id), session.get_one(Order, row.order_id)
             refunds = [session.get_one(Refund, refund_id) for refund_id in _refund_ids(event)]
-            asks = [RefundAsk(r.id, r.amount_minor, r.reference, r.reason) for r in refunds]
+            # A refund that failed here (refused) is never asked again, even if staff requeue its call.
+            asks = [RefundAsk(r.id, r.amount_minor, r.reference, r.reason) for r in refunds if r.status == "pending"]
             reason = str((event.payload or {}).get("reason") or "")
             call = Call(
                 row.template, order.source_ref or "", order.currency, asks, claim.tries == 1, reason, order.number
@@ -68,6 +69,8 @@ class StoreCalls:
 
     def _one(self, claim: store.Claim) -> store.Outcome:
         name, call = self._call(claim)
+        if call.kind == "refund" and not call.refunds:
+            return store.skipped(claim, "not sent: the refund is no longer pending here")
         adapter = self.adapters.get(name)
         if adapter is None:
             return store.failed(claim, f"{name} is not connected (no credentials)", permanent=True, policy=self.policy)
