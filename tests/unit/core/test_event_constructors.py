@@ -75,7 +75,7 @@ CASES: dict[str, tuple[Callable[..., Fact], dict[str, Any], set[str]]] = {
             "reference",
             "store",
         },
-    ),  # fmt: skip
+    ),
     "refund.failed": (
         orders.refund_failed,
         {"refund": REFUND, "store": "shopify", "failure": "refused"},
