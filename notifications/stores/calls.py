@@ -8,7 +8,9 @@ error): staff see why. Otherwise the call is tried again later (a 5xx, a timeout
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
+
+import requests
 
 
 @dataclass(frozen=True)
@@ -50,3 +52,31 @@ class StoreAdapter(Protocol):
     name: str
 
     def call(self, call: Call) -> Answer: ...
+
+
+class Refused(Exception):
+    """The store said no (a 4xx, a user error): asking again will not help."""
+
+
+class Later(Exception):
+    """A 5xx, a throttle (429) or no answer in time: ask again later."""
+
+
+def send(http: requests.Session, store: str, method: str, url: str, *, timeout: float, **kwargs: Any) -> Any:
+    """One request to a store, its JSON answer; what its status means is decided here for every store."""
+    try:
+        answer = http.request(method, url, timeout=timeout, **kwargs)
+    except (requests.RequestException, OSError) as error:
+        raise Later(f"{store} did not answer: {error!r}") from None
+    if answer.status_code >= 500 or answer.status_code == 429:
+        raise Later(f"{store} HTTP {answer.status_code}")
+    try:
+        body = answer.json()
+    except ValueError:
+        body = None
+    if answer.status_code >= 400:
+        said = body.get("message") or body.get("errors") if isinstance(body, dict) else answer.text[:200]
+        raise Refused(f"{store} HTTP {answer.status_code}: {said}")
+    if body is None:
+        raise Later(f"{store} answered {answer.status_code} without JSON")
+    return body

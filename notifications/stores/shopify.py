@@ -17,7 +17,7 @@ from typing import Any
 import requests
 
 from core.money import decimal_text
-from notifications.stores.calls import Answer, Call, RefundAsk, later, refused
+from notifications.stores.calls import Answer, Call, Later, RefundAsk, Refused, later, refused, send
 
 TRANSACTIONS = """query OrderTransactions($id: ID!) {
   order(id: $id) { transactions(first: 50) { id kind status gateway } }
@@ -38,14 +38,6 @@ ORDER_CANCEL = """mutation OrderCancel($orderId: ID!, $refund: Boolean!, $restoc
 }"""
 
 
-class Refused(Exception):
-    """Shopify said no (a user error, or a 4xx): asking again will not help."""
-
-
-class Later(Exception):
-    """A 5xx, a throttle or a timeout: ask again later."""
-
-
 def gid(kind: str, raw: str) -> str:
     return raw if raw.startswith("gid://") else f"gid://shopify/{kind}/{raw}"
 
@@ -60,15 +52,8 @@ class ShopifyAdmin:
         self.http.headers.update({"X-Shopify-Access-Token": token, "Content-Type": "application/json"})
 
     def _post(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-        try:
-            answer = self.http.post(self.url, json={"query": query, "variables": variables}, timeout=self.timeout)
-        except (requests.RequestException, OSError) as error:
-            raise Later(f"Shopify did not answer: {error!r}") from None
-        if answer.status_code >= 500 or answer.status_code == 429:
-            raise Later(f"Shopify HTTP {answer.status_code}")
-        if answer.status_code >= 400:
-            raise Refused(f"Shopify HTTP {answer.status_code}: {answer.text[:200]}")
-        body = answer.json()
+        payload = {"query": query, "variables": variables}
+        body = send(self.http, "Shopify", "POST", self.url, timeout=self.timeout, json=payload)
         for error in body.get("errors") or []:
             code = (error.get("extensions") or {}).get("code")
             raise (Later if code in {"THROTTLED", "INTERNAL_SERVER_ERROR"} else Refused)(
@@ -83,7 +68,7 @@ class ShopifyAdmin:
             return Answer(True, {ask.refund_id: self._refund(call, ask) for ask in call.refunds})
         except Refused as error:
             return refused(str(error))
-        except (Later, ValueError) as error:  # ValueError: a body that is not JSON
+        except Later as error:
             return later(str(error))
 
     def _parent(self, order_gid: str) -> dict[str, Any]:

@@ -15,17 +15,9 @@ from typing import Any
 import requests
 
 from core.money import decimal_text
-from notifications.stores.calls import Answer, Call, RefundAsk, later, refused
+from notifications.stores.calls import Answer, Call, Later, RefundAsk, Refused, later, refused, send
 
 META_KEY = "_shiplog_reference"
-
-
-class Refused(Exception):
-    pass
-
-
-class Later(Exception):
-    pass
 
 
 class WooCommerceRest:
@@ -38,19 +30,7 @@ class WooCommerceRest:
         self.http.auth = (consumer_key, consumer_secret)
 
     def _send(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        try:
-            answer = self.http.request(method, self.base + path, json=body, timeout=self.timeout)
-        except (requests.RequestException, OSError) as error:
-            raise Later(f"WooCommerce did not answer: {error!r}") from None
-        if answer.status_code >= 500 or answer.status_code == 429:
-            raise Later(f"WooCommerce HTTP {answer.status_code}")
-        if answer.status_code >= 400:
-            try:
-                message = answer.json().get("message")
-            except ValueError:
-                message = answer.text[:200]
-            raise Refused(f"WooCommerce HTTP {answer.status_code}: {message}")
-        return answer.json()
+        return send(self.http, "WooCommerce", method, self.base + path, timeout=self.timeout, json=body)
 
     def call(self, call: Call) -> Answer:
         try:
@@ -60,7 +40,7 @@ class WooCommerceRest:
             return Answer(True, confirmed)
         except Refused as error:
             return refused(str(error))
-        except (Later, ValueError) as error:
+        except Later as error:
             return later(str(error))
 
     def _made_before(self, call: Call, ask: RefundAsk) -> str | None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 from aiosmtpd.controller import Controller
@@ -199,22 +199,28 @@ class _Server(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-class TwilioPeer:
-    def __init__(self, state: TwilioState | None = None) -> None:
-        self.state = state or TwilioState()
-        handler = type("Handler", (_TwilioHandler,), {"state": self.state})
+class LocalServer:
+    """A threaded HTTP server on a free local port (``url``), serving ``handler`` inside a ``with`` block."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
         self.server = _Server(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> TwilioPeer:
+    def __enter__(self) -> Self:
         self.thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class TwilioPeer(LocalServer):
+    def __init__(self, state: TwilioState | None = None) -> None:
+        self.state = state or TwilioState()
+        super().__init__(type("Handler", (_TwilioHandler,), {"state": self.state}))
 
     @property
     def received(self) -> list[dict[str, str]]:

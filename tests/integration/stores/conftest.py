@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,13 +10,14 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from core.clock import utcnow
-from core.integrations.signatures import SCHEMES
-from core.models import Order, OutboxMessage, Product, Variant
+from core.models import Order, OutboxMessage, Refund
+from core.services import refunds
 from core.shop import Shop
 from notifications import wiring
 from notifications.dispatcher import Stats
 from tests import factories
 from tests.conftest import make_test_app
+from tests.integration.stores import payloads
 from tests.integration.stores.peers import (
     SHOPIFY_TOKEN,
     SHOPIFY_VERSION,
@@ -27,8 +27,7 @@ from tests.integration.stores.peers import (
     shopify_peer,
     woo_peer,
 )
-
-SECRETS = {"shopify": "shpss_test_secret", "woocommerce": "wc-secret-1234"}
+from tests.integration.webhooks.conftest import SECRETS, send_signed
 
 
 @pytest.fixture
@@ -62,26 +61,12 @@ def store_app(shop: Shop, shopify: Peer, woo: Peer) -> Flask:
 @pytest.fixture
 def skus(shop: Shop) -> dict[str, int]:
     """The SKUs the stores' orders name (another feature loads a real catalogue; here the factories do)."""
-    ids = factories.make_catalog(shop)
-    with shop.db.write() as session:
-        ipod = Product(handle="ipod-nano", name="IPod Nano - 8gb")
-        session.add(ipod)
-        session.flush()
-        rows = [
-            Variant(product_id=ipod.id, sku=f"IPOD2008{c}", title=c.lower(), price_minor=19900, on_hand=20)
-            for c in ("GREEN", "RED", "BLACK")
-        ]
-        session.add_all(rows)
-        session.flush()
-        ids.update({v.sku: v.id for v in rows})
-    return ids
+    return factories.make_catalog(shop)
 
 
 def post(app: Flask, source: str, body: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
-    raw = json.dumps(body).encode()
-    header, _, signer = SCHEMES[source]
-    sent = {"Content-Type": "application/json", header: signer(SECRETS[source], raw), **headers}
-    answer = app.test_client().post(f"/webhooks/{source}", data=raw, headers=sent)
+    """A signed webhook delivery, answered 200 (the outcome is in the answer's ``status``)."""
+    answer = send_signed(app.test_client(), source, body, headers)
     assert answer.status_code == 200, answer.get_data(as_text=True)
     return answer.get_json()  # type: ignore[no-any-return]
 
@@ -118,3 +103,22 @@ def the_order(shop: Shop, channel: str) -> Order:
         order = session.scalars(select(Order).where(Order.channel == channel)).one()
         _ = order.lines, order.payments
         return order
+
+
+@pytest.fixture
+def shopify_placed(shop: Shop, skus: dict[str, int], store_app: Flask) -> Order:
+    """Shopify's #1042 (``payloads.shopify_order``), received by its signed ``orders/create``."""
+    post(store_app, "shopify", payloads.shopify_order(), payloads.shopify_headers("orders/create", "placed"))
+    return the_order(shop, "shopify")
+
+
+@pytest.fixture
+def woo_placed(shop: Shop, skus: dict[str, int], store_app: Flask) -> Order:
+    """WooCommerce's order 727 (``payloads.woo_order``), received by its signed ``order.created``."""
+    post(store_app, "woocommerce", payloads.woo_order(), payloads.woo_headers("order.created", "placed"))
+    return the_order(shop, "woocommerce")
+
+
+def refund_here(shop: Shop, order: Order, amount_minor: int, reason: str = "goodwill") -> Refund:
+    """A manager refunds part of ``order`` in Shiplog."""
+    return refunds.refund_order(shop, order.id, amount_minor=amount_minor, reason=reason, actor=factories.MANAGER)

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from tests.integration.webhooks.payloads import shopify_headers, woo_headers
+
+__all__ = ["shopify_headers", "shopify_order", "shopify_refund", "woo_headers", "woo_order"]
+
 
 def shopify_order(**changes: Any) -> dict[str, Any]:
     """#1042, in euros, in German: 2 × TEE-M at 24.99 (the catalogue says 25.00) with 5.00 off,
@@ -56,10 +60,6 @@ def shopify_order(**changes: Any) -> dict[str, Any]:
     return order
 
 
-def shopify_headers(topic: str, event_id: str) -> dict[str, str]:
-    return {"X-Shopify-Topic": topic, "X-Shopify-Event-Id": event_id, "X-Shopify-Shop-Domain": "demo.myshopify.com"}
-
-
 def shopify_refund(refund_id: int, amount: str, *, note: str = "", order_id: int = 5600000001042) -> dict[str, Any]:
     """A ``refunds/create`` body: Shopify's Refund resource with its transactions."""
     return {
@@ -92,11 +92,3 @@ def woo_order(**changes: Any) -> dict[str, Any]:
     }  # fmt: skip
     order.update(changes)
     return order
-
-
-def woo_headers(topic: str, delivery_id: str) -> dict[str, str]:
-    return {
-        "X-WC-Webhook-Topic": topic,
-        "X-WC-Webhook-Delivery-ID": delivery_id,
-        "X-WC-Webhook-Source": "https://shop.example.com/",
-    }

@@ -14,8 +14,10 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.integration.notifications.peers import LocalServer
 
 SHOPIFY_TOKEN = "shpat_test_token_0123456789"
 SHOPIFY_VERSION = "2026-01"
@@ -30,6 +32,7 @@ class PeerState:
     fail_next: int = 0  # answer this many requests with a 500
     stall_next: int = 0  # answer this many after sleeping past the client's timeout
     stall_seconds: float = 2.0
+    lose_next: int = 0  # do this many mutations, but answer after the client gave up (the answer is lost)
     refuse: bool = False  # a user error (Shopify) or a 400 (WooCommerce)
     requests: list[dict[str, Any]] = field(default_factory=list)  # every request that passed the checks
     problems: list[str] = field(default_factory=list)
@@ -70,6 +73,14 @@ class _Handler(BaseHTTPRequestHandler):
         if fail:
             self._reply(500, {"errors": "Internal Server Error"})
         return fail
+
+    def _lose_answer(self) -> None:
+        """The work is done; the answer comes too late for the client, which cannot know it was done."""
+        with self.state.lock:
+            lose = self.state.lose_next > 0
+            self.state.lose_next -= lose
+        if lose:
+            time.sleep(self.state.stall_seconds)
 
     def _problem(self, problem: str) -> None:
         with self.state.lock:
@@ -130,6 +141,7 @@ class _ShopifyHandler(_Handler):
                 variables["key"],
                 {"id": f"gid://shopify/Refund/{800 + len(self.state.made)}", "input": variables["input"]},
             )
+        self._lose_answer()
         self._reply(200, {"data": {"refundCreate": {"refund": {"id": made["id"]}, "userErrors": []}}})
 
     def _order_cancel(self, variables: dict[str, Any]) -> None:
@@ -220,22 +232,10 @@ class _WooHandler(_Handler):
         self._reply(200, {"id": int(match.group(1)), "status": "cancelled"})
 
 
-class Peer:
+class Peer(LocalServer):
     def __init__(self, handler: type[_Handler]) -> None:
         self.state = PeerState()
-        bound = type("Handler", (handler,), {"state": self.state})
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), bound)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> Peer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(type("Handler", (handler,), {"state": self.state}))
 
 
 def shopify_peer() -> Peer:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask import Flask
 
+from core.models import Order
 from core.shop import Shop
 from tests.integration.staff.conftest import acting, sign_in
-from tests.integration.stores import payloads
-from tests.integration.stores.conftest import deliver, post
+from tests.integration.stores.conftest import deliver
 from tests.integration.stores.peers import Peer
 
 
@@ -17,9 +17,8 @@ def _page(client, number: str) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_the_staff_page_shows_a_store_refund_pending_then_done(
-    shop: Shop, skus: dict[str, int], store_app: Flask, shopify: Peer
+    shop: Shop, shopify_placed: Order, store_app: Flask, shopify: Peer
 ) -> None:
-    post(store_app, "shopify", payloads.shopify_order(), payloads.shopify_headers("orders/create", "s1"))
     client = sign_in(store_app.test_client(), shop, "manager")
 
     refunded = acting(client)(
@@ -41,9 +40,8 @@ def test_the_staff_page_shows_a_store_refund_pending_then_done(
 
 
 def test_the_staff_page_says_why_the_store_refused(
-    shop: Shop, skus: dict[str, int], store_app: Flask, shopify: Peer
+    shop: Shop, shopify_placed: Order, store_app: Flask, shopify: Peer
 ) -> None:
-    post(store_app, "shopify", payloads.shopify_order(), payloads.shopify_headers("orders/create", "s2"))
     client = sign_in(store_app.test_client(), shop, "manager")
     acting(client)("1042", "refund", {"amount": "10.00", "reason": "goodwill", "message": "", "confirm": "yes"})
     shopify.state.refuse = True

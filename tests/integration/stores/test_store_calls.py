@@ -9,12 +9,12 @@ from flask import Flask
 from sqlalchemy import select
 
 from core import replay
-from core.models import Refund
+from core.models import Order, Refund
 from core.services import refunds
 from core.shop import Shop
 from tests import factories
 from tests.integration.stores import payloads
-from tests.integration.stores.conftest import deliver, due_now, post, store_rows, the_order
+from tests.integration.stores.conftest import deliver, due_now, post, refund_here, store_rows, the_order
 from tests.integration.stores.peers import Peer
 
 
@@ -29,11 +29,9 @@ def _consistent(shop: Shop) -> None:
 
 
 def test_a_woocommerce_refund_that_timed_out_is_found_not_made_twice(
-    shop: Shop, skus: dict[str, int], store_app: Flask, woo: Peer
+    shop: Shop, woo_placed: Order, store_app: Flask, woo: Peer
 ) -> None:
-    post(store_app, "woocommerce", payloads.woo_order(), payloads.woo_headers("order.created", "w1"))
-    order = the_order(shop, "woocommerce")
-    made = refunds.refund_order(shop, order.id, amount_minor=1250, reason="one tee short", actor=factories.MANAGER)
+    made = refund_here(shop, woo_placed, 1250, "one tee short")
     woo.state.stall_next, woo.state.stall_seconds = 1, 1.0  # WooCommerce makes it, but answers too late
 
     deliver(store_app)
@@ -54,11 +52,8 @@ def test_a_woocommerce_refund_that_timed_out_is_found_not_made_twice(
     _consistent(shop)
 
 
-def test_a_woocommerce_refusal_is_a_failed_refund(
-    shop: Shop, skus: dict[str, int], store_app: Flask, woo: Peer
-) -> None:
-    post(store_app, "woocommerce", payloads.woo_order(), payloads.woo_headers("order.created", "w2"))
-    refunds.refund_order(shop, the_order(shop, "woocommerce").id, amount_minor=100, reason="x", actor=factories.MANAGER)
+def test_a_woocommerce_refusal_is_a_failed_refund(shop: Shop, woo_placed: Order, store_app: Flask, woo: Peer) -> None:
+    refund_here(shop, woo_placed, 100)
     woo.state.refuse = True
 
     deliver(store_app)
@@ -69,11 +64,9 @@ def test_a_woocommerce_refusal_is_a_failed_refund(
 
 
 def test_a_shopify_order_cancelled_here_is_cancelled_in_shopify_with_its_refund(
-    shop: Shop, skus: dict[str, int], store_app: Flask, shopify: Peer
+    shop: Shop, shopify_placed: Order, store_app: Flask, shopify: Peer
 ) -> None:
-    post(store_app, "shopify", payloads.shopify_order(), payloads.shopify_headers("orders/create", "k1"))
-    order = the_order(shop, "shopify")
-    refunds.cancel_order(shop, order.id, reason="customer asked", actor=factories.MANAGER)
+    refunds.cancel_order(shop, shopify_placed.id, reason="customer asked", actor=factories.MANAGER)
     [pending] = _refunds(shop)
     assert (pending.status, pending.amount_minor) == ("pending", 7288)
     shopify.state.fail_next = 1
@@ -100,11 +93,9 @@ def test_a_shopify_order_cancelled_here_is_cancelled_in_shopify_with_its_refund(
 
 
 def test_refunds_made_in_shopify_are_recorded_once_and_ours_are_not_counted_twice(
-    shop: Shop, skus: dict[str, int], store_app: Flask, shopify: Peer
+    shop: Shop, shopify_placed: Order, store_app: Flask, shopify: Peer
 ) -> None:
-    post(store_app, "shopify", payloads.shopify_order(), payloads.shopify_headers("orders/create", "d1"))
-    order = the_order(shop, "shopify")
-    ours = refunds.refund_order(shop, order.id, amount_minor=1000, reason="scratch", actor=factories.MANAGER)
+    ours = refund_here(shop, shopify_placed, 1000, "scratch")
     deliver(store_app)
 
     echo = payloads.shopify_refund(800, "10.00", note=f"scratch [{ours.reference}]")
@@ -124,9 +115,8 @@ def test_refunds_made_in_shopify_are_recorded_once_and_ours_are_not_counted_twic
 
 
 def test_a_refund_made_in_woocommerce_arrives_with_order_updated(
-    shop: Shop, skus: dict[str, int], store_app: Flask
+    shop: Shop, woo_placed: Order, store_app: Flask
 ) -> None:
-    post(store_app, "woocommerce", payloads.woo_order(), payloads.woo_headers("order.created", "u1"))
     updated = payloads.woo_order(
         date_modified_gmt="2026-12-02T10:00:00", refunds=[{"id": 41, "reason": "", "total": "-5.00"}]
     )

@@ -6,16 +6,24 @@ and authentication; the store's webhooks are signed as the stores sign them.
 
 from __future__ import annotations
 
+import time
+
 from flask import Flask
 from sqlalchemy import select
 
 from core import replay
-from core.models import Event, OutboxMessage, Refund, WebhookDelivery
-from core.services import refunds
+from core.models import Event, Order, OutboxMessage, Refund, WebhookDelivery
 from core.shop import Shop
-from tests import factories
 from tests.integration.stores import payloads
-from tests.integration.stores.conftest import crashed_before_recording, deliver, due_now, post, store_rows, the_order
+from tests.integration.stores.conftest import (
+    crashed_before_recording,
+    deliver,
+    due_now,
+    post,
+    refund_here,
+    store_rows,
+    the_order,
+)
 from tests.integration.stores.peers import Peer
 
 
@@ -101,12 +109,9 @@ def test_a_woocommerce_order_keeps_the_stores_exact_money(shop: Shop, skus: dict
 
 
 def test_a_partial_refund_reaches_shopify_once_through_retries_and_is_done_only_when_confirmed(
-    shop: Shop, skus: dict[str, int], store_app: Flask, shopify: Peer
+    shop: Shop, shopify_placed: Order, store_app: Flask, shopify: Peer
 ) -> None:
-    post(store_app, "shopify", payloads.shopify_order(), payloads.shopify_headers("orders/create", "r1"))
-    order = the_order(shop, "shopify")
-
-    made = refunds.refund_order(shop, order.id, amount_minor=1000, reason="scratched mug", actor=factories.MANAGER)
+    made = refund_here(shop, shopify_placed, 1000, "scratched mug")
     assert (made.status, made.reference) == ("pending", f"shiplog-refund-{made.id}")
     assert _events(shop, "refund.issued") == []  # not done, not told to the customer
     shopify.state.fail_next = 1  # Shopify answers 500 first
@@ -117,18 +122,25 @@ def test_a_partial_refund_reaches_shopify_once_through_retries_and_is_done_only_
     assert "HTTP 500" in (row.last_error or "")
     assert _refund(shop).status == "pending"
 
-    due_now(shop)
+    due_now(shop)  # the second try: Shopify makes the refund, but its answer never arrives
+    shopify.state.lose_next, shopify.state.stall_seconds = 1, 1.0
+    deliver(store_app)
+    assert (store_rows(shop)[0].status, _refund(shop).status) == ("pending", "pending")  # not done until confirmed
+    assert list(shopify.state.made) == [made.reference]
+
+    time.sleep(1.0)
+    due_now(shop)  # the third: the same key, so Shopify answers with the refund it made
     deliver(store_app)
     refund = _refund(shop)
     assert (refund.status, refund.store_ref) == ("succeeded", "gid://shopify/Refund/800")
-    assert store_rows(shop)[0].status == "sent"
+    assert (store_rows(shop)[0].status, store_rows(shop)[0].attempts) == ("sent", 3)
 
-    crashed_before_recording(shop, row.id)  # the worker runs the call again
+    crashed_before_recording(shop, row.id)  # a worker re-runs the call after it was confirmed here
     deliver(store_app)
 
     assert list(shopify.state.made) == [made.reference]  # one refund in Shopify, whatever the tries
     creates = [r for r in shopify.state.requests if "refundCreate" in r["query"]]
-    assert len(creates) == 2
+    assert len(creates) == 2  # the lost answer and the retry; the re-run after confirmation asks nothing
     assert all(r["variables"]["key"] == made.reference for r in creates)
     given = creates[0]["variables"]["input"]
     assert given["orderId"] == "gid://shopify/Order/5600000001042"
@@ -148,11 +160,9 @@ def test_a_partial_refund_reaches_shopify_once_through_retries_and_is_done_only_
 
 
 def test_a_refund_shopify_refuses_fails_for_staff_and_is_refundable_again(
-    shop: Shop, skus: dict[str, int], store_app: Flask, shopify: Peer
+    shop: Shop, shopify_placed: Order, store_app: Flask, shopify: Peer
 ) -> None:
-    post(store_app, "shopify", payloads.shopify_order(), payloads.shopify_headers("orders/create", "x1"))
-    order = the_order(shop, "shopify")
-    refunds.refund_order(shop, order.id, amount_minor=1000, reason="goodwill", actor=factories.MANAGER)
+    refund_here(shop, shopify_placed, 1000)
     shopify.state.refuse = True
 
     deliver(store_app)
@@ -168,11 +178,9 @@ def test_a_refund_shopify_refuses_fails_for_staff_and_is_refundable_again(
 
 
 def test_a_shopify_that_times_out_is_asked_again(
-    shop: Shop, skus: dict[str, int], store_app: Flask, shopify: Peer
+    shop: Shop, shopify_placed: Order, store_app: Flask, shopify: Peer
 ) -> None:
-    post(store_app, "shopify", payloads.shopify_order(), payloads.shopify_headers("orders/create", "t1"))
-    order = the_order(shop, "shopify")
-    refunds.refund_order(shop, order.id, amount_minor=500, reason="late", actor=factories.MANAGER)
+    refund_here(shop, shopify_placed, 500, "late")
     shopify.state.stall_next, shopify.state.stall_seconds = 1, 1.0
 
     deliver(store_app)
