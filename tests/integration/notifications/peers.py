@@ -145,21 +145,26 @@ ERRORS = {
 PATH = re.compile(r"^/2010-04-01/Accounts/(AC[0-9a-f]{32})/Messages\.json$")
 
 
-class _TwilioHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, as the SDK's pooled session expects
+class JsonHandler(BaseHTTPRequestHandler):
+    """A quiet keep-alive handler that answers JSON (an API peer's base)."""
+
+    protocol_version = "HTTP/1.1"  # keep-alive, as the SDKs' pooled sessions expect
     disable_nagle_algorithm = True  # headers and body go out in separate writes: no 40 ms delayed-ACK stall
-    state: TwilioState
 
     def log_message(self, *args: Any) -> None:
         return None
 
-    def _reply(self, status: int, body: dict[str, Any]) -> None:
+    def _reply(self, status: int, body: Any) -> None:
         raw = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(raw)))
         self.end_headers()
         self.wfile.write(raw)
+
+
+class _TwilioHandler(JsonHandler):
+    state: TwilioState
 
     def _check(self, form: dict[str, str]) -> str | None:
         match = PATH.match(urlsplit(self.path).path)

@@ -14,10 +14,9 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from tests.integration.notifications.peers import LocalServer
+from tests.integration.notifications.peers import JsonHandler, LocalServer
 
 SHOPIFY_TOKEN = "shpat_test_token_0123456789"
 SHOPIFY_VERSION = "2026-01"
@@ -41,20 +40,8 @@ class PeerState:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class _Handler(JsonHandler):
     state: PeerState
-
-    def log_message(self, *args: Any) -> None:
-        return None
-
-    def _reply(self, status: int, body: Any) -> None:
-        raw = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(raw)))
-        self.end_headers()
-        self.wfile.write(raw)
 
     def _body(self) -> Any:
         length = int(self.headers.get("Content-Length", "0"))
@@ -89,7 +76,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class _ShopifyHandler(_Handler):
-    def do_POST(self) -> None:
+    def do_POST(self) -> None:  # noqa: N802
         body = self._body()
         if self.path != f"/admin/api/{SHOPIFY_VERSION}/graphql.json":
             return self._problem(f"bad path {self.path}")
@@ -187,7 +174,7 @@ class _WooHandler(_Handler):
             self._problem(f"bad path {self.path}")
         return match
 
-    def do_GET(self) -> None:
+    def do_GET(self) -> None:  # noqa: N802
         match = self._checked()
         if match is None or self._misbehave():
             return None
@@ -196,7 +183,7 @@ class _WooHandler(_Handler):
             made = [r for r in self.state.made.values() if r["order"] == match.group(1)]
         self._reply(200, [{"id": r["id"], "amount": r["amount"], "meta_data": r["meta_data"]} for r in made])
 
-    def do_POST(self) -> None:
+    def do_POST(self) -> None:  # noqa: N802
         body = self._body()
         match = self._checked()
         if match is None or not match.group(2):
@@ -219,7 +206,7 @@ class _WooHandler(_Handler):
             )
         self._reply(201, {"id": made["id"], "amount": body["amount"], "reason": body["reason"]})
 
-    def do_PUT(self) -> None:
+    def do_PUT(self) -> None:  # noqa: N802
         body = self._body()
         match = self._checked()
         if match is None or match.group(2) or body != {"status": "cancelled"}:
