@@ -7,6 +7,7 @@ error): staff see why. Otherwise the call is tried again later (a 5xx, a timeout
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -62,10 +63,11 @@ class Later(Exception):
     """A 5xx, a throttle (429) or no answer in time: ask again later."""
 
 
-def send(http: requests.Session, store: str, method: str, url: str, *, timeout: float, **kwargs: Any) -> Any:
-    """One request to a store, its JSON answer; what its status means is decided here for every store."""
+def answered(store: str, asked: Callable[[], requests.Response]) -> Any:
+    """One request to a store (``asked`` makes it), its JSON answer; what its status means is decided here
+    for every store."""
     try:
-        answer = http.request(method, url, timeout=timeout, **kwargs)
+        answer = asked()
     except (requests.RequestException, OSError) as error:
         raise Later(f"{store} did not answer: {error!r}") from None
     if answer.status_code >= 500 or answer.status_code == 429:

@@ -17,7 +17,7 @@ from typing import Any
 import requests
 
 from core.money import decimal_text
-from notifications.stores.calls import Answer, Call, Later, RefundAsk, Refused, later, refused, send
+from notifications.stores.calls import Answer, Call, Later, RefundAsk, Refused, answered, later, refused
 
 TRANSACTIONS = """query OrderTransactions($id: ID!) {
   order(id: $id) { transactions(first: 50) { id kind status gateway } }
@@ -53,7 +53,7 @@ class ShopifyAdmin:
 
     def _post(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         payload = {"query": query, "variables": variables}
-        body = send(self.http, "Shopify", "POST", self.url, timeout=self.timeout, json=payload)
+        body = answered("Shopify", lambda: self.http.post(self.url, json=payload, timeout=self.timeout))
         for error in body.get("errors") or []:
             code = (error.get("extensions") or {}).get("code")
             raise (Later if code in {"THROTTLED", "INTERNAL_SERVER_ERROR"} else Refused)(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,6 +26,7 @@ from tests.integration.stores.peers import (
     WOO_KEY,
     WOO_SECRET,
     Peer,
+    self_signed,
     shopify_peer,
     woo_peer,
 )
@@ -36,9 +39,17 @@ def shopify() -> Iterator[Peer]:
         yield peer
 
 
+@pytest.fixture(scope="session")
+def peer_certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ssl.SSLContext]:
+    return self_signed(tmp_path_factory.mktemp("tls"))
+
+
 @pytest.fixture
-def woo() -> Iterator[Peer]:
-    with woo_peer() as peer:
+def woo(peer_certificate: tuple[Path, ssl.SSLContext], monkeypatch: pytest.MonkeyPatch) -> Iterator[Peer]:
+    """The WooCommerce peer over HTTPS; the client trusts its certificate as it would a real site's CA."""
+    cert, context = peer_certificate
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))
+    with woo_peer(context) as peer:
         yield peer
 
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 import base64
 import json
 import re
+import ssl
+import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from tests.integration.notifications.peers import JsonHandler, LocalServer
@@ -169,6 +172,9 @@ class _WooHandler(_Handler):
         if self.headers.get("Authorization") != expected:
             self._problem("bad basic auth")
             return None
+        if not self.headers.get("User-Agent", "").startswith("WooCommerce-Python-REST-API/"):
+            self._problem("not WooCommerce's own client")
+            return None
         match = self.PATH.match(self.path)
         if match is None:
             self._problem(f"bad path {self.path}")
@@ -220,14 +226,28 @@ class _WooHandler(_Handler):
 
 
 class Peer(LocalServer):
-    def __init__(self, handler: type[_Handler]) -> None:
+    def __init__(self, handler: type[_Handler], tls: ssl.SSLContext | None = None) -> None:
         self.state = PeerState()
-        super().__init__(type("Handler", (handler,), {"state": self.state}))
+        super().__init__(type("Handler", (handler,), {"state": self.state}), tls)
+
+
+def self_signed(folder: Path) -> tuple[Path, ssl.SSLContext]:
+    """A certificate for 127.0.0.1 (made with openssl), and a server context holding it."""
+    cert, key = folder / "peer.pem", folder / "peer.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+         "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return cert, context
 
 
 def shopify_peer() -> Peer:
     return Peer(_ShopifyHandler)
 
 
-def woo_peer() -> Peer:
-    return Peer(_WooHandler)
+def woo_peer(tls: ssl.SSLContext) -> Peer:
+    """WooCommerce's REST API over HTTPS, where its client sends Basic auth."""
+    return Peer(_WooHandler, tls)

@@ -13,9 +13,11 @@ from core.models import Order, Refund
 from core.services import refunds
 from core.shop import Shop
 from tests import factories
+from tests.conftest import make_test_app
 from tests.integration.stores import payloads
 from tests.integration.stores.conftest import deliver, due_now, post, refund_here, store_rows, the_order
 from tests.integration.stores.peers import Peer
+from tests.integration.webhooks.conftest import SECRETS
 
 
 def _refunds(shop: Shop) -> list[Refund]:
@@ -123,3 +125,34 @@ def test_a_refund_made_in_woocommerce_arrives_with_order_updated(
 
     assert post(store_app, "woocommerce", updated, payloads.woo_headers("order.updated", "u2"))["status"] == "processed"
     assert [(r.amount_minor, r.store_ref) for r in _refunds(shop)] == [(500, "41")]
+
+
+def test_a_woocommerce_order_cancelled_here_is_refunded_and_cancelled_in_woocommerce(
+    shop: Shop, woo_placed: Order, store_app: Flask, woo: Peer
+) -> None:
+    refunds.cancel_order(shop, woo_placed.id, reason="out of stock", actor=factories.MANAGER)
+
+    deliver(store_app)
+
+    assert [(r["method"], r["path"]) for r in woo.state.requests] == [
+        ("POST", "/wp-json/wc/v3/orders/727/refunds"),
+        ("PUT", "/wp-json/wc/v3/orders/727"),
+    ]
+    assert woo.state.requests[0]["body"]["amount"] == "78.19"
+    assert woo.state.requests[1]["body"] == {"status": "cancelled"}
+    assert [(r.status, r.store_ref) for r in _refunds(shop)] == [("succeeded", "900")]
+    assert woo.state.problems == []
+    _consistent(shop)
+
+
+def test_a_call_to_a_store_that_is_not_connected_stops_saying_so(shop: Shop, skus: dict[str, int]) -> None:
+    app = make_test_app(shop, SHOPIFY_WEBHOOK_SECRET=SECRETS["shopify"])  # no Admin API credentials
+    post(app, "shopify", payloads.shopify_order(), payloads.shopify_headers("orders/create", "n1"))
+    made = refund_here(shop, the_order(shop, "shopify"), 500)
+
+    deliver(app)
+
+    [row] = store_rows(shop)
+    assert (row.status, row.last_error) == ("dead", "shopify is not connected (no credentials)")
+    assert _refunds(shop)[0].id == made.id
+    assert _refunds(shop)[0].status == "pending"  # nothing was refunded: it waits for staff to connect and retry
