@@ -2,7 +2,7 @@
 tax; refunds get a status (pending until the store confirms) and the store's refund id; events name a refund
 
 Revision ID: 0019_store_money
-Revises: 0012_exchange_lines
+Revises: 0015_tracking_pages
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0019_store_money"
-down_revision: str | Sequence[str] | None = "0012_exchange_lines"
+down_revision: str | Sequence[str] | None = "0015_tracking_pages"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
