@@ -25,12 +25,18 @@ from core.services.unit import unit_of_work
 from core.shop import Shop
 
 
-def _asked(session: Session, refund_id: int) -> dict[str, Any]:
-    """What Shiplog asked for: the refund's request (its customer message and cause)."""
-    payload = session.scalar(
-        select(Event.payload).where(Event.refund_id == refund_id, Event.type == "refund.requested")
-    )
-    return dict(payload or {})
+def _asked(session: Session, refund_id: int, answered_by: Actor) -> tuple[dict[str, Any], Actor]:
+    """What Shiplog asked for (the request's customer message and cause), and who asked: the refund is
+    theirs in the money log, whoever brought the store's confirmation."""
+    found = session.execute(
+        select(Event.payload, Event.actor_type, Event.actor_id).where(
+            Event.refund_id == refund_id, Event.type == "refund.requested"
+        )
+    ).first()
+    if found is None:
+        return {}, answered_by
+    payload, actor_type, actor_id = found
+    return dict(payload or {}), Actor(actor_type, actor_id)
 
 
 def _load(session: Session, refund_id: int) -> tuple[Refund, Payment]:
@@ -46,8 +52,8 @@ def confirm(shop: Shop, refund_id: int, *, store_ref: str, actor: Actor) -> bool
     """The store made the refund; False when it was already recorded as made."""
     with unit_of_work(shop) as unit:
         refund, _ = _load(unit.session, refund_id)
-        asked = _asked(unit.session, refund_id)
-        return store_refunds.confirm(unit, Act(actor, utcnow()), refund, store_ref=store_ref, asked=asked)
+        asked, asker = _asked(unit.session, refund_id, actor)
+        return store_refunds.confirm(unit, Act(asker, utcnow()), refund, store_ref=store_ref, asked=asked)
 
 
 def refuse(shop: Shop, refund_id: int, *, failure: str, actor: Actor) -> bool:
@@ -83,8 +89,8 @@ def record_from_store(
         act = Act(actor, utcnow())
         known = _match(refunds, store_ref, note, amount_minor)
         if known is not None:
-            asked = _asked(unit.session, known.id)
-            confirmed = store_refunds.confirm(unit, act, known, store_ref=store_ref, asked=asked)
+            asked, asker = _asked(unit.session, known.id, actor)
+            confirmed = store_refunds.confirm(unit, Act(asker, act.at), known, store_ref=store_ref, asked=asked)
             return "processed" if confirmed else "ignored"
         payment = next((p for p in order.payments if p.refundable_minor > 0), None)
         if payment is None:

@@ -152,6 +152,7 @@ def test_a_partial_refund_reaches_shopify_once_through_retries_and_is_done_only_
     assert shopify.state.problems == []
     [issued] = _events(shop, "refund.issued")
     assert (issued.refund_id, issued.payload["store_ref"]) == (made.id, "gid://shopify/Refund/800")
+    assert (issued.actor_type, issued.actor_id) == ("staff", "test-manager")  # the money log names who asked
     with shop.db.read() as session:  # the customer hears of it once, now that it is done
         told = session.scalars(select(OutboxMessage).where(OutboxMessage.event_id == issued.id)).all()
     assert [m.channel for m in told] == ["email"]
