@@ -129,7 +129,7 @@ def place(unit: Unit, act: Act, order: Order, *, carrier: str, holds: list[Hold]
     payment = None
     if auth is not None:
         payment = payments.authorize(
-            unit, act, order, gateway="card", reference=auth.reference, card_last4=auth.card_last4,
+            unit, act, order, gateway=auth.gateway, reference=auth.reference, card_last4=auth.card_last4,
             amount_minor=order.total_minor,
         )  # fmt: skip
     if holds:
@@ -139,11 +139,13 @@ def place(unit: Unit, act: Act, order: Order, *, carrier: str, holds: list[Hold]
 
 
 def capture(unit: Unit, act: Act, order: Order, payment: Payment | None = None) -> None:
-    """Capture the authorisation in full and confirm the order."""
-    if payment is None:
-        payments.capture_authorised(unit, act, order)
-    else:
-        payments.capture(unit, act, payment)
+    """Confirm the order, capturing the authorisation in full now, unless the shop's policy takes
+    it when the first parcel leaves (``core.domain.shipping.hand_over``)."""
+    if not unit.payment_policy.at_shipping:
+        if payment is None:
+            payments.capture_authorised(unit, act, order)
+        else:
+            payments.capture(unit, act, payment)
     record(unit, act, facts.order_confirmed(order=order), Move("order", order, OrderStatus.CONFIRMED))
 
 
