@@ -96,14 +96,14 @@ class StripeGateway:
         params: Any = {"payment_intent": reference, "amount": amount_minor}
         made = _call(lambda: self.client.v1.refunds.create(params, {"idempotency_key": key}))
         if made.status in ("failed", "canceled"):
-            reason = str(made.get("failure_reason") or made.status)
+            reason = str(made.to_dict().get("failure_reason") or made.status)
             raise PaymentRefused(f"The card processor refused the refund ({reason}).", reason=reason)
         return Refunded(made.id, "succeeded" if made.status == "succeeded" else "pending")
 
 
 def _last4(intent: Any) -> str | None:
     """The card's last four digits, when Stripe sends the payment method expanded or the charge's details."""
-    charge = intent.get("latest_charge")
+    charge = intent.to_dict().get("latest_charge")
     details = charge.get("payment_method_details") if isinstance(charge, dict) else None
     card = (details or {}).get("card") or {}
     last4 = card.get("last4")
