@@ -43,7 +43,9 @@ class Request:
 class StripeState:
     refund_mode: str = "succeeded"  # succeeded | pending | refuse (400) | failed (a failed refund object)
     expired: bool = False  # every authorisation has lapsed: capture finds the PaymentIntent cancelled
-    faults: list[str] = field(default_factory=list)  # next POSTs: "500" (after doing it), "down" (500, not done), "timeout"
+    faults: list[str] = field(
+        default_factory=list
+    )  # next POSTs: "500" (after doing it), "down" (500, not done), "timeout"
     requests: list[Request] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     intents: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -100,7 +102,7 @@ class _Handler(BaseHTTPRequestHandler):
         if request.method == "POST" and headers.get("Content-Type") != "application/x-www-form-urlencoded":
             state.problems.append(f"POST {request.path}: Content-Type {headers.get('Content-Type')!r}")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
         form = {k: v[-1] for k, v in parse_qs(raw, keep_blank_values=True).items()}
         request = Request("POST", self.path, self.headers.get("Idempotency-Key"), form)
@@ -163,8 +165,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _refund(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
         intent = self.state.intents.get(form.get("payment_intent", ""))
         if intent is None or not form.get("amount", "").isdigit():
-            self.state.problems.append(f"refund: payment_intent {form.get('payment_intent')!r}, amount {form.get('amount')!r}")
-            return _error(400, "invalid_request_error", "parameter_missing", "Refunds name a payment_intent and an amount.")
+            self.state.problems.append(
+                f"refund: payment_intent {form.get('payment_intent')!r}, amount {form.get('amount')!r}"
+            )
+            return _error(
+                400, "invalid_request_error", "parameter_missing", "Refunds name a payment_intent and an amount."
+            )
         done = sum(r["amount"] for r in self.state.refunds.values() if r["payment_intent"] == intent["id"] and r["status"] != "failed")  # fmt: skip
         if self.state.refund_mode == "refuse" or int(form["amount"]) > intent["amount_received"] - done:
             message = "Refund amount is greater than the unrefunded amount on the charge."

@@ -63,10 +63,13 @@ def test_an_api_order_authorises_captures_and_refunds_partly_then_fully(
     assert placed.status_code == 201, placed.get_json()
     order = _order(stripe_shop, placed.get_json()["number"])
     [create] = peer.state.posts("/v1/payment_intents")
-    assert create.form["amount"] == str(TOTAL) and create.form["currency"] == "usd"
-    assert create.form["capture_method"] == "manual" and create.form["confirm"] == "true"
+    assert create.form["amount"] == str(TOTAL)
+    assert create.form["currency"] == "usd"
+    assert create.form["capture_method"] == "manual"
+    assert create.form["confirm"] == "true"
     assert create.form["payment_method"] == "pm_card_visa"
-    assert create.key is not None and create.key.endswith(":checkout-1")  # the request's own key
+    assert create.key is not None
+    assert create.key.endswith(":checkout-1")
     [payment] = order.payments
     assert (payment.gateway, payment.status, payment.captured_minor) == ("stripe", "captured", TOTAL)
     [capture] = peer.state.posts(r"/v1/payment_intents/pi_\w+/capture")
@@ -101,7 +104,8 @@ def test_the_shop_can_take_the_money_when_the_parcel_leaves(
     api: Callable[..., TestResponse], stripe_shop: Shop, peer: StripePeer, catalog: dict[str, int]
 ) -> None:
     order = _order(stripe_shop, _place(api).get_json()["number"])
-    assert order.status == "confirmed" and order.payments[0].status == "authorized"
+    assert order.status == "confirmed"
+    assert order.payments[0].status == "authorized"
     assert peer.state.posts(r"/v1/payment_intents/pi_\w+/capture") == []
     fulfilment.ship_order(stripe_shop, order.id, carrier_code="ups", service="Ground", tracking_number="1ZSTRIPE01", actor=MANAGER)  # fmt: skip
     [capture] = peer.state.posts(r"/v1/payment_intents/pi_\w+/capture")
@@ -133,7 +137,8 @@ def test_an_expired_authorisation_is_a_clear_state_not_a_capture(
     assert (order.payments[0].status, order.payments[0].captured_minor) == ("expired", 0)
     assert _events(stripe_shop, held.id)[-1] == "payment.expired"
     page = manager.get(f"/staff/orders/{order.number}").get_data(as_text=True)
-    assert "expired" in page and "could not be captured" in page
+    assert "expired" in page
+    assert "could not be captured" in page
     _consistent(stripe_shop)
 
 
@@ -145,7 +150,8 @@ def test_a_refund_the_processor_refuses_is_recorded_as_refused(
     with pytest.raises(PaymentRefused):
         refunds.refund_order(stripe_shop, order.id, amount_minor=1000, reason="goodwill", actor=MANAGER)
     [(amount, status, failure)] = _refunds(stripe_shop)
-    assert (amount, status) == (1000, "failed") and "greater than the unrefunded" in (failure or "")
+    assert (amount, status) == (1000, "failed")
+    assert "greater than the unrefunded" in (failure or "")
     assert factories.reload(stripe_shop, order.id).payments[0].refunded_minor == 0
     assert _events(stripe_shop, order.id)[-1] == "refund.failed"
     assert "refused by the card processor" in manager.get(f"/staff/orders/{order.number}").get_data(as_text=True)
@@ -169,7 +175,8 @@ def test_a_retried_refund_reaches_stripe_once(stripe_shop: Shop, peer: StripePee
     peer.state.faults = ["500"]
     refunds.refund_order(stripe_shop, order.id, amount_minor=700, reason="goodwill", actor=MANAGER)
     sent = peer.state.posts("/v1/refunds")
-    assert len(sent) == 2 and sent[0].key == sent[1].key
+    assert len(sent) == 2
+    assert sent[0].key == sent[1].key
     assert len(peer.state.refunds) == 1
     assert _refunds(stripe_shop) == [(700, "succeeded", None)]
     assert peer.state.problems == []
@@ -187,7 +194,8 @@ def test_a_processor_that_does_not_answer_changes_nothing_and_the_retry_sends_th
     assert factories.reload(stripe_shop, order.id).payments[0].refunded_minor == 0
     refunds.refund_order(stripe_shop, order.id, amount_minor=900, reason="goodwill", actor=MANAGER)
     keys = {r.key for r in peer.state.posts("/v1/refunds")}
-    assert len(keys) == 1 and len(peer.state.refunds) == 1
+    assert len(keys) == 1
+    assert len(peer.state.refunds) == 1
     assert _refunds(stripe_shop) == [(900, "succeeded", None)]
 
 
