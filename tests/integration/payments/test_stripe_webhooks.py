@@ -3,6 +3,7 @@ body that is no event), each event id stored once, and what each event records, 
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -64,37 +65,40 @@ def test_an_expired_authorisation_reported_by_stripe_is_recorded_once(
     assert _count(stripe_shop, WebhookDelivery) == 1
 
 
-def test_a_pending_refund_is_done_only_when_stripe_confirms_it(
-    stripe_app: Flask, stripe_shop: Shop, peer: StripePeer
-) -> None:
+@pytest.fixture
+def pending_refund(stripe_shop: Shop, peer: StripePeer) -> Refund:
+    """A paid order with a refund of 1200 that Stripe accepted and has not yet confirmed."""
     factories.make_catalog(stripe_shop)
     order = factories.place(stripe_shop, card="pm_card_visa")
     peer.state.refund_mode = "pending"
-    made = refunds.refund_order(stripe_shop, order.id, amount_minor=1200, reason="goodwill", actor=MANAGER)
+    return refunds.refund_order(stripe_shop, order.id, amount_minor=1200, reason="goodwill", actor=MANAGER)
+
+
+def test_a_pending_refund_is_done_only_when_stripe_confirms_it(
+    stripe_app: Flask, stripe_shop: Shop, pending_refund: Refund
+) -> None:
+    made = pending_refund
     refund = {"id": made.reference, "object": "refund", "status": "succeeded", "amount": 1200}
     charge = {"id": "ch_1", "object": "charge", "refunds": {"object": "list", "data": [refund]}}
     body = event("charge.refunded", charge, "evt_refunded")
     assert _post(stripe_app, body, signature(body))[1]["status"] == "processed"
     with stripe_shop.db.read() as session:
         assert session.scalars(select(Refund.status)).all() == ["succeeded"]
-    assert _types(stripe_shop, order.id)[-2:] == ["refund.pending", "refund.issued"]
+    assert _types(stripe_shop, made.order_id)[-2:] == ["refund.pending", "refund.issued"]
 
 
 def test_a_refund_stripe_fails_later_gives_the_amount_back_to_refund(
-    stripe_app: Flask, stripe_shop: Shop, peer: StripePeer
+    stripe_app: Flask, stripe_shop: Shop, pending_refund: Refund
 ) -> None:
-    factories.make_catalog(stripe_shop)
-    order = factories.place(stripe_shop, card="pm_card_visa")
-    peer.state.refund_mode = "pending"
-    made = refunds.refund_order(stripe_shop, order.id, amount_minor=1200, reason="goodwill", actor=MANAGER)
+    made = pending_refund
     failed = {"id": made.reference, "object": "refund", "status": "failed", "failure_reason": "lost_or_stolen_card"}
     body = event("charge.refund.updated", failed, "evt_refund_failed")
     assert _post(stripe_app, body, signature(body))[1]["status"] == "processed"
-    assert factories.reload(stripe_shop, order.id).payments[0].refunded_minor == 0
+    assert factories.reload(stripe_shop, made.order_id).payments[0].refunded_minor == 0
     with stripe_shop.db.read() as session:
         assert session.execute(select(Refund.status, Refund.failure)).all() == [("failed", "lost_or_stolen_card")]
         assert differences(session) == []
-    assert _types(stripe_shop, order.id)[-1] == "refund.failed"
+    assert _types(stripe_shop, made.order_id)[-1] == "refund.failed"
 
 
 def test_a_dispute_and_a_declined_payment_are_recorded_for_staff(
