@@ -2,7 +2,7 @@
 processor's reason when it refuses a payment or a refund
 
 Revision ID: 0017_card_payments
-Revises: 0012_exchange_lines
+Revises: 0015_tracking_pages
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017_card_payments"
-down_revision: str | Sequence[str] | None = "0012_exchange_lines"
+down_revision: str | Sequence[str] | None = "0015_tracking_pages"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
