@@ -64,7 +64,7 @@ class StripeGateway:
 
     def authorize(self, amount_minor: int, currency: str, card: str, *, key: str) -> Authorization:
         if not card.startswith("pm_"):
-            raise ValidationFailed("Give the card as a Stripe payment method id (pm_...).", field="payment_method")
+            raise ValidationFailed("Give the card as a Stripe payment method id (pm_...).", field="card")
         params: Any = {
             "amount": amount_minor,
             "currency": currency.lower(),

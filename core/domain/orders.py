@@ -158,16 +158,18 @@ def hold(unit: Unit, act: Act, order: Order, holds: list[Hold]) -> None:
     record(unit, act, held, Move("order", order, OrderStatus.ON_HOLD))
 
 
-def release(unit: Unit, act: Act, order: Order) -> None:
+def release(unit: Unit, act: Act, order: Order, *, confirmed_before: bool = False) -> None:
     """Clear a hold; an authorised payment is captured straight away, and an order that was
-    already paid when staff held it goes straight back to confirmed."""
+    already paid when staff held it goes straight back to confirmed. ``confirmed_before``: the
+    order was confirmed once already (a shop that captures at shipping confirms on the authorisation)."""
     previous = order.hold_reason
     order.hold_reason = order.hold_detail = None
     released = facts.order_released(order_id=order.id, reason=previous)
     record(unit, act, released, Move("order", order, OrderStatus.RELEASED))
-    if payments.authorised(order) is not None:
+    resumed = confirmed_before and unit.payment_policy.at_shipping
+    if payments.authorised(order) is not None and not resumed:
         capture(unit, act, order)
-    elif any(p.status == PaymentStatus.CAPTURED for p in order.payments):
+    elif resumed or any(p.status == PaymentStatus.CAPTURED for p in order.payments):
         # The customer had their confirmation when the payment was captured: not twice.
         again = facts.order_confirmed(order=order, resumed=True)
         record(unit, act.quietly(), again, Move("order", order, OrderStatus.CONFIRMED))

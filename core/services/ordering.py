@@ -14,7 +14,7 @@ from core.domain.commands import PlaceOrder, normalise_email, order_amounts, val
 from core.errors import DuplicateEvent, ValidationFailed
 from core.events.catalogue import HOLD_REASON_TEXT
 from core.events.fact import CUSTOMER, Act, Actor
-from core.models import Order, Return, Variant
+from core.models import Event, Order, Return, Variant
 from core.permissions import Permission
 from core.services.capture import insert_order
 from core.services.card_payments import refusals_recorded
@@ -72,7 +72,9 @@ def release_order(shop: Shop, order_id: int, *, actor: Actor, notify: bool = Tru
     shop.permissions.require(actor, Permission.ORDER_RELEASE)
     with refusals_recorded(shop, actor), unit_of_work(shop) as unit:
         order = load_order(unit.session, order_id)
-        orders.release(unit, Act(actor, utcnow(), notify), order)
+        confirmed = select(Event.id).where(Event.order_id == order.id, Event.type == "order.confirmed").limit(1)
+        before = unit.session.scalar(confirmed) is not None
+        orders.release(unit, Act(actor, utcnow(), notify), order, confirmed_before=before)
         return order
 
 

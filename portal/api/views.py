@@ -63,8 +63,6 @@ def _order_command(order: OrderCreate) -> PlaceOrder:
         "shipping_address": _address(order.shipping_address),
         "billing_address": _address(order.billing_address),
     }
-    if "payment_method" in fields:
-        fields["card"] = fields.pop("payment_method")
     # The request's own key also keys the card authorisation: a retried request authorises once.
     given = request.headers.get("Idempotency-Key")
     payment_key = f"{g.api_key.prefix}:{given}" if given else None

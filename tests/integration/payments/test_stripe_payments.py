@@ -27,7 +27,7 @@ TOTAL = 2 * 2500 + 500  # 2 × TEE-M and shipping
 
 
 def _place(api: Callable[..., TestResponse], key: str = "checkout-1", **changes: object) -> TestResponse:
-    body = order_body(**({"payment_method": "pm_card_visa"} | changes))
+    body = order_body(**({"card": "pm_card_visa"} | changes))
     return api("POST", "/orders", json=body, headers={"Idempotency-Key": key})
 
 
@@ -114,10 +114,22 @@ def test_the_shop_can_take_the_money_when_the_parcel_leaves(
     _consistent(stripe_shop)
 
 
+@pytest.mark.parametrize("capture_at", ["shipping"])
+def test_releasing_a_confirmed_order_held_by_staff_does_not_confirm_it_twice(stripe_shop: Shop, peer: StripePeer, catalog: dict[str, int]) -> None:  # fmt: skip
+    order = factories.place(stripe_shop, card="pm_card_visa")
+    ordering.hold_order(stripe_shop, order.id, actor=MANAGER)
+    ordering.release_order(stripe_shop, order.id, actor=MANAGER)
+    with stripe_shop.db.read() as session:
+        confirmed = session.scalars(select(Event.payload).where(Event.order_id == order.id, Event.type == "order.confirmed")).all()  # fmt: skip
+    assert [bool(p.get("resumed")) for p in confirmed] == [False, True]
+    assert factories.reload(stripe_shop, order.id).payments[0].status == "authorized"
+    assert peer.state.posts(r"/v1/payment_intents/pi_\w+/capture") == []
+
+
 def test_a_declined_card_refuses_the_order_and_writes_nothing(
     api: Callable[..., TestResponse], stripe_shop: Shop, peer: StripePeer, catalog: dict[str, int]
 ) -> None:
-    refused = _place(api, payment_method="pm_card_chargeDeclined")
+    refused = _place(api, card="pm_card_chargeDeclined")
     assert refused.status_code == 422
     assert "declined" in refused.get_json()["detail"]
     with stripe_shop.db.read() as session:
