@@ -44,9 +44,7 @@ def payment_lost(unit: Unit, act: Act, payment: Payment, *, reason_code: str, me
 
 def refund_refused(unit: Unit, act: Act, payment: Payment, error: PaymentRefused, *, reason: str) -> Refund:
     """A refund the processor refused at once: kept, failed, so staff see it was tried and why."""
-    answer = Refunded(
-        payments.operation_key("refund", payment.reference, payment.refunded_minor, error.amount_minor), "failed"
-    )
+    answer = Refunded(payments.refund_key(payment, error.amount_minor), "failed")  # the key of the refused try
     why = payments.internal_reason(reason or "refund")
     made = payments.new_refund(
         unit, act, payment, error.amount_minor, reason=why, return_id=None, answer=answer, failure=error.message[:200]

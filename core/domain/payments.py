@@ -30,6 +30,12 @@ def operation_key(operation: str, reference: str, *parts: object) -> str:
     return ":".join(["shiplog", operation, reference, *(str(part) for part in parts)])[:255]
 
 
+def refund_key(payment: Payment, amount_minor: int) -> str:
+    """The n-th refund tried on ``payment``: the same refund tried again (nothing was recorded) has
+    the same n; after a refusal (recorded, failed) the next try is n + 1, a new operation."""
+    return operation_key("refund", payment.reference, len(payment.refunds) + 1, amount_minor)
+
+
 def authorization_key(channel: str, source_ref: str | None, given: str | None) -> str:
     """An authorisation's key, before the order exists: the caller's own key for the request (an
     API ``Idempotency-Key``), else the store's order id; else the placing is its own operation."""
@@ -159,9 +165,7 @@ def refund(
 
 
 def _refund_through_gateway(unit: Unit, payment: Payment, amount_minor: int) -> Refunded:
-    # Keyed by what was refunded before: a second refund of the same amount is a new operation,
-    # the same refund tried again is not.
-    key = operation_key("refund", payment.reference, payment.refunded_minor, amount_minor)
+    key = refund_key(payment, amount_minor)
     if not held_here(payment):
         return Refunded(key[:64])  # taken elsewhere: the store's own adapter gives it back
     try:

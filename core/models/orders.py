@@ -151,6 +151,8 @@ class Payment(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Why the processor refused it (declined, authorisation expired), in its words, for staff.
     failure: Mapped[str | None] = mapped_column(String(200))
+    # Every refund tried on it, refused ones too: a refund's idempotency key counts them.
+    refunds: Mapped[list[Refund]] = relationship(order_by="Refund.id", viewonly=True)
 
     @property
     def refundable_minor(self) -> int:

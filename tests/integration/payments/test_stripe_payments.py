@@ -167,6 +167,11 @@ def test_a_refund_the_processor_refuses_is_recorded_as_refused(
     assert factories.reload(stripe_shop, order.id).payments[0].refunded_minor == 0
     assert _events(stripe_shop, order.id)[-1] == "refund.failed"
     assert "refused by the card processor" in manager.get(f"/staff/orders/{order.number}").get_data(as_text=True)
+    peer.state.refund_mode = "succeeded"  # the shop sorted it out with Stripe: trying again is a new refund
+    refunds.refund_order(stripe_shop, order.id, amount_minor=1000, reason="goodwill", actor=MANAGER)
+    first, second = peer.state.posts("/v1/refunds")
+    assert first.key != second.key
+    assert [status for _, status, _ in _refunds(stripe_shop)] == ["failed", "succeeded"]
     _consistent(stripe_shop)
 
 
