@@ -7,6 +7,8 @@ Each rule returns whether it changed anything: a report of what is already recor
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from core.domain import payments
 from core.domain.unit import Unit
 from core.errors import PaymentRefused
@@ -53,17 +55,27 @@ def refund_refused(unit: Unit, act: Act, payment: Payment, error: PaymentRefused
     return made
 
 
-def refund_settled(
-    unit: Unit, act: Act, refund: Refund, payment: Payment, *, succeeded: bool, failure: str, reason_code: str
-) -> bool:
-    """The processor's last word on a pending refund: done (only now is it ``refund.issued``), or
-    refused (the amount is refundable again)."""
+@dataclass(frozen=True)
+class Settled:
+    """The processor's last word on a pending refund, and what its ``refund.pending`` kept."""
+
+    succeeded: bool
+    failure: str = ""
+    reason_code: str = ""
+    message: str | None = None  # the customer's, given when the refund was made
+    cancellation: bool = False  # a cancellation made it: its own message already told the customer
+
+
+def refund_settled(unit: Unit, act: Act, refund: Refund, payment: Payment, settled: Settled) -> bool:
+    """Done (only now is it ``refund.issued``), or refused (the amount is refundable again)."""
     if refund.status != RefundStatus.PENDING:
         return False
-    if succeeded:
-        issued = facts.refund_issued(refund=refund, message=None, cancellation=False)
-        record(unit, act, issued, Move("refund", refund, RefundStatus.SUCCEEDED))
+    if settled.succeeded:
+        issued = facts.refund_issued(refund=refund, message=settled.message, cancellation=settled.cancellation)
+        told = act.quietly() if settled.cancellation else act
+        record(unit, told, issued, Move("refund", refund, RefundStatus.SUCCEEDED))
         return True
+    failure, reason_code = settled.failure, settled.reason_code
     payment.refunded_minor -= refund.amount_minor
     refund.failure = (failure or reason_code or "refused")[:200]
     failed = processor_facts.refund_failed(refund=refund, reason=reason_code)

@@ -160,7 +160,8 @@ def refund(
             Move.new("refund", made),
         )
     else:
-        record(unit, act.quietly(), processor_facts.refund_pending(refund=made), Move.new("refund", made))
+        pending = processor_facts.refund_pending(refund=made, message=message, cancellation=cancelling)
+        record(unit, act.quietly(), pending, Move.new("refund", made))
     return made
 
 

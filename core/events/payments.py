@@ -45,9 +45,11 @@ def _refund_body(refund: Refund) -> dict[str, object]:
     }
 
 
-def refund_pending(*, refund: Refund) -> Fact:
-    """The processor took the refund in hand; it is done only when it confirms (``refund.issued``)."""
-    return Fact("refund.pending", _refund_body(refund), order_id=refund.order_id, return_id=refund.return_id)
+def refund_pending(*, refund: Refund, message: str | None, cancellation: bool) -> Fact:
+    """The processor took the refund in hand; it is done only when it confirms (``refund.issued``,
+    which then says what this one kept: the customer's message and whether a cancellation made it)."""
+    body = _refund_body(refund) | {"customer_message": message, "cancellation": cancellation}
+    return Fact("refund.pending", body, order_id=refund.order_id, return_id=refund.return_id)
 
 
 def refund_failed(*, refund: Refund, reason: str, key: str | None = None) -> Fact:

@@ -18,7 +18,7 @@ from core.clock import utcnow
 from core.domain import payment_outcomes, payments
 from core.errors import PaymentRefused
 from core.events.fact import Act, Actor
-from core.models import Payment, Refund
+from core.models import Event, Payment, Refund
 from core.services.common import load_order
 from core.services.unit import SessionUnit, unit_of_work
 from core.shop import Shop
@@ -83,10 +83,17 @@ def refund_settled(
             return False
         payment = _locked(unit.session, row.payment_id)
         refund = unit.session.get_one(Refund, row.id, populate_existing=True)
-        act = Act(actor, utcnow())  # a refund now done is the customer's news (refund.issued)
-        return payment_outcomes.refund_settled(
-            unit, act, refund, payment, succeeded=succeeded, failure=failure, reason_code=reason_code
+        kept = _pending_payload(unit.session, refund)
+        settled = payment_outcomes.Settled(
+            succeeded, failure, reason_code, kept.get("customer_message"), bool(kept.get("cancellation"))
         )
+        return payment_outcomes.refund_settled(unit, Act(actor, utcnow()), refund, payment, settled)
+
+
+def _pending_payload(session: Session, refund: Refund) -> dict[str, object]:
+    """What the refund's ``refund.pending`` kept (its customer message, whether a cancellation made it)."""
+    pending = select(Event.payload).where(Event.order_id == refund.order_id, Event.type == "refund.pending")
+    return next((p for p in session.scalars(pending) if p.get("refund_id") == refund.id), {})
 
 
 def captured_elsewhere(shop: Shop, reference: str, *, amount_minor: int, actor: Actor) -> bool:

@@ -127,3 +127,19 @@ def test_a_dispute_and_a_declined_payment_are_recorded_for_staff(
     assert (payment.status, payment.failure) == ("failed", "Your card has insufficient funds.")
     unknown = event("payment_intent.succeeded", {"id": "pi_not_ours", "amount_received": 100}, "evt_u")
     assert _post(stripe_app, unknown, signature(unknown))[1]["status"] == "ignored"
+
+
+def test_a_cancellations_pending_refund_once_confirmed_keeps_its_cause(
+    stripe_app: Flask, stripe_shop: Shop, peer: StripePeer
+) -> None:
+    factories.make_catalog(stripe_shop)
+    order = factories.place(stripe_shop, card="pm_card_visa")
+    peer.state.refund_mode = "pending"
+    refunds.cancel_order(stripe_shop, order.id, reason="customer asked", actor=MANAGER)
+    [reference] = [r["id"] for r in peer.state.refunds.values()]
+    body = event("refund.updated", {"id": reference, "object": "refund", "status": "succeeded"}, "evt_cancel_refund")
+    assert _post(stripe_app, body, signature(body))[1]["status"] == "processed"
+    with stripe_shop.db.read() as session:
+        issued = session.execute(select(Event.payload, Event.notify).where(Event.type == "refund.issued")).one()
+    assert issued.payload["cause"] == "cancellation"
+    assert issued.notify is False  # the cancellation's own message told the customer

@@ -131,8 +131,8 @@ CASES: dict[str, tuple[Callable[..., Fact], dict[str, Any], set[str]]] = {
     ),
     "refund.pending": (
         payments.refund_pending,
-        {"refund": REFUND_AT_PROCESSOR},
-        {"refund_id", "reference", "amount_minor", "amount_text"},
+        {"refund": REFUND_AT_PROCESSOR, "message": None, "cancellation": False},
+        {"refund_id", "reference", "amount_minor", "amount_text", "customer_message", "cancellation"},
     ),
     "refund.failed": (
         payments.refund_failed,
