@@ -21,7 +21,7 @@ BEFORE = "0002_notifications"  # with 0005_staff_ingest, the two heads 0006 merg
 
 def test_there_is_one_head() -> None:
     heads = ScriptDirectory.from_config(migrations.alembic_config("sqlite://")).get_heads()
-    assert heads == ["0015_tracking_pages"]
+    assert heads == ["0017_card_payments"]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
