@@ -2,7 +2,7 @@
 that asks for them, and delivered, retried and dead-lettered by the same worker as the notifications.
 
 ``STORE_CALLS`` is the one table from an event type to the call it asks of the store: a refund made in
-Shiplog on a store's payment (``refund.requested``), a store's order cancelled in Shiplog
+Shiplog on a store's payment (``refund.pending``), a store's order cancelled in Shiplog
 (``order.cancelled``). An event asks only when its payload names the ``store`` (set by the domain rule:
 a refund or cancellation the store itself reported asks nothing back). Staff's "don't notify" silences
 the customer, never the store: calls are planned whatever the act's ``notify``.
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from core.models import Event, OutboxMessage
 
 CHANNEL = "store"  # outbox rows of this channel are calls, not messages: ``recipient`` names the store
-STORE_CALLS: dict[str, str] = {"refund.requested": "refund", "order.cancelled": "cancel"}
+STORE_CALLS: dict[str, str] = {"refund.pending": "refund", "order.cancelled": "cancel"}
 
 
 def plan(event: Event) -> dict[str, Any] | None:

@@ -66,7 +66,6 @@ class Fact:
     return_id: int | None = None
     variant_id: int | None = None
     payment_id: int | None = None
-    refund_id: int | None = None
     key: str | None = None  # the source's own id for it (a carrier event, a store order): never recorded twice
 
 

@@ -95,54 +95,19 @@ def payment_voided(*, payment: Payment, reason: str) -> Fact:
     return Fact("payment.voided", body, order_id=payment.order_id, payment_id=payment.id)
 
 
-def _cause(refund: Refund, cancellation: bool) -> str:
-    return "return" if refund.return_id is not None else "cancellation" if cancellation else "goodwill"
-
-
-def refund_issued(*, refund: Refund, message: str | None, cancellation: bool, store_ref: str | None = None) -> Fact:
+def refund_issued(*, refund: Refund, message: str | None, cancellation: bool) -> Fact:
     """``cause`` says what the refund is for (the money log reads it): a return, a cancellation,
-    or staff's choice (goodwill). ``reason`` is staff's own; ``message`` what the customer reads.
-    ``store_ref``: the store's id of the refund, when a store made it."""
+    or staff's choice (goodwill). ``reason`` is staff's own; ``message`` what the customer reads."""
+    cause = "return" if refund.return_id is not None else "cancellation" if cancellation else "goodwill"
     body = {
         "refund_id": refund.id,
         "amount_minor": refund.amount_minor,
         "reason": refund.reason,
         "customer_message": message,
-        "cause": _cause(refund, cancellation),
+        "cause": cause,
         "amount_text": money_text(refund.amount_minor, refund.currency),
     }
-    if store_ref is not None:
-        body["store_ref"] = store_ref
-    return Fact("refund.issued", body, order_id=refund.order_id, return_id=refund.return_id, refund_id=refund.id)
-
-
-def refund_requested(*, refund: Refund, message: str | None, cancellation: bool, store: str, call: bool) -> Fact:
-    """A refund asked of the ``store`` that holds the money; ``call``: Shiplog asks it through the outbox
-    (a cancellation's refund goes with the cancellation's own call instead). Confirmed by ``refund_issued``."""
-    body = {
-        "refund_id": refund.id,
-        "amount_minor": refund.amount_minor,
-        "amount_text": money_text(refund.amount_minor, refund.currency),
-        "reason": refund.reason,
-        "customer_message": message,
-        "cause": _cause(refund, cancellation),
-        "store_name": store,
-        "reference": refund.reference,
-    }
-    if call:
-        body["store"] = store
-    return Fact("refund.requested", body, order_id=refund.order_id, return_id=refund.return_id, refund_id=refund.id)
-
-
-def refund_failed(*, refund: Refund, store: str, failure: str) -> Fact:
-    """The store refused the refund; its amount is refundable again."""
-    body = {
-        "refund_id": refund.id,
-        "amount_text": money_text(refund.amount_minor, refund.currency),
-        "store_name": store,
-        "failure": failure[:300],
-    }
-    return Fact("refund.failed", body, order_id=refund.order_id, return_id=refund.return_id, refund_id=refund.id)
+    return Fact("refund.issued", body, order_id=refund.order_id, return_id=refund.return_id)
 
 
 def subscription_created(

@@ -29,7 +29,6 @@ EVENT_COLUMNS = (
     "return_id",
     "variant_id",
     "payment_id",
-    "refund_id",
     "occurred_at",
     "recorded_at",
     "actor_type",
@@ -41,7 +40,7 @@ EVENT_COLUMNS = (
 )
 KEY, TYPE = EVENT_COLUMNS.index("idempotency_key"), EVENT_COLUMNS.index("type")
 # Columns most events leave empty; a bulk insert names them only when a row of the batch has one.
-_SPARSE = tuple(EVENT_COLUMNS.index(name) for name in ("return_id", "variant_id", "payment_id", "refund_id"))
+_SPARSE = tuple(EVENT_COLUMNS.index(name) for name in ("return_id", "variant_id", "payment_id"))
 
 
 def visibility(code: str) -> str:
@@ -76,7 +75,7 @@ class Rows:
         if transitions:
             payload["transitions"] = transitions  # the fact is the row's: it is used once
         return (
-            code, fact.order_id, fact.shipment_id, fact.return_id, fact.variant_id, fact.payment_id, fact.refund_id,
+            code, fact.order_id, fact.shipment_id, fact.return_id, fact.variant_id, fact.payment_id,
             self.instant(act.at), recorded, actor.type, actor.id, _VISIBILITY.get(code) or visibility(code),
             self.encode(payload), fact.key or self.new_key(code), act.notify,
         )  # fmt: skip

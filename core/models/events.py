@@ -31,7 +31,6 @@ class Event(Base):
     return_id: Mapped[int | None] = mapped_column(ForeignKey("returns.id"), index=True)
     variant_id: Mapped[int | None] = mapped_column(ForeignKey("variants.id"))
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
-    refund_id: Mapped[int | None] = mapped_column(ForeignKey("refunds.id"), index=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)  # source time
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)  # when we wrote it
     actor_type: Mapped[str] = mapped_column(String(12))  # customer | staff | system | carrier | integration

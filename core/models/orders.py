@@ -150,14 +150,18 @@ class Payment(Base):
     reference: Mapped[str] = mapped_column(String(64))
     method: Mapped[str] = mapped_column(String(20), default="card")  # card | external (paid in the store)
     card_last4: Mapped[str | None] = mapped_column(String(4))
-    status: Mapped[str] = mapped_column(String(20))  # authorized | captured | voided
+    status: Mapped[str] = mapped_column(String(20))  # core.lifecycle.PaymentStatus
     amount_minor: Mapped[int]
     captured_minor: Mapped[int] = mapped_column(default=0)
     refunded_minor: Mapped[int] = mapped_column(default=0)
     currency: Mapped[str] = mapped_column(String(3))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Why the processor refused it (declined, authorisation expired), in its words, for staff.
+    failure: Mapped[str | None] = mapped_column(String(200))
     # An external payment's transaction ids in the store, as the store named them (WooCommerce's transaction_id).
     store_transactions: Mapped[str | None] = mapped_column(String(200))
+    # Every refund tried on it, refused ones too: a refund's idempotency key counts them.
+    refunds: Mapped[list[Refund]] = relationship(order_by="Refund.id", viewonly=True)
 
     @property
     def refundable_minor(self) -> int:
@@ -165,8 +169,8 @@ class Payment(Base):
 
 
 class Refund(Base):
-    """Money given back. A gateway refunds at once; a store (Shopify, WooCommerce) is asked through the
-    outbox, and the refund stays ``pending`` until the store confirms it (``core.lifecycle.RefundStatus``)."""
+    """Money given back: at once by the gateway, or pending until the processor confirms it; a store
+    (Shopify, WooCommerce) is asked through the outbox (``core.storecalls``) and confirms in its answer."""
 
     __tablename__ = "refunds"
     __table_args__ = (CheckConstraint("amount_minor > 0", name="amount_positive"),)
@@ -178,9 +182,11 @@ class Refund(Base):
     amount_minor: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
     reason: Mapped[str] = mapped_column(String(200))
-    # The gateway's refund id, or for a store refund Shiplog's idempotency reference (sent with every try).
+    # The gateway's refund id, or for a store refund the operation's idempotency key (sent with every try).
     reference: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
-    status: Mapped[str] = mapped_column(String(12), server_default="succeeded")
-    store_ref: Mapped[str | None] = mapped_column(String(120))  # the store's own refund id, once it confirmed
-    failure: Mapped[str | None] = mapped_column(String(300))  # why the store refused it (staff read this)
+    # core.lifecycle.RefundStatus: done only once the processor confirms; a pending one still counts
+    # against what is refundable, a failed one no longer does.
+    status: Mapped[str] = mapped_column(String(12), default="succeeded", server_default="succeeded")
+    failure: Mapped[str | None] = mapped_column(String(200))  # the processor's reason, for staff
+    store_ref: Mapped[str | None] = mapped_column(String(120))  # a store's own id of the refund, once it confirmed

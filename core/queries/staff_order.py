@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from core import storecalls
-from core.domain.payments import given_back_on_cancel
+from core.domain.payments import EXTERNAL, given_back_on_cancel
 from core.domain.returns import delivered_times, eligibility
 from core.events.catalogue import EVENT_TYPES, HOLD_REASON_TEXT, describe
 from core.models import (
@@ -122,6 +122,11 @@ class StaffOrder:
     def hold_text(self) -> str:
         reason = self.order.hold_reason or ""
         return HOLD_REASON_TEXT.get(reason, reason.replace("_", " "))
+
+    @property
+    def store_payment_ids(self) -> set[int]:
+        """The payments a store took (its refunds wait for the store, not a card processor)."""
+        return {p.id for p in self.order.payments if p.method == EXTERNAL}
 
     @property
     def refundable_minor(self) -> int:

@@ -1,42 +1,28 @@
 """A store's answer to the refunds Shiplog asked of it, and the refunds a store made by itself.
 
-The outbox worker calls ``confirm`` or ``refuse`` once the store has answered a call; the store
-webhooks call ``record_from_store`` for each refund the store reports. A refund the store reports is
-matched to the one Shiplog asked for (by the store's refund id Shiplog kept when the call was
-confirmed, by Shiplog's reference in the refund's note or reason, or, for a cancellation's refund
-made by the store's own cancel job, by its amount), so no refund is ever counted twice.
+The outbox worker calls ``settle`` once the store has answered a call; the store webhooks call
+``record_from_store`` for each refund the store reports. A refund the store reports is matched to the
+one Shiplog asked for (by the store's refund id Shiplog kept when the call was confirmed, by Shiplog's
+reference in the refund's note or reason, or, for a cancellation's refund made by the store's own cancel
+job, by its amount), so no refund is ever counted twice. A refund is the money log's entry of whoever
+asked for it, not of the store that confirmed it.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import utcnow
-from core.domain import store_refunds
+from core.domain import payment_outcomes, store_refunds
 from core.errors import NotFound
 from core.events.fact import Act, Actor
 from core.lifecycle import RefundStatus
-from core.models import Event, Order, Payment, Refund
+from core.models import Order, Payment, Refund
+from core.services.card_payments import pending_of
 from core.services.common import load_order
-from core.services.unit import unit_of_work
+from core.services.unit import SessionUnit, unit_of_work
 from core.shop import Shop
-
-
-def _asked(session: Session, refund_id: int, answered_by: Actor) -> tuple[dict[str, Any], Actor]:
-    """What Shiplog asked for (the request's customer message and cause), and who asked: the refund is
-    theirs in the money log, whoever brought the store's confirmation."""
-    found = session.execute(
-        select(Event.payload, Event.actor_type, Event.actor_id).where(
-            Event.refund_id == refund_id, Event.type == "refund.requested"
-        )
-    ).first()
-    if found is None:
-        return {}, answered_by
-    payload, actor_type, actor_id = found
-    return dict(payload or {}), Actor(actor_type, actor_id)
 
 
 def _load(session: Session, refund_id: int) -> tuple[Refund, Payment]:
@@ -44,23 +30,30 @@ def _load(session: Session, refund_id: int) -> tuple[Refund, Payment]:
     if owner is None:
         raise NotFound(f"No refund #{refund_id}.")
     load_order(session, owner)  # the order's lock first, as every service takes it
-    refund = session.get_one(Refund, refund_id)
-    return refund, session.get_one(Payment, refund.payment_id)
+    refund = session.get_one(Refund, refund_id, populate_existing=True)
+    return refund, session.get_one(Payment, refund.payment_id, populate_existing=True)
 
 
-def confirm(shop: Shop, refund_id: int, *, store_ref: str, actor: Actor) -> bool:
-    """The store made the refund; False when it was already recorded as made."""
-    with unit_of_work(shop) as unit:
-        refund, _ = _load(unit.session, refund_id)
-        asked, asker = _asked(unit.session, refund_id, actor)
-        return store_refunds.confirm(unit, Act(asker, utcnow()), refund, store_ref=store_ref, asked=asked)
+def _settle(
+    unit: SessionUnit, refund: Refund, payment: Payment, store_ref: str, failure: str | None, by: Actor
+) -> bool:
+    """Done (with the store's id for it) or refused, as a card processor's pending refund is settled."""
+    asked = pending_of(unit.session, refund)
+    kept = asked.payload if asked is not None else {}
+    asker = Actor(asked.actor_type, asked.actor_id) if asked is not None else by
+    if refund.status == RefundStatus.PENDING and failure is None:
+        refund.store_ref = store_ref[:120] or None
+    settled = payment_outcomes.Settled(
+        failure is None, failure or "", "", kept.get("customer_message"), bool(kept.get("cancellation"))
+    )
+    return payment_outcomes.refund_settled(unit, Act(asker, utcnow()), refund, payment, settled)
 
 
-def refuse(shop: Shop, refund_id: int, *, failure: str, actor: Actor) -> bool:
-    """The store refused the refund; False when it was no longer pending."""
+def settle(shop: Shop, refund_id: int, *, store_ref: str = "", failure: str | None = None, actor: Actor) -> bool:
+    """The store made the refund (``failure`` None) or refused it; False when it was no longer pending."""
     with unit_of_work(shop) as unit:
         refund, payment = _load(unit.session, refund_id)
-        return store_refunds.refuse(unit, Act(actor, utcnow()), refund, payment, failure=failure)
+        return _settle(unit, refund, payment, store_ref, failure, actor)
 
 
 def _match(refunds: list[Refund], store_ref: str, note: str, amount_minor: int) -> Refund | None:
@@ -86,15 +79,14 @@ def record_from_store(
     with unit_of_work(shop) as unit:
         order: Order = load_order(unit.session, order_id)
         refunds = list(unit.session.scalars(select(Refund).where(Refund.order_id == order.id).order_by(Refund.id)))
-        act = Act(actor, utcnow())
         known = _match(refunds, store_ref, note, amount_minor)
         if known is not None:
-            asked, asker = _asked(unit.session, known.id, actor)
-            confirmed = store_refunds.confirm(unit, Act(asker, act.at), known, store_ref=store_ref, asked=asked)
-            return "processed" if confirmed else "ignored"
+            payment = unit.session.get_one(Payment, known.payment_id)
+            return "processed" if _settle(unit, known, payment, store_ref, None, actor) else "ignored"
         payment = next((p for p in order.payments if p.refundable_minor > 0), None)
         if payment is None:
             return "ignored"
+        act = Act(actor, utcnow())
         store_refunds.made_in_store(
             unit, act, payment, amount_minor=amount_minor, store_ref=store_ref, reason=note, cancellation=cancellation
         )

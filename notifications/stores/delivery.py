@@ -86,8 +86,7 @@ class StoreCalls:
         actor = Actor("integration", name)
         for ask in call.refunds:
             if answer.ok:
-                store_refunds.confirm(
-                    self.shop, ask.refund_id, store_ref=answer.confirmed.get(ask.refund_id, ""), actor=actor
-                )
+                given = answer.confirmed.get(ask.refund_id, "")
+                store_refunds.settle(self.shop, ask.refund_id, store_ref=given, actor=actor)
             elif answer.permanent:
-                store_refunds.refuse(self.shop, ask.refund_id, failure=answer.error or "refused", actor=actor)
+                store_refunds.settle(self.shop, ask.refund_id, failure=answer.error or "refused", actor=actor)

@@ -50,5 +50,7 @@ def test_the_staff_page_says_why_the_store_refused(
 
     page = _page(client, "1042")
     assert "failed" in page
-    assert "the store refused it: Shopify refused the refund: Amount cannot exceed the refundable amount" in page
+    assert (
+        "refused by the store</strong>: Shopify refused the refund: Amount cannot exceed the refundable amount" in page
+    )
     assert "Refund asked of Shopify: stopped after 1 try" in page
