@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core.domain.commands import PlaceOrder
+from core.domain.commands import PlaceOrder, StorePayment
 from core.domain.scans import CarrierScan
 from core.errors import NotFound, ValidationFailed
 from core.events.fact import Actor
@@ -51,17 +51,16 @@ def _unpaid(order: Order) -> bool:
     )
 
 
-def _mark_paid(shop: Shop, order: Order, cmd: PlaceOrder, actor: Actor) -> str:
+def _mark_paid(shop: Shop, order: Order, paid_in: StorePayment, actor: Actor) -> str:
     """The store took the money: record it; a payment-pending hold is then released."""
-    assert cmd.store_payment is not None
     paid = record_external_payment(
         shop,
         order.id,
         amount_minor=order.total_minor,
-        reference=cmd.store_payment.reference,
-        gateway=cmd.store_payment.store,
+        reference=paid_in.reference,
+        gateway=paid_in.store,
         actor=actor,
-        transactions=cmd.store_payment.transactions,
+        transactions=paid_in.transactions,
     )
     if paid.status == OrderStatus.ON_HOLD and paid.hold_reason == "payment_pending":
         ordering.release_order(shop, order.id, actor=actor)
@@ -99,6 +98,7 @@ def store_order(
     *,
     paid: bool,
     cancelled: bool,
+    payment: Callable[[dict[str, Any]], StorePayment],
     reported: Callable[[str], Reported],
 ) -> str:
     """Create, cancel, mark paid or record the store's refunds, whichever the store's view of the order calls for."""
@@ -114,7 +114,7 @@ def store_order(
         return "processed"
     outcomes = [_cancel(shop, order, body, channel, actor)] if cancelled else []
     if paid and _unpaid(order):
-        outcomes.append(_mark_paid(shop, order, command(body), actor))
+        outcomes.append(_mark_paid(shop, order, payment(body), actor))
     outcomes.append(_store_refunds(shop, order, reported(order.currency), cancellation=cancelled, actor=actor))
     return "processed" if "processed" in outcomes else "ignored"
 
@@ -172,7 +172,7 @@ def handle_shopify(shop: Shop, delivery: WebhookDelivery) -> str:
         cancelled = delivery.topic == "orders/cancelled" or bool(body.get("cancelled_at"))
         return store_order(
             shop, "shopify", body, shopify.order_command, paid=shopify.is_paid(body), cancelled=cancelled,
-            reported=lambda currency: [shopify.refund_reported(r, currency) for r in _refunds_of(body)],
+            payment=shopify.store_payment, reported=lambda currency: [shopify.refund_reported(r, currency) for r in _refunds_of(body)],
         )  # fmt: skip
     if delivery.topic in shopify.FULFILLMENT_TOPICS:
         return shopify_fulfillment(shop, body)
@@ -204,7 +204,7 @@ def handle_woocommerce(shop: Shop, delivery: WebhookDelivery) -> str:
     paid, cancelled = woocommerce.is_paid(body), woocommerce.is_cancelled(body)
     return store_order(
         shop, "woocommerce", body, woocommerce.order_command, paid=paid, cancelled=cancelled,
-        reported=lambda currency: woocommerce.refunds_reported(body, currency),
+        payment=woocommerce.store_payment, reported=lambda currency: woocommerce.refunds_reported(body, currency),
     )  # fmt: skip
 
 

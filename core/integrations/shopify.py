@@ -137,15 +137,15 @@ def order_command(order: dict[str, Any]) -> PlaceOrder:
         placed_at=parse_time(order.get("processed_at") or order.get("created_at")),
         number=text(order.get("name"), 32).lstrip("#") or None,
         store_name=text(order.get("name"), 64) or None,
-        store_payment=StorePayment("shopify", payment_reference(order)),
+        store_payment=store_payment(order),
         **_money(order, currency),
     )
 
 
-def payment_reference(order: dict[str, Any]) -> str:
+def store_payment(order: dict[str, Any]) -> StorePayment:
     """One payment per Shopify order. Its transactions are not in the order's webhook: the store adapter
     reads them from the Admin API when it refunds."""
-    return f"shopify:{text(order.get('id'), 64)}"
+    return StorePayment("shopify", f"shopify:{text(order.get('id'), 64)}")
 
 
 def refund_reported(refund: dict[str, Any], currency: str) -> tuple[str, int, str]:

@@ -111,18 +111,17 @@ def order_command(order: dict[str, Any]) -> PlaceOrder:
         number=f"WC{text(order.get('number') or order.get('id'), 28)}",
         store_name=f"#{text(order.get('number') or order.get('id'), 60)}",
         locale=_locale(order),
-        store_payment=StorePayment("woocommerce", payment_reference(order), transactions(order)),
+        store_payment=store_payment(order),
         **_money(order, currency),
     )
 
 
-def payment_reference(order: dict[str, Any]) -> str:
-    return f"woocommerce:{text(order.get('id'), 64)}"
-
-
-def transactions(order: dict[str, Any]) -> str | None:
-    """The payment gateway's transaction id WooCommerce keeps (e.g. a Stripe charge), if any."""
-    return text(order.get("transaction_id"), 200) or None
+def store_payment(order: dict[str, Any]) -> StorePayment:
+    """One payment per WooCommerce order, with the payment gateway's transaction id WooCommerce keeps
+    (e.g. a Stripe charge), if any."""
+    return StorePayment(
+        "woocommerce", f"woocommerce:{text(order.get('id'), 64)}", text(order.get("transaction_id"), 200) or None
+    )
 
 
 def _locale(order: dict[str, Any]) -> str | None:

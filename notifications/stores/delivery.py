@@ -56,8 +56,10 @@ class StoreCalls:
             # A refund that failed here (refused) is never asked again, even if staff requeue its call.
             asks = [RefundAsk(r.id, r.amount_minor, r.reference, r.reason) for r in refunds if r.status == "pending"]
             reason = str((event.payload or {}).get("reason") or "")
+            # ``attempt`` never goes back, not even when staff requeue a dead call: only the very first try
+            # may skip looking at what an earlier one did.
             call = Call(
-                row.template, order.source_ref or "", order.currency, asks, claim.tries == 1, reason, order.number
+                row.template, order.source_ref or "", order.currency, asks, claim.attempt == 1, reason, order.number
             )
             return row.recipient, call
 
