@@ -10,7 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 from core import characters, locales
 from core.errors import ValidationFailed
 from core.models import Variant
-from core.money import money_text
+from core.money import check_currency, money_text
 
 
 @dataclass(frozen=True)
@@ -146,8 +146,7 @@ def _check_address(address: AddressInput, prefix: str) -> None:
 def _check_header(cmd: PlaceOrder) -> None:
     if not cmd.name.strip():
         raise ValidationFailed("A customer name is required.", field="name")
-    if not (len(cmd.currency) == 3 and cmd.currency.isalpha() and cmd.currency.isupper()):
-        raise ValidationFailed("Currency must be a three-letter ISO code such as USD.", field="currency")
+    check_currency(cmd.currency)
     if cmd.locale is not None:
         locales.canonical(cmd.locale)
     for name, words in (("shipping_minor", "Shipping"), ("discount_minor", "The order discount"), ("tax_minor", "Tax")):

@@ -38,7 +38,7 @@ VISIBLE_TO: dict[str, frozenset[str]] = {
 @dataclass(frozen=True)
 class EventType:
     code: str
-    aggregate: str  # order | shipment | return | stock
+    aggregate: str  # order | shipment | return | stock | product
     visibility: Visibility
     text: str  # shop-voice headline; ``{placeholders}`` come from the payload; translatable(...): a customer reads it
     staff_only: frozenset[str] = frozenset()  # payload keys never shown to the customer
@@ -78,6 +78,11 @@ _TYPES = [
     EventType("refund.issued", "order", _C, translatable("Refund issued: {amount_text}"), _STAFF_REASON),
     EventType("stock.reorder_needed", "stock", _I, "Stock for {sku} fell below its reorder point"),
     EventType("stock.restocked", "stock", _I, "{quantity} × {sku} back in stock"),
+    EventType("stock.received", "stock", _I, "{sku}: {delta} received ({before} → {after} on hand) {reference}"),
+    EventType("stock.adjusted", "stock", _I, "{sku} adjusted by {delta} ({before} → {after} on hand): {reason}"),
+    EventType("stock.set", "stock", _I, "{sku} set to {after} on hand (was {before}): {reason}"),
+    EventType("product.created", "product", _I, "Product {title} ({handle}) added to the catalogue"),
+    EventType("product.updated", "product", _I, "Product {title} ({handle}) updated"),
     EventType("shipment.created", "shipment", _C, translatable("Packed and labelled for {carrier_name}")),
     EventType("shipment.shipped", "shipment", _P, translatable("Handed to {carrier_name}")),
     EventType("shipment.in_transit", "shipment", _P, translatable("On its way")),

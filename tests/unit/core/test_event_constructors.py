@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from core.domain.scans import CarrierScan
-from core.events import orders, returns, shipments
+from core.events import orders, products, returns, shipments
 from core.events.catalogue import EVENT_TYPES
 from core.events.fact import Fact
 
@@ -26,6 +26,7 @@ SCAN = CarrierScan(
     "1Z9", "exception", datetime(2026, 1, 2, tzinfo=UTC), "Hub", "Late", "delay", datetime(2026, 1, 5, tzinfo=UTC)
 )
 PARCEL_KEYS = {"carrier", "carrier_name", "service", "tracking_number", "kind"}
+STOCK_KEYS = {"sku", "before", "after", "delta", "reason", "reference"}
 SCAN_KEYS = PARCEL_KEYS | {"location", "message", "exception_reason", "exception_text", "next_step", "eta", "stale"}
 
 # Each constructor with sample arguments, and the payload keys it must give.
@@ -84,6 +85,31 @@ CASES: dict[str, tuple[Callable[..., Fact], dict[str, Any], set[str]]] = {
         {"order_id": 1, "return_id": 5, "variant_id": 7, "sku": "TEE", "quantity": 1, "rma": "RMA-1"},
         {"sku", "quantity", "rma"},
     ),
+    "product.created": (
+        products.product_created,
+        {"handle": "tee", "title": "Tee", "skus": ["TEE-M"]},
+        {"handle", "title", "skus"},
+    ),
+    "product.updated": (
+        products.product_updated,
+        {"handle": "tee", "title": "Tee", "changed": ["TEE-M.price_minor"]},
+        {"handle", "title", "changed"},
+    ),
+    "stock.received": (
+        products.stock_received,
+        {"variant_id": 7, "sku": "TEE", "before": 1, "after": 5, "reference": "PO-1"},
+        STOCK_KEYS,
+    ),
+    "stock.adjusted": (
+        products.stock_adjusted,
+        {"variant_id": 7, "sku": "TEE", "before": 5, "after": 4, "reason": "damaged", "reference": None},
+        STOCK_KEYS,
+    ),
+    "stock.set": (
+        products.stock_set,
+        {"variant_id": 7, "sku": "TEE", "before": 0, "after": 9, "reason": "import", "reference": "f.csv"},
+        STOCK_KEYS,
+    ),
     "shipment.created": (shipments.shipment_created, {"shipment": PARCEL}, PARCEL_KEYS),
     "shipment.shipped": (shipments.shipment_shipped, {"shipment": PARCEL, "items": [[1, 2]]}, PARCEL_KEYS | {"items"}),
     "exchange.shipped": (shipments.exchange_shipped, {"shipment": PARCEL, "items": [[1, 2]]}, PARCEL_KEYS | {"items"}),
@@ -118,7 +144,7 @@ CASES: dict[str, tuple[Callable[..., Fact], dict[str, Any], set[str]]] = {
 
 def _constructors() -> list[Callable[..., Fact]]:
     found = []
-    for module in (orders, returns, shipments):
+    for module in (orders, products, returns, shipments):
         found += [
             f
             for name, f in vars(module).items()
