@@ -75,7 +75,9 @@ def _write(unit: SessionUnit, product: ProductInput) -> tuple[Product, dict[str,
     """The product and its variants written; the fields changed (None: the product is new)."""
     found, variants = _existing(unit, product)
     made = found or unit.create(Product, handle=product.handle, **_product_columns(product))
-    changed = None if found is None else _assign(found, _product_columns(product))
+    changed = (
+        None if found is None else ["title" if c == "name" else c for c in _assign(found, _product_columns(product))]
+    )
     for variant in product.variants:
         columns = _variant_columns(variant)
         if variant.sku in variants:

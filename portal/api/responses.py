@@ -117,6 +117,49 @@ class EventPage(Struct, kw_only=True):
     has_more: bool
 
 
+class Variant(Struct, kw_only=True):
+    sku: str
+    product_handle: str
+    title: str
+    option_values: list[str]
+    price_minor: int
+    compare_at_minor: int | None
+    currency: str
+    weight_grams: int | None
+    image_url: str | None
+    barcode: str | None
+    final_sale: bool
+    on_hand: int
+    reserved: Annotated[int, Meta(description="Promised to orders not yet shipped.")]
+    available: Annotated[int, Meta(description="on_hand - reserved: what can still be sold.")]
+    reorder_point: int
+
+
+class Product(Struct, kw_only=True):
+    id: int
+    handle: str
+    title: str
+    option_names: list[str]
+    image_url: str | None
+    return_policy_group: str | None
+    backorders: bool
+    variants: list[Variant]
+
+
+class ProductPage(Struct, kw_only=True):
+    products: list[Product]
+    next_cursor: Annotated[int, Meta(description="Pass as `after` to get the next page.")]
+    has_more: bool
+
+
+class StockLevel(Struct, kw_only=True):
+    sku: str
+    on_hand: int
+    reserved: int
+    available: int
+    reorder_point: int
+
+
 class Problem(Struct, kw_only=True):
     type: str
     title: str
@@ -164,5 +207,9 @@ RESPONSES: tuple[type[Struct], ...] = (
     TrackingEventResult,
     TrackingEventBatchResult,
     EventPage,
+    Product,
+    ProductPage,
+    Variant,
+    StockLevel,
     Problem,
 )

@@ -15,7 +15,7 @@ from core.queries.staff import order_id_for
 from core.services import fulfilment, ordering, scan_batch, tracking
 from portal.api import bp
 from portal.api.auth import idempotent, public, require_key
-from portal.api.bodies import conforms, invalid, problems, read
+from portal.api.bodies import conforms, invalid, read, read_query
 from portal.api.openapi import document
 from portal.api.schemas import (
     Address,
@@ -28,8 +28,6 @@ from portal.api.schemas import (
 )
 from web.errors import problem
 from web.extensions import shop
-
-EVENT_QUERY = tuple(field.encode_name for field in msgspec.structs.fields(EventQuery))
 
 
 def _actor() -> Actor:
@@ -176,18 +174,9 @@ def append_tracking_events() -> Response:
 @require_key("read", query=EventQuery)
 def list_events() -> Response:
     """Events after a cursor (an event id), oldest first, for syncing other systems."""
-    sent: dict[str, int] = {}
-    for name in EVENT_QUERY:
-        if name in request.args:
-            try:
-                sent[name] = int(request.args[name])
-            except ValueError:
-                return problem(400, "Bad request", f"{name} must be an integer.", {name: "Must be an integer."})
-    try:
-        query = msgspec.convert(sent, EventQuery)
-    except msgspec.ValidationError:
-        (name, message), *_ = problems(sent, EventQuery).items()
-        return problem(400, "Bad request", message, {name: message})
+    query, error = read_query(EventQuery)
+    if query is None:
+        return error
     with shop().db.read() as session:
         events, more = queries.events_after(session, query.after, query.limit)
     cursor = events[-1]["id"] if events else query.after
