@@ -7,22 +7,17 @@ from dataclasses import asdict
 from typing import Any
 
 import msgspec
-from flask import Response, g, jsonify
+from flask import Response, jsonify
 
 from core.domain.products import ProductInput, VariantInput
-from core.events.fact import Actor
 from core.queries import products as queries
 from core.services import inventory, products
 from portal.api import bp
-from portal.api.auth import idempotent, require_key
+from portal.api.auth import cursor_page, idempotent, key_actor, require_key
 from portal.api.bodies import conforms, read, read_query
 from portal.api.schemas import InventoryAdjustment, ProductCreate, ProductQuery, Sku, VariantCreate, VariantPatch
 from web.errors import problem
 from web.extensions import shop
-
-
-def _actor() -> Actor:
-    return Actor("integration", f"api:{g.api_key.prefix}")
 
 
 def _given(record: msgspec.Struct) -> dict[str, Any]:
@@ -53,8 +48,7 @@ def list_products() -> Response:
         return error  # type: ignore[return-value]
     with shop().db.read() as session:
         found, more = queries.products_after(session, query.after, query.limit)
-    cursor = found[-1]["id"] if found else query.after
-    return jsonify({"products": found, "next_cursor": cursor, "has_more": more})
+    return cursor_page("products", found, more, query.after)
 
 
 @bp.post("/products")
@@ -65,7 +59,7 @@ def save_product() -> Response | tuple[Response, int]:
     body, error = read(ProductCreate)
     if body is None:
         return error  # type: ignore[return-value]
-    saved = products.save_product(shop(), _product(body), actor=_actor(), reference="api")
+    saved = products.save_product(shop(), _product(body), actor=key_actor(), reference="api")
     with shop().db.read() as session:
         found = queries.product_by_id(session, saved.product_id)
     return jsonify(found), 201 if saved.outcome == "created" else 200
@@ -90,7 +84,7 @@ def update_variant(sku: str) -> Response:
     body, error = read(VariantPatch)
     if body is None:
         return error  # type: ignore[return-value]
-    products.update_variant(shop(), sku, _given(body), actor=_actor())
+    products.update_variant(shop(), sku, _given(body), actor=key_actor())
     with shop().db.read() as session:
         return jsonify(queries.variant_by_sku(session, sku))
 
@@ -104,6 +98,12 @@ def adjust_inventory() -> Response | tuple[Response, int]:
     if body is None:
         return error  # type: ignore[return-value]
     level = inventory.adjust_stock(
-        shop(), body.sku, delta=body.delta, count=body.set, reason=body.reason, reference=body.reference, actor=_actor()
+        shop(),
+        body.sku,
+        delta=body.delta,
+        count=body.set,
+        reason=body.reason,
+        reference=body.reference,
+        actor=key_actor(),
     )
     return jsonify(asdict(level)), 201
