@@ -14,7 +14,7 @@ from core import characters, locales
 from core.domain import payments
 from core.domain.commands import PlaceOrder
 from core.domain.unit import Unit
-from core.errors import IllegalTransition, ValidationFailed
+from core.errors import IllegalTransition, OutOfStock, ValidationFailed
 from core.events import orders as facts
 from core.events import shipments as parcel_facts
 from core.events.fact import Act
@@ -75,6 +75,7 @@ def _line(cmd_line: object, order_id: int, variant: Sellable) -> dict[str, objec
         "qty_delivered": 0,
         "qty_returning": 0,
         "qty_returned": 0,
+        "qty_backordered": 0,
     }
 
 
@@ -117,15 +118,21 @@ def order_key(channel: str, source_ref: str | None) -> str | None:
     return f"order.placed:{channel}:{source_ref}" if source_ref else None
 
 
-def place(unit: Unit, act: Act, order: Order, *, carrier: str, holds: list[Hold], auth: Authorization | None) -> None:
-    """Record the order, reserve its stock and authorisation, then hold it or capture payment."""
+def place(
+    unit: Unit, act: Act, order: Order, *, carrier: str, holds: list[Hold], auth: Authorization | None,
+    backorderable: frozenset[int] = frozenset(),
+) -> None:  # fmt: skip
+    """Record the order, reserve its stock and authorisation, then hold it or capture payment.
+    A line out of stock whose variant is in ``backorderable`` is taken unreserved, and the order
+    waits for its stock (``awaiting_stock``, last: another reason's hold stays staff's to clear)."""
     lines = [[line.sku, line.quantity] for line in order.lines]
     key = order_key(order.channel, order.source_ref)
     placed = facts.order_placed(order=order, carrier=carrier, lines=lines, key=key)
     record(unit, act.happened(order.placed_at), placed, Move.new("order", order))
-    # Always in variant id order, so two multi-line orders cannot deadlock on PostgreSQL.
-    for line in sorted(order.lines, key=lambda item: item.variant_id):
-        unit.stock.reserve(line.variant_id, line.quantity)
+    short = _reserve(unit, order, backorderable)
+    if short:
+        record(unit, act, facts.order_backordered(order_id=order.id, lines=short))
+        holds = [*holds, ("awaiting_stock", "waiting for " + ", ".join(f"{q} × {sku}" for sku, q in short))]
     payment = None
     if auth is not None:
         payment = payments.authorize(
@@ -136,6 +143,44 @@ def place(unit: Unit, act: Act, order: Order, *, carrier: str, holds: list[Hold]
         hold(unit, act, order, holds)
     elif payment is not None:
         capture(unit, act, order, payment)
+
+
+def _reserve(unit: Unit, order: Order, backorderable: frozenset[int]) -> list[list[object]]:
+    """Reserve every line (in variant id order, so two orders cannot deadlock on PostgreSQL); the
+    [sku, quantity] taken on backorder instead, where stock is short and the product allows it."""
+    short: list[list[object]] = []
+    for line in sorted(order.lines, key=lambda item: item.variant_id):
+        try:
+            unit.stock.reserve(line.variant_id, line.quantity)
+        except OutOfStock:
+            if line.variant_id not in backorderable:
+                raise
+            line.qty_backordered = line.quantity
+            short.append([line.sku, line.quantity])
+    return short
+
+
+def fill_backorder(unit: Unit, act: Act, order: Order) -> None:
+    """Stock arrived: reserve what the order still waits for, line by line as stock allows; once
+    nothing is missing, an order held only for its stock is released (its payment captured)."""
+    filled: list[list[object]] = []
+    for line in sorted(order.lines, key=lambda item: item.variant_id):
+        if line.qty_backordered:
+            try:
+                unit.stock.reserve(line.variant_id, line.qty_backordered)
+            except OutOfStock:
+                continue
+            filled.append([line.sku, line.qty_backordered])
+            line.qty_backordered = 0
+    if filled:
+        record(unit, act, facts.order_backorder_filled(order_id=order.id, lines=filled))
+    if order.hold_reason == "awaiting_stock" and not waiting_for_stock(order):
+        release(unit, act, order)
+
+
+def waiting_for_stock(order: Order) -> list[str]:
+    """The SKUs the order still waits for, with how many: it cannot be released or shipped before."""
+    return [f"{line.qty_backordered} × {line.sku}" for line in order.lines if line.qty_backordered]
 
 
 def capture(unit: Unit, act: Act, order: Order, payment: Payment | None = None) -> None:
@@ -159,6 +204,9 @@ def hold(unit: Unit, act: Act, order: Order, holds: list[Hold]) -> None:
 def release(unit: Unit, act: Act, order: Order) -> None:
     """Clear a hold; an authorised payment is captured straight away, and an order that was
     already paid when staff held it goes straight back to confirmed."""
+    missing = waiting_for_stock(order)
+    if missing:
+        raise IllegalTransition(f"This order waits for stock ({', '.join(missing)}); it is released when it arrives.")
     previous = order.hold_reason
     order.hold_reason = order.hold_detail = None
     released = facts.order_released(order_id=order.id, reason=previous)
@@ -206,8 +254,9 @@ def cancel(
     check_transition("order", order.status, OrderStatus.CANCELLED)  # then the state, before any stock or money moves
     order.cancelled_at = act.at
     for line in sorted(order.lines, key=lambda item: item.variant_id):  # id order: no deadlocks
-        if line.quantity > line.qty_shipped:
-            unit.stock.release(line.variant_id, line.quantity - line.qty_shipped)
+        reserved = line.quantity - line.qty_shipped - line.qty_backordered  # backordered units were never reserved
+        if reserved > 0:
+            unit.stock.release(line.variant_id, reserved)
     for shipment in shipments:
         if shipment.status == ShipmentStatus.LABEL_CREATED:
             cancelled = parcel_facts.shipment_cancelled(shipment=shipment)

@@ -70,6 +70,8 @@ _TYPES = [
     EventType("order.processing", "order", _C, translatable("We are picking and packing your order")),
     EventType("order.cancelled", "order", _C, translatable("Your order was cancelled"), _STAFF_REASON),
     EventType("order.closed", "order", _I, "Order closed"),
+    EventType("order.backordered", "order", _I, "Sold on backorder, waiting for stock: {lines_text}"),
+    EventType("order.backorder_filled", "order", _I, "Stock arrived for the backorder: {lines_text}"),
     EventType("note.internal_added", "order", _I, "Staff note: {text}"),
     EventType("note.customer_added", "order", _C, translatable("A note from us: {text}")),
     EventType("payment.authorized", "order", _I, "Payment authorised"),
@@ -142,6 +144,7 @@ HOLD_REASON_TEXT: dict[str, str] = {
     "payment_pending": translatable("payment not yet confirmed"),
     "address_unverified": translatable("address needs checking"),
     "manual": "put on hold by staff",
+    "awaiting_stock": "sold on backorder: waiting for stock to arrive",
 }
 # Holds only the customer can clear (pay, confirm the address): they are told; the others are staff's.
 CUSTOMER_ACTION_HOLDS = frozenset({"payment_pending", "address_unverified"})

@@ -62,6 +62,20 @@ def order_cancelled(*, order: Order, reason: str, message: str | None, refunded_
     return Fact("order.cancelled", body, order_id=order.id)
 
 
+def _lines_text(lines: list[list[object]]) -> str:
+    return ", ".join(f"{quantity} × {sku}" for sku, quantity in lines)
+
+
+def order_backordered(*, order_id: int, lines: list[list[object]]) -> Fact:
+    """``lines``: [sku, quantity] sold without stock, now waiting for it (no units reserved)."""
+    return Fact("order.backordered", {"lines": lines, "lines_text": _lines_text(lines)}, order_id=order_id)
+
+
+def order_backorder_filled(*, order_id: int, lines: list[list[object]]) -> Fact:
+    """``lines``: [sku, quantity] that arrived and are now reserved for the order."""
+    return Fact("order.backorder_filled", {"lines": lines, "lines_text": _lines_text(lines)}, order_id=order_id)
+
+
 def order_closed(*, order_id: int) -> Fact:
     return Fact("order.closed", {}, order_id=order_id)
 

@@ -96,6 +96,7 @@ class OrderLine(Base):
         CheckConstraint("qty_delivered >= 0 AND qty_delivered <= qty_shipped", name="delivered_within_shipped"),
         CheckConstraint("qty_returning >= 0 AND qty_returning <= qty_delivered", name="returning_within_delivered"),
         CheckConstraint("qty_returned >= 0 AND qty_returned <= qty_returning", name="returned_within_returning"),
+        CheckConstraint("qty_backordered >= 0 AND qty_backordered <= quantity", name="backordered_within_ordered"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -113,6 +114,8 @@ class OrderLine(Base):
     # On a return that is not rejected or cancelled: the guard against over-returning.
     qty_returning: Mapped[int] = mapped_column(default=0)
     qty_returned: Mapped[int] = mapped_column(default=0)  # received back
+    # Sold on backorder and not reserved yet: the order waits ("awaiting_stock") until stock arrives for them.
+    qty_backordered: Mapped[int] = mapped_column(default=0)
     # An exchange's replacement item is a line of its own, naming the line whose units it replaces: its
     # parcel says what it really holds, it costs what the replaced units cost, and it may go back in turn.
     replaces_line_id: Mapped[int | None] = mapped_column(ForeignKey("order_lines.id"))

@@ -72,7 +72,8 @@ def insert_order(
     order = orders.open_order(
         unit, act, cmd, number=number, customer_id=customer.id, email=email, variants=variants, amounts=amounts
     )
-    orders.place(unit, act, order, carrier=cmd.carrier, holds=holds, auth=auth)
+    backorderable = frozenset(v.id for v in variants.values() if v.product.backorders)
+    orders.place(unit, act, order, carrier=cmd.carrier, holds=holds, auth=auth, backorderable=backorderable)
     return order
 
 

@@ -1,5 +1,6 @@
 """Stock on the shelf: received against a reference, adjusted by a count or a correction with a
-reason, or set outright. Each is one transaction and one event with the level before and after."""
+reason, or set outright. Each is one transaction and one event with the level before and after;
+orders waiting for the SKU on backorder take what arrived in that same transaction."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from core.events import products as facts
 from core.events.fact import Act, Actor
 from core.models import Variant
 from core.permissions import Permission
+from core.services.backorders import fill_backorders
 from core.services.products import load_variant
 from core.services.unit import unit_of_work
 from core.shop import Shop
@@ -59,7 +61,9 @@ def receive_stock(shop: Shop, sku: str, quantity: int, *, reference: str | None,
     with unit_of_work(shop) as unit:
         variant = load_variant(unit, sku)
         after = _units(variant.on_hand + quantity, "quantity", least=0)
-        change_on_hand(unit, Act(actor, utcnow()), variant, after, facts.stock_received, reference=reference)
+        act = Act(actor, utcnow())
+        change_on_hand(unit, act, variant, after, facts.stock_received, reference=reference)
+        fill_backorders(unit, act, variant)
         return Level.of(variant)
 
 
@@ -78,5 +82,7 @@ def adjust_stock(
         variant = load_variant(unit, sku)
         after = _units(variant.on_hand + delta if delta is not None else count or 0, "quantity", least=0)
         fact = facts.stock_adjusted if delta is not None else facts.stock_set
-        change_on_hand(unit, Act(actor, utcnow()), variant, after, fact, reason=reason, reference=reference)
+        act = Act(actor, utcnow())
+        change_on_hand(unit, act, variant, after, fact, reason=reason, reference=reference)
+        fill_backorders(unit, act, variant)
         return Level.of(variant)

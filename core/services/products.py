@@ -18,6 +18,7 @@ from core.events.fact import Act, Actor
 from core.lifecycle import record
 from core.models import Product, Variant
 from core.permissions import Permission
+from core.services.backorders import fill_backorders
 from core.services.unit import SessionUnit, unit_of_work
 from core.shop import Shop
 
@@ -93,6 +94,7 @@ def _set_counts(unit: SessionUnit, act: Act, product: ProductInput, variants: di
     moved = [(variants[sku], count) for sku, count in wanted if variants[sku].on_hand != count]
     for variant, count in moved:
         change_on_hand(unit, act, variant, count, facts.stock_set, reason="import", reference=why)
+        fill_backorders(unit, act, variant)
     return len(moved)
 
 

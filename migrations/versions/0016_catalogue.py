@@ -2,7 +2,8 @@
 
 Products gain their option names (Size, Color), an image, a return policy group and whether they
 sell on backorder; variants their option values, a compare-at price, a weight in grams, an image and
-a barcode. Existing rows get no options (null), no backorders and empty optional fields.
+a barcode. An order line counts the units sold on backorder that wait for stock (``qty_backordered``).
+Existing rows get no options (null), no backorders and empty optional fields.
 
 Revision ID: 0016_catalogue
 Revises: 0012_exchange_lines
@@ -38,6 +39,10 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("backorders", sa.Boolean(), nullable=False, server_default=sa.false()))
     for column, check in CHECKED:
         op.execute(f"ALTER TABLE variants ADD COLUMN {column} INTEGER CONSTRAINT {check} CHECK ({column} >= 0)")
+    op.execute(
+        "ALTER TABLE order_lines ADD COLUMN qty_backordered INTEGER DEFAULT 0 NOT NULL"
+        " CONSTRAINT ck_order_lines_backordered_within_ordered CHECK (qty_backordered >= 0 AND qty_backordered <= quantity)"
+    )
     with op.batch_alter_table("variants", recreate="never") as batch_op:
         batch_op.add_column(sa.Column("option_values", JSON, nullable=True))
         batch_op.add_column(sa.Column("image_url", sa.String(length=500), nullable=True))
@@ -45,6 +50,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("order_lines", recreate="never") as batch_op:
+        batch_op.drop_column("qty_backordered")
     with op.batch_alter_table("variants", recreate="never") as batch_op:
         for column in ("barcode", "image_url", "option_values", *(column for column, _ in CHECKED)):
             batch_op.drop_column(column)

@@ -50,6 +50,12 @@ CASES: dict[str, tuple[Callable[..., Fact], dict[str, Any], set[str]]] = {
         {"reason", "customer_message", "refunded_minor", "refunded_text"},
     ),
     "order.closed": (orders.order_closed, {"order_id": 1}, set()),
+    "order.backordered": (orders.order_backordered, {"order_id": 1, "lines": [["TEE", 2]]}, {"lines", "lines_text"}),
+    "order.backorder_filled": (
+        orders.order_backorder_filled,
+        {"order_id": 1, "lines": [["TEE", 2]]},
+        {"lines", "lines_text"},
+    ),
     "note.internal_added": (orders.note_internal_added, {"order_id": 1, "text": "hi"}, {"text"}),
     "note.customer_added": (orders.note_customer_added, {"order_id": 1, "text": "hi"}, {"text"}),
     "payment.authorized": (orders.payment_authorized, {"payment": PAYMENT}, {"amount_minor", "reference"}),
