@@ -83,6 +83,7 @@ _TYPES = [
     EventType("stock.received", "stock", _I, "{sku}: {delta} received ({before} → {after} on hand) {reference}"),
     EventType("stock.adjusted", "stock", _I, "{sku} adjusted by {delta} ({before} → {after} on hand): {reason}"),
     EventType("stock.set", "stock", _I, "{sku} set to {after} on hand (was {before}): {reason}"),
+    EventType("stock.digest_sent", "stock", _I, "Low-stock digest of {day} sent to staff: {count} SKUs"),
     EventType("product.created", "product", _I, "Product {title} ({handle}) added to the catalogue"),
     EventType("product.updated", "product", _I, "Product {title} ({handle}) updated"),
     EventType("shipment.created", "shipment", _C, translatable("Packed and labelled for {carrier_name}")),

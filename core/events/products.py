@@ -36,3 +36,9 @@ def stock_adjusted(*, variant_id: int, sku: str, before: int, after: int, reason
 def stock_set(*, variant_id: int, sku: str, before: int, after: int, reason: str, reference: str | None) -> Fact:
     """On hand set to a level given outright (a catalogue import, a stocktake), whatever it was."""
     return _level("stock.set", variant_id, sku, before, after, reason, reference)
+
+
+def stock_digest_sent(*, day: str, skus: list[str], recipients: int) -> Fact:
+    """The day's low-stock digest went to ``recipients`` members of staff; its key makes it once a day."""
+    body = {"day": day, "skus": skus, "count": len(skus), "recipients": recipients}
+    return Fact("stock.digest_sent", body, key=f"stock.digest:{day}")

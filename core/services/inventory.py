@@ -5,13 +5,16 @@ orders waiting for the SKU on backorder take what arrived in that same transacti
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from core import characters
 from core.clock import utcnow
 from core.domain.stock import change_on_hand
 from core.errors import ValidationFailed
 from core.events import products as facts
-from core.events.fact import Act, Actor
+from core.events.fact import SYSTEM, Act, Actor
+from core.events.log import ensure_new
+from core.lifecycle import record
 from core.models import Variant
 from core.permissions import Permission
 from core.services.backorders import fill_backorders
@@ -86,3 +89,11 @@ def adjust_stock(
         change_on_hand(unit, act, variant, after, fact, reason=reason, reference=reference)
         fill_backorders(unit, act, variant)
         return Level.of(variant)
+
+
+def record_stock_digest(shop: Shop, *, day: date, skus: list[str], recipients: int) -> None:
+    """The day's low-stock digest was sent: recorded once (``DuplicateEvent`` when it already was)."""
+    with unit_of_work(shop) as unit:
+        fact = facts.stock_digest_sent(day=day.isoformat(), skus=skus, recipients=recipients)
+        ensure_new(unit.session, fact.key)
+        record(unit, Act(SYSTEM, utcnow()), fact)

@@ -116,6 +116,11 @@ CASES: dict[str, tuple[Callable[..., Fact], dict[str, Any], set[str]]] = {
         {"variant_id": 7, "sku": "TEE", "before": 0, "after": 9, "reason": "import", "reference": "f.csv"},
         STOCK_KEYS,
     ),
+    "stock.digest_sent": (
+        products.stock_digest_sent,
+        {"day": "2026-12-05", "skus": ["TEE"], "recipients": 2},
+        {"day", "skus", "count", "recipients"},
+    ),
     "shipment.created": (shipments.shipment_created, {"shipment": PARCEL}, PARCEL_KEYS),
     "shipment.shipped": (shipments.shipment_shipped, {"shipment": PARCEL, "items": [[1, 2]]}, PARCEL_KEYS | {"items"}),
     "exchange.shipped": (shipments.exchange_shipped, {"shipment": PARCEL, "items": [[1, 2]]}, PARCEL_KEYS | {"items"}),
