@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal.cli import access, catalog, database, importing, kpis, seeding, webhooks
+from portal.cli import access, catalog, database, importing, kpis, pages, seeding, webhooks
 
 
 def register_cli(app: Flask) -> None:
@@ -18,5 +18,6 @@ def register_cli(app: Flask) -> None:
         catalog.catalog,
         webhooks.webhooks,
         kpis.kpis,
+        pages.tracking_pages,
     ):
         app.cli.add_command(command)
