@@ -111,14 +111,26 @@ class TrackingEventBatchResult(Struct, kw_only=True):
     results: list[TrackingEventResult]
 
 
-class EventPage(Struct, kw_only=True):
-    events: list[Event]
+class CursorPage(Struct, kw_only=True):
+    """A page read after a cursor (``portal.api.auth.cursor_page``)."""
+
     next_cursor: Annotated[int, Meta(description="Pass as `after` to get the next page.")]
     has_more: bool
 
 
-class Variant(Struct, kw_only=True):
+class EventPage(CursorPage, kw_only=True):
+    events: list[Event]
+
+
+class StockLevel(Struct, kw_only=True):
     sku: str
+    on_hand: int
+    reserved: Annotated[int, Meta(description="Promised to orders not yet shipped.")]
+    available: Annotated[int, Meta(description="on_hand - reserved: what can still be sold.")]
+    reorder_point: int
+
+
+class Variant(StockLevel, kw_only=True):
     product_handle: str
     title: str
     option_values: list[str]
@@ -129,10 +141,6 @@ class Variant(Struct, kw_only=True):
     image_url: str | None
     barcode: str | None
     final_sale: bool
-    on_hand: int
-    reserved: Annotated[int, Meta(description="Promised to orders not yet shipped.")]
-    available: Annotated[int, Meta(description="on_hand - reserved: what can still be sold.")]
-    reorder_point: int
 
 
 class Product(Struct, kw_only=True):
@@ -146,18 +154,8 @@ class Product(Struct, kw_only=True):
     variants: list[Variant]
 
 
-class ProductPage(Struct, kw_only=True):
+class ProductPage(CursorPage, kw_only=True):
     products: list[Product]
-    next_cursor: Annotated[int, Meta(description="Pass as `after` to get the next page.")]
-    has_more: bool
-
-
-class StockLevel(Struct, kw_only=True):
-    sku: str
-    on_hand: int
-    reserved: int
-    available: int
-    reorder_point: int
 
 
 class Problem(Struct, kw_only=True):

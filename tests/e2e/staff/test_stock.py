@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from core.domain.commands import LineInput
 from core.shop import Shop
 from tests import factories
-from tests.e2e.staff.conftest import member, problems, sign_in
+from tests.e2e.staff.conftest import member, problems, recording_page, sign_in
 
 pytestmark = pytest.mark.e2e
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -28,16 +28,8 @@ def size(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def stock_page(browser: Any, js: bool, size: str) -> Iterator[Any]:
     """A page at ``size`` that records console errors and failed requests (as ``staff_page`` does)."""
-    context = browser.new_context(java_script_enabled=js, viewport=SIZES[size])
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    page.console_errors = errors
-    yield page
-    context.close()
+    with recording_page(browser, js, SIZES[size]) as page:
+        yield page
 
 
 def _send(page: Any, action: str, fields: dict[str, str]) -> None:
