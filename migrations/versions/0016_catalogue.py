@@ -6,7 +6,7 @@ a barcode. An order line counts the units sold on backorder that wait for stock 
 Existing rows get no options (null), no backorders and empty optional fields.
 
 Revision ID: 0016_catalogue
-Revises: 0015_tracking_pages
+Revises: 0017_card_payments
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0016_catalogue"
-down_revision: str | Sequence[str] | None = "0015_tracking_pages"
+down_revision: str | Sequence[str] | None = "0017_card_payments"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
