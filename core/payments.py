@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import dataclass
 from typing import Protocol
@@ -17,6 +18,9 @@ INSUFFICIENT_FUNDS_CARD = "4000000000009995"
 class Authorization:
     reference: str
     card_last4: str | None
+    # The same card gives the same fingerprint (Stripe: ``payment_method.card.fingerprint``): the risk
+    # scorer counts orders per card with it, and no card number is kept.
+    fingerprint: str | None = None
 
 
 class PaymentGateway(Protocol):
@@ -44,7 +48,8 @@ class FakeGateway:
             raise PaymentDeclined("Your card has insufficient funds.", field="card")
         reference = f"fake_auth_{uuid.uuid4().hex[:16]}"
         self.calls.append(("authorize", reference, amount_minor))
-        return Authorization(reference, digits[-4:] or None)
+        fingerprint = hashlib.sha256(f"fake-card:{digits}".encode()).hexdigest()[:32]
+        return Authorization(reference, digits[-4:] or None, fingerprint)
 
     def capture(self, reference: str, amount_minor: int) -> None:
         self.calls.append(("capture", reference, amount_minor))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -11,6 +12,7 @@ from core import characters, locales
 from core.errors import ValidationFailed
 from core.models import Variant
 from core.money import money_text
+from core.risk import StoreRisk
 
 
 @dataclass(frozen=True)
@@ -52,13 +54,16 @@ class PlaceOrder:
     shipping_minor: int = 0
     discount_minor: int = 0
     tax_minor: int = 0
-    fraud_score: int = 0
+    fraud_score: int = 0  # a score the caller sent: one more signal for core.risk, which can only add to it
     note: str | None = None
     card: str = "4242424242424242"
     payment_pending: bool = False  # the store has not confirmed payment yet
     placed_at: datetime | None = None
     number: str | None = None
     extra_holds: list[tuple[str, str]] = field(default_factory=list)
+    client_ip: str | None = None  # the shopper's IP address, as the checkout or the store saw it
+    card_fingerprint: str | None = None  # the store's (its BIN and last 4); a gateway's own wins (ordering)
+    store_risk: StoreRisk | None = None  # the store's own risk assessment (Shopify's order risk)
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,7 @@ def _check_line(index: int, line: LineInput, variant: Variant | None, currency: 
 
 # Longest text each column holds: longer input is refused with a message, not a database error.
 _ORDER_LIMITS = {"name": 200, "phone": 20, "channel": 20, "source_ref": 64, "number": 32, "carrier": 32}
+_ORDER_LIMITS |= {"client_ip": 45, "card_fingerprint": 64}
 _ADDRESS_LIMITS = {"name": 200, "line1": 200, "line2": 200, "city": 100, "region": 100, "postal_code": 20}
 _ADDRESS_REQUIRED = ("name", "line1", "city", "postal_code")
 
@@ -143,6 +149,15 @@ def _check_address(address: AddressInput, prefix: str) -> None:
         raise ValidationFailed("Country must be a two-letter ISO code.", field=prefix + "country")
 
 
+def _check_ip(value: str | None) -> None:
+    if value is None:
+        return
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        raise ValidationFailed(f"{value[:45]!r} is not an IPv4 or IPv6 address.", field="client_ip") from None
+
+
 def _check_header(cmd: PlaceOrder) -> None:
     if not cmd.name.strip():
         raise ValidationFailed("A customer name is required.", field="name")
@@ -155,6 +170,7 @@ def _check_header(cmd: PlaceOrder) -> None:
             raise ValidationFailed(f"{words} cannot be negative.", field=name)
     if not 0 <= cmd.fraud_score <= 100:
         raise ValidationFailed("A fraud score runs from 0 to 100.", field="fraud_score")
+    _check_ip(cmd.client_ip)
     _check_address(cmd.shipping_address, "shipping_address.")
     if cmd.billing_address is not None:
         _check_address(cmd.billing_address, "billing_address.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -16,7 +17,7 @@ from core.events.catalogue import HOLD_REASON_TEXT
 from core.events.fact import CUSTOMER, Act, Actor
 from core.models import Order, Return, Variant
 from core.permissions import Permission
-from core.services.capture import insert_order
+from core.services.capture import assess_risk, insert_order
 from core.services.common import load_order
 from core.services.unit import unit_of_work
 from core.shop import Shop
@@ -30,7 +31,7 @@ def _variants(session: Session, skus: list[str]) -> dict[str, Variant]:
 
 
 def place_order(shop: Shop, cmd: PlaceOrder, *, actor: Actor = CUSTOMER, notify: bool = True) -> Order:
-    """Validate, authorise, reserve stock and record the order; hold it or capture payment."""
+    """Validate, authorise, score its fraud risk, reserve stock and record the order; hold it or capture payment."""
     validate_text(cmd)  # first: the SKUs are looked up next, and PostgreSQL refuses a NUL even there
     email = normalise_email(cmd.email)
     with shop.db.read() as session:
@@ -38,11 +39,16 @@ def place_order(shop: Shop, cmd: PlaceOrder, *, actor: Actor = CUSTOMER, notify:
     validate_order(cmd, variants)
     amounts = order_amounts(cmd, variants)
     auth = None if cmd.payment_pending else shop.gateway.authorize(amounts[2], cmd.currency, cmd.card)
+    if auth is not None and auth.fingerprint:
+        cmd = replace(cmd, card_fingerprint=auth.fingerprint)  # the gateway's word on the card is the surest
     try:
         with unit_of_work(shop) as unit:
             act = Act(actor, utcnow(), notify)
-            holds = orders.holds_for(cmd, shop.hold_policy)
-            return insert_order(unit, act, cmd, email=email, variants=variants, amounts=amounts, holds=holds, auth=auth)
+            risk = assess_risk(unit.session, shop, cmd, email=email, total_minor=amounts[2], at=cmd.placed_at or act.at)
+            holds = orders.holds_for(cmd, shop.hold_policy, risk.score)
+            return insert_order(
+                unit, act, cmd, email=email, variants=variants, amounts=amounts, holds=holds, auth=auth, risk=risk
+            )
     except Exception as error:
         # Nothing was written, so nothing may stay authorised on the customer's card either.
         if auth is not None:
