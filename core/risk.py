@@ -44,7 +44,7 @@ class StoreRisk:
 
     source: str  # "shopify"
     score: int
-    label: str  # what the store said: "high", "cancel", "0.9"...
+    label: str  # what the store said, in words: "high risk", "recommends “cancel”", "score 0.9"
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ FIRST_ORDER_LIMITS: dict[str, int] = {"USD": 50_000, "EUR": 50_000, "GBP": 40_00
 FIRST_ORDER_LIMITS |= {"JPY": 7_500_000}
 
 DEFAULT_RULES: tuple[Rule, ...] = (
-    Rule("store_risk", "store", 100, "{source} rates this order's risk {label} ({score} of 100)"),
+    Rule("store_risk", "store", 100, "{source}'s own risk check: {label} ({score} of 100)"),
     Rule("supplied_score", "supplied", 100, "The order came with a fraud score of {score}"),
     Rule("value_above_history", "above_average", 25,
          "Total {total} is over {times}× this customer's average of {average} ({orders} earlier orders)",
@@ -156,7 +156,10 @@ def _above_average(signals: Signals, rule: Rule, policy: RiskPolicy) -> Found:
         return None
     if signals.total_minor <= times * average:
         return None
-    money = {"total": money_text(signals.total_minor, signals.currency), "average": money_text(average, signals.currency)}
+    money = {
+        "total": money_text(signals.total_minor, signals.currency),
+        "average": money_text(average, signals.currency),
+    }
     return money | {"times": times, "orders": signals.earlier_orders}
 
 

@@ -59,7 +59,9 @@ def _order_number(session: Session, wanted: str | None) -> str:
     return number
 
 
-def assess_risk(session: Session, shop: Shop, cmd: PlaceOrder, *, email: str, total_minor: int, at: datetime) -> Assessment:
+def assess_risk(
+    session: Session, shop: Shop, cmd: PlaceOrder, *, email: str, total_minor: int, at: datetime
+) -> Assessment:
     """The one fraud scorer (``core.risk``) over what the log knows of the order's customer, email, IP and card."""
     policy = shop.risk_policy
     found = risk_signals.signals(session, cmd, email=email, total_minor=total_minor, at=at, policy=policy)
