@@ -46,9 +46,9 @@ def _rest(risks: list[Any]) -> list[tuple[int, str]]:
         if not isinstance(item, dict) or item.get("display") is False:
             continue  # Shopify leaves risks that are not displayed out of its own verdict
         try:
-            share = float(text(item.get("score"), 10) or 0)
+            share = float(text(item.get("score"), 10))
         except ValueError:
-            share = 0.0
+            share = -1.0  # no score, or not a number: the recommendation still counts
         if 0 <= share <= 1:
             found.append((round(share * 100), f"score {share:g}"))
         found.append(_recommended(item.get("recommendation")))
