@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from email_validator import EmailNotValidError, validate_email
 
 from core import characters, locales
 from core.errors import ValidationFailed
-from core.models import Variant
 from core.money import money_text
 from core.risk import StoreRisk
 
@@ -92,7 +93,16 @@ def normalise_email(raw: str) -> str:
         raise ValidationFailed(f"That email address does not look right: {exc}", field="email") from None
 
 
-def _check_line(index: int, line: LineInput, variant: Variant | None, currency: str) -> None:
+class Priced(Protocol):
+    """What the checks read of a line's item: the catalogue's ``Variant``, or history's ``PastItem``."""
+
+    @property
+    def price_minor(self) -> int: ...
+    @property
+    def currency(self) -> str: ...
+
+
+def _check_line(index: int, line: LineInput, variant: Priced | None, currency: str) -> None:
     where = f"lines[{index}]"
     if variant is None:
         raise ValidationFailed(f"Unknown SKU {line.sku!r}.", field=f"{where}.sku")
@@ -176,7 +186,7 @@ def _check_header(cmd: PlaceOrder) -> None:
         _check_address(cmd.billing_address, "billing_address.")
 
 
-def validate_order(cmd: PlaceOrder, variants: dict[str, Variant]) -> None:
+def validate_order(cmd: PlaceOrder, variants: Mapping[str, Priced]) -> None:
     """Raise ``ValidationFailed`` for the first problem found; the message names the field.
     ``variants`` are the catalogue's, looked up by the SKUs once ``validate_text`` passed."""
     validate_text(cmd)
@@ -189,7 +199,7 @@ def validate_order(cmd: PlaceOrder, variants: dict[str, Variant]) -> None:
     _check_header(cmd)
 
 
-def order_amounts(cmd: PlaceOrder, variants: dict[str, Variant]) -> tuple[int, int, int]:
+def order_amounts(cmd: PlaceOrder, variants: Mapping[str, Priced]) -> tuple[int, int, int]:
     """(subtotal, all discounts, total) in minor units."""
     subtotal = sum(variants[line.sku].price_minor * line.quantity for line in cmd.lines)
     discounts = cmd.discount_minor + sum(line.discount_minor for line in cmd.lines)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.domain import orders
@@ -15,19 +15,12 @@ from core.domain.commands import PlaceOrder, normalise_email, order_amounts, val
 from core.errors import DuplicateEvent, ValidationFailed
 from core.events.catalogue import HOLD_REASON_TEXT
 from core.events.fact import CUSTOMER, Act, Actor
-from core.models import Order, Return, Variant
+from core.models import Order, Return
 from core.permissions import Permission
 from core.services.capture import assess_risk, insert_order
-from core.services.common import load_order
+from core.services.common import catalogue_variants, load_order
 from core.services.unit import unit_of_work
 from core.shop import Shop
-
-
-def _variants(session: Session, skus: list[str]) -> dict[str, Variant]:
-    return {
-        v.sku: v
-        for v in session.scalars(select(Variant).options(joinedload(Variant.product)).where(Variant.sku.in_(skus)))
-    }
 
 
 def place_order(shop: Shop, cmd: PlaceOrder, *, actor: Actor = CUSTOMER, notify: bool = True) -> Order:
@@ -35,7 +28,7 @@ def place_order(shop: Shop, cmd: PlaceOrder, *, actor: Actor = CUSTOMER, notify:
     validate_text(cmd)  # first: the SKUs are looked up next, and PostgreSQL refuses a NUL even there
     email = normalise_email(cmd.email)
     with shop.db.read() as session:
-        variants = _variants(session, [line.sku for line in cmd.lines])
+        variants = catalogue_variants(session, [line.sku for line in cmd.lines])
     validate_order(cmd, variants)
     amounts = order_amounts(cmd, variants)
     auth = None if cmd.payment_pending else shop.gateway.authorize(amounts[2], cmd.currency, cmd.card)

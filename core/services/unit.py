@@ -10,7 +10,7 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from core.domain.unit import Gateway
+from core.domain.unit import Gateway, Stock
 from core.events.fact import Act, Fact, Transitions
 from core.events.log import SessionLog
 from core.models.links import parents
@@ -21,11 +21,11 @@ T = TypeVar("T")
 
 
 class SessionUnit:
-    def __init__(self, session: Session, gateway: Gateway) -> None:
+    def __init__(self, session: Session, gateway: Gateway, stock: Stock | None = None) -> None:
         self.session = session
         self.gateway = gateway
         self.log = SessionLog(session)
-        self.stock = SessionStock(session, self.log)
+        self.stock: Stock = stock or SessionStock(session, self.log)
 
     def create(self, model: type[T], **columns: Any) -> T:
         return self.create_all(model, [columns])[0]
@@ -56,3 +56,39 @@ def unit_of_work(shop: Shop) -> Iterator[SessionUnit]:
     """One write transaction of ``shop``'s database, as a ``Unit``."""
     with shop.db.write() as session:
         yield SessionUnit(session, shop.gateway)
+
+
+class _NoStock:
+    """History's stock: what sold before Shiplog left the shelf long ago, so nothing moves."""
+
+    def reserve(self, variant_id: int, quantity: int) -> None:
+        return None
+
+    def release(self, variant_id: int, quantity: int) -> None:
+        return None
+
+    def consume(self, variant_id: int, quantity: int) -> None:
+        return None
+
+    def restock(self, variant_id: int, quantity: int) -> None:
+        return None
+
+
+class _PastPayments:
+    """History's gateway: the money moved before Shiplog, so it is recorded and no processor is asked."""
+
+    def capture(self, reference: str, amount_minor: int) -> None:
+        return None
+
+    def void(self, reference: str) -> None:
+        return None
+
+    def refund(self, reference: str, amount_minor: int) -> str:
+        return f"{reference[:57]}-refund"
+
+
+@contextmanager
+def history_unit(shop: Shop) -> Iterator[SessionUnit]:
+    """One write transaction for imported history: the same rules, but no stock moves and no gateway call."""
+    with shop.db.write() as session:
+        yield SessionUnit(session, _PastPayments(), _NoStock())
