@@ -8,12 +8,12 @@ docs/import.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from core.domain import orders, payments
-from core.domain.commands import PlaceOrder
+from core.domain.commands import LineInput, PlaceOrder
 from core.domain.scans import CarrierScan
 from core.domain.scans import apply as apply_scan
 from core.domain.shipping import Parcel, hand_over, pack, tracking_number
@@ -21,7 +21,7 @@ from core.domain.unit import Unit
 from core.errors import ValidationFailed
 from core.events.fact import Act
 from core.lifecycle import OrderStatus
-from core.models import Order, Variant
+from core.models import Order, Shipment, Variant
 
 GATEWAY = "imported"  # a payment taken before Shiplog: recorded, never asked of a gateway
 STATUSES = (OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.CLOSED, OrderStatus.CANCELLED)
@@ -69,9 +69,9 @@ class PastItem:
 
 
 def _item(
-    index: int, line: object, cmd: PlaceOrder, variant: Variant | None, names: Mapping[str, tuple[str, str]]
+    index: int, line: LineInput, cmd: PlaceOrder, variant: Variant | None, names: Mapping[str, tuple[str, str]]
 ) -> PastItem:
-    sku, price = line.sku, line.unit_price_minor  # type: ignore[attr-defined]
+    sku, price = line.sku, line.unit_price_minor
     if variant is not None:
         paid = variant.price_minor if price is None else price
         return PastItem(variant.id, sku, variant.title, paid, cmd.currency, variant.final_sale, variant.product_name)
@@ -176,45 +176,47 @@ def paid(past: PastOrder) -> bool:
     return past.status != OrderStatus.CANCELLED or past.refunded_minor > 0
 
 
-Step = tuple[datetime, Callable[[], None]]
-
-
-def _parcel_steps(unit: Unit, act: Act, order: Order, parcel: PastParcel) -> list[Step]:
-    def ship() -> None:
-        at = act.happened(parcel.shipped_at)
-        made = pack(unit, at, order, Parcel(parcel.carrier, parcel.service, parcel.tracking_number), {})
-        hand_over(unit, at, order, made)
-        shipped.append(made)
-
-    def deliver() -> None:
-        scan = CarrierScan(shipped[0].tracking_number, "delivered", parcel.delivered_at, message="Delivered")  # type: ignore[arg-type]
-        apply_scan(unit, act, order, shipped[0], scan, when=parcel.delivered_at, eta=None, key=None)
-
-    shipped: list = []  # type: ignore[type-arg]
-    steps: list[Step] = [(parcel.shipped_at, ship)]
-    return steps + ([(parcel.delivered_at, deliver)] if parcel.delivered_at else [])
-
-
-def _money_steps(unit: Unit, act: Act, order: Order, past: PastOrder) -> list[Step]:
-    def refund() -> None:
-        payment = payments.paying_for(order, past.refunded_minor)
-        payments.refund(unit, act.happened(past.refunded_at), payment, past.refunded_minor, reason=REFUND_REASON)  # type: ignore[arg-type]
-
-    def cancel() -> None:
-        orders.cancel(unit, act.happened(past.cancelled_at), order, [], reason=CANCEL_REASON)  # type: ignore[arg-type]
-
+def _timeline(past: PastOrder) -> list[tuple[datetime, str]]:
+    """The order's steps after it was placed and paid, in time order (steps at one time keep this order)."""
+    found: list[tuple[datetime, str]] = []
     if past.cancelled_at is not None:
-        return [(past.cancelled_at, cancel)]
-    return [(past.refunded_at, refund)] if past.refunded_at is not None else []
+        found.append((past.cancelled_at, "cancel"))
+    elif past.refunded_at is not None:
+        found.append((past.refunded_at, "refund"))
+    parcel = past.parcel
+    if parcel is not None:
+        found.append((parcel.shipped_at, "ship"))
+        if parcel.delivered_at is not None:
+            found.append((parcel.delivered_at, "deliver"))
+            if past.status == OrderStatus.CLOSED:
+                found.append((past.closed_at or parcel.delivered_at, "close"))
+    return sorted(found, key=lambda step: step[0])
+
+
+def _ship(unit: Unit, act: Act, order: Order, parcel: PastParcel) -> Shipment:
+    shipment = pack(unit, act, order, Parcel(parcel.carrier, parcel.service, parcel.tracking_number), {})
+    hand_over(unit, act, order, shipment)
+    return shipment
+
+
+def _deliver(unit: Unit, act: Act, order: Order, shipment: Shipment) -> None:
+    scan = CarrierScan(shipment.tracking_number, "delivered", act.at, message="Delivered")
+    apply_scan(unit, act, order, shipment, scan, when=act.at, eta=None, key=None)
 
 
 def play(unit: Unit, act: Act, order: Order, past: PastOrder) -> None:
-    """After the order is placed (and paid): each later step of its story, in time order."""
-    steps = _money_steps(unit, act, order, past)
-    if past.parcel is not None:
-        steps += _parcel_steps(unit, act, order, past.parcel)
-    if past.status == OrderStatus.CLOSED:
-        closed = past.closed_at or past.parcel.delivered_at  # type: ignore[union-attr]
-        steps.append((closed, lambda: orders.close(unit, act.happened(closed), order, [])))  # type: ignore[arg-type]
-    for _, step in sorted(steps, key=lambda pair: pair[0]):
-        step()
+    """After the order is placed (and paid): each later step of its story, at its own time."""
+    shipment: Shipment | None = None
+    for when, step in _timeline(past):
+        at = act.happened(when)
+        if step == "ship" and past.parcel is not None:
+            shipment = _ship(unit, at, order, past.parcel)
+        elif step == "deliver" and shipment is not None:
+            _deliver(unit, at, order, shipment)
+        elif step == "refund":
+            payment = payments.paying_for(order, past.refunded_minor)
+            payments.refund(unit, at, payment, past.refunded_minor, reason=REFUND_REASON)
+        elif step == "cancel":
+            orders.cancel(unit, at, order, [], reason=CANCEL_REASON)
+        elif step == "close":
+            orders.close(unit, at, order, [])
