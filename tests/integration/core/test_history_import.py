@@ -75,6 +75,7 @@ def test_a_2024_history_goes_in_as_it_was(shop: Shop, sold_out_catalog: dict[str
         "H24-003": ("cancelled", "import", 0), "H24-004": ("cancelled", "import", 0),
         "H24-005": ("shipped", "import", 0), "H24-006": ("delivered", "import", 0),
     }  # fmt: skip
+    assert support.differences(shop) == []  # the log replays to exactly these statuses
 
 
 def test_events_carry_the_original_times(shop: Shop, sold_out_catalog: dict[str, int]) -> None:

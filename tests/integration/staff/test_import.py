@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from core.models import Event, Order, OrderLine, OutboxMessage
@@ -67,7 +68,7 @@ def test_rerunning_an_import_skips_what_is_there(
 
 
 def test_the_documented_example_imports_and_reimports_as_nothing_new(
-    app: Flask, app_shop: Shop, catalog: dict[str, int], tmp_path: Path
+    app: Flask, app_shop: Shop, catalog: dict[str, int], tmp_path: Path, staff_client: FlaskClient
 ) -> None:
     report = tmp_path / "report.csv"
     first = app.test_cli_runner().invoke(args=["import-orders", str(HISTORY), "--report", str(report)])
@@ -75,6 +76,13 @@ def test_the_documented_example_imports_and_reimports_as_nothing_new(
     again = app.test_cli_runner().invoke(args=["import-orders", str(HISTORY), "--report", str(report)])
     assert "0 imported, 6 already there, 0 with errors" in again.output
     assert report.read_text().splitlines() == ["rows,order_number,field,error"]
+    page = staff_client.get("/staff/orders/H24-002").get_data(as_text=True)  # a line of a SKU no longer sold
+    assert "HAT-WOOL-GREY" in page
+    assert "Wool Hat" in page
+    assert "imported" in page  # the payment's gateway
+    tracking = app.test_client().get("/track/9400HIST0002")
+    assert tracking.status_code == 200
+    assert "Delivered" in tracking.get_data(as_text=True)
 
 
 def test_missing_columns_stop_before_anything_is_written(app: Flask, app_shop: Shop, tmp_path: Path) -> None:
