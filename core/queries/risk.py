@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from core.domain.commands import PlaceOrder
@@ -16,9 +16,9 @@ from core.risk import RiskPolicy, Signals
 def _history(session: Session, email: str, currency: str, before: datetime) -> tuple[int, int | None]:
     """(earlier orders of this email that were not cancelled, their average total in ``currency``)."""
     kept = (Order.email == email, Order.placed_at < before, Order.status != OrderStatus.CANCELLED)
-    count = session.scalar(select(func.count()).select_from(Order).where(*kept)) or 0
-    average = session.scalar(select(func.avg(Order.total_minor)).where(*kept, Order.currency == currency))
-    return count, None if average is None else int(average)
+    same_currency = case((Order.currency == currency, Order.total_minor))  # NULL otherwise: avg skips it
+    count, average = session.execute(select(func.count(), func.avg(same_currency)).where(*kept)).one()
+    return int(count or 0), None if average is None else int(average)
 
 
 def _recent(session: Session, policy: RiskPolicy, values: dict[str, str | None], at: datetime) -> dict[str, int]:
