@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from core.db import Database
 from core.payments import FakeGateway, PaymentGateway
 from core.permissions import PermissionTable
-from core.policies import HoldPolicy, ReturnPolicy
+from core.policies import HoldPolicy, PaymentPolicy, ReturnPolicy
 from core.risk import RiskPolicy
 
 
@@ -18,5 +18,6 @@ class Shop:
     hold_policy: HoldPolicy = field(default_factory=HoldPolicy)
     risk_policy: RiskPolicy = field(default_factory=RiskPolicy)
     return_policy: ReturnPolicy = field(default_factory=ReturnPolicy)
+    payment_policy: PaymentPolicy = field(default_factory=PaymentPolicy)
     permissions: PermissionTable = field(default_factory=PermissionTable)
     currency: str = "USD"

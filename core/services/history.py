@@ -36,12 +36,12 @@ def record_past_order(shop: Shop, past: history.PastOrder, *, actor: Actor) -> O
     validate_order(cmd, items)
     amounts = order_amounts(cmd, items)
     history.check(past, amounts[2], utcnow())
-    auth = Authorization(past.payment_reference, None) if history.paid(past) else None
+    auth = Authorization(past.payment_reference, None, history.GATEWAY) if history.paid(past) else None
     with history_unit(shop) as unit:
         act = Act(actor, cmd.placed_at or utcnow(), notify=False)
         order = insert_order(
             unit, act, cmd, email=email, variants=items, amounts=amounts, holds=[], auth=auth,
-            risk=Assessment(0), gateway=history.GATEWAY,
+            risk=Assessment(0),
         )  # fmt: skip
         _check_parcel_free(unit.session, past)
         history.play(unit, act, order, past)

@@ -10,14 +10,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from core.clock import utcnow
-from core.domain import orders
+from core.domain import orders, payments
 from core.domain.commands import PlaceOrder, normalise_email, order_amounts, validate_order, validate_text
 from core.errors import DuplicateEvent, ValidationFailed
 from core.events.catalogue import HOLD_REASON_TEXT
 from core.events.fact import CUSTOMER, Act, Actor
-from core.models import Order, Return
+from core.models import Event, Order, Return
 from core.permissions import Permission
 from core.services.capture import assess_risk, insert_order
+from core.services.card_payments import refusals_recorded
 from core.services.common import catalogue_variants, load_order
 from core.services.unit import unit_of_work
 from core.shop import Shop
@@ -31,7 +32,8 @@ def place_order(shop: Shop, cmd: PlaceOrder, *, actor: Actor = CUSTOMER, notify:
         variants = catalogue_variants(session, [line.sku for line in cmd.lines])
     validate_order(cmd, variants)
     amounts = order_amounts(cmd, variants)
-    auth = None if cmd.payment_pending else shop.gateway.authorize(amounts[2], cmd.currency, cmd.card)
+    key = payments.authorization_key(cmd.channel, cmd.source_ref, cmd.payment_key)
+    auth = None if cmd.payment_pending else shop.gateway.authorize(amounts[2], cmd.currency, cmd.card, key=key)
     if auth is not None and auth.fingerprint:
         cmd = replace(cmd, card_fingerprint=auth.fingerprint)  # the gateway's word on the card is the surest
     try:
@@ -45,7 +47,7 @@ def place_order(shop: Shop, cmd: PlaceOrder, *, actor: Actor = CUSTOMER, notify:
     except Exception as error:
         # Nothing was written, so nothing may stay authorised on the customer's card either.
         if auth is not None:
-            shop.gateway.void(auth.reference)
+            shop.gateway.void(auth.reference, key=payments.operation_key("cancel", auth.reference))
         if isinstance(error, IntegrityError) and cmd.source_ref:
             raise DuplicateEvent(f"Order {cmd.source_ref} from {cmd.channel} is already recorded.") from None
         raise
@@ -67,9 +69,11 @@ def hold_order(
 def release_order(shop: Shop, order_id: int, *, actor: Actor, notify: bool = True) -> Order:
     """Clear a hold (capturing an authorised payment)."""
     shop.permissions.require(actor, Permission.ORDER_RELEASE)
-    with unit_of_work(shop) as unit:
+    with refusals_recorded(shop, actor), unit_of_work(shop) as unit:
         order = load_order(unit.session, order_id)
-        orders.release(unit, Act(actor, utcnow(), notify), order)
+        confirmed = select(Event.id).where(Event.order_id == order.id, Event.type == "order.confirmed").limit(1)
+        before = unit.session.scalar(confirmed) is not None
+        orders.release(unit, Act(actor, utcnow(), notify), order, confirmed_before=before)
         return order
 
 

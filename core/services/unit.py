@@ -14,6 +14,8 @@ from core.domain.unit import Gateway, Stock
 from core.events.fact import Act, Fact, Transitions
 from core.events.log import SessionLog
 from core.models.links import parents
+from core.payments import Refunded
+from core.policies import PaymentPolicy
 from core.services.stock import SessionStock
 from core.shop import Shop
 
@@ -21,9 +23,16 @@ T = TypeVar("T")
 
 
 class SessionUnit:
-    def __init__(self, session: Session, gateway: Gateway, stock: Stock | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        gateway: Gateway,
+        payment_policy: PaymentPolicy | None = None,
+        stock: Stock | None = None,
+    ) -> None:
         self.session = session
         self.gateway = gateway
+        self.payment_policy = payment_policy or PaymentPolicy()
         self.log = SessionLog(session)
         self.stock: Stock = stock or SessionStock(session, self.log)
 
@@ -55,7 +64,7 @@ class SessionUnit:
 def unit_of_work(shop: Shop) -> Iterator[SessionUnit]:
     """One write transaction of ``shop``'s database, as a ``Unit``."""
     with shop.db.write() as session:
-        yield SessionUnit(session, shop.gateway)
+        yield SessionUnit(session, shop.gateway, shop.payment_policy)
 
 
 class _NoStock:
@@ -77,18 +86,19 @@ class _NoStock:
 class _PastPayments:
     """History's gateway: the money moved before Shiplog, so it is recorded and no processor is asked."""
 
-    def capture(self, reference: str, amount_minor: int) -> None:
+    def capture(self, reference: str, amount_minor: int, *, key: str) -> None:
         return None
 
-    def void(self, reference: str) -> None:
+    def void(self, reference: str, *, key: str) -> None:
         return None
 
-    def refund(self, reference: str, amount_minor: int) -> str:
-        return f"{reference[:57]}-refund"
+    def refund(self, reference: str, amount_minor: int, *, key: str) -> Refunded:
+        return Refunded(f"{reference[:57]}-refund")
 
 
 @contextmanager
 def history_unit(shop: Shop) -> Iterator[SessionUnit]:
-    """One write transaction for imported history: the same rules, but no stock moves and no gateway call."""
+    """One write transaction for imported history: the same rules, but no stock moves and no gateway call
+    (the money was taken, and given back, when it happened)."""
     with shop.db.write() as session:
-        yield SessionUnit(session, _PastPayments(), _NoStock())
+        yield SessionUnit(session, _PastPayments(), PaymentPolicy(), _NoStock())

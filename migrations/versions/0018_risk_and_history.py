@@ -5,7 +5,7 @@ order keeps the last two, indexed with the time placed. Imported history may nam
 catalogue no longer has: its order line (and parcel line) keeps the SKU text with no variant.
 
 Revision ID: 0018_risk_and_history
-Revises: 0015_tracking_pages
+Revises: 0017_card_payments
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0018_risk_and_history"
-down_revision: str | Sequence[str] | None = "0015_tracking_pages"
+down_revision: str | Sequence[str] | None = "0017_card_payments"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

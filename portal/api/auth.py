@@ -9,7 +9,7 @@ from typing import Any, NamedTuple, TypeVar
 import msgspec
 from flask import Response, current_app, g, request
 
-from core.errors import DomainError, NotFound
+from core.errors import DomainError, GatewayUnavailable, NotFound
 from core.models import ApiKey
 from core.services import idempotency
 from core.services.access import ApiKeyCache
@@ -88,7 +88,8 @@ def scope_problem(key: ApiKey, scope: str | None) -> Response | None:
 
 
 def domain_problem(error: DomainError) -> Response:
-    status = 404 if isinstance(error, NotFound) else 422
+    # 503 for a processor that did not answer: not kept for replay, so a retry runs again
+    status = 404 if isinstance(error, NotFound) else 503 if isinstance(error, GatewayUnavailable) else 422
     return problem(
         status, error.code.replace("_", " "), error.message, {error.field: error.message} if error.field else None
     )

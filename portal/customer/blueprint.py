@@ -37,7 +37,7 @@ def day(moment: datetime | None) -> str:
 
 def shop_today() -> date:
     """Today in the shop's time zone: what "today" and "yesterday" on a page are counted from."""
-    return utcnow().astimezone(formats.zone(_zone())).date()
+    return formats.today(_zone())
 
 
 _DAY_WORD = "customer.said_day_word"

@@ -16,7 +16,7 @@ from portal.customer.blueprint import bp, headline, shop_today
 from portal.customer.cache import FragmentCache
 from portal.customer.shell import public_page
 from web.extensions import limiter, shop
-from web.i18n import current_language, use_order_locale
+from web.i18n import current_language, use_order_locale, visitor_language
 from web.rendering import go, is_htmx, page, render_block
 
 
@@ -63,7 +63,7 @@ def _lookup(number: str) -> Lookup | None:
     """The key and, if one is current, the page rendered ahead: one indexed select. The page is looked
     for in the visitor's language (or the order's own, which the stored page then speaks)."""
     clean = forms.tracking_number(number[:200])
-    found = tracking_lookup(shop().db.engine, clean, current_language(), shop_today()) if clean else None
+    found = tracking_lookup(shop().db.engine, clean, visitor_language(), shop_today()) if clean else None
     if found is None:
         access.count_tracking_miss()
     return found

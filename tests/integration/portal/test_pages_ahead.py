@@ -117,7 +117,8 @@ def test_a_parcel_delivered_days_ago_keeps_its_page_for_any_day_and_yesterdays_n
 ) -> None:
     factories.deliver(app_shop, NUMBER)
     later = utcnow() + timedelta(days=1)
-    monkeypatch.setattr("portal.customer.blueprint.utcnow", lambda: later)  # the page is read tomorrow
+    for clock in ("portal.customer.blueprint.utcnow", "web.formats.utcnow"):  # the page is read tomorrow
+        monkeypatch.setattr(clock, lambda: later)
     ahead.catch_up(app, settle=NOW)
     assert {page.valid_on for page in _pages(app_shop).values()} == {later.date()}  # "Yesterday, …"
     later = utcnow() + timedelta(days=10)

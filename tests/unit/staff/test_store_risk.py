@@ -1,4 +1,4 @@
-"""What a store order tells the risk scorer: Shopify's own risk in its three shapes, the IP, the card."""
+"""What a store order (and Stripe) tells the risk scorer: Shopify's own risk in its three shapes, the IP, the card."""
 
 from __future__ import annotations
 
@@ -57,3 +57,14 @@ def test_woocommerce_sends_the_customers_ip() -> None:
     }  # fmt: skip
     assert woocommerce.order_command({**base, "customer_ip_address": "203.0.113.4"}).client_ip == "203.0.113.4"
     assert woocommerce.order_command({**base, "customer_ip_address": "junk"}).client_ip is None
+
+
+def test_stripes_card_fingerprint_when_the_charge_comes_expanded() -> None:
+    from types import SimpleNamespace
+
+    from core import stripe_gateway
+
+    card = {"last4": "4242", "fingerprint": "Xt5EWLLDS7FJjR1c"}
+    expanded = SimpleNamespace(to_dict=lambda: {"latest_charge": {"payment_method_details": {"card": card}}})
+    assert stripe_gateway._fingerprint(expanded) == "stripe:Xt5EWLLDS7FJjR1c"
+    assert stripe_gateway._fingerprint(SimpleNamespace(to_dict=lambda: {"latest_charge": "ch_1"})) is None
