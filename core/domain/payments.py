@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from core import characters
+from core.domain.commands import StorePayment
 from core.domain.unit import Unit
 from core.errors import DuplicateEvent, PaymentRefused, RefundTooLarge, ValidationFailed
 from core.events import orders as facts
@@ -204,6 +205,14 @@ def _given_back_on_cancel(payment: Payment) -> int:
 def given_back_on_cancel(order: Order) -> int:
     """The money a cancellation of ``order`` refunds now (what makes it a manager's decision by default)."""
     return sum(_given_back_on_cancel(p) for p in order.payments)
+
+
+def paid_in_store(unit: Unit, act: Act, order: Order, paid: StorePayment) -> Payment:
+    """The store's word that it took the order's money: an external payment, never charged here."""
+    return authorize(
+        unit, act, order, gateway=paid.store, reference=paid.reference, card_last4=None,
+        amount_minor=order.total_minor, method=EXTERNAL, store_transactions=paid.transactions,
+    )  # fmt: skip
 
 
 def store_of(order: Order) -> str | None:

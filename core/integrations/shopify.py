@@ -24,6 +24,7 @@ from core.integrations.common import (
     tax_lines,
     text,
 )
+from core.integrations.shopify_risk import browser_ip, card_fingerprint, store_risk
 from core.lifecycle import ExceptionReason, ShipmentStatus
 from core.locales import canonical_or_none
 from core.money import to_minor
@@ -136,6 +137,9 @@ def order_command(order: dict[str, Any]) -> PlaceOrder:
         payment_pending=not is_paid(order),
         placed_at=parse_time(order.get("processed_at") or order.get("created_at")),
         number=text(order.get("name"), 32).lstrip("#") or None,
+        client_ip=browser_ip(order),
+        card_fingerprint=card_fingerprint(order),
+        store_risk=store_risk(order),
         store_name=text(order.get("name"), 64) or None,
         store_payment=store_payment(order),
         **_money(order, currency),

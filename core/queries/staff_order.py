@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from core import storecalls
 from core.domain.payments import EXTERNAL, given_back_on_cancel
 from core.domain.returns import delivered_times, eligibility
 from core.events.catalogue import EVENT_TYPES, HOLD_REASON_TEXT, describe
@@ -36,6 +35,7 @@ from core.models import (
 from core.permissions import Permission, cancel_needs
 from core.policies import CONDITIONS, RETURN_REASONS, LineEligibility, ReturnPolicy
 from core.queries.staff import typed_number
+from core.queries.storecalls import StoreCall, store_calls
 
 REFUSED_TEXT = {"final_sale": "final sale", "window_closed": "return window closed"}
 
@@ -94,14 +94,12 @@ class TimelineItem:
 
 
 @dataclass(frozen=True)
-class StoreCall:
-    """A call to the store this order came from (a refund, a cancellation) and how its delivery stands."""
+class RiskReason:
+    """One reason the fraud score went up (``core.risk``), as its ``order.risk_scored`` event recorded it."""
 
-    kind: str  # refund | cancel
-    store: str
-    status: str  # pending | sending | sent | dead (the outbox's)
-    attempts: int
-    last_error: str | None
+    code: str
+    points: int
+    text: str
 
 
 @dataclass
@@ -116,6 +114,7 @@ class StaffOrder:
     parcel_items: dict[int, list[ParcelItem]] = field(default_factory=dict)  # shipment id -> what it carries
     return_items: dict[int, list[ReturnItem]] = field(default_factory=dict)  # return id -> what comes back
     return_choices: list[ReturnChoice] = field(default_factory=list)  # delivered lines, returnable or not
+    risk: list[RiskReason] = field(default_factory=list)  # why the fraud score is what it is
     store_calls: list[StoreCall] = field(default_factory=list)
 
     @property
@@ -163,7 +162,24 @@ def _detail(code: str, payload: dict[str, Any]) -> str:
         return f"Internal reason: {payload.get('reason') or '—'}" + (f" · Told the customer: {told}" if told else "")
     if code == "return.requested" and isinstance(payload.get("override"), dict):
         return _override_text(payload["override"])
+    if code == "order.risk_scored":
+        return "; ".join(f"+{r.points} {r.text}" for r in _reasons(payload))
     return str(payload.get("message") or payload.get("next_step") or payload.get("location") or "")
+
+
+def _reasons(payload: dict[str, Any]) -> list[RiskReason]:
+    found = payload.get("reasons") if isinstance(payload.get("reasons"), list) else []
+    return [
+        RiskReason(str(r.get("code")), int(r.get("points") or 0), str(r.get("text")))
+        for r in found
+        if isinstance(r, dict)
+    ]
+
+
+def _risk(events: list[Event]) -> list[RiskReason]:
+    """The reasons of the order's latest risk score (none recorded: nothing added to it)."""
+    scored = [event for event in events if event.type == "order.risk_scored"]
+    return _reasons(scored[-1].payload or {}) if scored else []
 
 
 def _timeline_item(event: Event) -> TimelineItem:
@@ -241,16 +257,6 @@ def _all(session: Session, model: Any, order_id: int) -> list[Any]:
     return list(session.scalars(select(model).where(model.order_id == order_id).order_by(model.id)))
 
 
-def _store_calls(session: Session, order_id: int) -> list[StoreCall]:
-    rows = session.execute(
-        select(OutboxMessage.template, OutboxMessage.recipient, OutboxMessage.status, OutboxMessage.attempts,
-               OutboxMessage.last_error)
-        .where(OutboxMessage.order_id == order_id, OutboxMessage.channel == storecalls.CHANNEL)
-        .order_by(OutboxMessage.id)
-    )  # fmt: skip
-    return [StoreCall(*row) for row in rows]
-
-
 def staff_order(session: Session, number: str, *, policy: ReturnPolicy, now: datetime) -> StaffOrder | None:
     """Everything staff see on the order page, including internal events; ``policy`` and ``now``
     decide which delivered lines may still go back."""
@@ -259,16 +265,18 @@ def staff_order(session: Session, number: str, *, policy: ReturnPolicy, now: dat
     if order is None:
         return None
     shipments = _all(session, Shipment, order.id)
+    events = _all(session, Event, order.id)
     return StaffOrder(
         order=order,
         customer=session.get_one(Customer, order.customer_id),
         shipments=shipments,
         returns=_all(session, Return, order.id),
         refunds=_all(session, Refund, order.id),
-        timeline=[_timeline_item(e) for e in _all(session, Event, order.id)],
+        timeline=[_timeline_item(e) for e in events],
         notifications=_sends(session, order.id),
         parcel_items=_parcel_items(session, order.id),
         return_items=_return_items(session, order.id),
         return_choices=_choices(order, shipments, policy, now),
-        store_calls=_store_calls(session, order.id),
+        risk=_risk(events),
+        store_calls=store_calls(session, order.id),
     )
