@@ -168,7 +168,7 @@ def refund(
             Move.new("refund", made),
         )
     else:  # a cancellation's refund goes to a store with the cancellation's own call
-        store = None if cancelling or held_here(payment) else payment.gateway
+        store = payment.gateway if payment.gateway in STORES and not cancelling else None
         pending = processor_facts.refund_pending(refund=made, message=message, cancellation=cancelling, store=store)
         record(unit, act.quietly(), pending, Move.new("refund", made))
     return made
@@ -176,8 +176,10 @@ def refund(
 
 def _refund_through_gateway(unit: Unit, payment: Payment, amount_minor: int) -> Refunded:
     key = refund_key(payment, amount_minor)
-    if not held_here(payment):
+    if payment.gateway in STORES:
         return Refunded(key[:64], "pending")  # taken in a store: asked of it, done once it confirms
+    if not held_here(payment):
+        return Refunded(key[:64])  # money no one holds here any more (imported history): recorded as it was
     try:
         return unit.gateway.refund(payment.reference, amount_minor, key=key)
     except PaymentRefused as error:

@@ -32,9 +32,9 @@ def place_order(shop: Shop, cmd: PlaceOrder, *, actor: Actor = CUSTOMER, notify:
         variants = catalogue_variants(session, [line.sku for line in cmd.lines])
     validate_order(cmd, variants)
     amounts = order_amounts(cmd, variants)
+    key = payments.authorization_key(cmd.channel, cmd.source_ref, cmd.payment_key)
     # A store's order was paid in the store: nothing is charged here.
     charge = not (cmd.payment_pending or cmd.store_payment)
-    key = payments.authorization_key(cmd.channel, cmd.source_ref, cmd.payment_key)
     auth = shop.gateway.authorize(amounts[2], cmd.currency, cmd.card, key=key) if charge else None
     if auth is not None and auth.fingerprint:
         cmd = replace(cmd, card_fingerprint=auth.fingerprint)  # the gateway's word on the card is the surest
@@ -43,9 +43,11 @@ def place_order(shop: Shop, cmd: PlaceOrder, *, actor: Actor = CUSTOMER, notify:
             act = Act(actor, utcnow(), notify)
             risk = assess_risk(unit.session, shop, cmd, email=email, total_minor=amounts[2], at=cmd.placed_at or act.at)
             holds = orders.holds_for(cmd, shop.hold_policy, risk.score)
+            backorderable = frozenset(v.id for v in variants.values() if v.product.backorders)
             return insert_order(
-                unit, act, cmd, email=email, variants=variants, amounts=amounts, holds=holds, auth=auth, risk=risk
-            )
+                unit, act, cmd, email=email, variants=variants, amounts=amounts, holds=holds, auth=auth, risk=risk,
+                backorderable=backorderable,
+            )  # fmt: skip
     except Exception as error:
         # Nothing was written, so nothing may stay authorised on the customer's card either.
         if auth is not None:
