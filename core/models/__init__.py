@@ -8,6 +8,7 @@ from core.models.pages import ReadMark, TrackingPage
 from core.models.products import Product, Variant
 from core.models.returns import Return, ReturnLine
 from core.models.shipments import Shipment, ShipmentLine
+from core.models.stores import StoreConnection, StoreVariantLink
 
 __all__ = [
     "ApiKey",
@@ -31,6 +32,8 @@ __all__ = [
     "SinkMessage",
     "SmsOptOut",
     "StaffUser",
+    "StoreConnection",
+    "StoreVariantLink",
     "Subscription",
     "TrackingPage",
     "Variant",

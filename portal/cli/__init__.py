@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal.cli import access, catalog, database, importing, kpis, pages, seeding, webhooks
+from portal.cli import access, catalog, database, importing, kpis, pages, seeding, stores, webhooks
 
 
 def register_cli(app: Flask) -> None:
@@ -19,5 +19,6 @@ def register_cli(app: Flask) -> None:
         webhooks.webhooks,
         kpis.kpis,
         pages.tracking_pages,
+        stores.stores_group,
     ):
         app.cli.add_command(command)
