@@ -77,15 +77,18 @@ def _count(shop: Shop, model: type) -> int:
 
 def test_shopify_create_update_stock_and_delete(shop: Shop, client: FlaskClient) -> None:
     made = shopify(client, "products/create", "e-1", tee())
-    assert made.status_code == 200 and made.json["status"] == "processed"  # type: ignore[index]
+    assert made.status_code == 200
+    assert made.json["status"] == "processed"
     variant = _variant(shop, "ET-S")
-    assert variant is not None and (variant.price_minor, variant.compare_at_minor, variant.on_hand) == (1999, 2499, 75)
+    assert variant is not None
+    assert (variant.price_minor, variant.compare_at_minor, variant.on_hand) == (1999, 2499, 75)
     assert (variant.title, variant.weight_grams, variant.barcode) == ("Small", 200, "123")
 
     assert shopify(client, "products/update", "e-2", tee("21.00")).json["status"] == "processed"  # type: ignore[index]
     events = _count(shop, Event)
     again = shopify(client, "products/update", "e-2", tee("99.00"))
-    assert again.json["duplicate"] is True and _count(shop, Event) == events  # type: ignore[index]
+    assert again.json["duplicate"] is True
+    assert _count(shop, Event) == events
     assert _variant(shop, "ET-S").price_minor == 2100  # type: ignore[union-attr]
 
     level = {"inventory_item_id": 457924702, "location_id": 1, "available": 12, "updated_at": "2026-12-05T10:00:00Z"}
@@ -93,26 +96,32 @@ def test_shopify_create_update_stock_and_delete(shop: Shop, client: FlaskClient)
     assert _variant(shop, "ET-S").on_hand == 12  # type: ignore[union-attr]
     with shop.db.read() as session:
         last = session.scalars(select(Event).order_by(Event.id.desc())).first()
-        assert last is not None and (last.type, last.payload["after"]) == ("stock.set", 12)
+        assert last is not None
+        assert (last.type, last.payload["after"]) == ("stock.set", 12)
 
     assert shopify(client, "products/delete", "e-4", {"id": 788032119674292922}).json["status"] == "processed"  # type: ignore[index]
     with shop.db.read() as session:
         product = session.scalar(select(Product).where(Product.handle == "example-t-shirt"))
-        assert product is not None and product.listed is False and len(product.variants) == 1
+        assert product is not None
+        assert product.listed is False
+        assert len(product.variants) == 1
 
 
 def test_a_malformed_product_is_refused_whole(shop: Shop, client: FlaskClient) -> None:
     answer = shopify(client, "products/create", "e-9", tee("-1.00"))
-    assert answer.status_code == 200 and answer.json["status"] == "failed"  # type: ignore[index]
+    assert answer.status_code == 200
+    assert answer.json["status"] == "failed"
     with shop.db.read() as session:
         delivery = session.scalar(select(WebhookDelivery))
-        assert delivery is not None and "price" in (delivery.error or "")
+        assert delivery is not None
+        assert "price" in (delivery.error or "")
     assert (_count(shop, Product), _count(shop, Variant)) == (0, 0)
 
 
 def test_a_store_that_is_not_connected_is_refused_and_nothing_is_stored(shop: Shop, client: FlaskClient) -> None:
     answer = shopify(client, "products/create", "e-5", tee(), domain="other.myshopify.com")
-    assert answer.status_code == 403 and "other.myshopify.com is not connected" in answer.get_data(as_text=True)
+    assert answer.status_code == 403
+    assert "other.myshopify.com is not connected" in answer.get_data(as_text=True)
     refused = woo(client, "product.created", "d-9", {"id": 1}, source="https://elsewhere.example/")
     assert refused.status_code == 403
     assert (_count(shop, WebhookDelivery), _count(shop, Product)) == (0, 0)
@@ -124,9 +133,8 @@ def test_woocommerce_product_created_and_deleted(shop: Shop, client: FlaskClient
            "images": [{"src": "https://shop.example/cap.jpg"}]}  # fmt: skip
     assert woo(client, "product.created", "d-1", cap).json["status"] == "processed"  # type: ignore[index]
     variant = _variant(shop, "CAP-1")
-    assert variant is not None and (variant.price_minor, variant.on_hand, variant.image_url) == (
-        2500, 7, "https://shop.example/cap.jpg"
-    )  # fmt: skip
+    assert variant is not None
+    assert (variant.price_minor, variant.on_hand, variant.image_url) == (2500, 7, "https://shop.example/cap.jpg")
     assert woo(client, "product.created", "d-1", cap).json["duplicate"] is True  # type: ignore[index]
     assert woo(client, "product.deleted", "d-2", {"id": 101}).json["status"] == "processed"  # type: ignore[index]
     with shop.db.read() as session:

@@ -69,7 +69,8 @@ def test_shopify_pages_through_graphql_and_a_rerun_changes_nothing(shop: Shop, s
     posts = shopify_peer.state.requests
     assert [p.body["variables"]["after"] for p in posts] == [None, "cursor-2", "cursor-4"]  # type: ignore[index]
     assert all(p.headers["X-Shopify-Access-Token"] == SHOPIFY_TOKEN for p in posts)
-    assert shopify_peer.state.problems == [] and slept == []
+    assert shopify_peer.state.problems == []
+    assert slept == []
     assert _variants(shop) == {
         "HS-S-NAVY": ("S / Navy", 4800, 6000, "USD", 8, 225, "0850000000011"),
         "HS-M-NAVY": ("M / Navy", 4800, None, "USD", 3, None, None),
@@ -79,12 +80,15 @@ def test_shopify_pages_through_graphql_and_a_rerun_changes_nothing(shop: Shop, s
     }
     with shop.db.read() as session:
         shirt = session.scalar(select(Product).where(Product.handle == "harbour-shirt"))
-        assert shirt is not None and (shirt.option_names, shirt.listed) == (["Size", "Color"], True)
+        assert shirt is not None
+        assert (shirt.option_names, shirt.listed) == (["Size", "Color"], True)
         link = session.scalar(select(StoreVariantLink).where(StoreVariantLink.store_variant_id == "11"))
-        assert link is not None and (link.store_product_id, link.inventory_item_id) == ("1", "5011")
+        assert link is not None
+        assert (link.store_product_id, link.inventory_item_id) == ("1", "5011")
     before = _counts(shop)
     again, _ = _shopify(shop, shopify_peer)
-    assert again.counts == {"created": 0, "updated": 0, "unchanged": 4} and len(again.refused) == 1
+    assert again.counts == {"created": 0, "updated": 0, "unchanged": 4}
+    assert len(again.refused) == 1
     assert _counts(shop) == before
 
 
@@ -93,7 +97,8 @@ def test_shopify_429_and_throttle_are_waited_out(shop: Shop, shopify_peer: Peer)
     report, slept = _shopify(shop, shopify_peer)
     assert report.counts["created"] == 4
     # Retry-After 0.25; THROTTLED: (252 requested - 2 available) / 100 restored per second; then backoff
-    assert slept[:2] == [0.25, 2.5] and len(slept) == 4
+    assert slept[:2] == [0.25, 2.5]
+    assert len(slept) == 4
 
 
 def test_shopify_wrong_token_is_a_clear_error_and_writes_nothing(shop: Shop, shopify_peer: Peer) -> None:
@@ -106,7 +111,8 @@ def test_a_store_that_keeps_failing_is_reported_after_retries(shop: Shop, shopif
     shopify_peer.state.faults += ["500"] * 5
     with pytest.raises(StoreError, match="kept failing"):
         _shopify(shop, shopify_peer)
-    assert len(shopify_peer.state.requests) == 5 and _counts(shop)[:2] == (0, 0)
+    assert len(shopify_peer.state.requests) == 5
+    assert _counts(shop)[:2] == (0, 0)
 
 
 def test_an_unknown_store_currency_stops_the_sync_before_writing(shop: Shop, shopify_peer: Peer) -> None:

@@ -56,10 +56,12 @@ def test_connect_stores_the_address_and_never_the_secrets(shop: Shop, app: Flask
         if shop.db.url.startswith("sqlite")
         else ""
     )
-    assert "shpat_secret_1" not in dump and "cs_2" not in dump
+    assert "shpat_secret_1" not in dump
+    assert "cs_2" not in dump
     bad = runner.invoke(args=["stores", "connect", "shopify", "--shop-domain", "https://evil.example", "--access-token", "t",
                               "--webhook-secret", "s"])  # fmt: skip
-    assert bad.exit_code == 2 and "x.myshopify.com" in bad.output
+    assert bad.exit_code == 2
+    assert "x.myshopify.com" in bad.output
 
 
 def test_sync_loads_every_connected_store_and_reports_refusals(
@@ -72,7 +74,8 @@ def test_sync_loads_every_connected_store_and_reports_refusals(
     stores.connect(shop, "shopify", shop_peer.url, "2025-01", actor=actor)
     stores.connect(shop, "woocommerce", woo_peer.url, None, actor=actor)
     missing = runner.invoke(args=["stores", "sync", "--platform", "shopify"])
-    assert missing.exit_code == 1 and "SHOPIFY_ACCESS_TOKEN is not set" in missing.output
+    assert missing.exit_code == 1
+    assert "SHOPIFY_ACCESS_TOKEN is not set" in missing.output
     for name, value in (("SHOPIFY_ACCESS_TOKEN", SHOPIFY_TOKEN), ("WOOCOMMERCE_CONSUMER_KEY", WOO_KEY),
                         ("WOOCOMMERCE_CONSUMER_SECRET", WOO_SECRET)):  # fmt: skip
         monkeypatch.setenv(name, value)
@@ -85,4 +88,5 @@ def test_sync_loads_every_connected_store_and_reports_refusals(
         assert len(list(session.scalars(select(Variant)))) == 8
     shop_peer.state.faults += ["500"] * 5
     failing = runner.invoke(args=["stores", "sync", "--platform", "shopify"])
-    assert failing.exit_code == 1 and "Shopify kept failing (HTTP 500) after 5 tries" in failing.output
+    assert failing.exit_code == 1
+    assert "Shopify kept failing (HTTP 500) after 5 tries" in failing.output
