@@ -22,6 +22,8 @@
 | MAIL_REPLY_TO | SHOP_SUPPORT_EMAIL | the Reply-To of every email: where a customer's reply goes |
 | SHOPIFY_WEBHOOK_SECRET | (unset) | Shopify app secret: verifies X-Shopify-Hmac-Sha256; unset refuses Shopify webhooks |
 | WOOCOMMERCE_WEBHOOK_SECRET | (unset) | WooCommerce webhook secret: verifies X-WC-Webhook-Signature |
+| SHOPIFY_ACCESS_TOKEN | (unset) | the connected Shopify store's Admin API token (`stores sync`); never stored in the database |
+| WOOCOMMERCE_CONSUMER_KEY / WOOCOMMERCE_CONSUMER_SECRET | (unset) | the connected WooCommerce store's REST API keys (`stores sync`) |
 | EASYPOST_WEBHOOK_SECRET | (unset) | EasyPost webhook secret: verifies X-Hmac-Signature |
 | AFTERSHIP_WEBHOOK_SECRET | (unset) | AfterShip webhook secret: verifies aftership-hmac-sha256 |
 | PAYMENT_GATEWAY | fake | card payments of direct (API) orders: fake (the demo's built-in gateway) or stripe |
@@ -46,6 +48,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+# The connected stores' API credentials (portal/cli/stores.py): read here, never written to the database.
+STORE_SECRETS = ("SHOPIFY_ACCESS_TOKEN", "WOOCOMMERCE_CONSUMER_KEY", "WOOCOMMERCE_CONSUMER_SECRET")
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -111,6 +115,7 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "TWILIO_FROM_NUMBER": os.environ.get("TWILIO_FROM_NUMBER") or None,
         "SHOPIFY_WEBHOOK_SECRET": os.environ.get("SHOPIFY_WEBHOOK_SECRET") or None,
         "WOOCOMMERCE_WEBHOOK_SECRET": os.environ.get("WOOCOMMERCE_WEBHOOK_SECRET") or None,
+        **{name: os.environ.get(name) or None for name in STORE_SECRETS},
         "EASYPOST_WEBHOOK_SECRET": os.environ.get("EASYPOST_WEBHOOK_SECRET") or None,
         "AFTERSHIP_WEBHOOK_SECRET": os.environ.get("AFTERSHIP_WEBHOOK_SECRET") or None,
         **_portal_settings(),

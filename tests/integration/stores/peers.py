@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import json
 import re
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -25,12 +24,6 @@ from urllib.parse import parse_qs, urlsplit
 SHOPIFY_TOKEN = "shpat_test_0123456789"
 WOO_KEY, WOO_SECRET = "ck_test_key", "cs_test_secret"
 VERSION = "2025-01"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -165,8 +158,8 @@ class Peer:
     def __init__(self, platform: str, state: PeerState) -> None:
         handler = type("Handler", (_Handler,), {"state": state, "platform": platform})
         self.state = state
-        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self) -> Peer:
