@@ -41,8 +41,11 @@ def client(domain: str, token: str, **options: Any) -> Client:
 
 def _throttled(answer: dict[str, Any]) -> float | None:
     """Seconds until the query's cost is restored, when Shopify throttled it (a 200 with THROTTLED)."""
-    codes = {(e.get("extensions") or {}).get("code") for e in answer.get("errors") or [] if isinstance(e, dict)}
-    if "THROTTLED" not in codes:
+    errors = [e for e in answer.get("errors") or [] if isinstance(e, dict)]
+    # The code is documented; some answers carry only the message "Throttled".
+    if not any(
+        (e.get("extensions") or {}).get("code") == "THROTTLED" or e.get("message") == "Throttled" for e in errors
+    ):
         return None
     cost = (answer.get("extensions") or {}).get("cost") or {}
     status = cost.get("throttleStatus") or {}
