@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from core.errors import DomainError
+from core.errors import DomainError, ValidationFailed
 from core.events.fact import Actor
 from core.integrations import shopify_catalog, woo_catalog
 from core.integrations.common import load_json, text
@@ -45,10 +45,18 @@ def is_catalog(source: str, topic: str) -> bool:
     return topic in TOPICS.get(source, frozenset())
 
 
+def mapped(make: Callable[[], stores.StoreProduct]) -> stores.StoreProduct:
+    """The store's product as the catalogue takes it; a body of the wrong shape is a ``ValidationFailed``."""
+    try:
+        return make()
+    except (TypeError, ValueError, AttributeError, KeyError) as error:
+        raise ValidationFailed(f"The store's product is malformed ({type(error).__name__}: {error}).") from None
+
+
 def _save(shop: Shop, report: SyncReport, raw: dict[str, Any], make: Callable[[], stores.StoreProduct]) -> None:
     actor = Actor("integration", f"{report.platform}-sync")
     try:
-        found = make()
+        found = mapped(make)
         saved = stores.save_store_product(
             shop, report.platform, found, actor=actor, reference=f"{report.platform} sync"
         )
@@ -107,9 +115,9 @@ def handle_webhook(shop: Shop, delivery: WebhookDelivery) -> str:
     if platform == "woocommerce":
         if body.get("type") == "variable":
             return "ignored"  # its variations are not in the body: `stores sync` loads them
-        found = woo_catalog.product(body, [], shop.currency)
+        found = mapped(partial(woo_catalog.product, body, [], shop.currency))
     else:
-        found = shopify_catalog.from_webhook(body, shop.currency)
+        found = mapped(partial(shopify_catalog.from_webhook, body, shop.currency))
     saved = stores.save_store_product(shop, platform, found, actor=actor, reference=f"{platform} webhook")
     return "ignored" if saved.outcome == "unchanged" else "processed"
 

@@ -26,7 +26,7 @@ def shopify_product(
 
 
 def shopify_products() -> list[dict[str, Any]]:
-    """Five products, so three pages of two: one of them (a price of -1) is refused."""
+    """Six products, so three pages of two: two are refused (a price of -1, a variant of the wrong shape)."""
     default = {"Title": "Default Title"}
     return [
         shopify_product(1, "harbour-shirt", "Harbour Shirt", ["Size", "Color"], [
@@ -39,6 +39,8 @@ def shopify_products() -> list[dict[str, Any]]:
         ]),
         shopify_product(3, "enamel-cup", "Enamel Cup", ["Title"], [shopify_variant(31, "EC-1", "12.50", 10, default)]),
         shopify_product(4, "broken-price", "Broken", ["Title"], [shopify_variant(41, "BP-1", "-1.00", 1, default)]),
+        shopify_product(6, "odd-shape", "Odd", ["Title"], [{"id": "gid://shopify/ProductVariant/61", "sku": "OS-1",
+                        "price": "1.00", "inventoryQuantity": "many", "selectedOptions": "none"}]),
         shopify_product(5, "market-tote", "Market Tote", ["Title"], [shopify_variant(51, "MT-1", "30.00", 5, default)]),
     ]  # fmt: skip
 

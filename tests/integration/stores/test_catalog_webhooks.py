@@ -139,3 +139,14 @@ def test_woocommerce_product_created_and_deleted(shop: Shop, client: FlaskClient
     assert woo(client, "product.deleted", "d-2", {"id": 101}).json["status"] == "processed"  # type: ignore[index]
     with shop.db.read() as session:
         assert session.scalar(select(Product.listed).where(Product.handle == "canvas-cap")) is False
+
+
+def test_a_body_of_the_wrong_shape_fails_with_its_reason(shop: Shop, client: FlaskClient) -> None:
+    answer = shopify(client, "products/create", "e-7", tee(variants=[{"sku": "X-1", "price": "1.00", "grams": 1,
+                                                                          "inventory_quantity": {"a": 1}}]))  # fmt: skip
+    assert answer.json["status"] == "failed"  # type: ignore[index]
+    with shop.db.read() as session:
+        delivery = session.scalar(select(WebhookDelivery))
+        assert delivery is not None
+        assert (delivery.error or "").startswith("The store's product is malformed")
+    assert (_count(shop, Product), _count(shop, Variant)) == (0, 0)

@@ -65,7 +65,10 @@ def _counts(shop: Shop) -> tuple[int, int, int, int]:
 def test_shopify_pages_through_graphql_and_a_rerun_changes_nothing(shop: Shop, shopify_peer: Peer) -> None:
     report, slept = _shopify(shop, shopify_peer)
     assert report.counts == {"created": 4, "updated": 0, "unchanged": 0}
-    assert [(r.store_id, r.field) for r in report.refused] == [("gid://shopify/Product/4", "variants[0].price_minor")]
+    assert [(r.store_id, r.field) for r in report.refused] == [
+        ("gid://shopify/Product/4", "variants[0].price_minor"), ("gid://shopify/Product/6", "")
+    ]  # fmt: skip
+    assert report.refused[1].message.startswith("The store's product is malformed (")
     posts = shopify_peer.state.requests
     assert [p.body["variables"]["after"] for p in posts] == [None, "cursor-2", "cursor-4"]  # type: ignore[index]
     assert all(p.headers["X-Shopify-Access-Token"] == SHOPIFY_TOKEN for p in posts)
@@ -88,7 +91,7 @@ def test_shopify_pages_through_graphql_and_a_rerun_changes_nothing(shop: Shop, s
     before = _counts(shop)
     again, _ = _shopify(shop, shopify_peer)
     assert again.counts == {"created": 0, "updated": 0, "unchanged": 4}
-    assert len(again.refused) == 1
+    assert len(again.refused) == 2
     assert _counts(shop) == before
 
 

@@ -81,7 +81,7 @@ def test_sync_loads_every_connected_store_and_reports_refusals(
         monkeypatch.setenv(name, value)
     result = runner.invoke(args=["stores", "sync"])
     assert result.exit_code == 0, result.output
-    assert "shopify: 4 products created, 0 updated, 0 unchanged; 1 refused." in result.output
+    assert "shopify: 4 products created, 0 updated, 0 unchanged; 2 refused." in result.output
     assert "woocommerce: 2 products created, 0 updated, 0 unchanged; 1 refused." in result.output
     assert "refused 103 mystery: sku: WooCommerce product 103 has no SKU." in result.output
     with shop.db.read() as session:
