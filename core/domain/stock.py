@@ -3,7 +3,8 @@ count on the shelf changes (received, adjusted or set), each change an event wit
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Protocol, TypeVar
 
 from core.domain.unit import Unit
 from core.errors import ValidationFailed
@@ -11,6 +12,22 @@ from core.events import orders as facts
 from core.events.fact import Act, Fact
 from core.lifecycle import record
 from core.models import Variant
+
+
+class Held(Protocol):
+    @property
+    def variant_id(self) -> int | None: ...
+
+
+H = TypeVar("H", bound=Held)
+
+
+def stocked(items: Iterable[H]) -> list[tuple[int, H]]:
+    """(variant id, item) of the lines (or parcel lines) that hold stock, in variant id order, so two
+    multi-line orders cannot deadlock on PostgreSQL. Imported history of a SKU the catalogue no longer
+    has holds none."""
+    held = [(item.variant_id, item) for item in items if item.variant_id is not None]
+    return sorted(held, key=lambda pair: pair[0])
 
 
 def crossed_reorder_point(before: int, after: int, reorder_point: int) -> bool:

@@ -64,6 +64,7 @@ _STAFF_REASON = frozenset({"reason"})  # why staff cancelled or refunded: the cu
 
 _TYPES = [
     EventType("order.placed", "order", _C, translatable("We received your order")),
+    EventType("order.risk_scored", "order", _I, "Fraud risk scored {score} of 100"),
     EventType("order.held", "order", _I, "Order held for review: {reason_text}"),
     EventType("order.released", "order", _I, "Hold released"),
     EventType("order.confirmed", "order", _C, translatable("Payment received: your order is confirmed")),

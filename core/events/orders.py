@@ -24,6 +24,11 @@ def order_placed(*, order: Order, carrier: str, lines: list[list[object]], key: 
     return Fact("order.placed", body, order_id=order.id, key=key)
 
 
+def order_risk_scored(*, order_id: int, score: int, reasons: list[dict[str, object]]) -> Fact:
+    """The fraud score (``core.risk``) and each reason that added to it: code, points and staff's text."""
+    return Fact("order.risk_scored", {"score": score, "reasons": reasons}, order_id=order_id)
+
+
 def order_held(*, order: Order, reasons: list[str]) -> Fact:
     """``reasons`` are hold codes, the first one the order's ``hold_reason``."""
     first = reasons[0]

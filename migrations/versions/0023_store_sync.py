@@ -4,7 +4,7 @@ A store's credentials are not stored: they stay in the environment. A product th
 kept (orders reference its variants) and no longer listed; existing products are listed.
 
 Revision ID: 0023_store_sync
-Revises: 0016_catalogue
+Revises: 0018_risk_and_history
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0023_store_sync"
-down_revision: str | Sequence[str] | None = "0016_catalogue"
+down_revision: str | Sequence[str] | None = "0018_risk_and_history"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -98,7 +98,30 @@ class OrderCreate(Closed, kw_only=True):
     shipping_minor: Minor | UnsetType = UNSET
     discount_minor: Minor | UnsetType = UNSET
     tax_minor: Minor | UnsetType = UNSET
-    fraud_score: Annotated[int, Meta(ge=0, le=100)] | UnsetType = UNSET
+    fraud_score: (
+        Annotated[
+            int,
+            Meta(
+                ge=0,
+                le=100,
+                description="Your own fraud score, if you have one: Shiplog scores every order itself and adds "
+                "this as one more signal. It can raise the score, never lower it (docs/risk.md).",
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    client_ip: (
+        Annotated[
+            str,
+            Meta(
+                max_length=45,
+                pattern=whole("[0-9A-Fa-f:.]{2,45}"),
+                description="The shopper's IP address as your checkout saw it (IPv4 or IPv6): the risk "
+                "scorer counts recent orders from it.",
+            ),
+        ]
+        | None
+    ) = None
     note: Annotated[str, Meta(max_length=2000, pattern=LINES)] | None = None
     payment_pending: bool | UnsetType = UNSET
     card: (

@@ -37,6 +37,11 @@ CASES: dict[str, tuple[Callable[..., Fact], dict[str, Any], set[str]]] = {
         {"order": ORDER, "carrier": "ups", "lines": [["TEE", 1]]},
         {"number", "total_text", "carrier", "lines", "locale"},
     ),
+    "order.risk_scored": (
+        orders.order_risk_scored,
+        {"order_id": 1, "score": 45, "reasons": [{"code": "countries_differ", "points": 20, "text": "…"}]},
+        {"score", "reasons"},
+    ),
     "order.held": (
         orders.order_held,
         {"order": ORDER, "reasons": ["fraud_score"]},
