@@ -7,16 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
 from typing import Any
 
 from core.errors import DomainError, ValidationFailed
 from core.events.fact import Actor
 from core.integrations import shopify_catalog, woo_catalog
-from core.integrations.common import load_json, text
+from core.integrations.common import load_json, parse_time, text
 from core.integrations.store_http import Client, StoreError
 from core.models import StoreConnection, WebhookDelivery
 from core.money import check_currency
+from core.services import ingest
 from core.services import store_connections as stores
 from core.shop import Shop
 
@@ -100,9 +102,22 @@ def sync_woocommerce(shop: Shop, conn: StoreConnection, store: Client, report: S
 SYNCS = {"shopify": sync_shopify, "woocommerce": sync_woocommerce}
 
 
+def resource(topic: str, body: dict[str, Any]) -> tuple[str | None, datetime | None] | None:
+    """(what a Shopify catalogue update is about, its updated_at): an update older than one applied
+    is then ignored (``ingest.newer_applied``); None for the topics that are not the catalogue's."""
+    if topic in ("products/create", "products/update"):
+        return f"product:{text(body.get('id'), 40)}", parse_time(body.get("updated_at"))
+    if topic == "inventory_levels/update":
+        ref = f"inventory:{text(body.get('inventory_item_id'), 30)}:{text(body.get('location_id'), 30)}"
+        return ref, parse_time(body.get("updated_at"))
+    return None
+
+
 def handle_webhook(shop: Shop, delivery: WebhookDelivery) -> str:
     """A catalogue webhook (``is_catalog``): ``processed`` or ``ignored``; a ``DomainError`` when refused."""
     body, platform = load_json(delivery.body), delivery.source
+    if ingest.newer_applied(shop, delivery):
+        return "ignored"
     actor = Actor("integration", platform)
     ref = text(body.get("id"), 64)
     if delivery.topic in ("products/delete", "product.deleted"):

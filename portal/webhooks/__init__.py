@@ -54,7 +54,7 @@ def _incoming(source: str, body: bytes) -> ingest.Incoming:
     if source == "shopify":
         topic = h.get("X-Shopify-Topic", "")
         delivery = _first(h.get("X-Shopify-Event-Id"), h.get("X-Shopify-Webhook-Id"), fallback)
-        ref, updated = shopify.resource(topic, parsed)
+        ref, updated = store_sync.resource(topic, parsed) or shopify.resource(topic, parsed)
     elif source == "woocommerce":
         topic = h.get("X-WC-Webhook-Topic", "")
         delivery = _first(h.get("X-WC-Webhook-Delivery-ID"), fallback)

@@ -150,3 +150,17 @@ def test_a_body_of_the_wrong_shape_fails_with_its_reason(shop: Shop, client: Fla
         assert delivery is not None
         assert (delivery.error or "").startswith("The store's product is malformed")
     assert (_count(shop, Product), _count(shop, Variant)) == (0, 0)
+
+
+def test_an_update_older_than_one_applied_is_ignored(shop: Shop, client: FlaskClient) -> None:
+    shopify(client, "products/create", "e-1", tee(updated_at="2026-12-05T10:00:00Z"))
+    newer = shopify(client, "products/update", "e-3", tee("25.00", updated_at="2026-12-05T12:00:00Z"))
+    assert newer.json["status"] == "processed"  # type: ignore[index]
+    late = shopify(client, "products/update", "e-2", tee("21.00", updated_at="2026-12-05T11:00:00Z"))
+    assert late.json["status"] == "ignored"  # type: ignore[index]
+    assert _variant(shop, "ET-S").price_minor == 2500  # type: ignore[union-attr]
+    level = {"inventory_item_id": 457924702, "location_id": 1, "updated_at": "2026-12-05T12:00:00Z"}
+    assert shopify(client, "inventory_levels/update", "e-5", level | {"available": 4}).json["status"] == "processed"  # type: ignore[index]
+    stale = level | {"available": 9, "updated_at": "2026-12-05T11:59:00Z"}
+    assert shopify(client, "inventory_levels/update", "e-4", stale).json["status"] == "ignored"  # type: ignore[index]
+    assert _variant(shop, "ET-S").on_hand == 4  # type: ignore[union-attr]
