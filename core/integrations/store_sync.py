@@ -127,6 +127,11 @@ def handle_webhook(shop: Shop, delivery: WebhookDelivery) -> str:
         if not isinstance(available, int):
             return "ignored"
         return "processed" if stores.set_store_level(shop, platform, item, available, actor=actor) else "ignored"
+    return _save_sent(shop, platform, body, actor)
+
+
+def _save_sent(shop: Shop, platform: str, body: dict[str, Any], actor: Actor) -> str:
+    """A product a webhook sent whole, priced in the shop's currency (the bodies do not name one)."""
     if platform == "woocommerce":
         if body.get("type") == "variable":
             return "ignored"  # its variations are not in the body: `stores sync` loads them
