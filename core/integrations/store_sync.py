@@ -69,18 +69,22 @@ def _save(shop: Shop, report: SyncReport, raw: dict[str, Any], make: Callable[[]
         report.counts[saved.outcome] += 1
 
 
-def _currency(found: str) -> str:
+def _currency(shop: Shop, found: str) -> str:
+    """The store's currency, which must be the shop's: webhooks carry no currency and are read in the shop's."""
     try:
-        return check_currency(found)
+        check_currency(found)
     except DomainError as error:
         raise StoreError(f"The store's currency is not one Shiplog knows: {error.message}") from None
+    if found != shop.currency:
+        raise StoreError(f"The store's prices are in {found} but this shop's are in {shop.currency}: set them alike.")
+    return found
 
 
 def sync_shopify(shop: Shop, conn: StoreConnection, store: Client, report: SyncReport) -> Iterator[int]:
     """Save each page's products; yields the number saved so far (for a progress bar)."""
     done = 0
     for money, nodes in shopify_catalog.pages(store, conn.domain, conn.api_version or DEFAULT_SHOPIFY_VERSION):
-        money = _currency(money)
+        money = _currency(shop, money)
         for node in nodes:
             _save(shop, report, node, partial(shopify_catalog.from_node, node, money))
             done += 1
@@ -88,7 +92,7 @@ def sync_shopify(shop: Shop, conn: StoreConnection, store: Client, report: SyncR
 
 
 def sync_woocommerce(shop: Shop, conn: StoreConnection, store: Client, report: SyncReport) -> Iterator[int]:
-    money, done = _currency(woo_catalog.currency(store, conn.domain)), 0
+    money, done = _currency(shop, woo_catalog.currency(store, conn.domain)), 0
     for _, products in woo_catalog.pages(store, conn.domain):
         for raw in products:
             found = (

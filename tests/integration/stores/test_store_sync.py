@@ -152,3 +152,11 @@ def test_woocommerce_wrong_keys_are_a_clear_error(shop: Shop, woo_peer: Peer) ->
     stores.connect(shop, "woocommerce", woo_peer.url, None, actor=ADMIN)
     with pytest.raises(StoreError, match="refused the credentials"):
         _run(shop, "woocommerce", woo_catalog.client(WOO_KEY, "wrong", sleep=lambda _: None))
+
+
+def test_a_store_priced_in_another_currency_than_the_shop_is_refused(shop: Shop, woo_peer: Peer) -> None:
+    woo_peer.state.currency = "EUR"
+    stores.connect(shop, "woocommerce", woo_peer.url, None, actor=ADMIN)
+    with pytest.raises(StoreError, match="prices are in EUR but this shop's are in USD"):
+        _run(shop, "woocommerce", woo_catalog.client(WOO_KEY, WOO_SECRET, sleep=lambda _: None))
+    assert _counts(shop)[:2] == (0, 0)
