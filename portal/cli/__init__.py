@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal.cli import access, database, importing, kpis, pages, seeding, webhooks
+from portal.cli import access, analytics, database, importing, kpis, pages, seeding, webhooks
 
 
 def register_cli(app: Flask) -> None:
@@ -17,6 +17,7 @@ def register_cli(app: Flask) -> None:
         importing.import_orders,
         webhooks.webhooks,
         kpis.kpis,
+        analytics.analytics,
         pages.tracking_pages,
     ):
         app.cli.add_command(command)
