@@ -14,7 +14,7 @@ from rq import Queue
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
-from core.analytics import StoreWriter
+from core.analytics import StoreWriter, parse_filters
 from core.db import Database
 
 QUEUE = "analytics"
@@ -24,13 +24,14 @@ LOCK = "shiplog:analytics:sync"
 LOCK_SECONDS = 3600
 
 
-def sync_job(database_url: str, store: str, redis_url: str) -> dict[str, Any]:
-    """One sync, unless another holds the lock (then it does nothing: that one publishes)."""
+def sync_job(database_url: str, store: str, redis_url: str, window_days: int = 30) -> dict[str, Any]:
+    """One sync, unless another holds the lock (then it does nothing: that one publishes); the
+    dashboard's default view (``window_days``: the shop's return window) is computed ahead."""
     lock = Redis.from_url(redis_url).lock(LOCK, timeout=LOCK_SECONDS, blocking=False)
     if not lock.acquire():
         return {"skipped": "another sync is running"}
     db = Database(database_url)
-    writer = StoreWriter(db, store)
+    writer = StoreWriter(db, store, warm=lambda: [parse_filters({}, window_days=window_days)])
     try:
         version = writer.sync()
         return {"event_id": version.event_id, "as_of": version.as_of.isoformat() if version.as_of else None}
@@ -40,7 +41,7 @@ def sync_job(database_url: str, store: str, redis_url: str) -> dict[str, Any]:
         lock.release()
 
 
-def enqueue_sync(database_url: str, store: str, redis_url: str) -> Job | None:
+def enqueue_sync(database_url: str, store: str, redis_url: str, window_days: int = 30) -> Job | None:
     """Queue a sync unless one is already waiting; returns the job queued, or None."""
     connection = Redis.from_url(redis_url)
     try:
@@ -51,5 +52,5 @@ def enqueue_sync(database_url: str, store: str, redis_url: str) -> Job | None:
         pass
     queue = Queue(QUEUE, connection=connection)
     return queue.enqueue(
-        sync_job, database_url, store, redis_url, job_id=JOB_ID, job_timeout=LOCK_SECONDS, result_ttl=600
+        sync_job, database_url, store, redis_url, window_days, job_id=JOB_ID, job_timeout=LOCK_SECONDS, result_ttl=600
     )

@@ -32,6 +32,8 @@ class Facts(Protocol):
     @property
     def as_of(self) -> datetime | None: ...
 
+    def precomputed(self, f: Filters) -> dict[str, Any] | None: ...
+
 
 Section = Callable[[Cursor, Filters], dict[str, Any]]
 WORKERS = 4
@@ -154,10 +156,13 @@ class KpiService:
             if hit is not None and time.monotonic() - hit[0] < self.ttl:
                 self._cache.move_to_end(key)
                 return hit[1]
-        with self.warehouse.cursor() as cur:
-            as_of = self.warehouse.as_of
-            stamp = {"as_of_event_id": event_id, "as_of": as_of.astimezone(UTC).isoformat() if as_of else None}
-            result = compute(cur, f) | stamp
+        as_of = self.warehouse.as_of
+        stamp = {"as_of_event_id": event_id, "as_of": as_of.astimezone(UTC).isoformat() if as_of else None}
+        result = self.warehouse.precomputed(f)
+        if result is None:
+            with self.warehouse.cursor() as cur:
+                result = compute(cur, f)
+        result = result | stamp
         with self._lock:
             self._cache[key] = (time.monotonic(), result)
             while len(self._cache) > self.size:

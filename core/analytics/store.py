@@ -24,7 +24,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -33,11 +33,16 @@ from typing import Any
 
 import duckdb
 
+from core.analytics.bundle import compute
+from core.analytics.filters import Filters
 from core.analytics.warehouse import Warehouse
 from core.clock import utcnow
 from core.db import Database
 
 POINTER, STATUS, WORK, VERSIONS = "current.json", "sync.json", "work.duckdb", "versions"
+BUNDLES = ".bundles.json"  # beside a version: the default views' bundles, computed by the writer
+# A precomputed bundle serves readers while younger than this: its snapshot KPIs ("on hold now") age.
+WARM_SECONDS = 45.0
 KEEP_VERSIONS = 3  # a reader that opened an older one keeps its open file; these are for late openers
 READER_MEMORY = "160MB"  # DuckDB's buffer ceiling in each web worker
 READER_THREADS = 2
@@ -80,6 +85,10 @@ def sync_started_at(root: Path) -> datetime | None:
     return _moment(status.get("started_at")) if status else None
 
 
+def bundle_key(f: Filters) -> str:
+    return repr(f.cache_key())
+
+
 def current_version(root: Path) -> Version | None:
     found = _read_json(root / POINTER)
     if found is None:
@@ -90,10 +99,14 @@ def current_version(root: Path) -> Version | None:
 class StoreWriter:
     """The one writer. A second writer on the same root fails on DuckDB's file lock of ``work.duckdb``."""
 
-    def __init__(self, db: Database, root: str | Path) -> None:
+    def __init__(self, db: Database, root: str | Path, *, warm: Callable[[], Sequence[Filters]] | None = None) -> None:
         self.root = Path(root)
         (self.root / VERSIONS).mkdir(parents=True, exist_ok=True)
         self.warehouse = Warehouse(db, str(self.root / WORK))
+        # The views every dashboard opens on (the default filters): computed once here, so no web
+        # worker pays for them on its first request.
+        self.warm = warm
+        self._warmed = 0.0
 
     def sync(self, *, progress: Callable[[str, int], None] | None = None) -> Version:
         """Catch up with the event log and publish when anything changed; returns the published version."""
@@ -102,7 +115,17 @@ class StoreWriter:
         published = current_version(self.root)
         if published is None or published.event_id != event_id or not (self.root / published.file).exists():
             published = self._publish(event_id)
+            self._warmed = 0.0
+        if self.warm is not None and time.monotonic() - self._warmed > WARM_SECONDS / 2:
+            self._warm_bundles(published, self.warm())
         return published
+
+    def _warm_bundles(self, version: Version, filters: Sequence[Filters]) -> None:
+        with self.warehouse.cursor() as cur:
+            bundles = {bundle_key(f): compute(cur, f) for f in filters}
+        sidecar = {"event_id": version.event_id, "computed_at": time.time(), "bundles": bundles}
+        _write_atomically(self.root / (version.file + BUNDLES), json.loads(json.dumps(sidecar, default=str)))
+        self._warmed = time.monotonic()
 
     def _publish(self, event_id: int) -> Version:
         self.warehouse.checkpoint()
@@ -121,6 +144,7 @@ class StoreWriter:
         for path in older[:-KEEP_VERSIONS]:
             if f"{VERSIONS}/{path.name}" != keep:
                 path.unlink(missing_ok=True)
+                path.with_name(path.name + BUNDLES).unlink(missing_ok=True)
 
     def follow(self, stop: threading.Event, interval: float, on_sync: Callable[[Version], None] | None = None) -> None:
         """Sync, wait ``interval`` seconds, again, until ``stop`` is set."""
@@ -176,6 +200,15 @@ class StoreReader:
     @property
     def as_of(self) -> datetime | None:
         return self._version.as_of if self._version else None
+
+    def precomputed(self, f: Filters) -> dict[str, Any] | None:
+        """The writer's bundle for these filters, if it made one for this version lately."""
+        version = self._version
+        found = _read_json(self.root / (version.file + BUNDLES)) if version else None
+        if not found or found["event_id"] != version.event_id or time.time() - found["computed_at"] > WARM_SECONDS:  # type: ignore[union-attr]
+            return None
+        bundle = found["bundles"].get(bundle_key(f))
+        return None if bundle is None else dict(bundle)
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -184,6 +184,10 @@ class Warehouse:
             self._con.execute("ROLLBACK")
             raise
 
+    def precomputed(self, _filters: object) -> None:
+        """A process's own copy has no bundles computed ahead (the shared store's writer makes them)."""
+        return None
+
     def checkpoint(self) -> None:
         """Write everything into the file itself (an empty WAL), so copying the file copies it all."""
         with self._lock:

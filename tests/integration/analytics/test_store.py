@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from core.analytics import Filters, KpiService, StoreNotReady, StoreReader, StoreWriter, Warehouse
+from core.analytics import bundle as bundle_module
 from core.analytics import store as store_module
 from core.services import refunds
 from core.shop import Shop
@@ -151,3 +152,22 @@ def test_new_events_appear_after_sync_with_as_of_advanced(
     assert second.as_of > first.as_of
     assert after["as_of"] == second.as_of.isoformat()
     assert after["kpis"]["sales.refunds_minor"]["value"] == before["kpis"]["sales.refunds_minor"]["value"] + 700
+
+
+def test_the_writer_computes_the_default_views_ahead_for_every_reader(
+    story_shop: Shop, warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = StoreWriter(story_shop.db, tmp_path, warm=lambda: [WEEK])
+    writer.sync()
+    writer.close()
+    expected = KpiService(warehouse).bundle(WEEK)
+
+    def no_query(*_: object) -> None:
+        raise AssertionError("the reader computed a bundle the writer had made")
+
+    monkeypatch.setattr(bundle_module, "compute", no_query)
+    served = KpiService(StoreReader(tmp_path)).bundle(WEEK)
+    assert served == expected  # the same numbers, types and all, after the trip through the file
+    monkeypatch.setattr(store_module, "WARM_SECONDS", -1.0)  # too old: snapshots have moved on
+    with pytest.raises(AssertionError, match="computed a bundle"):
+        KpiService(StoreReader(tmp_path)).bundle(WEEK)
