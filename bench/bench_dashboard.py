@@ -28,6 +28,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -58,17 +59,20 @@ def _free_port() -> int:
 
 
 def start_gunicorn(db: str, store: str, workers: int, baseline: bool) -> tuple[subprocess.Popen[bytes], int]:
-    port = _free_port()
-    command = [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--timeout", "600"]
+    """The README's production settings (gthread workers, 4 threads), started and loaded."""
+    port, ready = _free_port(), Path(tempfile.mkdtemp(prefix="bench-ready-"))
+    command = [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "--threads", "4", "-b", f"127.0.0.1:{port}"]
+    command += ["--timeout", "600", "-c", str(ROOT / "bench/gunicorn_ready.py")]
     env = _env(db, store, BENCH_BASELINE="1" if baseline else "0", RATELIMIT_STORAGE_URI="memory://")
-    server = subprocess.Popen([*command, "bench.dashboard_wsgi:app"], env=env, cwd=ROOT)
-    for _ in range(600):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return server, port
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start")
+    server = subprocess.Popen(
+        [*command, "bench.dashboard_wsgi:app"], env=env | {"BENCH_READY_DIR": str(ready)}, cwd=ROOT
+    )
+    deadline = time.monotonic() + 300
+    while len(list(ready.iterdir())) < workers:
+        if time.monotonic() > deadline:
+            raise RuntimeError("gunicorn workers did not start")
+        time.sleep(0.2)
+    return server, port
 
 
 def session_cookie(db: str, store: str) -> str:
@@ -96,15 +100,14 @@ def one_view(port: int, cookie: str) -> tuple[int, float, int]:
     return int(reply.getheader("X-Worker-Pid") or 0), time.perf_counter() - started, reply.status
 
 
-def first_views(port: int, cookie: str, workers: int, rounds: int = 40) -> dict[int, tuple[float, int]]:
-    """Rounds of concurrent requests until every worker has answered once (bounded)."""
+def first_views(port: int, cookie: str, workers: int, limit: float = 600) -> dict[int, tuple[float, int]]:
+    """Bursts of concurrent requests on new connections until every worker has answered once (bounded)."""
     first: dict[int, tuple[float, int]] = {}
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for _ in range(rounds):
-            for pid, seconds, status in pool.map(lambda _: one_view(port, cookie), range(workers)):
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=2 * workers) as pool:
+        while len(first) < workers and time.monotonic() - started < limit:
+            for pid, seconds, status in pool.map(lambda _: one_view(port, cookie), range(2 * workers)):
                 first.setdefault(pid, (seconds, status))
-            if len(first) >= workers:
-                break
     return first
 
 
