@@ -58,7 +58,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_gunicorn(db: str, store: str, workers: int, baseline: bool) -> tuple[subprocess.Popen[bytes], int]:
+def start_gunicorn(db: str, store: str, workers: int, baseline: bool) -> tuple[subprocess.Popen[bytes], int, list[int]]:
     """The README's production settings (gthread workers, 4 threads), started and loaded."""
     port, ready = _free_port(), Path(tempfile.mkdtemp(prefix="bench-ready-"))
     command = [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "--threads", "4", "-b", f"127.0.0.1:{port}"]
@@ -72,7 +72,7 @@ def start_gunicorn(db: str, store: str, workers: int, baseline: bool) -> tuple[s
         if time.monotonic() > deadline:
             raise RuntimeError("gunicorn workers did not start")
         time.sleep(0.2)
-    return server, port
+    return server, port, [int(p.name) for p in ready.iterdir()]
 
 
 def session_cookie(db: str, store: str) -> str:
@@ -89,25 +89,30 @@ def session_cookie(db: str, store: str) -> str:
     return f"{app.config.get('SESSION_COOKIE_NAME', 'session')}={value}"
 
 
-def one_view(port: int, cookie: str) -> tuple[int, float, int]:
-    """(worker pid, seconds, status) of one dashboard bundle on a new connection."""
+def one_view(port: int, cookie: str, timeout: float) -> tuple[int, float, int]:
+    """(worker pid, seconds, status) of one dashboard bundle on a new connection; pid 0 when no answer came."""
     started = time.perf_counter()
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-    conn.request("GET", "/dashboard/api/kpis", headers={"Cookie": cookie, "Connection": "close"})
-    reply = conn.getresponse()
-    reply.read()
-    conn.close()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", "/dashboard/api/kpis", headers={"Cookie": cookie, "Connection": "close"})
+        reply = conn.getresponse()
+        reply.read()
+    except TimeoutError:
+        return 0, time.perf_counter() - started, 0
+    finally:
+        conn.close()
     return int(reply.getheader("X-Worker-Pid") or 0), time.perf_counter() - started, reply.status
 
 
-def first_views(port: int, cookie: str, workers: int, limit: float = 600) -> dict[int, tuple[float, int]]:
-    """Bursts of concurrent requests on new connections until every worker has answered once (bounded)."""
+def first_views(port: int, cookie: str, workers: int, limit: float) -> dict[int, tuple[float, int]]:
+    """Bursts of concurrent requests on new connections until every worker has answered once, or ``limit``."""
     first: dict[int, tuple[float, int]] = {}
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=2 * workers) as pool:
-        while len(first) < workers and time.monotonic() - started < limit:
-            for pid, seconds, status in pool.map(lambda _: one_view(port, cookie), range(2 * workers)):
-                first.setdefault(pid, (seconds, status))
+        while len(first) < workers and (left := limit - (time.monotonic() - started)) > 0:
+            for pid, seconds, status in pool.map(lambda _: one_view(port, cookie, left), range(2 * workers)):
+                if pid:
+                    first.setdefault(pid, (seconds, status))
     return first
 
 
@@ -118,19 +123,23 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def measure_workers(db: str, store: str, workers: int, baseline: bool) -> dict[str, Any]:
+def measure_workers(db: str, store: str, workers: int, baseline: bool, limit: float) -> dict[str, Any]:
+    """First view per worker (None: no answer within ``limit`` seconds) and every worker's RSS after."""
     cookie = session_cookie(db, store)
-    server, port = start_gunicorn(db, store, workers, baseline)
+    server, port, pids = start_gunicorn(db, store, workers, baseline)
     try:
-        first = first_views(port, cookie, workers)
-        return {
-            "first": {pid: seconds for pid, (seconds, _) in first.items()},
+        first = first_views(port, cookie, workers, limit)
+        found = {
+            "first": {pid: first[pid][0] if pid in first else None for pid in pids},
             "status": sorted({status for _, status in first.values()}),
-            "rss": {pid: rss_mb(pid) for pid in first},
+            "rss": {pid: rss_mb(pid) for pid in pids},
+            "limit": limit,
         }
+        print(json.dumps(found), file=sys.stderr)
+        return found
     finally:
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
+        server.wait(timeout=120)
 
 
 def _ingest(db: str, store: str, stop: threading.Event, counted: list[int]) -> None:
@@ -200,6 +209,15 @@ def freshness(db: str, store: str, seconds: float, interval: float) -> dict[str,
     return {"events": counted[0], "rate": counted[0] / seconds, "p50": statistics.median(lags), "max": max(lags)}
 
 
+def _cells(run: dict[str, Any], key: str, unit: str) -> str:
+    def one(value: float | None) -> str:
+        if value is None:
+            return f">{run['limit']:.0f}"
+        return f"{value:.2f}" if unit == "s" else f"{value:.0f}"
+
+    return ", ".join(one(v) for v in run[key].values())
+
+
 def _row(name: str, value: str, goal: str) -> None:
     print(f"{name:<44} {value:>28}  {goal}")
 
@@ -218,11 +236,12 @@ def report(
         ("first view, per worker", "first", "s", "< 1 s each"),
         ("RSS after first view, per worker", "rss", "MB", "< 250 MB each"),
     ):
-        cell = ", ".join(f"{v:.2f}" if unit == "s" else f"{v:.0f}" for v in new[key].values())
+        cell = _cells(new, key, unit)
         if old:
-            cell += " | " + ", ".join(f"{v:.2f}" if unit == "s" else f"{v:.0f}" for v in old[key].values())
+            cell += " | " + _cells(old, key, unit)
         _row(f"{label} ({unit})", cell, goal)
-    _row("workers answered / HTTP status", f"{len(new['first'])} / {new['status']}", f"{args.workers} / [200]")
+    answered = sum(v is not None for v in new["first"].values())
+    _row("workers answered / HTTP status", f"{answered} / {new['status']}", f"{args.workers} / [200]")
     if fresh:
         _row(
             f"freshness under ingest ({fresh['rate']:.0f} events/s)",
@@ -239,19 +258,21 @@ def main() -> None:
     parser.add_argument("--baseline", action="store_true", help="also measure the old per-process copy")
     parser.add_argument("--ingest-seconds", type=float, default=60, help="0 skips the freshness run")
     parser.add_argument("--sync-interval", type=float, default=5)
+    parser.add_argument("--limit", type=float, default=300, help="seconds to wait for every worker's first view")
     args = parser.parse_args()
     print("sync (writer)...", file=sys.stderr)
     sync_s = run_sync(args.db, args.store)
     print("first views, shared store...", file=sys.stderr)
-    new = measure_workers(args.db, args.store, args.workers, baseline=False)
+    new = measure_workers(args.db, args.store, args.workers, baseline=False, limit=args.limit)
     old = None
     if args.baseline:
         print("first views, old per-process copies (each worker loads the database)...", file=sys.stderr)
-        old = measure_workers(args.db, args.store, args.workers, baseline=True)
+        old = measure_workers(args.db, args.store, args.workers, baseline=True, limit=args.limit)
     fresh = None
     if args.ingest_seconds > 0:
         print(f"freshness: {args.ingest_seconds:.0f} s of ingest with sync --follow...", file=sys.stderr)
         fresh = freshness(args.db, args.store, args.ingest_seconds, args.sync_interval)
+        print(json.dumps(fresh), file=sys.stderr)
     report(args, sync_s, new, old, fresh)
 
 
