@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal.cli import access, catalog, database, importing, kpis, pages, seeding, stores, webhooks
+from portal.cli import access, analytics, catalog, database, importing, kpis, pages, seeding, stores, webhooks
 
 
 def register_cli(app: Flask) -> None:
@@ -18,6 +18,7 @@ def register_cli(app: Flask) -> None:
         catalog.catalog,
         webhooks.webhooks,
         kpis.kpis,
+        analytics.analytics,
         pages.tracking_pages,
         stores.stores_group,
     ):
