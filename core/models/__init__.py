@@ -7,6 +7,7 @@ from core.models.orders import Customer, Order, OrderAddress, OrderLine, Payment
 from core.models.pages import ReadMark, TrackingPage
 from core.models.products import Product, Variant
 from core.models.returns import Return, ReturnLine
+from core.models.settings import ShopSetting
 from core.models.shipments import Shipment, ShipmentLine
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "ReturnLine",
     "SendLogEntry",
     "Shipment",
+    "ShopSetting",
     "ShipmentLine",
     "SinkMessage",
     "SmsOptOut",

@@ -15,12 +15,13 @@ from core.queries.timeline import TimelineEntry
 from portal.customer import texts
 from web import formats, wording
 from web.i18n import current_language
+from web.shop_settings import settings
 
 bp = Blueprint("customer", __name__, template_folder="templates")
 
 
 def _zone() -> str:
-    return str(current_app.config.get("SHOP_TIMEZONE", "UTC"))
+    return settings().timezone
 
 
 @bp.app_template_filter("when")

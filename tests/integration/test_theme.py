@@ -8,7 +8,7 @@ import logging
 import pytest
 
 from core.shop import Shop
-from web import contrast
+from core import contrast
 
 
 def _app(app_shop: Shop, **colours: str):  # type: ignore[no-untyped-def]
