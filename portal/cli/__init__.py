@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal.cli import access, database, importing, kpis, pages, seeding, webhooks
+from portal.cli import access, database, importing, kpis, pages, seeding, setup, webhooks
 
 
 def register_cli(app: Flask) -> None:
@@ -18,5 +18,6 @@ def register_cli(app: Flask) -> None:
         webhooks.webhooks,
         kpis.kpis,
         pages.tracking_pages,
+        setup.setup,
     ):
         app.cli.add_command(command)

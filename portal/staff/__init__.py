@@ -40,8 +40,9 @@ def init_app(app: Flask) -> None:
         staffnav.NavLink("Bulk ship", "staff.bulk_ship", 20, Permission.SHIPMENT_CREATE),
         staffnav.NavLink("Webhook deliveries", "staff.webhook_deliveries", 60),
         staffnav.NavLink("Money log", "staff.money_log", 70, Permission.MONEY_AUDIT),
+        staffnav.NavLink("Settings", "staff.shop_settings", 90, Permission.SETTINGS_MANAGE),
     ):
         staffnav.add(app, link)
 
 
-from portal.staff import money_log, orders, tools  # noqa: E402,F401  (registers the routes)
+from portal.staff import money_log, orders, settings, tools  # noqa: E402,F401  (registers the routes)
