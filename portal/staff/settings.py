@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from flask import flash, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from core.permissions import Permission
@@ -23,7 +24,8 @@ from web.shop_settings import settings
 
 FIXED = frozenset({"currency"})  # chosen once by ``flask setup``: orders and prices are in it
 EDITABLE = tuple(s for s in SETTINGS if s.key not in FIXED)
-CHECKBOXES = frozenset({"returns_auto_approve"})  # an unticked box sends nothing: that is "no"
+# A box sends a hidden "no" before itself, so an unticked box still says so; a ticked one's "yes" comes last.
+CHECKBOXES = frozenset({"returns_auto_approve"})
 
 
 def _form(values: Mapping[str, str], errors: Mapping[str, str], status: int = 200) -> tuple[str, int]:
@@ -40,11 +42,9 @@ def _shown(current: ShopSettings) -> dict[str, str]:
     return {s.key: current.value_text(s.key) for s in SETTINGS}
 
 
-def _posted(form: Mapping[str, str]) -> dict[str, str]:
-    return {
-        s.key: ("yes" if form.get(s.key) in {"on", "yes", "1"} else "no") if s.key in CHECKBOXES else form.get(s.key, "")
-        for s in EDITABLE
-    }
+def _posted(form: MultiDict[str, str]) -> dict[str, str]:
+    """The settings the form sent (a setting it leaves out keeps its value)."""
+    return {s.key: form.getlist(s.key)[-1] for s in EDITABLE if s.key in form}
 
 
 @bp.get("/settings")

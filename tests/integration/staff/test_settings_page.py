@@ -27,6 +27,7 @@ GOOD = {
     "restocking_fee_bps": "500",
     "fraud_score_threshold": "60",
     "timezone": "Europe/Berlin",
+    "returns_auto_approve": "no",  # the box's hidden "no": unticked
 }
 
 
@@ -55,7 +56,7 @@ def test_a_manager_saves_and_every_page_shows_it_at_once(manager_client: FlaskCl
     page = manager_client.get("/staff/settings").get_data(as_text=True)
     assert 'value="Shiplog Demo Store"' in page and "No changes yet" in page
 
-    response = save(manager_client, GOOD)  # the auto-approve box unticked: "no"
+    response = save(manager_client, GOOD)
 
     assert response.status_code == 303
     assert stored(app_shop)["shop_name"] == "Harbour Coffee"
