@@ -26,7 +26,7 @@ from notifications.smtp import SmtpEmail
 from notifications.store import RetryPolicy
 from notifications.twilio_http import PooledHttpClient, RedirectingHttpClient
 from web.extensions import shop
-from web.shop_settings import settings
+from web.shop_settings import settings as shop_settings
 
 EXTENSION = "shiplog.notifications"
 
@@ -107,10 +107,10 @@ def preparer(app: Flask, current: Shop) -> Preparer:
     config = app.config
 
     def branding() -> Branding:
-        return Branding.from_settings(settings(app), config)
+        return Branding.from_settings(shop_settings(app), config)
 
     def reply_to() -> str | None:
-        return config.get("MAIL_REPLY_TO") or settings(app).support_email  # unset: the shop's support address
+        return config.get("MAIL_REPLY_TO") or shop_settings(app).support_email  # unset: the shop's support address
 
     return Preparer(current.db, renderer(), links, branding, config["MAIL_DEFAULT_SENDER"], reply_to)
 

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, current_app, send_from_directory, url_for
+from flask import Blueprint, Response, abort, current_app, send_from_directory, url_for
 
 from core import contrast
 from core.settings import BACKGROUNDS, DEFAULTS

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import Blueprint, current_app, g
+from flask import Blueprint, g
 from flask_babel import get_translations, gettext
 
 from core.arrival import Arrival, day_word, first_estimate, parcel_arrival

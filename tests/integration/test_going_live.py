@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from flask import Flask
 from click.testing import Result
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -57,14 +57,16 @@ def cli(app: Flask, *args: str) -> Result:
 
 def step_1_migrate(app: Flask) -> None:
     result = cli(app, "db", "upgrade")
-    assert result.exit_code == 0 and "database is up to date" in result.output
+    assert result.exit_code == 0
+    assert "database is up to date" in result.output
     assert cli(app, "setup", "--check").exit_code == 3
 
 
 def step_2_setup(app: Flask) -> None:
     flags = ["--manager-email", "owner@harbour.example", "--password", PASSWORD, "--shop-name", "Harbour Coffee"]
     refused = cli(app, "setup", *flags, "--timezone", "Mars/Olympus", "--currency", "EUR")
-    assert refused.exit_code == 2 and "--timezone" in refused.stderr
+    assert refused.exit_code == 2
+    assert "--timezone" in refused.stderr
     with app.extensions["shiplog.shop"].db.read() as session:
         assert session.scalar(select(StaffUser.id)) is None  # nothing half-written
     done = cli(app, "setup", *flags, "--timezone", "Europe/Berlin", "--currency", "EUR")
@@ -74,15 +76,19 @@ def step_2_setup(app: Flask) -> None:
 
 def step_3_settings(client: FlaskClient) -> None:
     token = csrf_token(client)
-    signed_in = client.post("/staff/login", data={"email": "owner@harbour.example", "password": PASSWORD, "csrf_token": token})
+    signed_in = client.post(
+        "/staff/login", data={"email": "owner@harbour.example", "password": PASSWORD, "csrf_token": token}
+    )
     assert signed_in.status_code == 302
     form = client.get("/staff/settings").get_data(as_text=True)
-    assert 'value="Harbour Coffee"' in form and 'value="Europe/Berlin"' in form
+    assert 'value="Harbour Coffee"' in form
+    assert 'value="Europe/Berlin"' in form
     values = {"shop_name": "Harbour Coffee Roasters", "support_email": "care@harbour.example"}
     saved = client.post("/staff/settings", data={"csrf_token": csrf_token(client, "/staff/settings"), **values})
     assert saved.status_code == 303
     public = client.get("/").get_data(as_text=True)
-    assert "<span>Harbour Coffee Roasters</span>" in public and "care@harbour.example" in public
+    assert "<span>Harbour Coffee Roasters</span>" in public
+    assert "care@harbour.example" in public
 
 
 def step_4_api_key(app: Flask) -> str:
@@ -98,7 +104,9 @@ def step_5_catalogue(app: Flask) -> None:
         session.add(product)
         session.flush()
         for colour in ("GREEN", "RED", "BLACK"):
-            session.add(Variant(product_id=product.id, sku=f"IPOD2008{colour}", title=colour, price_minor=19900, on_hand=20))
+            session.add(
+                Variant(product_id=product.id, sku=f"IPOD2008{colour}", title=colour, price_minor=19900, on_hand=20)
+            )
 
 
 def step_8_first_order(app: Flask, client: FlaskClient, key: str) -> None:
@@ -111,10 +119,12 @@ def step_8_first_order(app: Flask, client: FlaskClient, key: str) -> None:
     assert client.post("/webhooks/shopify", data=raw, headers=headers).status_code == 200
     with app.extensions["shiplog.shop"].db.read() as session:
         placed = session.scalar(select(Order).where(Order.channel == "shopify"))
-    assert placed is not None and placed.number == "1001"
+    assert placed is not None
+    assert placed.number == "1001"
     assert "1001" in client.get("/staff/?q=1001").get_data(as_text=True)
     read = client.get("/api/v1/orders/1001", headers={"Authorization": f"Bearer {key}"})
-    assert read.status_code == 200 and read.get_json()["number"] == "1001"
+    assert read.status_code == 200
+    assert read.get_json()["number"] == "1001"
 
 
 def test_the_going_live_guide_runs_from_an_empty_install_to_a_shopify_order(live_app: Flask) -> None:

@@ -54,7 +54,8 @@ def audit(shop: Shop) -> list[Event]:
 def test_a_manager_saves_and_every_page_shows_it_at_once(manager_client: FlaskClient, app_shop: Shop) -> None:
     assert 'href="/staff/settings"' in manager_client.get("/staff/").get_data(as_text=True)
     page = manager_client.get("/staff/settings").get_data(as_text=True)
-    assert 'value="Shiplog Demo Store"' in page and "No changes yet" in page
+    assert 'value="Shiplog Demo Store"' in page
+    assert "No changes yet" in page
 
     response = save(manager_client, GOOD)
 
@@ -67,13 +68,18 @@ def test_a_manager_saves_and_every_page_shows_it_at_once(manager_client: FlaskCl
     assert event.payload["changes"]["return_window_days"] == ["30", "14"]
     assert event.payload["changes"]["returns_auto_approve"] == ["yes", "no"]
     public = manager_client.get("/").get_data(as_text=True)
-    assert "<span>Harbour Coffee</span>" in public and "help@harbour.example" in public
-    assert 'src="https://cdn.example.com/logo.png"' in public and "theme.css?c=0b3d2ef2a900" in public
+    assert "<span>Harbour Coffee</span>" in public
+    assert "help@harbour.example" in public
+    assert 'src="https://cdn.example.com/logo.png"' in public
+    assert "theme.css?c=0b3d2ef2a900" in public
     assert manager_client.get("/theme.css").get_data(as_text=True) == ":root{--brand:#0b3d2e;--accent:#f2a900}"
-    assert app_shop.return_policy.window_days == 14 and app_shop.return_policy.restocking_fee_bps == 500
-    assert app_shop.hold_policy.fraud_score_threshold == 60 and not app_shop.return_policy.auto_approve
+    assert app_shop.return_policy.window_days == 14
+    assert app_shop.return_policy.restocking_fee_bps == 500
+    assert app_shop.hold_policy.fraud_score_threshold == 60
+    assert not app_shop.return_policy.auto_approve
     listed = manager_client.get("/staff/settings").get_data(as_text=True)
-    assert 'data-setting="shop_name"' in listed and "manager@example.com" in listed
+    assert 'data-setting="shop_name"' in listed
+    assert "manager@example.com" in listed
     assert "Staff pages show the shop's time, Europe/Berlin." in listed
 
 
@@ -99,17 +105,21 @@ def test_a_refused_value_is_named_on_its_field_and_nothing_is_saved(
         response = save(manager_client, GOOD | {field: value}, htmx=htmx)
         assert response.status_code == 422
         body = response.get_data(as_text=True)
-        assert f'<p class="field-error" id="{field}-error">' in body and message in body
-        assert 'aria-invalid="true"' in body and "Nothing was saved" in body
+        assert f'<p class="field-error" id="{field}-error">' in body
+        assert message in body
+        assert 'aria-invalid="true"' in body
+        assert "Nothing was saved" in body
         assert ("<html" in body) is not htmx  # htmx gets the form's block only
-    assert stored(app_shop) == {} and audit(app_shop) == []
+    assert stored(app_shop) == {}
+    assert audit(app_shop) == []
     assert "Shiplog Demo Store" in manager_client.get("/").get_data(as_text=True)
 
 
 def test_saving_the_same_values_records_nothing_new(manager_client: FlaskClient, app_shop: Shop) -> None:
     save(manager_client, GOOD)
     again = save(manager_client, GOOD, htmx=True)
-    assert again.status_code == 200 and "Nothing changed." in again.get_data(as_text=True)
+    assert again.status_code == 200
+    assert "Nothing changed." in again.get_data(as_text=True)
     assert len(audit(app_shop)) == 1
 
 
@@ -119,7 +129,8 @@ def test_staff_may_not_open_or_save_settings(staff_client: FlaskClient, app_shop
     token = csrf_token(staff_client, "/staff/")
     refused = staff_client.post("/staff/settings", data={"csrf_token": token, **GOOD})
     assert refused.status_code == 403
-    assert stored(app_shop) == {} and audit(app_shop) == []
+    assert stored(app_shop) == {}
+    assert audit(app_shop) == []
 
 
 def test_another_worker_reads_the_change_without_a_restart(
