@@ -10,8 +10,6 @@ created directly in the database.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from click.testing import Result
@@ -21,22 +19,11 @@ from sqlalchemy import select
 
 from core.integrations.signatures import SCHEMES
 from core.models import Order, Product, StaffUser, Variant
-from tests.conftest import new_postgres_database
 from tests.integration.staff.conftest import csrf_token
 from tests.shared_fixtures import FIXTURES
 
 SECRET = "shpss_going_live"
 PASSWORD = "a long enough password"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database with nothing in it, not even the schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'shop.db'}"
-        return
-    with new_postgres_database("golive") as url:
-        yield url
 
 
 @pytest.fixture
