@@ -12,6 +12,7 @@ from core.payments import FakeGateway, PaymentGateway
 from core.permissions import PermissionTable
 from core.policies import HoldPolicy, PaymentPolicy, ReturnPolicy
 from core.queries.settings import settings_version, stored_settings
+from core.risk import RiskPolicy
 from core.settings import DEFAULTS, ShopSettings, from_rows
 
 
@@ -59,7 +60,7 @@ class StoredSettings:
 
 
 class Shop:
-    """The database, the card gateway, the policies and the permission table. The return and hold policies
+    """The database, the card gateway, the policies (the risk scorer's rules among them) and the permission table. The return and hold policies
     follow the settings unless a caller pins one (``shop.return_policy = ...``: tests, the demo's history)."""
 
     def __init__(
@@ -70,11 +71,13 @@ class Shop:
         hold_policy: HoldPolicy | None = None,
         return_policy: ReturnPolicy | None = None,
         payment_policy: PaymentPolicy | None = None,
+        risk_policy: RiskPolicy | None = None,
         permissions: PermissionTable | None = None,
         settings: SettingsSource | None = None,
     ) -> None:
         self.db = db
         self.gateway: PaymentGateway = gateway or FakeGateway()
+        self.risk_policy = risk_policy or RiskPolicy()
         self.payment_policy = payment_policy or PaymentPolicy()
         self.permissions = permissions or PermissionTable()
         self.settings: SettingsSource = settings or FixedSettings()

@@ -17,7 +17,7 @@ from web.i18n import localise
 
 def init_app(app: Flask) -> None:
     """Wire the notification adapters, routes and commands into the app."""
-    from notifications import cli, inline, wiring
+    from notifications import cli, digests, inline, wiring
     from notifications.web import staff, subscriptions, twilio_hooks, unsubscribe
 
     wiring.configure(app)
@@ -30,5 +30,6 @@ def init_app(app: Flask) -> None:
     csrf.exempt(unsubscribe.unsubscribe_now)
     csrf.exempt(subscriptions.confirm_now)
     app.cli.add_command(cli.group)
+    app.cli.add_command(digests.group)
     if app.config["NOTIFY_INLINE_DISPATCH"] and not app.testing:
         inline.install(app)

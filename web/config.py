@@ -16,7 +16,7 @@ their variables below are only the defaults of what was never set there. Secrets
 | SHOP_TIMEZONE / SHOP_CURRENCY | America/New_York / USD | times on customer pages and in messages; the shop's currency (settings) |
 | SHOP_LOCALE | en | the shop's language: customer pages and messages use it when neither the order's locale, the page's language switcher nor the browser names one the shop speaks (en, es, de: translations/) |
 | RETURN_WINDOW_DAYS / RESTOCKING_FEE_BPS / RETURNS_AUTO_APPROVE | 30 / 0 / true | return policy (settings) |
-| FRAUD_SCORE_THRESHOLD | 75 | orders scoring above it go to review (a setting) |
+| FRAUD_SCORE_THRESHOLD | 75 | orders whose risk score (Shiplog's own, docs/risk.md) is above it go to review (a setting) |
 | SETTINGS_CACHE_SECONDS | 5 | how long a process trusts the shop's settings before it checks their version in the database |
 | STAFF_EXTRA_PERMISSIONS / STAFF_DENIED_PERMISSIONS | (unset) | comma-separated permission codes the staff role also has / does not have (docs/permissions.md); managers have all |
 | TRUSTED_PROXY_COUNT | 0 | how many proxies in front set X-Forwarded-For; 0 trusts none |

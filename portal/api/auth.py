@@ -7,9 +7,10 @@ from functools import wraps
 from typing import Any, NamedTuple, TypeVar
 
 import msgspec
-from flask import Response, current_app, g, request
+from flask import Response, current_app, g, jsonify, request
 
 from core.errors import DomainError, GatewayUnavailable, NotFound
+from core.events.fact import Actor
 from core.models import ApiKey
 from core.services import idempotency
 from core.services.access import ApiKeyCache
@@ -20,6 +21,17 @@ from web.extensions import shop
 
 F = TypeVar("F", bound=Callable[..., Any])
 ACCESS = "api_access"
+
+
+def key_actor() -> Actor:
+    """Who acts for the request's API key, as events record it."""
+    return Actor("integration", f"api:{g.api_key.prefix}")
+
+
+def cursor_page(name: str, rows: list[dict[str, Any]], more: bool, after: int) -> Response:
+    """A page of ``rows`` read after a cursor, with the cursor for the next page."""
+    cursor = rows[-1]["id"] if rows else after
+    return jsonify({name: rows, "next_cursor": cursor, "has_more": more})
 
 
 def _unauthorised(detail: str) -> Response:

@@ -2,14 +2,15 @@
 an API key, the catalogue, a signed Shopify ``orders/create``, and the order in the hub and the API.
 
 Through the same commands (Flask's CLI runner) and pages (the test client) a shop uses, on an app built from
-configuration alone (no Shop handed in), on SQLite and on PostgreSQL. Step 5 (``catalog import``) and
-``stores connect`` come with issue 15 §1 and §2: until they are merged, the SKUs of Shopify's fixture order are
-created directly in the database.
+configuration alone (no Shop handed in), on SQLite and on PostgreSQL. ``stores connect`` (issue 15 §2) is not
+merged yet: the guide's step 6 is the webhook secret, which the app is configured with.
 """
 
 from __future__ import annotations
 
+import csv
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import Result
@@ -18,11 +19,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from core.integrations.signatures import SCHEMES
-from core.models import Order, Product, StaffUser, Variant
+from core.models import Order, StaffUser
 from tests.integration.staff.conftest import csrf_token
 from tests.shared_fixtures import FIXTURES
 
 SECRET = "shpss_going_live"
+SAMPLE = Path(__file__).parent / "catalog" / "data" / "shopify_products.csv"  # Shopify's product export layout
 PASSWORD = "a long enough password"
 
 
@@ -56,7 +58,8 @@ def step_2_setup(app: Flask) -> None:
     assert "--timezone" in refused.stderr
     with app.extensions["shiplog.shop"].db.read() as session:
         assert session.scalar(select(StaffUser.id)) is None  # nothing half-written
-    done = cli(app, "setup", *flags, "--timezone", "Europe/Berlin", "--currency", "EUR")
+    # USD: the catalogue is priced in the shop's currency, and Shopify's fixture order is in USD.
+    done = cli(app, "setup", *flags, "--timezone", "Europe/Berlin", "--currency", "USD")
     assert done.exit_code == 0, done.output
     assert "/staff/settings" in done.output
 
@@ -84,16 +87,26 @@ def step_4_api_key(app: Flask) -> str:
     return result.stdout.strip()
 
 
-def step_5_catalogue(app: Flask) -> None:
-    """Until ``catalog import`` is merged: the fixture order's SKUs, straight into the database."""
-    with app.extensions["shiplog.shop"].db.write() as session:
-        product = Product(handle="ipod-nano", name="IPod Nano - 8gb")
-        session.add(product)
-        session.flush()
-        for colour in ("GREEN", "RED", "BLACK"):
-            session.add(
-                Variant(product_id=product.id, sku=f"IPOD2008{colour}", title=colour, price_minor=19900, on_hand=20)
-            )
+def step_5_catalogue(app: Flask, folder: Path) -> None:
+    """``catalog import`` of a Shopify product export holding the SKUs of Shopify's fixture order."""
+    with SAMPLE.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        header, first = list(reader.fieldnames or []), next(reader)
+    export = folder / "products_export.csv"
+    with export.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, header)
+        writer.writeheader()
+        for n, colour in enumerate(("GREEN", "RED", "BLACK")):
+            head = {"Handle": "ipod-nano", "Title": "IPod Nano - 8gb", "Option1 Name": "Color"} if n == 0 else {}
+            row = dict.fromkeys(header, "") | ({k: first[k] for k in header} if n == 0 else {"Handle": "ipod-nano"})
+            row |= head | {"Option1 Value": colour, "Variant SKU": f"IPOD2008{colour}", "Variant Price": "199.00"}
+            row |= {"Variant Inventory Qty": "20", "Variant Compare At Price": "", "Variant Barcode": ""}
+            row |= {f"Option{i} {part}": "" for i in (2, 3) for part in ("Name", "Value")}  # one option: Color
+            writer.writerow(row)
+    result = cli(app, "catalog", "import", str(export), "--format", "shopify")
+    assert result.exit_code == 0, result.output
+    assert "1 products created" in result.output
+    assert "0 rows refused" in result.output
 
 
 def step_8_first_order(app: Flask, client: FlaskClient, key: str) -> None:
@@ -114,11 +127,11 @@ def step_8_first_order(app: Flask, client: FlaskClient, key: str) -> None:
     assert read.get_json()["number"] == "1001"
 
 
-def test_the_going_live_guide_runs_from_an_empty_install_to_a_shopify_order(live_app: Flask) -> None:
+def test_the_going_live_guide_runs_from_an_empty_install_to_a_shopify_order(live_app: Flask, tmp_path: Path) -> None:
     client = live_app.test_client()
     step_1_migrate(live_app)
     step_2_setup(live_app)
     step_3_settings(client)
     key = step_4_api_key(live_app)
-    step_5_catalogue(live_app)
+    step_5_catalogue(live_app, tmp_path)
     step_8_first_order(live_app, client, key)
