@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from zoneinfo import available_timezones
 
 from babel.numbers import is_currency
@@ -48,8 +48,6 @@ class ShopSettings:
     currency: str = "USD"
 
     def return_policy(self, base: ReturnPolicy | None = None) -> ReturnPolicy:
-        from dataclasses import replace
-
         return replace(
             base or ReturnPolicy(),
             window_days=self.return_window_days,
@@ -58,8 +56,6 @@ class ShopSettings:
         )
 
     def hold_policy(self, base: HoldPolicy | None = None) -> HoldPolicy:
-        from dataclasses import replace
-
         return replace(base or HoldPolicy(), fraud_score_threshold=self.fraud_score_threshold)
 
     def value_text(self, key: str) -> str:
@@ -230,8 +226,6 @@ def parse_values(raw: Mapping[str, str]) -> dict[str, object]:
 
 
 def with_values(base: ShopSettings, values: Mapping[str, object]) -> ShopSettings:
-    from dataclasses import replace
-
     return replace(base, **{k: v for k, v in values.items() if k in BY_KEY})
 
 
