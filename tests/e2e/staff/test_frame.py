@@ -30,6 +30,7 @@ pytestmark = pytest.mark.e2e
 STAFF_MENU = [
     "Order hub",
     "Bulk ship",
+    "Stock",
     "Undelivered messages",
     "Mailbox",
     "Message previews",
