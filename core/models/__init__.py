@@ -9,6 +9,7 @@ from core.models.products import Product, Variant
 from core.models.returns import Return, ReturnLine
 from core.models.settings import ShopSetting
 from core.models.shipments import Shipment, ShipmentLine
+from core.models.stores import StoreConnection, StoreVariantLink
 
 __all__ = [
     "ApiKey",
@@ -33,6 +34,8 @@ __all__ = [
     "SinkMessage",
     "SmsOptOut",
     "StaffUser",
+    "StoreConnection",
+    "StoreVariantLink",
     "Subscription",
     "TrackingPage",
     "Variant",

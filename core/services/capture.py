@@ -71,10 +71,10 @@ def assess_risk(
 def insert_order(
     unit: SessionUnit, act: Act, cmd: PlaceOrder, *, email: str, variants: Mapping[str, orders.Sellable],
     amounts: tuple[int, int, int], holds: list[tuple[str, str]], auth: Authorization | None,
-    risk: Assessment,
+    risk: Assessment, backorderable: frozenset[int] = frozenset(),
 ) -> Order:  # fmt: skip
     """Write the order, its lines and addresses, and place it (``core.domain.orders.place``) with its
-    fraud ``risk``."""
+    fraud ``risk``; lines of ``backorderable`` variants may wait for stock."""
     session = unit.session
     ensure_new(session, orders.order_key(cmd.channel, cmd.source_ref))
     customer = _customer(session, email, cmd.name, cmd.phone)
@@ -83,7 +83,6 @@ def insert_order(
         unit, act, cmd, number=number, customer_id=customer.id, email=email, variants=variants, amounts=amounts,
         fraud_score=risk.score,
     )  # fmt: skip
-    backorderable = frozenset(v.id for v in variants.values() if v.product.backorders)
     orders.place(unit, act, order, carrier=cmd.carrier, holds=holds, auth=auth, backorderable=backorderable, risk=risk)
     return order
 

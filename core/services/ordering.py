@@ -41,9 +41,11 @@ def place_order(shop: Shop, cmd: PlaceOrder, *, actor: Actor = CUSTOMER, notify:
             act = Act(actor, utcnow(), notify)
             risk = assess_risk(unit.session, shop, cmd, email=email, total_minor=amounts[2], at=cmd.placed_at or act.at)
             holds = orders.holds_for(cmd, shop.hold_policy, risk.score)
+            backorderable = frozenset(v.id for v in variants.values() if v.product.backorders)
             return insert_order(
-                unit, act, cmd, email=email, variants=variants, amounts=amounts, holds=holds, auth=auth, risk=risk
-            )
+                unit, act, cmd, email=email, variants=variants, amounts=amounts, holds=holds, auth=auth, risk=risk,
+                backorderable=backorderable,
+            )  # fmt: skip
     except Exception as error:
         # Nothing was written, so nothing may stay authorised on the customer's card either.
         if auth is not None:

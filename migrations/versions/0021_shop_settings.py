@@ -2,7 +2,7 @@
 policy, hold threshold, time zone, currency): one row per setting set, unset ones read the environment
 
 Revision ID: 0021_shop_settings
-Revises: 0018_risk_and_history
+Revises: 0023_store_sync
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from alembic import op
 import core.db
 
 revision: str = "0021_shop_settings"
-down_revision: str | Sequence[str] | None = "0018_risk_and_history"
+down_revision: str | Sequence[str] | None = "0023_store_sync"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
