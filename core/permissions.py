@@ -40,6 +40,7 @@ class Permission(StrEnum):
     WEBHOOK_REPROCESS = "webhook.reprocess"
     NOTIFICATION_RETRY = "notification.retry"
     DASHBOARD_VIEW = "dashboard.view"
+    SETTINGS_MANAGE = "settings.manage"
     REFUND = "money.refund"
     CANCEL_WITH_REFUND = "money.cancel_with_refund"
     RESTOCKING_FEE_OVERRIDE = "money.restocking_fee_override"
@@ -68,6 +69,7 @@ WHAT: dict[Permission, str] = {
     P.WEBHOOK_REPROCESS: "Process a stored webhook delivery again",
     P.NOTIFICATION_RETRY: "Send undelivered messages again",
     P.DASHBOARD_VIEW: "Read the KPI dashboard (its money figures need `money.reports`)",
+    P.SETTINGS_MANAGE: "Change the shop's settings: branding, support contact, return address and policy, hold threshold",
     P.REFUND: "Issue a refund of an amount staff choose (goodwill)",
     P.CANCEL_WITH_REFUND: "Cancel an order whose captured payment is refunded",
     P.RESTOCKING_FEE_OVERRIDE: "Override a return's restocking fee (no such action yet)",
@@ -78,8 +80,8 @@ WHAT: dict[Permission, str] = {
 
 # Money actions and money figures: managers only unless a shop grants them to staff.
 MONEY: frozenset[Permission] = frozenset(p for p in Permission if p.value.startswith("money."))
-# What else only managers may do by default: overriding the return policy.
-MANAGERS_ONLY: frozenset[Permission] = MONEY | {P.RETURN_OVERRIDE}
+# What else only managers may do by default: overriding the return policy, changing the shop's settings.
+MANAGERS_ONLY: frozenset[Permission] = MONEY | {P.RETURN_OVERRIDE, P.SETTINGS_MANAGE}
 
 
 def _defaults() -> dict[str, frozenset[Permission]]:

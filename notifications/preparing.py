@@ -9,7 +9,7 @@ parcel alone (``context.parcel_context``), and a subscription's row is never ord
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from typing import Any, NamedTuple
@@ -133,14 +133,28 @@ def _skip_reason(row: Row, loaded: _Loaded) -> str | None:
 
 class Preparer:
     def __init__(
-        self, db: Database, renderer: Renderer, links: CallbackLinks, branding: ctx.Branding, sender: str,
-        reply_to: str | None = None,
+        self, db: Database, renderer: Renderer, links: CallbackLinks, branding: Callable[[], ctx.Branding],
+        sender: str, reply_to: Callable[[], str | None] = lambda: None,
     ) -> None:  # fmt: skip
-        self.db, self.renderer, self.links, self.branding = db, renderer, links, branding
+        # The branding and the reply-to follow the shop's settings, which a manager changes while workers run.
+        self.db, self.renderer, self.links, self._branding, self._reply_to = db, renderer, links, branding, reply_to
         self.domain = parseaddr(sender)[1].rpartition("@")[2] or "shiplog.invalid"
-        # Replies reach people who can answer (the sender address is often not read): "reply to this email"
-        # in a message must work. Encoded here once, as flask-mail would encode its own reply_to.
-        self.reply_to = sanitize_address(reply_to) if reply_to else None
+        self._encoded: tuple[str, str] | None = None
+
+    @property
+    def branding(self) -> ctx.Branding:
+        return self._branding()
+
+    @property
+    def reply_to(self) -> str | None:
+        """Replies reach people who can answer (the sender address is often not read): "reply to this email"
+        in a message must work. Encoded as flask-mail would encode its own reply_to, once per address."""
+        address = self._reply_to()
+        if not address:
+            return None
+        if self._encoded is None or self._encoded[0] != address:
+            self._encoded = (address, sanitize_address(address))
+        return self._encoded[1]
 
     def prepare(self, claims: Iterable[Claim]) -> list[Prepared]:
         by_id = {c.id: c for c in claims}
@@ -167,10 +181,11 @@ class Preparer:
     def context(self, session: Session, event: Event, order: Order, level: str) -> dict[str, Any]:
         """What every recipient of ``event`` at ``level`` shares, in the order's language (else the shop's);
         parcel-level is built without the order: only its language is taken from it."""
-        voice = self.branding.voice(order.locale)
+        branding = self.branding
+        voice = branding.voice(order.locale)
         if level == outbox.ORDER:
-            return ctx.event_context(session, event, order, links=self.links, branding=self.branding, voice=voice)
-        return ctx.parcel_context(session, event, links=self.links, branding=self.branding, voice=voice)
+            return ctx.event_context(session, event, order, links=self.links, branding=branding, voice=voice)
+        return ctx.parcel_context(session, event, links=self.links, branding=branding, voice=voice)
 
     def outgoing(
         self,
@@ -196,7 +211,10 @@ class Preparer:
             "List-Unsubscribe": f"<{full['unsubscribe_url']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",  # RFC 8058 one-click
             "X-Shiplog-Notification": row.template,
-        } | ({"Reply-To": self.reply_to} if self.reply_to else {})
+        }
+        reply_to = self.reply_to
+        if reply_to:
+            headers["Reply-To"] = reply_to
         message_id = f"<outbox-{row.id}@{self.domain}>"
         return Outgoing(row.id, "email", row.recipient, rendered, headers, message_id, stencil=stencil, link=link)
 

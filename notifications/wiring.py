@@ -26,6 +26,7 @@ from notifications.smtp import SmtpEmail
 from notifications.store import RetryPolicy
 from notifications.twilio_http import PooledHttpClient, RedirectingHttpClient
 from web.extensions import shop
+from web.shop_settings import settings as shop_settings
 
 EXTENSION = "shiplog.notifications"
 
@@ -104,10 +105,14 @@ def renderer() -> Renderer:
 def preparer(app: Flask, current: Shop) -> Preparer:
     links = AppLinks(app.config["PUBLIC_BASE_URL"])
     config = app.config
-    reply_to = config.get("MAIL_REPLY_TO") or config["SHOP_SUPPORT_EMAIL"]  # unset: the shop's support address
-    return Preparer(
-        current.db, renderer(), links, Branding.from_config(config), config["MAIL_DEFAULT_SENDER"], reply_to
-    )
+
+    def branding() -> Branding:
+        return Branding.from_settings(shop_settings(app), config)
+
+    def reply_to() -> str | None:
+        return config.get("MAIL_REPLY_TO") or shop_settings(app).support_email  # unset: the shop's support address
+
+    return Preparer(current.db, renderer(), links, branding, config["MAIL_DEFAULT_SENDER"], reply_to)
 
 
 def preparer_for_app() -> Preparer:

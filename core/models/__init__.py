@@ -7,6 +7,7 @@ from core.models.orders import Customer, Order, OrderAddress, OrderLine, Payment
 from core.models.pages import ReadMark, TrackingPage
 from core.models.products import Product, Variant
 from core.models.returns import Return, ReturnLine
+from core.models.settings import ShopSetting
 from core.models.shipments import Shipment, ShipmentLine
 from core.models.stores import StoreConnection, StoreVariantLink
 
@@ -29,6 +30,7 @@ __all__ = [
     "SendLogEntry",
     "Shipment",
     "ShipmentLine",
+    "ShopSetting",
     "SinkMessage",
     "SmsOptOut",
     "StaffUser",

@@ -219,6 +219,14 @@ CASES: dict[str, tuple[str, Builder]] = {
         ),
     ),
     "dashboard callback": (DASH_CALLBACK, _dash),
+    "save the shop's settings": (
+        "staff.save_shop_settings",
+        lambda w, a: Call(
+            "/staff/settings",
+            {"shop_name": f"Shop {w.number()}"},
+            (a.view_functions["staff.save_shop_settings"].permission,),
+        ),
+    ),
 }
 
 
@@ -286,16 +294,17 @@ def test_every_staff_post_route_is_in_the_matrix(app: Flask) -> None:
 
 
 def test_routes_times_roles_with_the_default_table(app: Flask, app_shop: Shop) -> None:
-    """The default table: anonymous refused everywhere, staff refused the money actions, managers nowhere."""
+    """The default table: anonymous refused everywhere, staff refused the money actions and the shop's settings,
+    managers nowhere."""
     found = list(refusals(app, app_shop))
     wrong = [(name, role, status) for name, role, expected, refused, status in found if expected != refused]
     assert wrong == []
     refused = sorted((name, role) for name, role, _, was, _ in found if was)
     staff_refused = [name for name, role in refused if role == "staff"]
-    assert staff_refused == ["cancel (paid: refunds)", "refund"]
+    assert staff_refused == ["cancel (paid: refunds)", "refund", "save the shop's settings"]
     assert not [name for name, role in refused if role == "manager"]
-    # The figure for the closing note: 20 staff routes (the order actions one by one) x 3 roles.
-    assert (len(found), len(refused)) == (60, 22)
+    # The figure for the closing note: 21 staff routes (the order actions one by one) x 3 roles.
+    assert (len(found), len(refused)) == (63, 24)
 
 
 def test_a_shop_that_denies_staff_everything_is_refused_on_every_route(app: Flask, app_shop: Shop) -> None:
@@ -311,7 +320,8 @@ def test_a_shop_can_give_staff_the_money_actions(app: Flask, app_shop: Shop) -> 
     app_shop.permissions = PermissionTable.for_shop(staff_also=MONEY)
     found = list(refusals(app, app_shop))
     assert [(n, r, s) for n, r, expected, refused, s in found if expected != refused] == []
-    assert [(n, r) for n, r, _, refused, _ in found if refused and r != "anonymous"] == []
+    refused = [(n, r) for n, r, _, was, _ in found if was and r != "anonymous"]
+    assert refused == [("save the shop's settings", "staff")]  # not a money action
 
 
 def test_staff_pages_offer_only_what_the_role_may_do(app_shop: Shop, app: Flask) -> None:

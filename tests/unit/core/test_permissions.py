@@ -30,7 +30,7 @@ NAMED_MONEY = {"money.refund", "money.cancel_with_refund", "money.restocking_fee
 def test_money_actions_and_return_overrides_are_managers_by_default() -> None:
     table = PermissionTable()
     assert {p.value for p in MONEY} >= NAMED_MONEY
-    assert MONEY | {Permission.RETURN_OVERRIDE} == MANAGERS_ONLY
+    assert MONEY | {Permission.RETURN_OVERRIDE, Permission.SETTINGS_MANAGE} == MANAGERS_ONLY
     assert not [p for p in MANAGERS_ONLY if table.allows("staff", p)]
     assert [p for p in Permission if not table.allows("staff", p)] == [p for p in Permission if p in MANAGERS_ONLY]
     assert all(table.allows("manager", p) for p in Permission)
