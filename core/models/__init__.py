@@ -2,7 +2,7 @@
 
 from core.models.access import ApiKey, RateLimitCounter, StaffUser
 from core.models.events import Event, OutboxMessage, SendLogEntry, SinkMessage, SmsOptOut, Subscription
-from core.models.integration import IdempotencyRecord, WebhookDelivery
+from core.models.integration import IdempotencyRecord, WebhookDelivery, WebhookEndpoint
 from core.models.orders import Customer, Order, OrderAddress, OrderLine, Payment, Refund
 from core.models.products import Product, Variant
 from core.models.returns import Return, ReturnLine
@@ -32,4 +32,5 @@ __all__ = [
     "Subscription",
     "Variant",
     "WebhookDelivery",
+    "WebhookEndpoint",
 ]
