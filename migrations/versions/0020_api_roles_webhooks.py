@@ -50,10 +50,13 @@ def _add_webhook_column() -> None:
     """SQLite adds a column with its foreign key in one ALTER TABLE (it cannot add a constraint later)."""
     fk = "fk_outbox_webhook_id_webhook_endpoints"
     if op.get_bind().dialect.name == "sqlite":
-        op.execute(f"ALTER TABLE outbox ADD COLUMN webhook_id INTEGER CONSTRAINT {fk} REFERENCES webhook_endpoints (id)")
+        op.execute(
+            f"ALTER TABLE outbox ADD COLUMN webhook_id INTEGER CONSTRAINT {fk} REFERENCES webhook_endpoints (id)"
+        )
         return
     op.add_column("outbox", sa.Column("webhook_id", BIG_ID, nullable=True))
     op.create_foreign_key(op.f(fk), "outbox", "webhook_endpoints", ["webhook_id"], ["id"])
+
 
 def downgrade() -> None:
     op.drop_index(op.f("ix_outbox_webhook_id"), table_name="outbox")

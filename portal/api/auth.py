@@ -9,8 +9,10 @@ from typing import Any, NamedTuple, TypeVar
 import msgspec
 from flask import Response, current_app, g, request
 
-from core.errors import DomainError, NotFound
+from core.errors import DomainError, NotFound, NotPermitted
+from core.events.fact import Actor
 from core.models import ApiKey
+from core.permissions import WHAT, Permission
 from core.services import idempotency
 from core.services.access import ApiKeyCache
 from portal.api.bodies import conforms
@@ -37,23 +39,27 @@ def _key_cache() -> ApiKeyCache:
 
 
 class Access(NamedTuple):
-    """What a view needs: a key of ``scope`` (None: anyone), and the query parameters it reads (the
-    fields of ``query``; none when it is None)."""
+    """What a view needs: a key of ``scope`` (None: anyone), the query parameters it reads (the
+    fields of ``query``; none when it is None), and the permission its key's role must have."""
 
     scope: str | None
     query: type[msgspec.Struct] | None = None
+    permission: Permission | None = None
 
 
 PUBLIC = Access(None)
 FAIL_CLOSED = Access("write")  # a view that declares nothing needs the strongest key
 
 
-def require_key(scope: str, *, query: type[msgspec.Struct] | None = None) -> Callable[[F], F]:
+def require_key(
+    scope: str, *, query: type[msgspec.Struct] | None = None, permission: Permission | None = None
+) -> Callable[[F], F]:
     """Only callers with a valid key of ``scope`` get in (a write key may also read), sending only
-    ``query``'s parameters. The blueprint's gate (``portal.api.gate``) checks it before the view."""
+    ``query``'s parameters, and whose role has ``permission`` (a staff action: the service checks it
+    again, with the state). The blueprint's gate (``portal.api.gate``) checks it before the view."""
 
     def declare(view: F) -> F:
-        setattr(view, ACCESS, Access(scope, query))  # read back by access_of
+        setattr(view, ACCESS, Access(scope, query, permission))  # read back by access_of
         return view
 
     return declare
@@ -81,14 +87,23 @@ def authenticate() -> ApiKey | Response:
     return key
 
 
-def scope_problem(key: ApiKey, scope: str | None) -> Response | None:
-    if scope == "write" and key.scope != "write":
+def acting() -> Actor:
+    """The caller as the event log names it, with the role its key acts with (``core.permissions``)."""
+    return Actor("integration", f"api:{g.api_key.prefix}", g.api_key.role)
+
+
+def scope_problem(key: ApiKey, access: Access) -> Response | None:
+    if access.scope == "write" and key.scope != "write":
         return problem(403, "Forbidden", "This API key can only read; writing needs a write key.")
+    if access.permission is not None and not shop().permissions.allows(key.role, access.permission):
+        what = WHAT[access.permission]
+        detail = f"This API key's role ({key.role}) may not do this: {what[0].lower()}{what[1:]}."
+        return problem(403, "Forbidden", detail, {"permission": access.permission.value})
     return None
 
 
 def domain_problem(error: DomainError) -> Response:
-    status = 404 if isinstance(error, NotFound) else 422
+    status = 404 if isinstance(error, NotFound) else 403 if isinstance(error, NotPermitted) else 422
     return problem(
         status, error.code.replace("_", " "), error.message, {error.field: error.message} if error.field else None
     )
