@@ -15,6 +15,7 @@ import msgspec
 
 from core.permissions import WHAT, Permission
 from portal.api import action_schemas, responses, schemas
+from portal.api.webhook_docs import WEBHOOKS
 
 PROBLEM_CONTENT = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
 PROBLEMS = {
@@ -215,11 +216,15 @@ def document(server_url: str = "/api/v1") -> dict[str, Any]:
                 "Each key has its own rate limits (`API_RATE_LIMIT`, or the key's own: `api-keys limit`), "
                 "counted across every server process: every answer says how much is left in the "
                 "`RateLimit-Policy` and `RateLimit` fields of draft-ietf-httpapi-ratelimit-headers-10, and a "
-                "429 says when to retry in `Retry-After`."
+                "429 says when to retry in `Retry-After`. A key also acts with a role "
+                "(`api-keys create --role staff|manager`): the staff actions need its permissions "
+                "(docs/permissions.md). Outbound webhooks (`webhooks` below) POST each event an endpoint "
+                "subscribes to, signed (docs/webhooks.md)."
             ),
         },
         "servers": [{"url": server_url}],
         "paths": PATHS | ACTION_PATHS,
+        "webhooks": WEBHOOKS,
         "components": {
             "schemas": components(),
             "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer", "description": "An API key."}},
