@@ -42,7 +42,8 @@ def check_event_types(chosen: Iterable[str]) -> list[str]:
     wanted = sorted({code.strip() for code in chosen if code.strip()})
     unknown = [code for code in wanted if code != EVERY and code not in EVENT_TYPES]
     if unknown:
-        raise ValidationFailed(f"Unknown event type(s): {', '.join(unknown)[:200]}.", field="event_types")
+        named = characters.visible(", ".join(unknown)[:200])  # shown back: refused characters as escapes
+        raise ValidationFailed(f"Unknown event type(s): {named}.", field="event_types")
     if not wanted:
         raise ValidationFailed("Choose at least one event type.", field="event_types")
     return [EVERY] if EVERY in wanted else wanted
