@@ -9,6 +9,7 @@ back needs more). A refusal is a problem document (``auth.domain_problem``); not
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Response, jsonify
@@ -55,12 +56,27 @@ def _parsed(kind: type[T], ident: str, shape: Any, find: Callable[[Any, str], in
     return (missing, None) if found is None else (found, body)
 
 
-def _order(number: str, kind: type[T]) -> tuple[Any, T]:
-    return _parsed(kind, number, OrderNumber, order_id_for, "order")  # type: ignore[no-any-return]
+def _acting_on(shape: Any, find: Callable[[Any, str], int | None], what: str) -> Callable[[type[Any]], Any]:
+    """A decorator for actions on one ``what``: the view is called with the path's id, the row's id and
+    the body as a ``kind``, or not at all when ``_parsed`` has a problem to send."""
+
+    def reading(kind: type[Any]) -> Callable[[Callable[..., Answer]], Callable[..., Answer]]:
+        def wrap(view: Callable[..., Answer]) -> Callable[..., Answer]:
+            @wraps(view)
+            def run(**path: str) -> Answer:  # the one path variable, by its name (number, rma)
+                (ident,) = path.values()
+                found, body = _parsed(kind, ident, shape, find, what)
+                return found if isinstance(found, Response) else view(ident, found, body)
+
+            return run
+
+        return wrap
+
+    return reading
 
 
-def _return(rma: str, kind: type[T]) -> tuple[Any, T]:
-    return _parsed(kind, rma, Rma, queries.return_id_for, "return")  # type: ignore[no-any-return]
+on_order = _acting_on(OrderNumber, order_id_for, "order")
+on_return = _acting_on(Rma, queries.return_id_for, "return")
 
 
 def _order_now(number: str) -> Response:
@@ -76,11 +92,9 @@ def _return_now(return_id: int, status: int = 200) -> Answer:
 @bp.post("/orders/<number>/hold")
 @require_key("write", permission=P.ORDER_HOLD)
 @idempotent
-def hold_order(number: str) -> Answer:
+@on_order(OrderHold)
+def hold_order(number: str, order_id: int, body: OrderHold) -> Answer:
     """Put an order on hold for review."""
-    order_id, body = _order(number, OrderHold)
-    if isinstance(order_id, Response):
-        return order_id
     detail = body.detail or ""
     ordering.hold_order(shop(), order_id, reason=body.reason, detail=detail, actor=acting(), notify=body.notify)
     return _order_now(number)
@@ -89,11 +103,9 @@ def hold_order(number: str) -> Answer:
 @bp.post("/orders/<number>/release")
 @require_key("write", permission=P.ORDER_RELEASE)
 @idempotent
-def release_order(number: str) -> Answer:
+@on_order(Notified)
+def release_order(number: str, order_id: int, body: Notified) -> Answer:
     """Release a hold (an authorised payment is captured)."""
-    order_id, body = _order(number, Notified)
-    if isinstance(order_id, Response):
-        return order_id
     ordering.release_order(shop(), order_id, actor=acting(), notify=body.notify)
     return _order_now(number)
 
@@ -101,11 +113,9 @@ def release_order(number: str) -> Answer:
 @bp.post("/orders/<number>/cancel")
 @require_key("write", permission=P.ORDER_CANCEL)
 @idempotent
-def cancel_order(number: str) -> Answer:
+@on_order(OrderCancel)
+def cancel_order(number: str, order_id: int, body: OrderCancel) -> Answer:
     """Cancel an order before anything ships (giving captured money back needs money.cancel_with_refund)."""
-    order_id, body = _order(number, OrderCancel)
-    if isinstance(order_id, Response):
-        return order_id
     refunds.cancel_order(shop(), order_id, reason=body.reason, message=body.message, actor=acting(), notify=body.notify)
     return _order_now(number)
 
@@ -113,11 +123,9 @@ def cancel_order(number: str) -> Answer:
 @bp.post("/orders/<number>/refunds")
 @require_key("write", permission=P.REFUND)
 @idempotent
-def refund_order(number: str) -> Answer:
+@on_order(RefundCreate)
+def refund_order(number: str, order_id: int, body: RefundCreate) -> Answer:
     """A goodwill refund of an amount staff choose."""
-    order_id, body = _order(number, RefundCreate)
-    if isinstance(order_id, Response):
-        return order_id
     refund = refunds.refund_order(
         shop(), order_id, amount_minor=body.amount_minor, reason=body.reason, message=body.message,
         actor=acting(), notify=body.notify,
@@ -129,11 +137,9 @@ def refund_order(number: str) -> Answer:
 @bp.post("/orders/<number>/returns")
 @require_key("write", permission=P.RETURN_OPEN)
 @idempotent
-def create_return(number: str) -> Answer:
+@on_order(ReturnCreate)
+def create_return(number: str, order_id: int, body: ReturnCreate) -> Answer:
     """Open a return for the customer (the return policy decides what may go back)."""
-    order_id, body = _order(number, ReturnCreate)
-    if isinstance(order_id, Response):
-        return order_id
     items = [ReturnLineInput(line.line_id, line.quantity, line.reason) for line in body.lines]
     if len({item.order_line_id for item in items}) != len(items):
         return invalid({"lines": "Each line may appear once."})
@@ -144,11 +150,9 @@ def create_return(number: str) -> Answer:
 @bp.post("/returns/<rma>/approve")
 @require_key("write", permission=P.RETURN_REVIEW)
 @idempotent
-def approve_return(rma: str) -> Answer:
+@on_return(Notified)
+def approve_return(rma: str, return_id: int, body: Notified) -> Answer:
     """Approve a requested return."""
-    return_id, body = _return(rma, Notified)
-    if isinstance(return_id, Response):
-        return return_id
     returns.approve_return(shop(), return_id, actor=acting(), notify=body.notify)
     return _return_now(return_id)
 
@@ -156,11 +160,9 @@ def approve_return(rma: str) -> Answer:
 @bp.post("/returns/<rma>/reject")
 @require_key("write", permission=P.RETURN_REVIEW)
 @idempotent
-def reject_return(rma: str) -> Answer:
+@on_return(ReturnReject)
+def reject_return(rma: str, return_id: int, body: ReturnReject) -> Answer:
     """Reject a requested return, with the reason the customer reads."""
-    return_id, body = _return(rma, ReturnReject)
-    if isinstance(return_id, Response):
-        return return_id
     returns.reject_return(shop(), return_id, reason=body.reason, actor=acting(), notify=body.notify)
     return _return_now(return_id)
 
@@ -168,11 +170,9 @@ def reject_return(rma: str) -> Answer:
 @bp.post("/returns/<rma>/receive")
 @require_key("write", permission=P.RETURN_RECEIVE)
 @idempotent
-def receive_return(rma: str) -> Answer:
+@on_return(ReturnReceive)
+def receive_return(rma: str, return_id: int, body: ReturnReceive) -> Answer:
     """The return parcel arrived: each line's condition; resellable items are restocked."""
-    return_id, body = _return(rma, ReturnReceive)
-    if isinstance(return_id, Response):
-        return return_id
     conditions = {line.line_id: line.condition for line in body.lines}
     if len(conditions) != len(body.lines):
         return invalid({"lines": "Each line may appear once."})
@@ -183,11 +183,9 @@ def receive_return(rma: str) -> Answer:
 @bp.post("/returns/<rma>/resolve")
 @require_key("write", permission=P.RETURN_RESOLVE)
 @idempotent
-def resolve_return(rma: str) -> Answer:
+@on_return(ReturnResolve)
+def resolve_return(rma: str, return_id: int, body: ReturnResolve) -> Answer:
     """Resolve a received return: refund it at the policy's amount, or pack its exchange."""
-    return_id, body = _return(rma, ReturnResolve)
-    if isinstance(return_id, Response):
-        return return_id
     return_resolution.resolve_return(
         shop(), return_id, actor=acting(), notify=body.notify, exchange_carrier=body.exchange_carrier,
         exchange_tracking=body.exchange_tracking_number,
