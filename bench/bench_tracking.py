@@ -12,13 +12,17 @@ backlog), both on loopback, both up for the whole run:
 Pages measured, in interleaved rounds so a change in the machine's load hits each alike:
 ``bare constant``, ``Shiplog constant``, and ``tracking, N distinct`` for each ``--distinct`` N
 (default 20,000 and 100): a rotation over N real tracking numbers read from the database, each
-load connection starting at a random place in it. Over 20,000 parcels nearly every request is a
-parcel's first view in its worker (the cold path); the bench asks each worker for its page
-cache's hits and misses and prints the share of requests that found a page already made.
-``reads only`` asks the same parcels' reads (key, parcel, public events) and answers the constant
-page without rendering: with ``Shiplog constant`` it splits a cold page's cost into the stack,
-the reads and the render (``--no-split`` leaves it out). Each row also gives the server's CPU
-per request (its workers' user + system time), which a busy machine disturbs far less than req/s.
+load connection starting at a random place in it. Before the rounds, the bench drops every stored
+page and renders ahead the pages of those parcels only (``flask tracking-pages --numbers``), as the
+follower of the event log has after each parcel's last event: a first view in a worker then reads
+the stored page. ``tracking, N distinct, rendered on view`` rotates over N other parcels, with no
+page stored, so each first view in a worker renders in the request (the path before pages were
+rendered ahead, and still the one for a parcel whose page is stale). The bench asks each worker how
+many pages it rendered and prints them as a share of requests. ``reads only`` asks the on-view
+parcels' reads (the lookup, then parcel and public events) and answers the constant page without
+rendering: with ``Shiplog constant`` it splits such a view's cost into the stack, the reads and the
+render (``--no-split`` leaves it out). Each row also gives the server's CPU per request (its workers'
+user + system time), which a busy machine disturbs far less than req/s.
 
 Create the database once (about 5 minutes; it is not part of the repository):
 
@@ -39,9 +43,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -54,6 +56,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.tracking_apps import CACHE_PATH, CONSTANT_PATH, PID_PATH, READS_PATH  # noqa: E402
+from bench.tracking_data import ON_VIEW, ON_VIEW_SEED, ahead_sample, render_ahead, sample_numbers  # noqa: E402
 from bench.tracking_load import LoadResult, combine, run_load  # noqa: E402
 
 BARE, CONSTANT = "bare constant", "Shiplog constant"
@@ -71,25 +74,6 @@ class Run:
     hits: int = 0
     misses: int = 0
     cpu: float = 0.0  # seconds of the server's worker processes over the measured slices
-
-
-def sample_numbers(db: Path, count: int, seed: int) -> list[str]:
-    """Distinct random tracking numbers, picked by random shipment id (no full scan of a big table)."""
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        top = conn.execute("SELECT max(id) FROM shipments").fetchone()[0] or 0
-        if top == 0:
-            raise SystemExit(f"{db} has no shipments: seed it first (see this file's docstring).")
-        rng = random.Random(seed)
-        ids = rng.sample(range(1, top + 1), min(count * 2, top))
-        found: list[str] = []
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            rows = conn.execute(
-                f"SELECT tracking_number FROM shipments WHERE id IN ({','.join('?' * len(chunk))})", chunk
-            )
-            found.extend(row[0] for row in rows)
-        rng.shuffle(found)
-        return found[:count]
 
 
 def free_port() -> int:
@@ -187,9 +171,9 @@ def one_slice(
 
 HEADER = (
     "| page                                 |   req/s | p50 ms | p99 ms | vs bare | vs Shiplog constant "
-    "| server CPU µs/req | cache hits | errors |\n"
+    "| server CPU µs/req | rendered in request | errors |\n"
     "|--------------------------------------|--------:|-------:|-------:|--------:|--------------------:"
-    "|------------------:|-----------:|-------:|"
+    "|------------------:|--------------------:|-------:|"
 )
 
 
@@ -211,16 +195,19 @@ def print_table(runs: dict[str, Run], args: argparse.Namespace, tool: str, loads
     met = cold.rps / bare >= GOAL_RATIO and cold.p99 < GOAL_P99 if bare else False
     print(f"\ngoal (≥ {GOAL_RATIO:.2f}× bare over {args.distinct[0]:,} distinct, p99 < {GOAL_P99 * 1000:.0f} ms): "
           f"{'met' if met else 'NOT met'}")  # fmt: skip
+    on_view = results[f"tracking, {args.distinct[0]:,} distinct, {ON_VIEW}"]
+    print(
+        f"first views rendered on view (no page stored): {on_view.rps / bare:.2f}× bare, p99 {on_view.p99 * 1000:.0f} ms"
+    )
 
 
 def table_row(name: str, run: Run, result: LoadResult, bare: float, own: float) -> str:
-    seen = run.hits + run.misses
-    hits = f"{100 * run.hits / seen:.0f} %" if seen else "–"
+    rendered = f"{100 * run.misses / result.requests:.0f} %" if run.server != "bare" and result.requests else "–"
     ratio = f"{result.rps / bare:.2f}×" if bare else "–"
     second = f"{result.rps / own:.2f}×" if own else "–"
     cpu = f"{1e6 * run.cpu / result.requests:.0f}" if result.requests else "–"
     return (f"| {name:<36} | {result.rps:7.0f} | {result.p50 * 1000:6.2f} | {result.p99 * 1000:6.2f} "
-            f"| {ratio:>7} | {second:>19} | {cpu:>17} | {hits:>10} | {result.errors:6d} |")  # fmt: skip
+            f"| {ratio:>7} | {second:>19} | {cpu:>17} | {rendered:>19} | {result.errors:6d} |")  # fmt: skip
 
 
 def parse_args() -> argparse.Namespace:
@@ -245,17 +232,21 @@ def parse_args() -> argparse.Namespace:
 
 
 def shiplog_runs(args: argparse.Namespace, server: str) -> dict[str, Run]:
-    """Shiplog's pages: its constant page, each rotation and (first rotation) its reads alone."""
+    """Shiplog's pages: its constant page, each rotation, and for the first rotation's size the same
+    number of other parcels whose pages were not rendered ahead, and those parcels' reads alone."""
     runs = {CONSTANT: Run(server, [CONSTANT_PATH])}
-    # The big rotation warms up on other parcels (code, connections and the database's upper pages get
-    # warm, its own pages stay unmade); a small one warms up on itself, as parcels being watched would.
+    # A big rotation warms up on other parcels (code, connections and the database's upper pages get
+    # warm, its own pages stay unmade in every worker); a small one warms up on itself, as parcels being
+    # watched would.
     others = [f"/track/{n}" for n in sample_numbers(args.db, 2000, seed=99)]
     for index, count in enumerate(args.distinct):
-        numbers = sample_numbers(args.db, count, seed=2 + index)
         warm = others if count > 1000 else None
-        runs[f"tracking, {count:,} distinct"] = Run(server, [f"/track/{n}" for n in numbers], warm)
-        if index == 0 and not args.no_split:  # the same parcels' reads alone (no render): where a cold page's time goes
-            runs[f"reads only, {count:,} distinct"] = Run(server, [f"{READS_PATH}{n}" for n in numbers])
+        runs[f"tracking, {count:,} distinct"] = Run(server, [f"/track/{n}" for n in ahead_sample(args, index)], warm)
+        if index == 0:  # first views of parcels with no page stored: rendered in the request
+            cold = sample_numbers(args.db, count, seed=ON_VIEW_SEED)
+            runs[f"tracking, {count:,} distinct, {ON_VIEW}"] = Run(server, [f"/track/{n}" for n in cold], others)
+            if not args.no_split:  # the same parcels' reads alone (no render): where such a view's time goes
+                runs[f"reads only, {count:,} distinct"] = Run(server, [f"{READS_PATH}{n}" for n in cold])
     return runs
 
 
@@ -275,6 +266,7 @@ def main() -> None:
     servers = {name: (proc.pid, base) for name, (proc, base) in procs.items()}
     try:
         with tempfile.TemporaryDirectory() as tmp:
+            render_ahead(args, Path(tmp))
             tool, loads = measure(servers, runs, args, Path(tmp))
         print_table(runs, args, tool, loads)
     finally:

@@ -48,6 +48,18 @@ def _pid() -> str:
     return str(os.getpid())
 
 
+def _key(engine: Any, number: str) -> Any:
+    """The view's first read, in the served code's version: the key with any page stored ahead (now),
+    or the key alone (before pages were rendered ahead)."""
+    from datetime import date
+
+    from core.queries import tracking
+
+    if hasattr(tracking, "tracking_lookup"):
+        return tracking.tracking_lookup(engine, number, "en", date.today())
+    return tracking.tracking_key(engine, number)
+
+
 def shiplog_app() -> Any:
     """``wsgi.app`` (the production app and process settings), built with rate limits off."""
     from flask import Response
@@ -71,11 +83,11 @@ def shiplog_app() -> Any:
     def reads_only(number: str) -> Response:
         """What a first view reads (the key, then the parcel and its public events), without the
         render: the bench's split of a cold page's cost between reading and rendering."""
-        from core.queries.tracking import tracking_key, tracking_view
+        from core.queries.tracking import tracking_view
         from web.extensions import shop
 
         engine = shop().db.engine
-        if tracking_key(engine, number) is None or tracking_view(engine, number) is None:
+        if _key(engine, number) is None or tracking_view(engine, number) is None:
             return Response("unknown", status=404)
         return Response(body, mimetype="text/html")
 

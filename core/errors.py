@@ -34,6 +34,29 @@ class PaymentDeclined(DomainError):
     code = "payment_declined"
 
 
+class PaymentRefused(DomainError):
+    """The card processor refused a move on a payment already taken: a capture (the authorisation
+    expired, or the bank declined) or a refund. The service records the refusal, then re-raises."""
+
+    code = "payment_refused"
+
+    def __init__(self, message: str, *, reason: str, expired: bool = False, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.reason = reason  # the processor's code, e.g. "payment_intent_unexpected_state"
+        self.expired = expired
+        # Set by the rule that asked (core.domain.payments), for the service that records the refusal.
+        self.operation: str = ""  # capture | refund
+        self.payment_id: int | None = None
+        self.amount_minor = 0
+
+
+class GatewayUnavailable(DomainError):
+    """The card processor did not answer, or answered with an error of its own: nothing changed
+    here, and the same call may be tried again (it carries the same idempotency key)."""
+
+    code = "gateway_unavailable"
+
+
 class RefundTooLarge(DomainError):
     code = "refund_too_large"
 

@@ -65,9 +65,17 @@ class PaymentStatus(StrEnum):
     AUTHORIZED = "authorized"  # the gateway holds the amount on the card (or the store says it is paid)
     CAPTURED = "captured"  # taken; refunds are counted in Payment.refunded_minor
     VOIDED = "voided"  # the authorisation was given back
+    FAILED = "failed"  # the processor refused to take it (declined); see Payment.failure
+    EXPIRED = "expired"  # the authorisation lapsed before it was captured (the processor cancelled it)
 
 
-_O, _S, _R, _P = OrderStatus, ShipmentStatus, ReturnStatus, PaymentStatus
+class RefundStatus(StrEnum):
+    PENDING = "pending"  # the processor accepted it; the money is not back yet
+    SUCCEEDED = "succeeded"  # the processor confirmed it: only now is it done
+    FAILED = "failed"  # the processor refused it (see Refund.failure): nothing was given back
+
+
+_O, _S, _R, _P, _F = OrderStatus, ShipmentStatus, ReturnStatus, PaymentStatus, RefundStatus
 
 ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
     _O.PLACED: frozenset({_O.ON_HOLD, _O.CONFIRMED, _O.CANCELLED}),
@@ -108,9 +116,17 @@ RETURN_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 PAYMENT_TRANSITIONS: dict[str, frozenset[str]] = {
-    _P.AUTHORIZED: frozenset({_P.CAPTURED, _P.VOIDED}),
+    _P.AUTHORIZED: frozenset({_P.CAPTURED, _P.VOIDED, _P.FAILED, _P.EXPIRED}),
     _P.CAPTURED: frozenset(),
     _P.VOIDED: frozenset(),
+    _P.FAILED: frozenset(),
+    _P.EXPIRED: frozenset(),
+}
+
+REFUND_TRANSITIONS: dict[str, frozenset[str]] = {
+    _F.PENDING: frozenset({_F.SUCCEEDED, _F.FAILED}),
+    _F.SUCCEEDED: frozenset(),
+    _F.FAILED: frozenset(),
 }
 
 TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
@@ -118,9 +134,18 @@ TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     "shipment": SHIPMENT_TRANSITIONS,
     "return": RETURN_TRANSITIONS,
     "payment": PAYMENT_TRANSITIONS,
+    "refund": REFUND_TRANSITIONS,
 }
 
-INITIAL_STATUS = {"order": _O.PLACED, "shipment": _S.LABEL_CREATED, "return": _R.REQUESTED, "payment": _P.AUTHORIZED}
+INITIAL_STATUS = {
+    "order": _O.PLACED,
+    "shipment": _S.LABEL_CREATED,
+    "return": _R.REQUESTED,
+    "payment": _P.AUTHORIZED,
+    "refund": _F.PENDING,
+}
+# A refund is born as the processor answered: pending, done at once, or refused at once.
+BORN_STATUSES: dict[str, frozenset[str]] = {"refund": frozenset(_F)}
 
 ORDER_SHIPPED_STATUSES = frozenset({_O.PARTIALLY_SHIPPED, _O.SHIPPED, _O.PARTIALLY_DELIVERED, _O.DELIVERED, _O.CLOSED})
 RETURN_OPEN_STATUSES = frozenset({_R.REQUESTED, _R.APPROVED, _R.IN_TRANSIT, _R.RECEIVED})
@@ -155,9 +180,20 @@ def check_transition(aggregate: str, current: str, target: str) -> None:
     raise IllegalTransition(f"{refusal} From {now} it can only become: {options}.", field="status")
 
 
-def initial(aggregate: str) -> str:
-    """The status a new entity is created in (its creation event then records ``Move.born``)."""
-    return str(INITIAL_STATUS[aggregate])
+def may_be_born(aggregate: str, status: str) -> bool:
+    """Whether a new ``aggregate`` may start in ``status`` (its initial one, or one it is born in)."""
+    return status == INITIAL_STATUS[aggregate] or status in BORN_STATUSES.get(aggregate, frozenset())
+
+
+def initial(aggregate: str, born: str | None = None) -> str:
+    """The status a new entity is created in (its creation event then records ``Move.new``):
+    its initial one, or ``born`` where its table lets it start there (a refund the processor
+    confirmed or refused at once)."""
+    if born is None:
+        return str(INITIAL_STATUS[aggregate])
+    if not may_be_born(aggregate, born):
+        raise IllegalTransition(f"A new {aggregate} cannot start as {_words(born)}.")
+    return born
 
 
 @dataclass(slots=True)  # never changed once made; not frozen for speed, as ``core.events.fact.Act``
@@ -171,15 +207,17 @@ class Move:
 
     @classmethod
     def new(cls, aggregate: str, entity: HasStatus) -> Move:
-        return cls(aggregate, entity, initial(aggregate), born=True)
+        """Born in its initial status, or in the one it was made in where its table allows that."""
+        made = entity.status if may_be_born(aggregate, entity.status) else initial(aggregate)
+        return cls(aggregate, entity, made, born=True)
 
 
 def _check(move: Move) -> str:
     if not move.born:
         check_transition(move.aggregate, move.entity.status, move.target)
         return move.entity.status
-    if move.entity.status != move.target:
-        raise IllegalTransition(f"A new {move.aggregate} starts as {_words(move.target)}.")
+    if move.entity.status != move.target or not may_be_born(move.aggregate, move.target):
+        raise IllegalTransition(f"A new {move.aggregate} starts as {_words(initial(move.aggregate))}.")
     return ""
 
 

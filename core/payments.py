@@ -17,15 +17,27 @@ INSUFFICIENT_FUNDS_CARD = "4000000000009995"
 class Authorization:
     reference: str
     card_last4: str | None
+    gateway: str = "card"  # what the payment row records as its gateway
+
+
+@dataclass(frozen=True)
+class Refunded:
+    """The processor's answer to a refund: done, or accepted and still on its way (``pending``)."""
+
+    reference: str
+    status: str = "succeeded"  # succeeded | pending
 
 
 class PaymentGateway(Protocol):
+    """Every call carries ``key``, an idempotency key derived from the Shiplog operation
+    (``core.domain.payments``): the same operation tried again sends the same key."""
+
     name: str
 
-    def authorize(self, amount_minor: int, currency: str, card: str) -> Authorization: ...
-    def capture(self, reference: str, amount_minor: int) -> None: ...
-    def void(self, reference: str) -> None: ...
-    def refund(self, reference: str, amount_minor: int) -> str: ...
+    def authorize(self, amount_minor: int, currency: str, card: str, *, key: str) -> Authorization: ...
+    def capture(self, reference: str, amount_minor: int, *, key: str) -> None: ...
+    def void(self, reference: str, *, key: str) -> None: ...
+    def refund(self, reference: str, amount_minor: int, *, key: str) -> Refunded: ...
 
 
 class FakeGateway:
@@ -35,23 +47,28 @@ class FakeGateway:
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, str, int]] = []
+        self.keys: list[str] = []
 
-    def authorize(self, amount_minor: int, currency: str, card: str) -> Authorization:
+    def authorize(self, amount_minor: int, currency: str, card: str, *, key: str) -> Authorization:
         digits = "".join(ch for ch in card if ch.isdigit())
         if digits == DECLINED_CARD:
             raise PaymentDeclined("Your card was declined. Please use another card.", field="card")
         if digits == INSUFFICIENT_FUNDS_CARD:
             raise PaymentDeclined("Your card has insufficient funds.", field="card")
         reference = f"fake_auth_{uuid.uuid4().hex[:16]}"
-        self.calls.append(("authorize", reference, amount_minor))
+        self._called("authorize", reference, amount_minor, key)
         return Authorization(reference, digits[-4:] or None)
 
-    def capture(self, reference: str, amount_minor: int) -> None:
-        self.calls.append(("capture", reference, amount_minor))
+    def capture(self, reference: str, amount_minor: int, *, key: str) -> None:
+        self._called("capture", reference, amount_minor, key)
 
-    def void(self, reference: str) -> None:
-        self.calls.append(("void", reference, 0))
+    def void(self, reference: str, *, key: str) -> None:
+        self._called("void", reference, 0, key)
 
-    def refund(self, reference: str, amount_minor: int) -> str:
-        self.calls.append(("refund", reference, amount_minor))
-        return f"fake_refund_{uuid.uuid4().hex[:16]}"
+    def refund(self, reference: str, amount_minor: int, *, key: str) -> Refunded:
+        self._called("refund", reference, amount_minor, key)
+        return Refunded(f"fake_refund_{uuid.uuid4().hex[:16]}")
+
+    def _called(self, what: str, reference: str, amount_minor: int, key: str) -> None:
+        self.calls.append((what, reference, amount_minor))
+        self.keys.append(key)

@@ -38,6 +38,25 @@ class HoldPolicy:
     not_customisation_words: frozenset[str] = frozenset({"customer", "customers", "customs", "customary"})
 
 
+CAPTURE_POINTS = ("confirmation", "shipping")
+
+
+@dataclass(frozen=True)
+class PaymentPolicy:
+    """When an authorised card payment is taken: as the order is confirmed (placed without a hold,
+    or released), or when its first parcel leaves (the order is confirmed on the authorisation)."""
+
+    capture_at: str = "confirmation"  # one of CAPTURE_POINTS
+
+    def __post_init__(self) -> None:
+        if self.capture_at not in CAPTURE_POINTS:
+            raise ValueError(f"PAYMENT_CAPTURE_AT must be one of {', '.join(CAPTURE_POINTS)}, not {self.capture_at!r}.")
+
+    @property
+    def at_shipping(self) -> bool:
+        return self.capture_at == "shipping"
+
+
 @dataclass(frozen=True)
 class ReturnPolicy:
     window_days: int = 30  # counted from the delivery of the line

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.lifecycle import INITIAL_STATUS, can_transition
-from core.models import Event, Order, Payment, Return, Shipment
+from core.lifecycle import can_transition, may_be_born
+from core.models import Event, Order, Payment, Refund, Return, Shipment
 
 # Each aggregate, its projection table, and the event column naming it.
 AGGREGATES = {
@@ -19,17 +19,19 @@ AGGREGATES = {
     "return": (Return, Event.return_id),
     "payment": (Payment, Event.payment_id),
 }
+# A refund's events name it in their payload ("refund_id"), not in a column of their own.
+IN_PAYLOAD = {"refund": Refund}
 
 
 @dataclass
 class Replayed:
-    statuses: dict[str, dict[int, str]] = field(default_factory=lambda: {k: {} for k in AGGREGATES})
+    statuses: dict[str, dict[int, str]] = field(default_factory=lambda: {k: {} for k in AGGREGATES | IN_PAYLOAD})
     illegal: list[str] = field(default_factory=list)
 
     def apply(self, event_id: int, aggregate: str, entity_id: int, change: list[str]) -> None:
         before, after = change
         current = self.statuses[aggregate].get(entity_id, "")
-        legal = can_transition(aggregate, before, after) if before else after == INITIAL_STATUS[aggregate]
+        legal = can_transition(aggregate, before, after) if before else may_be_born(aggregate, after)
         if current != before or not legal:
             self.illegal.append(f"event #{event_id}: {aggregate} {entity_id} {current!r} -> {before!r}->{after!r}")
         self.statuses[aggregate][entity_id] = after
@@ -46,7 +48,7 @@ def replay(session: Session) -> Replayed:
     result = Replayed()
     names = list(AGGREGATES)
     for event_id, payload, *entity_ids in _events(session):
-        ids = dict(zip(names, entity_ids, strict=True))
+        ids = dict(zip(names, entity_ids, strict=True)) | {"refund": payload.get("refund_id")}
         for aggregate, change in (payload.get("transitions") or {}).items():
             entity_id = ids.get(aggregate)
             if entity_id is None:
@@ -58,9 +60,9 @@ def replay(session: Session) -> Replayed:
 
 def projected(session: Session) -> dict[str, dict[int, str]]:
     """The statuses as the projection tables hold them now."""
+    models = {name: model for name, (model, _) in AGGREGATES.items()} | IN_PAYLOAD
     return {
-        name: dict(session.execute(select(model.id, model.status)).tuples().all())
-        for name, (model, _) in AGGREGATES.items()
+        name: dict(session.execute(select(model.id, model.status)).tuples().all()) for name, model in models.items()
     }
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from core.db import Database
 from core.payments import FakeGateway, PaymentGateway
 from core.permissions import PermissionTable
-from core.policies import HoldPolicy, ReturnPolicy
+from core.policies import HoldPolicy, PaymentPolicy, ReturnPolicy
 
 
 @dataclass
@@ -16,5 +16,6 @@ class Shop:
     gateway: PaymentGateway = field(default_factory=FakeGateway)
     hold_policy: HoldPolicy = field(default_factory=HoldPolicy)
     return_policy: ReturnPolicy = field(default_factory=ReturnPolicy)
+    payment_policy: PaymentPolicy = field(default_factory=PaymentPolicy)
     permissions: PermissionTable = field(default_factory=PermissionTable)
     currency: str = "USD"

@@ -19,3 +19,4 @@ def init_app(app: Flask) -> None:
     serve_problems_under(app, "/api/", "/webhooks/")  # machine clients: answer problem+json
     localise(app, customer.bp)  # the customer's pages speak their language; staff's stay English
     register_cli(app)
+    customer.stored.install(app)  # stored tracking pages answered before the stack (portal.customer.stored)

@@ -12,9 +12,13 @@ export SHOP_RETURN_ADDRESS=${SHOP_RETURN_ADDRESS:-"Shiplog Demo Store Returns; 5
 .venv/bin/flask db upgrade
 .venv/bin/flask seed --if-empty --orders "${DEMO_ORDERS:-2000}" --days "${DEMO_DAYS:-90}" --seed 7
 .venv/bin/flask demo-info
+children=()
 if .venv/bin/flask notifications --help >/dev/null 2>&1; then
   .venv/bin/flask notifications work &
-  trap 'kill $! 2>/dev/null || true' EXIT
+  children+=($!)
 fi
+.venv/bin/flask tracking-pages --follow >/dev/null &  # public tracking pages rendered ahead of their first view
+children+=($!)
+trap 'kill "${children[@]}" 2>/dev/null || true' EXIT
 exec_args=(--bind "$HOST:$PORT" --workers "${WEB_WORKERS:-2}" --threads 4 --access-logfile - wsgi:app)
 .venv/bin/gunicorn "${exec_args[@]}"

@@ -10,10 +10,11 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core.db import Database
-from core.payments import FakeGateway
+from core.payments import FakeGateway, PaymentGateway
 from core.permissions import PermissionTable, parse_permissions
-from core.policies import HoldPolicy, ReturnPolicy
+from core.policies import HoldPolicy, PaymentPolicy, ReturnPolicy
 from core.shop import Shop
+from core.stripe_gateway import StripeGateway
 from web import assets, auth, errors, i18n, limit_storage, rendering, security, staffnav, times
 from web.config import ROOT, load_config
 from web.extensions import bind_shop, csrf, htmx, limiter
@@ -30,7 +31,8 @@ def build_shop(config: Mapping[str, Any]) -> Shop:
     """The Shop's adapters, built here, once, from configuration."""
     return Shop(
         db=Database(config["DATABASE_URL"]),
-        gateway=FakeGateway(),
+        gateway=build_gateway(config),
+        payment_policy=PaymentPolicy(capture_at=config.get("PAYMENT_CAPTURE_AT") or "confirmation"),
         hold_policy=HoldPolicy(fraud_score_threshold=config["FRAUD_SCORE_THRESHOLD"]),
         return_policy=ReturnPolicy(
             window_days=config["RETURN_WINDOW_DAYS"],
@@ -39,6 +41,18 @@ def build_shop(config: Mapping[str, Any]) -> Shop:
         ),
         permissions=permission_table(config),
     )
+
+
+def build_gateway(config: Mapping[str, Any]) -> PaymentGateway:
+    """The card gateway: the built-in fake (the demo, tests) unless the shop configured Stripe."""
+    chosen = config.get("PAYMENT_GATEWAY") or "fake"
+    if chosen == "fake":
+        return FakeGateway()
+    if chosen != "stripe":
+        raise ValueError(f"PAYMENT_GATEWAY must be fake or stripe, not {chosen!r}.")
+    if not config.get("STRIPE_API_KEY"):
+        raise ValueError("PAYMENT_GATEWAY=stripe needs STRIPE_API_KEY.")
+    return StripeGateway(config["STRIPE_API_KEY"], api_base=config.get("STRIPE_API_BASE"))
 
 
 def permission_table(config: Mapping[str, Any]) -> PermissionTable:

@@ -24,6 +24,10 @@
 | WOOCOMMERCE_WEBHOOK_SECRET | (unset) | WooCommerce webhook secret: verifies X-WC-Webhook-Signature |
 | EASYPOST_WEBHOOK_SECRET | (unset) | EasyPost webhook secret: verifies X-Hmac-Signature |
 | AFTERSHIP_WEBHOOK_SECRET | (unset) | AfterShip webhook secret: verifies aftership-hmac-sha256 |
+| PAYMENT_GATEWAY | fake | card payments of direct (API) orders: fake (the demo's built-in gateway) or stripe |
+| PAYMENT_CAPTURE_AT | confirmation | when an authorised card payment is taken: confirmation (placed unheld, or released) or shipping (the first parcel leaves) |
+| STRIPE_API_KEY / STRIPE_WEBHOOK_SECRET | (unset) | Stripe secret key (sk_...) and webhook signing secret (whsec_...): verifies Stripe-Signature; unset refuses Stripe webhooks |
+| STRIPE_API_BASE | (unset: Stripe's own) | where the Stripe SDK sends its requests (a local stand-in in tests) |
 | PORTAL_POLL_SECONDS | 30 | how often a moving order's page refreshes itself |
 | LOOKUP_RATE_LIMIT / LOOKUP_ORDER_RATE_LIMIT | 20 per minute;200 per hour / 8 per minute;40 per hour | order lookups per client IP / per order number |
 | TRACKING_RATE_LIMIT / POLL_RATE_LIMIT | 60 per minute;1000 per hour / 120 per minute | unknown tracking numbers per IP / live-update polls |
@@ -110,6 +114,17 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "EASYPOST_WEBHOOK_SECRET": os.environ.get("EASYPOST_WEBHOOK_SECRET") or None,
         "AFTERSHIP_WEBHOOK_SECRET": os.environ.get("AFTERSHIP_WEBHOOK_SECRET") or None,
         **_portal_settings(),
+        **_payment_settings(),
+    }
+
+
+def _payment_settings() -> dict[str, Any]:
+    return {
+        "PAYMENT_GATEWAY": _env("PAYMENT_GATEWAY", "fake"),
+        "PAYMENT_CAPTURE_AT": _env("PAYMENT_CAPTURE_AT", "confirmation"),
+        "STRIPE_API_KEY": os.environ.get("STRIPE_API_KEY") or None,
+        "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET") or None,
+        "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE") or None,
     }
 
 

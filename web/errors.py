@@ -11,10 +11,11 @@ from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from core.errors import DomainError, NotFound, NotPermitted
+from core.errors import DomainError, GatewayUnavailable, NotFound, NotPermitted
 from core.wording import translatable
 
-DOMAIN_STATUS: dict[type[DomainError], int] = {NotFound: 404, NotPermitted: 403}
+# A processor that did not answer is the server's side: 503, and the same request may be tried again.
+DOMAIN_STATUS: dict[type[DomainError], int] = {NotFound: 404, NotPermitted: 403, GatewayUnavailable: 503}
 PROBLEM_PATHS = "shiplog.problem_paths"
 # The titles a customer may meet, as Werkzeug names them (English stays exactly that), and what to
 # say instead of Werkzeug's own explanation when a view gave none.

@@ -17,6 +17,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 
+from core.clock import utcnow
 from core.money import exponent
 from web.times import zone as shop_zone_named
 
@@ -40,6 +41,11 @@ def locale(tag: str | None) -> Locale:
 def zone(name: str | None) -> ZoneInfo:
     """The shop's zone by name, through the one rule staff pages use too (``web.times``)."""
     return shop_zone_named(name or "UTC")
+
+
+def today(zone_name: str | None) -> date:
+    """Today's date in the shop's zone: what "today" and "tomorrow" on a page are counted from."""
+    return utcnow().astimezone(zone(zone_name)).date()
 
 
 def _pattern(table: dict[str, str], where: Locale) -> str:

@@ -22,6 +22,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 from flask import Blueprint, Flask, current_app, g, redirect, request, url_for
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 from werkzeug.wrappers import Response
 
 from web.config import ROOT
@@ -98,15 +100,34 @@ def order_decides() -> bool:
 
 
 def select_language() -> str:
-    """Order locale, page choice (cookie), Accept-Language, shop default; English for staff pages."""
+    """Order locale, then the visitor's language; English for staff pages."""
     if not request or not customer_facing():
         return ENGLISH
-    choices = offered()
-    for tag in (g.get(_ORDER_LOCALE), request.cookies.get(COOKIE)):
-        found = best(tag, choices)
-        if found:
-            return found
-    return request.accept_languages.best_match(choices) or shop_language()
+    return best(g.get(_ORDER_LOCALE), offered()) or visitor_language()
+
+
+def visitor_language() -> str:
+    """What a customer page speaks when no order decides: page choice (cookie), Accept-Language, shop default."""
+    config = current_app.config
+    return language_of(
+        request.cookies.get(COOKIE), request.headers.get("Accept-Language", ""), offered(), config.get("SHOP_LOCALE")
+    )
+
+
+def language_of(chosen: str | None, accept_language: str, choices: tuple[str, ...], shop_default: str | None) -> str:
+    """The rule behind ``visitor_language``, on plain values: the public tracking page's stored copy is
+    looked for in this language before Flask sees the request (``portal.customer.stored``)."""
+    return (
+        best(chosen, choices)
+        or _browser_language(accept_language, choices)
+        or message_language(None, choices, shop_default)
+    )
+
+
+@lru_cache(maxsize=512)
+def _browser_language(header: str, choices: tuple[str, ...]) -> str | None:
+    """The best of ``choices`` for an Accept-Language header; browsers send a handful of distinct ones."""
+    return parse_accept_header(header, LanguageAccept).best_match(choices) if header else None
 
 
 def current_language() -> str:
@@ -127,6 +148,7 @@ def catalogue(language: str, folder: str | None = None) -> NullTranslations:
     return Translations.load(str(where), [language], DOMAIN)
 
 
+@lru_cache(maxsize=256)
 def message_language(tag: str | None, spoken: tuple[str, ...], shop_default: str | None) -> str:
     """A message speaks the order's locale when the shop speaks it, else the shop's language."""
     return best(tag, spoken) or best(shop_default, spoken) or ENGLISH

@@ -45,10 +45,18 @@ def _headers(response: Response) -> Response:
     return response
 
 
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
+def secure_transport(app: Flask) -> bool:
+    """Served over HTTPS only (secure cookies): browsers are told to keep to it (HSTS)."""
+    return bool(app.config.get("SESSION_COOKIE_SECURE"))
+
+
 def install(app: Flask) -> None:
     # Registered before any feature's own after-request handlers, so it runs after them.
     @app.after_request
     def add_security_headers(response: Response) -> Response:
-        if app.config.get("SESSION_COOKIE_SECURE"):
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if secure_transport(app):
+            response.headers.setdefault(*HSTS)
         return _headers(response)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, select, type_coerce
 from sqlalchemy.sql.sqltypes import NullType
 
+from core.lifecycle import RefundStatus
 from core.models import Event, Order, OrderLine, Refund, Return, ReturnLine, Shipment
 
 
@@ -112,7 +113,10 @@ def _return_lines() -> Select[tuple[object, ...]]:
 
 
 def _refunds() -> Select[tuple[object, ...]]:
-    return select(Refund.id, Refund.order_id, Refund.return_id, Refund.amount_minor, _raw(Refund.created_at))
+    """Money given back: a refund the processor has not confirmed (pending) or refused is not. A change
+    of its status is an event on its order, so the order's rows are read again (``warehouse.sync``)."""
+    columns = (Refund.id, Refund.order_id, Refund.return_id, Refund.amount_minor, _raw(Refund.created_at))
+    return select(*columns).where(Refund.status == RefundStatus.SUCCEEDED)
 
 
 _EVENT_DDL = "id BIGINT, order_id BIGINT, shipment_id BIGINT, reason VARCHAR, occurred_at TIMESTAMP"

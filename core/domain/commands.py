@@ -54,7 +54,8 @@ class PlaceOrder:
     tax_minor: int = 0
     fraud_score: int = 0
     note: str | None = None
-    card: str = "4242424242424242"
+    card: str = "4242424242424242"  # with a processor (Stripe): its payment method id, pm_...
+    payment_key: str | None = None  # the caller's key for this request: a retry authorises once
     payment_pending: bool = False  # the store has not confirmed payment yet
     placed_at: datetime | None = None
     number: str | None = None

@@ -129,7 +129,7 @@ def place(unit: Unit, act: Act, order: Order, *, carrier: str, holds: list[Hold]
     payment = None
     if auth is not None:
         payment = payments.authorize(
-            unit, act, order, gateway="card", reference=auth.reference, card_last4=auth.card_last4,
+            unit, act, order, gateway=auth.gateway, reference=auth.reference, card_last4=auth.card_last4,
             amount_minor=order.total_minor,
         )  # fmt: skip
     if holds:
@@ -139,11 +139,13 @@ def place(unit: Unit, act: Act, order: Order, *, carrier: str, holds: list[Hold]
 
 
 def capture(unit: Unit, act: Act, order: Order, payment: Payment | None = None) -> None:
-    """Capture the authorisation in full and confirm the order."""
-    if payment is None:
-        payments.capture_authorised(unit, act, order)
-    else:
-        payments.capture(unit, act, payment)
+    """Confirm the order, capturing the authorisation in full now, unless the shop's policy takes
+    it when the first parcel leaves (``core.domain.shipping.hand_over``)."""
+    if not unit.payment_policy.at_shipping:
+        if payment is None:
+            payments.capture_authorised(unit, act, order)
+        else:
+            payments.capture(unit, act, payment)
     record(unit, act, facts.order_confirmed(order=order), Move("order", order, OrderStatus.CONFIRMED))
 
 
@@ -156,16 +158,18 @@ def hold(unit: Unit, act: Act, order: Order, holds: list[Hold]) -> None:
     record(unit, act, held, Move("order", order, OrderStatus.ON_HOLD))
 
 
-def release(unit: Unit, act: Act, order: Order) -> None:
+def release(unit: Unit, act: Act, order: Order, *, confirmed_before: bool = False) -> None:
     """Clear a hold; an authorised payment is captured straight away, and an order that was
-    already paid when staff held it goes straight back to confirmed."""
+    already paid when staff held it goes straight back to confirmed. ``confirmed_before``: the
+    order was confirmed once already (a shop that captures at shipping confirms on the authorisation)."""
     previous = order.hold_reason
     order.hold_reason = order.hold_detail = None
     released = facts.order_released(order_id=order.id, reason=previous)
     record(unit, act, released, Move("order", order, OrderStatus.RELEASED))
-    if payments.authorised(order) is not None:
+    resumed = confirmed_before and unit.payment_policy.at_shipping
+    if payments.authorised(order) is not None and not resumed:
         capture(unit, act, order)
-    elif any(p.status == PaymentStatus.CAPTURED for p in order.payments):
+    elif resumed or any(p.status == PaymentStatus.CAPTURED for p in order.payments):
         # The customer had their confirmation when the payment was captured: not twice.
         again = facts.order_confirmed(order=order, resumed=True)
         record(unit, act.quietly(), again, Move("order", order, OrderStatus.CONFIRMED))

@@ -2,16 +2,52 @@
 
 from __future__ import annotations
 
+import uuid
+
 from core import characters
 from core.domain.unit import Unit
-from core.errors import DuplicateEvent, RefundTooLarge, ValidationFailed
+from core.errors import DuplicateEvent, PaymentRefused, RefundTooLarge, ValidationFailed
 from core.events import orders as facts
+from core.events import payments as processor_facts
 from core.events.fact import Act
-from core.lifecycle import Move, PaymentStatus, initial, record
+from core.lifecycle import Move, PaymentStatus, RefundStatus, initial, record
 from core.models import Order, Payment, Refund
 from core.money import money_text
+from core.payments import Refunded
 
 MESSAGE_LIMIT = 500  # a message to the customer: a few sentences, as an email paragraph
+# Payments the shop's gateway holds; any other (a store's "shopify") was taken elsewhere: no call here.
+CHARGED_HERE = frozenset({"card", "stripe"})
+
+
+def held_here(payment: Payment) -> bool:
+    return payment.gateway in CHARGED_HERE
+
+
+def operation_key(operation: str, reference: str, *parts: object) -> str:
+    """The idempotency key of one operation on the payment ``reference``: the same operation tried
+    again (a retry, a crash before commit) names the same key, so the processor does it once."""
+    return ":".join(["shiplog", operation, reference, *(str(part) for part in parts)])[:255]
+
+
+def refund_key(payment: Payment, amount_minor: int) -> str:
+    """The n-th refund tried on ``payment``: the same refund tried again (nothing was recorded) has
+    the same n; after a refusal (recorded, failed) the next try is n + 1, a new operation."""
+    return operation_key("refund", payment.reference, len(payment.refunds) + 1, amount_minor)
+
+
+def authorization_key(channel: str, source_ref: str | None, given: str | None) -> str:
+    """An authorisation's key, before the order exists: the caller's own key for the request (an
+    API ``Idempotency-Key``), else the store's order id; else the placing is its own operation."""
+    if given:
+        return operation_key("authorize", channel, given)
+    return operation_key("authorize", channel, source_ref or uuid.uuid4().hex)
+
+
+def _refused(error: PaymentRefused, operation: str, payment: Payment, amount_minor: int) -> PaymentRefused:
+    """Say which payment and operation the processor refused, for the service that records it."""
+    error.operation, error.payment_id, error.amount_minor = operation, payment.id, amount_minor
+    return error
 
 
 def authorize(
@@ -42,7 +78,13 @@ def authorised(order: Order) -> Payment | None:
 
 def capture(unit: Unit, act: Act, payment: Payment) -> None:
     """Take the whole authorisation."""
-    unit.gateway.capture(payment.reference, payment.amount_minor)
+    if held_here(payment):
+        try:
+            unit.gateway.capture(
+                payment.reference, payment.amount_minor, key=operation_key("capture", payment.reference)
+            )
+        except PaymentRefused as error:
+            raise _refused(error, "capture", payment, payment.amount_minor) from None
     payment.captured_minor = payment.amount_minor
     record(unit, act, facts.payment_captured(payment=payment), Move("payment", payment, PaymentStatus.CAPTURED))
 
@@ -57,7 +99,8 @@ def capture_authorised(unit: Unit, act: Act, order: Order) -> Payment:
 
 def void(unit: Unit, act: Act, payment: Payment, *, reason: str) -> None:
     """Release an authorisation; ``reason`` is staff's (the cancellation's), kept for the money log."""
-    unit.gateway.void(payment.reference)
+    if held_here(payment):
+        unit.gateway.void(payment.reference, key=operation_key("cancel", payment.reference))
     voided = facts.payment_voided(payment=payment, reason=reason)
     record(unit, act, voided, Move("payment", payment, PaymentStatus.VOIDED))
 
@@ -106,21 +149,42 @@ def refund(
     if payment.refundable_minor < amount_minor:
         left = money_text(payment.refundable_minor, payment.currency)
         raise RefundTooLarge(f"Only {left} can still be refunded on this payment.", field="amount_minor")
-    payment.refunded_minor += amount_minor
-    reference = unit.gateway.refund(payment.reference, amount_minor)
-    made = unit.create(
-        Refund,
-        order_id=payment.order_id,
-        payment_id=payment.id,
-        return_id=return_id,
-        amount_minor=amount_minor,
-        currency=payment.currency,
-        reason=reason,
-        reference=reference,
-        created_at=act.at,
-    )
-    record(unit, act, facts.refund_issued(refund=made, message=message, cancellation=cancelling))
+    answer = _refund_through_gateway(unit, payment, amount_minor)
+    payment.refunded_minor += amount_minor  # a pending refund is spoken for already
+    made = new_refund(unit, act, payment, amount_minor, reason=reason, return_id=return_id, answer=answer)
+    if made.status == RefundStatus.SUCCEEDED:
+        record(
+            unit,
+            act,
+            facts.refund_issued(refund=made, message=message, cancellation=cancelling),
+            Move.new("refund", made),
+        )
+    else:
+        pending = processor_facts.refund_pending(refund=made, message=message, cancellation=cancelling)
+        record(unit, act.quietly(), pending, Move.new("refund", made))
     return made
+
+
+def _refund_through_gateway(unit: Unit, payment: Payment, amount_minor: int) -> Refunded:
+    key = refund_key(payment, amount_minor)
+    if not held_here(payment):
+        return Refunded(key[:64])  # taken elsewhere: the store's own adapter gives it back
+    try:
+        return unit.gateway.refund(payment.reference, amount_minor, key=key)
+    except PaymentRefused as error:
+        raise _refused(error, "refund", payment, amount_minor) from None
+
+
+def new_refund(
+    unit: Unit, act: Act, payment: Payment, amount_minor: int, *, reason: str, return_id: int | None,
+    answer: Refunded, failure: str | None = None,
+) -> Refund:  # fmt: skip
+    """The refund's row, in the status the processor answered."""
+    return unit.create(
+        Refund, order_id=payment.order_id, payment_id=payment.id, return_id=return_id, amount_minor=amount_minor,
+        currency=payment.currency, reason=reason, reference=answer.reference[:64], created_at=act.at,
+        status=initial("refund", answer.status), failure=failure,
+    )  # fmt: skip
 
 
 def _given_back_on_cancel(payment: Payment) -> int:

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from core import characters
 from core.clock import as_utc
+from core.domain import payments
 from core.domain.unit import Unit
 from core.errors import IllegalTransition, ValidationFailed
 from core.events import shipments as facts
@@ -154,6 +155,8 @@ def hand_over(unit: Unit, act: Act, order: Order, shipment: Shipment) -> None:
     if shipment.kind == "outbound":
         order.shipped_at = order.shipped_at or act.at
         moves += fulfilment_moves(order)
+        if unit.payment_policy.at_shipping and payments.authorised(order) is not None:
+            payments.capture_authorised(unit, act, order)  # first, so a refused capture ships nothing
     items = [[item.order_line_id, item.quantity] for item in shipment.lines]
     made = facts.exchange_shipped if shipment.kind == "exchange" else facts.shipment_shipped
     record(unit, act, made(shipment=shipment, items=items), *moves)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any, Protocol, TypeVar
 
 from core.events.fact import Act, Fact, Transitions
+from core.payments import Refunded
+from core.policies import PaymentPolicy
 
 T = TypeVar("T")
 
@@ -30,16 +32,18 @@ class Stock(Protocol):
 
 
 class Gateway(Protocol):
-    """The payment gateway's moves on an authorisation already taken (``core.payments``)."""
+    """The payment gateway's moves on an authorisation already taken (``core.payments``), each
+    with the idempotency key of the operation."""
 
-    def capture(self, reference: str, amount_minor: int) -> None: ...
-    def void(self, reference: str) -> None: ...
-    def refund(self, reference: str, amount_minor: int) -> str: ...
+    def capture(self, reference: str, amount_minor: int, *, key: str) -> None: ...
+    def void(self, reference: str, *, key: str) -> None: ...
+    def refund(self, reference: str, amount_minor: int, *, key: str) -> Refunded: ...
 
 
 class Unit(Protocol):
     stock: Stock
     gateway: Gateway
+    payment_policy: PaymentPolicy  # when an authorisation is captured
 
     def create(self, model: type[T], **columns: Any) -> T:
         """A new row of ``model``, numbered (its ``id`` is set) and in its parent's collection."""

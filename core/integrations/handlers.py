@@ -17,7 +17,7 @@ from core.domain.commands import PlaceOrder
 from core.domain.scans import CarrierScan
 from core.errors import NotFound, ValidationFailed
 from core.events.fact import Actor
-from core.integrations import carrier_feeds, shopify, woocommerce
+from core.integrations import carrier_feeds, shopify, stripe_events, woocommerce
 from core.integrations.common import carrier_code, load_json, text
 from core.lifecycle import OrderStatus
 from core.models import Order, Shipment, WebhookDelivery
@@ -185,6 +185,7 @@ HANDLERS: dict[str, Callable[[Shop, WebhookDelivery], str]] = {
     "woocommerce": handle_woocommerce,
     "easypost": handle_easypost,
     "aftership": handle_aftership,
+    "stripe": stripe_events.handle,
 }
 
 

@@ -4,6 +4,7 @@ from core.models.access import ApiKey, RateLimitCounter, StaffUser
 from core.models.events import Event, OutboxMessage, SendLogEntry, SinkMessage, SmsOptOut, Subscription
 from core.models.integration import IdempotencyRecord, WebhookDelivery, WebhookEndpoint
 from core.models.orders import Customer, Order, OrderAddress, OrderLine, Payment, Refund
+from core.models.pages import ReadMark, TrackingPage
 from core.models.products import Product, Variant
 from core.models.returns import Return, ReturnLine
 from core.models.shipments import Shipment, ShipmentLine
@@ -20,6 +21,7 @@ __all__ = [
     "Payment",
     "Product",
     "RateLimitCounter",
+    "ReadMark",
     "Refund",
     "Return",
     "ReturnLine",
@@ -30,6 +32,7 @@ __all__ = [
     "SmsOptOut",
     "StaffUser",
     "Subscription",
+    "TrackingPage",
     "Variant",
     "WebhookDelivery",
     "WebhookEndpoint",

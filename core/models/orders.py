@@ -143,12 +143,16 @@ class Payment(Base):
     reference: Mapped[str] = mapped_column(String(64))
     method: Mapped[str] = mapped_column(String(20), default="card")
     card_last4: Mapped[str | None] = mapped_column(String(4))
-    status: Mapped[str] = mapped_column(String(20))  # authorized | captured | voided
+    status: Mapped[str] = mapped_column(String(20))  # core.lifecycle.PaymentStatus
     amount_minor: Mapped[int]
     captured_minor: Mapped[int] = mapped_column(default=0)
     refunded_minor: Mapped[int] = mapped_column(default=0)
     currency: Mapped[str] = mapped_column(String(3))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Why the processor refused it (declined, authorisation expired), in its words, for staff.
+    failure: Mapped[str | None] = mapped_column(String(200))
+    # Every refund tried on it, refused ones too: a refund's idempotency key counts them.
+    refunds: Mapped[list[Refund]] = relationship(order_by="Refund.id", viewonly=True)
 
     @property
     def refundable_minor(self) -> int:
@@ -168,3 +172,7 @@ class Refund(Base):
     reason: Mapped[str] = mapped_column(String(200))
     reference: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # core.lifecycle.RefundStatus: done only once the processor confirms; a pending one still counts
+    # against what is refundable, a failed one no longer does.
+    status: Mapped[str] = mapped_column(String(12), default="succeeded", server_default="succeeded")
+    failure: Mapped[str | None] = mapped_column(String(200))  # the processor's reason, for staff

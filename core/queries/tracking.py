@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, func, select
 
 from core.carriers import carrier
 from core.events.catalogue import VISIBLE_TO
-from core.models import Order, Shipment, ShipmentLine
+from core.models import Order, Shipment, ShipmentLine, TrackingPage
+from core.models.pages import ANY_LANGUAGE
 from core.queries.compiled import CompiledQuery, aware, parsed
 from core.queries.timeline import EVENTS, TimelineEntry, entries, visible_to
 
@@ -34,6 +35,16 @@ _KEY = CompiledQuery(
     select(_S.id, _S.order_id, ORDERS.c.version, ORDERS.c.locale)
     .join(ORDERS, ORDERS.c.id == _S.order_id)
     .where(_S.tracking_number == bindparam("number"))
+)
+_P = TrackingPage.__table__.c
+# The key and, when one was rendered ahead for the order's language or the visitor's, the stored page:
+# a first view that finds a current page costs this one indexed select and no rendering.
+_LOOKUP = CompiledQuery(
+    select(_S.id, _S.order_id, ORDERS.c.version, ORDERS.c.locale, _P.html, _P.version, _P.valid_on)
+    .join(ORDERS, ORDERS.c.id == _S.order_id)
+    .outerjoin(TrackingPage, (_P.shipment_id == _S.id) & _P.language.in_([ANY_LANGUAGE, bindparam("language")]))
+    .where(_S.tracking_number == bindparam("number"))
+    .limit(1)
 )
 _ITEMS = (
     select(func.coalesce(func.sum(SHIPMENT_LINES.c.quantity), 0))
@@ -139,6 +150,25 @@ def tracking_key(engine: Engine, number: str) -> TrackingKey | None:
     """(shipment, order, version) for a normalised tracking number: one indexed lookup."""
     rows = _KEY.rows(engine, number=number)
     return TrackingKey(*rows[0]) if rows else None
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A tracking number's key, and the page rendered ahead for it if that page is still current."""
+
+    key: TrackingKey
+    page: str | None
+
+
+def tracking_lookup(engine: Engine, number: str, language: str, today: date) -> Lookup | None:
+    """One indexed select: the key, and the stored page if it was rendered from the order's current
+    version for today (or for any day: ``valid_on`` null) in the order's language or ``language``."""
+    rows = _LOOKUP.rows(engine, number=number, language=language)
+    if not rows:
+        return None
+    sid, order_id, version, locale, html, page_version, valid_on = rows[0]
+    current = html is not None and page_version == version and (valid_on is None or str(valid_on) == today.isoformat())
+    return Lookup(TrackingKey(sid, order_id, version, locale), html if current else None)
 
 
 def tracking_view(engine: Engine, number: str) -> TrackingView | None:

@@ -20,6 +20,8 @@ from core.events.fact import Act, Fact, Transitions
 from core.events.rows import Rows
 from core.models import Order, OutboxMessage
 from core.models.links import parents
+from core.payments import Refunded
+from core.policies import PaymentPolicy
 from core.seed.records import BY_TABLE, SHAPES
 from core.seed.stamps import Stamps
 from core.seed.stock import StockLedger
@@ -93,15 +95,15 @@ class Gateway:
     def __init__(self) -> None:
         self.refunds = 0
 
-    def capture(self, reference: str, amount_minor: int) -> None:
+    def capture(self, reference: str, amount_minor: int, *, key: str) -> None:
         return None
 
-    def void(self, reference: str) -> None:
+    def void(self, reference: str, *, key: str) -> None:
         return None
 
-    def refund(self, reference: str, amount_minor: int) -> str:
+    def refund(self, reference: str, amount_minor: int, *, key: str) -> Refunded:
         self.refunds += 1
-        return f"fake_refund_{(self.refunds * 2654435761) % 16**16:016x}"
+        return Refunded(f"fake_refund_{(self.refunds * 2654435761) % 16**16:016x}")
 
 
 class Ids:
@@ -130,6 +132,7 @@ class SeedUnit:
         self.notify_from = at(now - DAY)  # events recorded since then still have messages to send
         self.stock = LedgerStock(ledger)
         self.gateway = Gateway()
+        self.payment_policy = PaymentPolicy()  # the demo's history: captured as each order is confirmed
         self.rows = Rows(instant=self.text, encode=_json, new_key=self._key)
         self.events: list[tuple[Any, ...]] = []
         self.made: dict[str, list[tuple[Any, ...]]] = {}

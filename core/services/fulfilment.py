@@ -14,6 +14,7 @@ from core.errors import ValidationFailed
 from core.events.fact import Act, Actor
 from core.models import Order, Shipment
 from core.permissions import Permission
+from core.services.card_payments import refusals_recorded
 from core.services.common import load_order, load_shipment_and_order
 from core.services.unit import SessionUnit, unit_of_work
 from core.shop import Shop
@@ -62,7 +63,7 @@ def ship_shipment(
 ) -> Shipment:
     """Hand a labelled parcel to the carrier."""
     shop.permissions.require(actor, Permission.SHIPMENT_UPDATE)
-    with unit_of_work(shop) as unit:
+    with refusals_recorded(shop, actor), unit_of_work(shop) as unit:
         shipment, order = load_shipment_and_order(unit.session, shipment_id)
         shipping.hand_over(unit, Act(actor, occurred_at or utcnow(), notify), order, shipment)
         return shipment
@@ -82,7 +83,7 @@ def ship_order(
 ) -> Shipment:
     """Pack and hand over in one transaction: a store or a CSV says "this left with this number"."""
     shop.permissions.require(actor, Permission.SHIPMENT_CREATE)
-    with unit_of_work(shop) as unit:
+    with refusals_recorded(shop, actor), unit_of_work(shop) as unit:
         order = load_order(unit.session, order_id)
         act = Act(actor, utcnow(), notify)
         shipment = _pack(unit, act, order, Parcel(carrier_code, service, tracking_number, lines))

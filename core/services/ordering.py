@@ -9,14 +9,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from core.clock import utcnow
-from core.domain import orders
+from core.domain import orders, payments
 from core.domain.commands import PlaceOrder, normalise_email, order_amounts, validate_order, validate_text
 from core.errors import DuplicateEvent, ValidationFailed
 from core.events.catalogue import HOLD_REASON_TEXT
 from core.events.fact import CUSTOMER, Act, Actor
-from core.models import Order, Return, Variant
+from core.models import Event, Order, Return, Variant
 from core.permissions import Permission
 from core.services.capture import insert_order
+from core.services.card_payments import refusals_recorded
 from core.services.common import load_order
 from core.services.unit import unit_of_work
 from core.shop import Shop
@@ -37,7 +38,8 @@ def place_order(shop: Shop, cmd: PlaceOrder, *, actor: Actor = CUSTOMER, notify:
         variants = _variants(session, [line.sku for line in cmd.lines])
     validate_order(cmd, variants)
     amounts = order_amounts(cmd, variants)
-    auth = None if cmd.payment_pending else shop.gateway.authorize(amounts[2], cmd.currency, cmd.card)
+    key = payments.authorization_key(cmd.channel, cmd.source_ref, cmd.payment_key)
+    auth = None if cmd.payment_pending else shop.gateway.authorize(amounts[2], cmd.currency, cmd.card, key=key)
     try:
         with unit_of_work(shop) as unit:
             act = Act(actor, utcnow(), notify)
@@ -46,7 +48,7 @@ def place_order(shop: Shop, cmd: PlaceOrder, *, actor: Actor = CUSTOMER, notify:
     except Exception as error:
         # Nothing was written, so nothing may stay authorised on the customer's card either.
         if auth is not None:
-            shop.gateway.void(auth.reference)
+            shop.gateway.void(auth.reference, key=payments.operation_key("cancel", auth.reference))
         if isinstance(error, IntegrityError) and cmd.source_ref:
             raise DuplicateEvent(f"Order {cmd.source_ref} from {cmd.channel} is already recorded.") from None
         raise
@@ -68,9 +70,11 @@ def hold_order(
 def release_order(shop: Shop, order_id: int, *, actor: Actor, notify: bool = True) -> Order:
     """Clear a hold (capturing an authorised payment)."""
     shop.permissions.require(actor, Permission.ORDER_RELEASE)
-    with unit_of_work(shop) as unit:
+    with refusals_recorded(shop, actor), unit_of_work(shop) as unit:
         order = load_order(unit.session, order_id)
-        orders.release(unit, Act(actor, utcnow(), notify), order)
+        confirmed = select(Event.id).where(Event.order_id == order.id, Event.type == "order.confirmed").limit(1)
+        before = unit.session.scalar(confirmed) is not None
+        orders.release(unit, Act(actor, utcnow(), notify), order, confirmed_before=before)
         return order
 
 

@@ -12,6 +12,7 @@ from core.domain import orders, payments
 from core.events.fact import Act, Actor
 from core.models import Order, Refund
 from core.permissions import Permission, cancel_needs
+from core.services.card_payments import refusals_recorded
 from core.services.common import load_order
 from core.services.fulfilment import order_shipments
 from core.services.unit import unit_of_work
@@ -25,7 +26,7 @@ def refund_order(
     """A partial (or full) goodwill refund, not tied to a return. ``reason`` is for staff;
     ``message``, if any, is what the customer reads."""
     shop.permissions.require(actor, Permission.REFUND)
-    with unit_of_work(shop) as unit:
+    with refusals_recorded(shop, actor, reason=reason), unit_of_work(shop) as unit:
         order = load_order(unit.session, order_id)
         payment = payments.paying_for(order, amount_minor)
         act = Act(actor, utcnow(), notify)
@@ -36,7 +37,7 @@ def cancel_order(
     shop: Shop, order_id: int, *, reason: str, message: str | None = None, actor: Actor, notify: bool = True
 ) -> Order:
     """Cancel before anything ships: release stock, void or refund in full."""
-    with unit_of_work(shop) as unit:
+    with refusals_recorded(shop, actor, reason=reason), unit_of_work(shop) as unit:
         order = load_order(unit.session, order_id)
         for needed in cancel_needs(payments.given_back_on_cancel(order)):
             shop.permissions.require(actor, needed)

@@ -14,6 +14,7 @@ from core.domain.shipping import Parcel
 from core.events.fact import Act, Actor
 from core.models import Product, Return, Variant
 from core.permissions import Permission
+from core.services.card_payments import refusals_recorded
 from core.services.common import load_return_and_order
 from core.services.fulfilment import check_tracking
 from core.services.unit import unit_of_work
@@ -61,7 +62,7 @@ def resolve_return(
 ) -> Return:
     """Refund the refund lines (less the restocking fee) and pack the exchange lines."""
     shop.permissions.require(actor, Permission.RETURN_RESOLVE)
-    with unit_of_work(shop) as unit:
+    with refusals_recorded(shop, actor, reason="return refund"), unit_of_work(shop) as unit:
         session = unit.session
         ret, order = load_return_and_order(session, return_id)
         exchange = None

@@ -30,6 +30,7 @@ from core.events.fact import CARRIER, Act, Actor, Fact, Transitions
 from core.lifecycle import ShipmentStatus
 from core.models import Event, Order
 from core.outbox import webhooks
+from core.policies import PaymentPolicy
 from core.services import scan_rows
 from core.services.common import load_shipment_and_order
 from core.services.unit import SessionUnit
@@ -72,6 +73,7 @@ class _Batch:
 
     def __init__(self, session: Session, gateway: Gateway, actor: Actor, notify: bool, *, optimistic: bool = False) -> None:  # fmt: skip
         self.session, self.gateway, self.actor, self.notify = session, gateway, actor, notify
+        self.payment_policy = PaymentPolicy()  # set by record_scans: a hand-over may capture
         self.optimistic = optimistic
         self.act = Act(actor, utcnow(), notify)  # each scan's event takes its own time (``scans.apply``)
         self.instant = scan_rows.instants(session)
@@ -139,7 +141,7 @@ class _Batch:
         self.flush()
         with self.session.begin_nested():  # a refused scan leaves no half-applied changes behind
             shipment, order = load_shipment_and_order(self.session, row.id)
-            unit = SessionUnit(self.session, self.gateway)
+            unit = SessionUnit(self.session, self.gateway, self.payment_policy)
             when = as_utc(scan.occurred_at)
             act = Act(self.actor, when, self.notify)
             if shipment.status == ShipmentStatus.LABEL_CREATED:
@@ -199,14 +201,20 @@ def _run(batch: _Batch, valid: Valid, *, check_known: bool) -> _Batch:
     return batch
 
 
-def _optimistic_run(session: Session, gateway: Gateway, valid: Valid, actor: Actor, notify: bool) -> _Batch | None:
+def _batch(session: Session, shop: Shop, actor: Actor, notify: bool, *, optimistic: bool = False) -> _Batch:
+    batch = _Batch(session, shop.gateway, actor, notify, optimistic=optimistic)
+    batch.payment_policy = shop.payment_policy
+    return batch
+
+
+def _optimistic_run(session: Session, shop: Shop, valid: Valid, actor: Actor, notify: bool) -> _Batch | None:
     """Most carrier events are new: on SQLite, write a big batch without looking its keys
     up first; if one was known after all, undo (savepoint) and let the caller redo it."""
     if len(valid) < _OPTIMISTIC_FROM or not scan_rows.is_sqlite(session):
         return None
     try:
         with session.begin_nested():
-            return _run(_Batch(session, gateway, actor, notify, optimistic=True), valid, check_known=False)
+            return _run(_batch(session, shop, actor, notify, optimistic=True), valid, check_known=False)
     except (rows.KnownEvents, IntegrityError):
         session.expire_all()
         return None
@@ -227,8 +235,8 @@ def record_scans(
         number = scan.tracking_number.strip().upper()
         valid.append((index, scan, number, scans.scan_key(number, scan)))
     with shop.db.write() as session:
-        batch = _optimistic_run(session, shop.gateway, valid, actor, notify)
+        batch = _optimistic_run(session, shop, valid, actor, notify)
         if batch is None:  # a failed optimistic attempt's outcomes go with its batch
-            batch = _run(_Batch(session, shop.gateway, actor, notify), valid, check_known=True)
+            batch = _run(_batch(session, shop, actor, notify), valid, check_known=True)
         outcomes |= batch.results()
     return [outcomes[i] for i in range(len(scans_in))]

@@ -14,6 +14,7 @@ from core.domain.unit import Gateway
 from core.events.fact import Act, Fact, Transitions
 from core.events.log import SessionLog
 from core.models.links import parents
+from core.policies import PaymentPolicy
 from core.services.stock import SessionStock
 from core.shop import Shop
 
@@ -21,9 +22,10 @@ T = TypeVar("T")
 
 
 class SessionUnit:
-    def __init__(self, session: Session, gateway: Gateway) -> None:
+    def __init__(self, session: Session, gateway: Gateway, payment_policy: PaymentPolicy | None = None) -> None:
         self.session = session
         self.gateway = gateway
+        self.payment_policy = payment_policy or PaymentPolicy()
         self.log = SessionLog(session)
         self.stock = SessionStock(session, self.log)
 
@@ -55,4 +57,4 @@ class SessionUnit:
 def unit_of_work(shop: Shop) -> Iterator[SessionUnit]:
     """One write transaction of ``shop``'s database, as a ``Unit``."""
     with shop.db.write() as session:
-        yield SessionUnit(session, shop.gateway)
+        yield SessionUnit(session, shop.gateway, shop.payment_policy)

@@ -9,7 +9,7 @@ from typing import Any, NamedTuple, TypeVar
 import msgspec
 from flask import Response, current_app, g, request
 
-from core.errors import DomainError, NotFound, NotPermitted
+from core.errors import DomainError, GatewayUnavailable, NotFound, NotPermitted
 from core.events.fact import Actor
 from core.models import ApiKey
 from core.permissions import WHAT, Permission
@@ -103,7 +103,9 @@ def scope_problem(key: ApiKey, access: Access) -> Response | None:
 
 
 def domain_problem(error: DomainError) -> Response:
-    status = 404 if isinstance(error, NotFound) else 403 if isinstance(error, NotPermitted) else 422
+    # 503 for a processor that did not answer: not kept for replay, so a retry runs again
+    status = 404 if isinstance(error, NotFound) else 503 if isinstance(error, GatewayUnavailable) else 422
+    status = 403 if isinstance(error, NotPermitted) else status
     return problem(
         status, error.code.replace("_", " "), error.message, {error.field: error.message} if error.field else None
     )

@@ -101,6 +101,19 @@ class OrderCreate(Closed, kw_only=True):
     fraud_score: Annotated[int, Meta(ge=0, le=100)] | UnsetType = UNSET
     note: Annotated[str, Meta(max_length=2000, pattern=LINES)] | None = None
     payment_pending: bool | UnsetType = UNSET
+    card: (
+        Annotated[
+            str,
+            Meta(
+                min_length=1,
+                max_length=64,
+                pattern=whole("[A-Za-z0-9_]+"),
+                description="The card to authorise: the Stripe payment method id (pm_...) from the shop's "
+                "checkout when the shop takes payments through Stripe; a test card number with the demo gateway.",
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
     placed_at: Time | None = None
 
 

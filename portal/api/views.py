@@ -6,7 +6,7 @@ from collections import Counter
 from typing import Any
 
 import msgspec
-from flask import Response, jsonify, request, url_for
+from flask import Response, g, jsonify, request, url_for
 
 from core.domain.commands import AddressInput, LineInput, PlaceOrder
 from core.permissions import Permission
@@ -59,7 +59,10 @@ def _order_command(order: OrderCreate) -> PlaceOrder:
         "shipping_address": _address(order.shipping_address),
         "billing_address": _address(order.billing_address),
     }
-    return PlaceOrder(**fields, channel="api")
+    # The request's own key also keys the card authorisation: a retried request authorises once.
+    given = request.headers.get("Idempotency-Key")
+    payment_key = f"{g.api_key.prefix}:{given}" if given else None
+    return PlaceOrder(**fields, channel="api", payment_key=payment_key)
 
 
 @bp.post("/orders")

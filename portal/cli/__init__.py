@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal.cli import access, database, importing, kpis, seeding, webhooks
+from portal.cli import access, database, importing, kpis, pages, seeding, webhooks
 
 
 def register_cli(app: Flask) -> None:
@@ -17,5 +17,6 @@ def register_cli(app: Flask) -> None:
         importing.import_orders,
         webhooks.webhooks,
         kpis.kpis,
+        pages.tracking_pages,
     ):
         app.cli.add_command(command)

@@ -6,7 +6,7 @@ every htmx action is also a plain form, so the portal works with JavaScript off.
 
 from __future__ import annotations
 
-from portal.customer import orders, returns, tracking
+from portal.customer import orders, returns, stored, tracking
 from portal.customer.blueprint import bp
 
-__all__ = ["bp", "orders", "returns", "tracking"]
+__all__ = ["bp", "orders", "returns", "stored", "tracking"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, g
 from flask_babel import get_translations, gettext
 
 from core.arrival import Arrival, day_word, first_estimate, parcel_arrival
@@ -37,11 +37,25 @@ def day(moment: datetime | None) -> str:
 
 def shop_today() -> date:
     """Today in the shop's time zone: what "today" and "yesterday" on a page are counted from."""
-    return utcnow().astimezone(formats.zone(_zone())).date()
+    return formats.today(_zone())
+
+
+_DAY_WORD = "customer.said_day_word"
+
+
+def said_a_day_word() -> bool:
+    """Has this request's page said "today", "tomorrow" or "yesterday" (so it is right for today only)?"""
+    return bool(g.get(_DAY_WORD))
+
+
+def forget_day_words() -> None:
+    """Count afresh: a renderer makes many pages in one app context, and ``g`` lives as long as it."""
+    g.pop(_DAY_WORD, None)
 
 
 def _relative(word: str, rest: str) -> str:
     """ "Today, …", "Tomorrow, …", "Yesterday, …" in the page's language."""
+    setattr(g, _DAY_WORD, True)
     if word == "today":
         return gettext("Today, %(rest)s", rest=rest)
     if word == "tomorrow":

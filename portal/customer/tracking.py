@@ -9,14 +9,14 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response
 
 from core.errors import DomainError
-from core.queries.tracking import TrackingView, tracking_key, tracking_view
+from core.queries.tracking import Lookup, TrackingKey, TrackingView, tracking_lookup, tracking_view
 from core.wording import translatable
 from portal.customer import access, forms, subscribing, texts
 from portal.customer.blueprint import bp, headline, shop_today
 from portal.customer.cache import FragmentCache
 from portal.customer.shell import public_page
 from web.extensions import limiter, shop
-from web.i18n import current_language, use_order_locale
+from web.i18n import current_language, use_order_locale, visitor_language
 from web.rendering import go, is_htmx, page, render_block
 
 
@@ -59,26 +59,34 @@ def track_search() -> Response | tuple[str, int]:
     return go(url_for("customer.track", number=number))
 
 
-def _find(number: str) -> TrackedParcel | None:
-    """One indexed select for (shipment, order version, locale); events and rendering only for a new
-    version (or a language not rendered yet). The order's locale, if it has one, is the page's. A page
-    says "today" and "yesterday", so what is kept is good for one day too."""
+def _lookup(number: str) -> Lookup | None:
+    """The key and, if one is current, the page rendered ahead: one indexed select. The page is looked
+    for in the visitor's language (or the order's own, which the stored page then speaks)."""
     clean = forms.tracking_number(number[:200])
-    engine = shop().db.engine
-    key = tracking_key(engine, clean) if clean else None
-    if key is None:
+    found = tracking_lookup(shop().db.engine, clean, visitor_language(), shop_today()) if clean else None
+    if found is None:
         access.count_tracking_miss()
-        return None
+    return found
+
+
+def tracked(key: TrackingKey, number: str) -> TrackedParcel | None:
+    """The parcel's view and its rendered HTML for this version, in the order's locale if it has one
+    (else the visitor's language), kept for the day: a page says "today" and "yesterday"."""
     use_order_locale(key.locale)
     cache, kept_as = _parcels(), (current_language(), shop_today())
     found = cache.get((key, *kept_as))
     if found is None:
-        view = tracking_view(engine, clean or "")
+        view = tracking_view(shop().db.engine, number)
         if view is None:  # gone between the two reads
             return None
         found = TrackedParcel(view)
         cache.put((view.key, *kept_as), found)
     return found
+
+
+def _find(number: str) -> TrackedParcel | None:
+    found = _lookup(number)
+    return None if found is None else tracked(found.key, forms.tracking_number(number[:200]) or "")
 
 
 def _parcel(number: str) -> TrackedParcel:
@@ -96,18 +104,28 @@ def _unknown(number: str) -> tuple[str, int]:
     return page("customer/lookup.html", errors={"tracking": message}, tracking_number=typed, expired=False), 404
 
 
-@bp.get("/track/<number>")
-def track(number: str) -> str | tuple[str, int]:
-    """Public tracking: status, progress, carrier link, estimates and the public timeline."""
-    parcel = _find(number)
-    if parcel is None:
-        return _unknown(number)
-    if is_htmx() or "_flashes" in session:  # per-visitor content: render afresh
-        return page("customer/track.html", parcel=parcel, **_track_context(parcel, notice=None))
-    if parcel.page_html is None:  # the same bytes for every visitor until the order changes
+def shared_page(parcel: TrackedParcel) -> str:
+    """The page every visitor reading its language gets (it carries no per-visitor token), rendered
+    once per version: here on a first view, or ahead of it (``portal.customer.ahead``)."""
+    if parcel.page_html is None:
         title = gettext("Parcel %(number)s", number=parcel.view.tracking_number)
         parcel.page_html = public_page("customer/track.html", title, parcel=parcel, **_track_context(parcel, None))
     return parcel.page_html
+
+
+@bp.get("/track/<number>")
+def track(number: str) -> str | tuple[str, int]:
+    """Public tracking: status, progress, carrier link, estimates and the public timeline."""
+    found = _lookup(number)
+    personal = is_htmx() or "_flashes" in session  # per-visitor content: render afresh
+    if found is not None and found.page is not None and not personal:
+        return found.page  # rendered ahead from this version, for today
+    parcel = None if found is None else tracked(found.key, forms.tracking_number(number[:200]) or "")
+    if parcel is None:
+        return _unknown(number)
+    if personal:
+        return page("customer/track.html", parcel=parcel, **_track_context(parcel, notice=None))
+    return shared_page(parcel)
 
 
 @bp.get("/track/<number>/subscribe")

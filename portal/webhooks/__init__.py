@@ -15,9 +15,10 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from core.integrations import handlers, shopify, woocommerce
+from core.integrations import handlers, shopify, stripe_events, woocommerce
 from core.integrations.signatures import SCHEMES
 from core.services import ingest
+from core.stripe_gateway import BadSignature, verify_event
 from web.errors import problem
 from web.extensions import csrf, shop
 
@@ -81,6 +82,25 @@ def _receive(source: str) -> Response | tuple[Response, int]:
     if not verify(current_app.config.get(SECRETS[source]), body, request.headers.get(header)):
         return problem(401, "Unauthorized", f"Missing or wrong {header} signature.")
     stored = ingest.store_delivery(shop(), _incoming(source, body))
+    status = handlers.process(shop(), stored.id) if stored.created else stored.status
+    return jsonify({"delivery_id": stored.id, "status": status, "duplicate": not stored.created}), 200
+
+
+@bp.post("/stripe")
+def stripe_webhook() -> Response | tuple[Response, int]:
+    """Stripe payment_intent.*, charge.refunded, refund updates and charge.dispute.created events,
+    checked with the SDK's signature check; the event id is the delivery id (Stripe redelivers)."""
+    body = request.get_data(cache=True)
+    secret = current_app.config.get("STRIPE_WEBHOOK_SECRET")
+    try:
+        event = verify_event(body, request.headers.get("Stripe-Signature"), secret)
+    except BadSignature:
+        return problem(401, "Unauthorized", "Missing or wrong Stripe-Signature signature.")
+    except ValueError:
+        return problem(400, "Bad request", "The body is not a Stripe event.")
+    kept = {k: v for k, v in request.headers.items() if k.lower() in ("stripe-signature", "content-type", "user-agent")}
+    found = ingest.Incoming("stripe", str(event["id"]), str(event["type"]), kept, body, stripe_events.resource(event))
+    stored = ingest.store_delivery(shop(), found)
     status = handlers.process(shop(), stored.id) if stored.created else stored.status
     return jsonify({"delivery_id": stored.id, "status": status, "duplicate": not stored.created}), 200
 

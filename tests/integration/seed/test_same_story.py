@@ -123,7 +123,7 @@ class StoryGateway(SeedGateway):
         last4 = f"{card.randrange(10000):04d}"
         self.authorisation = Authorization(hex_reference(card, "fake_auth_"), last4)
 
-    def authorize(self, amount_minor: int, currency: str, card: str) -> Authorization:
+    def authorize(self, amount_minor: int, currency: str, card: str, *, key: str) -> Authorization:
         return self.authorisation
 
 

@@ -13,11 +13,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 PRODUCT = ("core", "web", "portal", "notifications", "dashboard")
 ROW_WRITER = ROOT / "core" / "events" / "rows.py"
-FACT_MAKERS = {ROOT / "core" / "events" / name for name in ("orders.py", "shipments.py", "returns.py")}
+FACT_MAKERS = {ROOT / "core" / "events" / name for name in ("orders.py", "shipments.py", "returns.py", "payments.py")}
 LIFECYCLE = ROOT / "core" / "lifecycle.py"
-AGGREGATES = {"Order", "Shipment", "Return", "Payment"}
+AGGREGATES = {"Order", "Shipment", "Return", "Payment", "Refund"}
 INSERT_EVENTS = re.compile(r"insert\s+into\s+events\b", re.IGNORECASE)
-UPDATE_STATUS = re.compile(r"update\s+(orders|shipments|returns|payments)\s+set\s+[^;]*\bstatus\b", re.IGNORECASE)
+UPDATE_STATUS = re.compile(
+    r"update\s+(orders|shipments|returns|payments|refunds)\s+set\s+[^;]*\bstatus\b", re.IGNORECASE
+)
 
 
 def _sources() -> Iterator[tuple[Path, ast.Module]]:

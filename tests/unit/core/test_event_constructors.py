@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from core.domain.scans import CarrierScan
-from core.events import orders, returns, shipments
+from core.events import orders, payments, returns, shipments
 from core.events.catalogue import EVENT_TYPES
 from core.events.fact import Fact
 
@@ -20,6 +20,7 @@ ORDER = SimpleNamespace(
 )
 PAYMENT = SimpleNamespace(id=2, order_id=1, amount_minor=2599, captured_minor=2599, reference="ref", currency="USD")
 REFUND = SimpleNamespace(id=3, order_id=1, return_id=None, amount_minor=500, reason="goodwill", currency="USD")
+REFUND_AT_PROCESSOR = SimpleNamespace(**vars(REFUND), reference="re_1", failure="Card expired")
 PARCEL = SimpleNamespace(id=4, order_id=1, kind="outbound", carrier="ups", service="Ground", tracking_number="1Z9")
 RET = SimpleNamespace(id=5, order_id=1, rma="RMA-ABCDEFGH", return_tracking_number="9202")
 SCAN = CarrierScan(
@@ -113,12 +114,37 @@ CASES: dict[str, tuple[Callable[..., Fact], dict[str, Any], set[str]]] = {
         {"rma", "refund_minor", "restocking_fee_minor", "amount_text", "shipment_id", "items"},
     ),
     "return.closed": (returns.return_closed, {"ret": RET}, {"rma"}),
+    "payment.failed": (
+        payments.payment_failed,
+        {"payment": PAYMENT, "reason": "card_declined", "message": "Declined"},
+        {"reference", "reason_code", "message"},
+    ),
+    "payment.expired": (
+        payments.payment_expired,
+        {"payment": PAYMENT, "reason": "payment_intent_unexpected_state", "message": "Canceled"},
+        {"reference", "reason_code", "message"},
+    ),
+    "payment.disputed": (
+        payments.payment_disputed,
+        {"payment": PAYMENT, "amount_minor": 2599, "reason": "fraudulent", "dispute": "dp_1", "key": None},
+        {"reference", "dispute", "amount_minor", "amount_text", "reason_code"},
+    ),
+    "refund.pending": (
+        payments.refund_pending,
+        {"refund": REFUND_AT_PROCESSOR, "message": None, "cancellation": False},
+        {"refund_id", "reference", "amount_minor", "amount_text", "customer_message", "cancellation"},
+    ),
+    "refund.failed": (
+        payments.refund_failed,
+        {"refund": REFUND_AT_PROCESSOR, "reason": "expired_or_canceled_card"},
+        {"refund_id", "reference", "amount_minor", "amount_text", "failure", "reason_code"},
+    ),
 }
 
 
 def _constructors() -> list[Callable[..., Fact]]:
     found = []
-    for module in (orders, returns, shipments):
+    for module in (orders, returns, shipments, payments):
         found += [
             f
             for name, f in vars(module).items()

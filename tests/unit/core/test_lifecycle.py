@@ -20,6 +20,7 @@ from core.lifecycle import (
     Move,
     OrderStatus,
     PaymentStatus,
+    RefundStatus,
     ReturnStatus,
     ShipmentStatus,
     can_transition,
@@ -90,6 +91,12 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
     "payment": {
         (P.AUTHORIZED, P.CAPTURED),
         (P.AUTHORIZED, P.VOIDED),
+        (P.AUTHORIZED, P.FAILED),
+        (P.AUTHORIZED, P.EXPIRED),
+    },
+    "refund": {
+        (RefundStatus.PENDING, RefundStatus.SUCCEEDED),
+        (RefundStatus.PENDING, RefundStatus.FAILED),
     },
 }
 
@@ -98,6 +105,7 @@ STATUSES = {
     "shipment": list(ShipmentStatus),
     "return": list(ReturnStatus),
     "payment": list(PaymentStatus),
+    "refund": list(RefundStatus),
 }
 PAIRS = [
     (aggregate, current, target)
@@ -198,7 +206,15 @@ def test_initial_statuses_are_where_each_aggregate_starts() -> None:
         "shipment": S.LABEL_CREATED,
         "return": R.REQUESTED,
         "payment": P.AUTHORIZED,
+        "refund": RefundStatus.PENDING,
     }
+
+
+def test_a_refund_is_born_as_the_processor_answered_and_nothing_else_is() -> None:
+    assert initial("refund", "succeeded") == "succeeded"
+    assert initial("refund", "failed") == "failed"
+    with pytest.raises(IllegalTransition):
+        initial("payment", "captured")
 
 
 def test_the_happy_paths_walk_through_the_tables() -> None:

@@ -1,0 +1,58 @@
+"""Typed constructors of what a card processor tells us about a payment: a refusal, an expiry, a
+dispute, and a refund that is pending or refused (``refund.issued`` itself is in ``orders``).
+
+All are staff-facing: the customer hears of their money through ``refund.issued`` and the order's
+own events, never of a processor's internals.
+"""
+
+from __future__ import annotations
+
+from core.events.fact import Fact
+from core.models import Payment, Refund
+from core.money import money_text
+
+
+def payment_failed(*, payment: Payment, reason: str, message: str, key: str | None = None) -> Fact:
+    """The processor refused to take the payment (a declined card at capture); ``reason`` is its code."""
+    body = {"reference": payment.reference, "reason_code": reason[:80], "message": message[:200]}
+    return Fact("payment.failed", body, order_id=payment.order_id, payment_id=payment.id, key=key)
+
+
+def payment_expired(*, payment: Payment, reason: str, message: str, key: str | None = None) -> Fact:
+    """The authorisation lapsed before it was captured: the money can no longer be taken."""
+    body = {"reference": payment.reference, "reason_code": reason[:80], "message": message[:200]}
+    return Fact("payment.expired", body, order_id=payment.order_id, payment_id=payment.id, key=key)
+
+
+def payment_disputed(*, payment: Payment, amount_minor: int, reason: str, dispute: str, key: str | None) -> Fact:
+    """The cardholder's bank opened a dispute (a chargeback) on the payment."""
+    body = {
+        "reference": payment.reference,
+        "dispute": dispute[:64],
+        "amount_minor": amount_minor,
+        "amount_text": money_text(amount_minor, payment.currency),
+        "reason_code": reason[:80],
+    }
+    return Fact("payment.disputed", body, order_id=payment.order_id, payment_id=payment.id, key=key)
+
+
+def _refund_body(refund: Refund) -> dict[str, object]:
+    return {
+        "refund_id": refund.id,
+        "reference": refund.reference,
+        "amount_minor": refund.amount_minor,
+        "amount_text": money_text(refund.amount_minor, refund.currency),
+    }
+
+
+def refund_pending(*, refund: Refund, message: str | None, cancellation: bool) -> Fact:
+    """The processor took the refund in hand; it is done only when it confirms (``refund.issued``,
+    which then says what this one kept: the customer's message and whether a cancellation made it)."""
+    body = _refund_body(refund) | {"customer_message": message, "cancellation": cancellation}
+    return Fact("refund.pending", body, order_id=refund.order_id, return_id=refund.return_id)
+
+
+def refund_failed(*, refund: Refund, reason: str, key: str | None = None) -> Fact:
+    """The processor refused the refund, at once or later: nothing was given back."""
+    body = _refund_body(refund) | {"failure": (refund.failure or "")[:200], "reason_code": reason[:80]}
+    return Fact("refund.failed", body, order_id=refund.order_id, return_id=refund.return_id, key=key)
