@@ -198,3 +198,40 @@ def test_a_shipment_through_the_api_meets_the_table_too(shop: Shop, confirmed_or
     _deny_staff(shop, Permission.SHIPMENT_CREATE)
     body = {"carrier": "ups", "tracking_number": factories.TRACKING}
     assert call("POST", f"/orders/{confirmed_order.number}/shipments", json=body).status_code == 403
+
+
+def test_the_cli_gives_a_key_its_role(app: Any, shop: Shop, confirmed_order: Order, call: Call) -> None:
+    runner = app.test_cli_runner()
+    created = runner.invoke(args=["api-keys", "create", "--scope", "write", "--role", "manager"])
+    assert created.exit_code == 0, created.output
+    key = created.stdout.strip().splitlines()[0]
+    body = {"amount_minor": 100, "reason": "goodwill"}
+    assert call("POST", f"/orders/{confirmed_order.number}/refunds", json=body, key=key).status_code == 201
+    refused = runner.invoke(args=["api-keys", "create", "--scope", "write", "--role", "owner"])
+    assert refused.exit_code != 0
+
+
+ROUTES = [
+    ("/orders/{number}/hold", Permission.ORDER_HOLD),
+    ("/orders/{number}/release", Permission.ORDER_RELEASE),
+    ("/orders/{number}/cancel", Permission.ORDER_CANCEL),
+    ("/orders/{number}/refunds", Permission.REFUND),
+    ("/orders/{number}/returns", Permission.RETURN_OPEN),
+    ("/orders/{number}/shipments", Permission.SHIPMENT_CREATE),
+    ("/returns/{rma}/approve", Permission.RETURN_REVIEW),
+    ("/returns/{rma}/reject", Permission.RETURN_REVIEW),
+    ("/returns/{rma}/receive", Permission.RETURN_RECEIVE),
+    ("/returns/{rma}/resolve", Permission.RETURN_RESOLVE),
+]
+
+
+def test_every_action_refuses_a_role_without_its_permission(shop: Shop, delivered_order: Order, call: Call) -> None:
+    """Each route against the table: the staff role without the route's permission gets 403, writes nothing."""
+    opened = call("POST", f"/orders/{delivered_order.number}/returns", json={"lines": [
+        {"line_id": _tee(delivered_order), "quantity": 1, "reason": "damaged"}]})  # fmt: skip
+    rma, before = opened.get_json()["rma"], _count(shop, Event)
+    for route, permission in ROUTES:
+        _deny_staff(shop, permission)
+        answer = call("POST", route.format(number=delivered_order.number, rma=rma), json={})
+        assert (answer.status_code, answer.get_json()["errors"]) == (403, {"permission": permission.value}), route
+    assert _count(shop, Event) == before

@@ -215,3 +215,25 @@ def services_endpoints(shop: Shop) -> list[Any]:
     from notifications import webhook_deliveries
 
     return webhook_deliveries.endpoints(shop)
+
+
+def test_the_cli_adds_lists_replays_and_removes(
+    shop: Shop, app: Flask, peer: WebhookPeer, confirmed_order: Order
+) -> None:
+    runner = app.test_cli_runner()
+    added = runner.invoke(args=["outbound-webhooks", "add", peer.url, "--event", "order.held"])
+    assert added.exit_code == 0, added.output
+    secret = added.stdout.strip().splitlines()[0]
+    assert secret.startswith("whsec_")
+    assert peer.url in runner.invoke(args=["outbound-webhooks", "list"]).output
+    assert runner.invoke(args=["outbound-webhooks", "add", peer.url, "--event", "order.nope"]).exit_code != 0
+    ordering.hold_order(shop, confirmed_order.id, reason="manual", actor=STAFF)
+    deliver(app)
+    (row,) = _rows(shop)
+    assert f"{row.id}\tsent\t1\tHTTP 200" in runner.invoke(args=["outbound-webhooks", "deliveries"]).output
+    assert runner.invoke(args=["outbound-webhooks", "replay", str(row.id)]).exit_code == 0
+    deliver(app)
+    assert len(peer.received) == 2
+    assert all(verify(secret, r.headers["Shiplog-Signature"], r.body) for r in peer.received)
+    assert runner.invoke(args=["outbound-webhooks", "remove", str(row.webhook_id)]).exit_code == 0
+    assert runner.invoke(args=["outbound-webhooks", "list"]).output == ""
