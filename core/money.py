@@ -10,10 +10,27 @@ from core.errors import ValidationFailed
 ZERO_DECIMAL = frozenset({"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "VND", "VUV"})
 LIMIT = Decimal(10) ** 12  # far above any order; keeps arithmetic exact and bounded
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
+# ISO 4217 codes in circulation (funds and precious metals left out): a price in anything else is a typo.
+_ISO_4217 = """AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD
+CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD
+HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL
+LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR
+PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP
+TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG"""
+CURRENCIES = frozenset(_ISO_4217.split())
 
 
 def exponent(currency: str) -> int:
     return 0 if currency.upper() in ZERO_DECIMAL else 2
+
+
+def check_currency(code: str, *, field: str = "currency") -> str:
+    """``code`` if it is an ISO 4217 currency in circulation (upper case, as stored); else a ValidationFailed."""
+    if not (len(code) == 3 and code.isascii() and code.isalpha() and code.isupper()):
+        raise ValidationFailed("Currency must be a three-letter ISO code such as USD.", field=field)
+    if code not in CURRENCIES:
+        raise ValidationFailed(f"{code} is not an ISO 4217 currency in use.", field=field)
+    return code
 
 
 def to_minor(value: object, currency: str, *, field: str) -> int:

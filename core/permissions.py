@@ -36,6 +36,8 @@ class Permission(StrEnum):
     RETURN_RECEIVE = "return.receive"
     RETURN_RESOLVE = "return.resolve"
     RETURN_OVERRIDE = "return.override"
+    CATALOG_EDIT = "catalog.edit"
+    STOCK_ADJUST = "stock.adjust"
     WEBHOOK_REPROCESS = "webhook.reprocess"
     WEBHOOK_MANAGE = "webhook.manage"
     NOTIFICATION_RETRY = "notification.retry"
@@ -63,6 +65,8 @@ WHAT: dict[Permission, str] = {
     P.RETURN_RECEIVE: "Receive a return (resellable items are restocked)",
     P.RETURN_RESOLVE: "Resolve a received return: refund it at the return policy's amount, or send its exchange",
     P.RETURN_OVERRIDE: "Take back a final-sale or out-of-window item that arrived damaged or was the wrong item, with a reason",
+    P.CATALOG_EDIT: "Add and change products and variants (prices, options, reorder points), import a catalogue",
+    P.STOCK_ADJUST: "Receive stock against a reference, adjust or set a count with a reason",
     P.WEBHOOK_REPROCESS: "Process a stored webhook delivery again",
     P.WEBHOOK_MANAGE: "Add and remove outbound webhook endpoints (they receive every event they subscribe to)",
     P.NOTIFICATION_RETRY: "Send undelivered messages again",

@@ -8,6 +8,7 @@ from core.db import Database
 from core.payments import FakeGateway, PaymentGateway
 from core.permissions import PermissionTable
 from core.policies import HoldPolicy, PaymentPolicy, ReturnPolicy
+from core.risk import RiskPolicy
 
 
 @dataclass
@@ -15,6 +16,7 @@ class Shop:
     db: Database
     gateway: PaymentGateway = field(default_factory=FakeGateway)
     hold_policy: HoldPolicy = field(default_factory=HoldPolicy)
+    risk_policy: RiskPolicy = field(default_factory=RiskPolicy)
     return_policy: ReturnPolicy = field(default_factory=ReturnPolicy)
     payment_policy: PaymentPolicy = field(default_factory=PaymentPolicy)
     permissions: PermissionTable = field(default_factory=PermissionTable)

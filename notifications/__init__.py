@@ -17,7 +17,7 @@ from web.i18n import localise
 
 def init_app(app: Flask) -> None:
     """Wire the notification adapters, routes and commands into the app."""
-    from notifications import cli, cli_webhooks, inline, wiring
+    from notifications import cli, cli_webhooks, digests, inline, wiring
     from notifications.web import staff, subscriptions, twilio_hooks, unsubscribe, webhooks
 
     wiring.configure(app)
@@ -32,5 +32,6 @@ def init_app(app: Flask) -> None:
     csrf.exempt(subscriptions.confirm_now)
     app.cli.add_command(cli.group)
     app.cli.add_command(cli_webhooks.group)
+    app.cli.add_command(digests.group)
     if app.config["NOTIFY_INLINE_DISPATCH"] and not app.testing:
         inline.install(app)

@@ -12,7 +12,7 @@
 | SHOP_TIMEZONE | America/New_York | times on customer pages and in messages |
 | SHOP_LOCALE | en | the shop's language: customer pages and messages use it when neither the order's locale, the page's language switcher nor the browser names one the shop speaks (en, es, de: translations/) |
 | RETURN_WINDOW_DAYS / RESTOCKING_FEE_BPS / RETURNS_AUTO_APPROVE | 30 / 0 / true | return policy |
-| FRAUD_SCORE_THRESHOLD | 75 | orders scoring above it go to review |
+| FRAUD_SCORE_THRESHOLD | 75 | orders whose risk score (Shiplog's own, docs/risk.md) is above it go to review |
 | STAFF_EXTRA_PERMISSIONS / STAFF_DENIED_PERMISSIONS | (unset) | comma-separated permission codes the staff role also has / does not have (docs/permissions.md); managers have all |
 | TRUSTED_PROXY_COUNT | 0 | how many proxies in front set X-Forwarded-For; 0 trusts none |
 | ORDER_LINK_MAX_AGE_DAYS | 30 | lifetime of signed order links (view purpose: the whole order) |

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import ipaddress
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from email_validator import EmailNotValidError, validate_email
 
 from core import characters, locales
 from core.errors import ValidationFailed
-from core.models import Variant
-from core.money import money_text
+from core.money import check_currency, money_text
+from core.risk import StoreRisk
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ class PlaceOrder:
     shipping_minor: int = 0
     discount_minor: int = 0
     tax_minor: int = 0
-    fraud_score: int = 0
+    fraud_score: int = 0  # a score the caller sent: one more signal for core.risk, which can only add to it
     note: str | None = None
     card: str = "4242424242424242"  # with a processor (Stripe): its payment method id, pm_...
     payment_key: str | None = None  # the caller's key for this request: a retry authorises once
@@ -60,6 +63,9 @@ class PlaceOrder:
     placed_at: datetime | None = None
     number: str | None = None
     extra_holds: list[tuple[str, str]] = field(default_factory=list)
+    client_ip: str | None = None  # the shopper's IP address, as the checkout or the store saw it
+    card_fingerprint: str | None = None  # the store's (its BIN and last 4); a gateway's own wins (ordering)
+    store_risk: StoreRisk | None = None  # the store's own risk assessment (Shopify's order risk)
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,16 @@ def normalise_email(raw: str) -> str:
         raise ValidationFailed(f"That email address does not look right: {exc}", field="email") from None
 
 
-def _check_line(index: int, line: LineInput, variant: Variant | None, currency: str) -> None:
+class Priced(Protocol):
+    """What the checks read of a line's item: the catalogue's ``Variant``, or history's ``PastItem``."""
+
+    @property
+    def price_minor(self) -> int: ...
+    @property
+    def currency(self) -> str: ...
+
+
+def _check_line(index: int, line: LineInput, variant: Priced | None, currency: str) -> None:
     where = f"lines[{index}]"
     if variant is None:
         raise ValidationFailed(f"Unknown SKU {line.sku!r}.", field=f"{where}.sku")
@@ -109,6 +124,7 @@ def _check_line(index: int, line: LineInput, variant: Variant | None, currency: 
 
 # Longest text each column holds: longer input is refused with a message, not a database error.
 _ORDER_LIMITS = {"name": 200, "phone": 20, "channel": 20, "source_ref": 64, "number": 32, "carrier": 32}
+_ORDER_LIMITS |= {"client_ip": 45, "card_fingerprint": 64}
 _ADDRESS_LIMITS = {"name": 200, "line1": 200, "line2": 200, "city": 100, "region": 100, "postal_code": 20}
 _ADDRESS_REQUIRED = ("name", "line1", "city", "postal_code")
 
@@ -144,11 +160,19 @@ def _check_address(address: AddressInput, prefix: str) -> None:
         raise ValidationFailed("Country must be a two-letter ISO code.", field=prefix + "country")
 
 
+def _check_ip(value: str | None) -> None:
+    if value is None:
+        return
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        raise ValidationFailed(f"{value[:45]!r} is not an IPv4 or IPv6 address.", field="client_ip") from None
+
+
 def _check_header(cmd: PlaceOrder) -> None:
     if not cmd.name.strip():
         raise ValidationFailed("A customer name is required.", field="name")
-    if not (len(cmd.currency) == 3 and cmd.currency.isalpha() and cmd.currency.isupper()):
-        raise ValidationFailed("Currency must be a three-letter ISO code such as USD.", field="currency")
+    check_currency(cmd.currency)
     if cmd.locale is not None:
         locales.canonical(cmd.locale)
     for name, words in (("shipping_minor", "Shipping"), ("discount_minor", "The order discount"), ("tax_minor", "Tax")):
@@ -156,12 +180,13 @@ def _check_header(cmd: PlaceOrder) -> None:
             raise ValidationFailed(f"{words} cannot be negative.", field=name)
     if not 0 <= cmd.fraud_score <= 100:
         raise ValidationFailed("A fraud score runs from 0 to 100.", field="fraud_score")
+    _check_ip(cmd.client_ip)
     _check_address(cmd.shipping_address, "shipping_address.")
     if cmd.billing_address is not None:
         _check_address(cmd.billing_address, "billing_address.")
 
 
-def validate_order(cmd: PlaceOrder, variants: dict[str, Variant]) -> None:
+def validate_order(cmd: PlaceOrder, variants: Mapping[str, Priced]) -> None:
     """Raise ``ValidationFailed`` for the first problem found; the message names the field.
     ``variants`` are the catalogue's, looked up by the SKUs once ``validate_text`` passed."""
     validate_text(cmd)
@@ -174,7 +199,7 @@ def validate_order(cmd: PlaceOrder, variants: dict[str, Variant]) -> None:
     _check_header(cmd)
 
 
-def order_amounts(cmd: PlaceOrder, variants: dict[str, Variant]) -> tuple[int, int, int]:
+def order_amounts(cmd: PlaceOrder, variants: Mapping[str, Priced]) -> tuple[int, int, int]:
     """(subtotal, all discounts, total) in minor units."""
     subtotal = sum(variants[line.sku].price_minor * line.quantity for line in cmd.lines)
     discounts = cmd.discount_minor + sum(line.discount_minor for line in cmd.lines)

@@ -13,8 +13,9 @@ from typing import Protocol
 from core import characters, locales
 from core.domain import payments
 from core.domain.commands import PlaceOrder
+from core.domain.stock import stocked
 from core.domain.unit import Unit
-from core.errors import IllegalTransition, ValidationFailed
+from core.errors import IllegalTransition, OutOfStock, ValidationFailed
 from core.events import orders as facts
 from core.events import shipments as parcel_facts
 from core.events.fact import Act
@@ -31,6 +32,7 @@ from core.lifecycle import (
 from core.models import Order, OrderAddress, OrderLine, Payment, Return, Shipment
 from core.payments import Authorization
 from core.policies import HoldPolicy, hold_reasons
+from core.risk import Assessment
 
 Hold = tuple[str, str]  # (reason code, detail)
 
@@ -38,7 +40,7 @@ Hold = tuple[str, str]  # (reason code, detail)
 class Sellable(Protocol):
     """What an order line copies from the catalogue (a ``Variant``)."""
 
-    id: int
+    id: int | None  # None: a SKU the catalogue no longer has (imported history)
     sku: str
     title: str
     price_minor: int
@@ -46,12 +48,13 @@ class Sellable(Protocol):
     product_name: str
 
 
-def holds_for(cmd: PlaceOrder, policy: HoldPolicy) -> list[Hold]:
-    """Every reason the order must wait for staff: the shop's policy, then what the source says."""
+def holds_for(cmd: PlaceOrder, policy: HoldPolicy, fraud_score: int) -> list[Hold]:
+    """Every reason the order must wait for staff: the shop's policy (``fraud_score`` is ``core.risk``'s),
+    then what the source says."""
     holds = hold_reasons(
         carrier=cmd.carrier,
         address_lines=cmd.shipping_address.lines(),
-        fraud_score=cmd.fraud_score,
+        fraud_score=fraud_score,
         note=cmd.note,
         policy=policy,
     )
@@ -75,6 +78,7 @@ def _line(cmd_line: object, order_id: int, variant: Sellable) -> dict[str, objec
         "qty_delivered": 0,
         "qty_returning": 0,
         "qty_returned": 0,
+        "qty_backordered": 0,
     }
 
 
@@ -95,17 +99,19 @@ def _address(order_id: int, kind: str, cmd: PlaceOrder) -> dict[str, object]:
 
 def open_order(
     unit: Unit, act: Act, cmd: PlaceOrder, *, number: str, customer_id: int, email: str,
-    variants: Mapping[str, Sellable], amounts: tuple[int, int, int],
+    variants: Mapping[str, Sellable], amounts: tuple[int, int, int], fraud_score: int,
 ) -> Order:  # fmt: skip
-    """The order's rows as the command describes them (nothing recorded yet: see ``place``)."""
+    """The order's rows as the command describes them (nothing recorded yet: see ``place``);
+    ``fraud_score`` is ``core.risk``'s."""
     subtotal, discounts, total = amounts
     order = unit.create(
         Order, number=number, customer_id=customer_id, email=email, phone=cmd.phone,
         sms_consent=cmd.sms_consent and cmd.phone is not None, channel=cmd.channel, source_ref=cmd.source_ref,
-        status=initial("order"), hold_reason=None, hold_detail=None, fraud_score=cmd.fraud_score, note=cmd.note,
+        status=initial("order"), hold_reason=None, hold_detail=None, fraud_score=fraud_score, note=cmd.note,
         currency=cmd.currency, locale=locales.canonical(cmd.locale) if cmd.locale else None, subtotal_minor=subtotal, discount_minor=discounts, shipping_minor=cmd.shipping_minor,
         tax_minor=cmd.tax_minor, total_minor=total, placed_at=cmd.placed_at or act.at, shipped_at=None,
-        delivered_at=None, cancelled_at=None, version=0, last_event_at=None,
+        delivered_at=None, cancelled_at=None, version=0, last_event_at=None, client_ip=cmd.client_ip,
+        card_fingerprint=cmd.card_fingerprint,
     )  # fmt: skip
     unit.create_all(OrderLine, [_line(line, order.id, variants[line.sku]) for line in cmd.lines])
     unit.create_all(OrderAddress, [_address(order.id, kind, cmd) for kind in ("shipping", "billing")])
@@ -117,15 +123,25 @@ def order_key(channel: str, source_ref: str | None) -> str | None:
     return f"order.placed:{channel}:{source_ref}" if source_ref else None
 
 
-def place(unit: Unit, act: Act, order: Order, *, carrier: str, holds: list[Hold], auth: Authorization | None) -> None:
-    """Record the order, reserve its stock and authorisation, then hold it or capture payment."""
+def place(
+    unit: Unit, act: Act, order: Order, *, carrier: str, holds: list[Hold], auth: Authorization | None,
+    backorderable: frozenset[int] = frozenset(), risk: Assessment | None = None,
+) -> None:  # fmt: skip
+    """Record the order with its fraud ``risk`` (when anything added to it), reserve its stock and
+    authorisation, then hold it or capture payment. A line out of stock whose variant is in
+    ``backorderable`` is taken unreserved, and the order waits for its stock (``awaiting_stock``, last:
+    another reason's hold stays staff's to clear)."""
     lines = [[line.sku, line.quantity] for line in order.lines]
     key = order_key(order.channel, order.source_ref)
     placed = facts.order_placed(order=order, carrier=carrier, lines=lines, key=key)
     record(unit, act.happened(order.placed_at), placed, Move.new("order", order))
-    # Always in variant id order, so two multi-line orders cannot deadlock on PostgreSQL.
-    for line in sorted(order.lines, key=lambda item: item.variant_id):
-        unit.stock.reserve(line.variant_id, line.quantity)
+    if risk is not None and risk.reasons:
+        scored = facts.order_risk_scored(order_id=order.id, score=risk.score, reasons=risk.payload())
+        record(unit, act.happened(order.placed_at), scored)
+    short = _reserve(unit, order, backorderable)
+    if short:
+        record(unit, act, facts.order_backordered(order_id=order.id, lines=short))
+        holds = [*holds, ("awaiting_stock", "waiting for " + ", ".join(f"{q} × {sku}" for sku, q in short))]
     payment = None
     if auth is not None:
         payment = payments.authorize(
@@ -136,6 +152,44 @@ def place(unit: Unit, act: Act, order: Order, *, carrier: str, holds: list[Hold]
         hold(unit, act, order, holds)
     elif payment is not None:
         capture(unit, act, order, payment)
+
+
+def _reserve(unit: Unit, order: Order, backorderable: frozenset[int]) -> list[list[object]]:
+    """Reserve every line (in variant id order, so two orders cannot deadlock on PostgreSQL); the
+    [sku, quantity] taken on backorder instead, where stock is short and the product allows it."""
+    short: list[list[object]] = []
+    for variant_id, line in stocked(order.lines):
+        try:
+            unit.stock.reserve(variant_id, line.quantity)
+        except OutOfStock:
+            if variant_id not in backorderable:
+                raise
+            line.qty_backordered = line.quantity
+            short.append([line.sku, line.quantity])
+    return short
+
+
+def fill_backorder(unit: Unit, act: Act, order: Order) -> None:
+    """Stock arrived: reserve what the order still waits for, line by line as stock allows; once
+    nothing is missing, an order held only for its stock is released (its payment captured)."""
+    filled: list[list[object]] = []
+    for variant_id, line in stocked(order.lines):
+        if line.qty_backordered:
+            try:
+                unit.stock.reserve(variant_id, line.qty_backordered)
+            except OutOfStock:
+                continue
+            filled.append([line.sku, line.qty_backordered])
+            line.qty_backordered = 0
+    if filled:
+        record(unit, act, facts.order_backorder_filled(order_id=order.id, lines=filled))
+    if order.hold_reason == "awaiting_stock" and not waiting_for_stock(order):
+        release(unit, act, order)
+
+
+def waiting_for_stock(order: Order) -> list[str]:
+    """The SKUs the order still waits for, with how many: it cannot be released or shipped before."""
+    return [f"{line.qty_backordered} × {line.sku}" for line in order.lines if line.qty_backordered]
 
 
 def capture(unit: Unit, act: Act, order: Order, payment: Payment | None = None) -> None:
@@ -162,6 +216,9 @@ def release(unit: Unit, act: Act, order: Order, *, confirmed_before: bool = Fals
     """Clear a hold; an authorised payment is captured straight away, and an order that was
     already paid when staff held it goes straight back to confirmed. ``confirmed_before``: the
     order was confirmed once already (a shop that captures at shipping confirms on the authorisation)."""
+    missing = waiting_for_stock(order)
+    if missing:
+        raise IllegalTransition(f"This order waits for stock ({', '.join(missing)}); it is released when it arrives.")
     previous = order.hold_reason
     order.hold_reason = order.hold_detail = None
     released = facts.order_released(order_id=order.id, reason=previous)
@@ -209,9 +266,10 @@ def cancel(
     reason, message = payments.internal_reason(reason), payments.customer_message(message)  # the input first
     check_transition("order", order.status, OrderStatus.CANCELLED)  # then the state, before any stock or money moves
     order.cancelled_at = act.at
-    for line in sorted(order.lines, key=lambda item: item.variant_id):  # id order: no deadlocks
-        if line.quantity > line.qty_shipped:
-            unit.stock.release(line.variant_id, line.quantity - line.qty_shipped)
+    for variant_id, line in stocked(order.lines):  # id order: no deadlocks
+        reserved = line.quantity - line.qty_shipped - line.qty_backordered  # backordered units were never reserved
+        if reserved > 0:
+            unit.stock.release(variant_id, reserved)
     for shipment in shipments:
         if shipment.status == ShipmentStatus.LABEL_CREATED:
             cancelled = parcel_facts.shipment_cancelled(shipment=shipment)

@@ -38,8 +38,8 @@ def _restock(unit: Unit, act: Act, order: Order, ret: Return, item: ReturnLine, 
     """Count the item as returned; put it back on the shelf if its condition allows (its SKU then)."""
     line = next(ln for ln in order.lines if ln.id == item.order_line_id)
     line.qty_returned += item.quantity
-    if item.condition not in policy.resellable_conditions:
-        return None
+    if item.condition not in policy.resellable_conditions or line.variant_id is None:
+        return None  # written off, or a SKU the catalogue no longer has: no shelf to put it back on
     unit.stock.restock(line.variant_id, item.quantity)
     item.restocked_qty = item.quantity
     restocked = order_facts.stock_restocked(
@@ -61,7 +61,7 @@ def receive(unit: Unit, act: Act, order: Order, ret: Return, conditions: dict[in
     ret.received_at = act.at
     variants = {line.id: line.variant_id for line in order.lines}
     restocked = []
-    for item in sorted(ret.lines, key=lambda i: variants[i.order_line_id]):  # id order: no deadlocks
+    for item in sorted(ret.lines, key=lambda i: variants[i.order_line_id] or 0):  # id order: no deadlocks
         item.condition = conditions.get(item.id, "resellable")
         sku = _restock(unit, act, order, ret, item, policy)
         if sku is not None:

@@ -13,6 +13,7 @@ from datetime import datetime
 from core import characters
 from core.clock import as_utc
 from core.domain import payments
+from core.domain.stock import stocked
 from core.domain.unit import Unit
 from core.errors import IllegalTransition, ValidationFailed
 from core.events import shipments as facts
@@ -149,8 +150,9 @@ def hand_over(unit: Unit, act: Act, order: Order, shipment: Shipment) -> None:
     moves = [Move("shipment", shipment, ShipmentStatus.IN_TRANSIT)]
     shipment.shipped_at = shipment.last_scan_at = act.at
     lines = {line.id: line for line in order.lines}
-    for item in sorted(shipment.lines, key=lambda i: i.variant_id):  # id order: no deadlocks
-        unit.stock.consume(item.variant_id, item.quantity)
+    for variant_id, item in stocked(shipment.lines):
+        unit.stock.consume(variant_id, item.quantity)
+    for item in shipment.lines:
         lines[item.order_line_id].qty_shipped += item.quantity
     if shipment.kind == "outbound":
         order.shipped_at = order.shipped_at or act.at

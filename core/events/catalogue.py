@@ -38,7 +38,7 @@ VISIBLE_TO: dict[str, frozenset[str]] = {
 @dataclass(frozen=True)
 class EventType:
     code: str
-    aggregate: str  # order | shipment | return | stock
+    aggregate: str  # order | shipment | return | stock | product
     visibility: Visibility
     text: str  # shop-voice headline; ``{placeholders}`` come from the payload; translatable(...): a customer reads it
     staff_only: frozenset[str] = frozenset()  # payload keys never shown to the customer
@@ -64,12 +64,15 @@ _STAFF_REASON = frozenset({"reason"})  # why staff cancelled or refunded: the cu
 
 _TYPES = [
     EventType("order.placed", "order", _C, translatable("We received your order")),
+    EventType("order.risk_scored", "order", _I, "Fraud risk scored {score} of 100"),
     EventType("order.held", "order", _I, "Order held for review: {reason_text}"),
     EventType("order.released", "order", _I, "Hold released"),
     EventType("order.confirmed", "order", _C, translatable("Payment received: your order is confirmed")),
     EventType("order.processing", "order", _C, translatable("We are picking and packing your order")),
     EventType("order.cancelled", "order", _C, translatable("Your order was cancelled"), _STAFF_REASON),
     EventType("order.closed", "order", _I, "Order closed"),
+    EventType("order.backordered", "order", _I, "Sold on backorder, waiting for stock: {lines_text}"),
+    EventType("order.backorder_filled", "order", _I, "Stock arrived for the backorder: {lines_text}"),
     EventType("note.internal_added", "order", _I, "Staff note: {text}"),
     EventType("note.customer_added", "order", _C, translatable("A note from us: {text}")),
     EventType("payment.authorized", "order", _I, "Payment authorised"),
@@ -83,6 +86,12 @@ _TYPES = [
     EventType("refund.failed", "order", _I, "Refund of {amount_text} refused by the processor: {failure}"),
     EventType("stock.reorder_needed", "stock", _I, "Stock for {sku} fell below its reorder point"),
     EventType("stock.restocked", "stock", _I, "{quantity} × {sku} back in stock"),
+    EventType("stock.received", "stock", _I, "{sku}: {delta} received ({before} → {after} on hand) {reference}"),
+    EventType("stock.adjusted", "stock", _I, "{sku} adjusted by {delta} ({before} → {after} on hand): {reason}"),
+    EventType("stock.set", "stock", _I, "{sku} set to {after} on hand (was {before}): {reason}"),
+    EventType("stock.digest_sent", "stock", _I, "Low-stock digest of {day} sent to staff: {count} SKUs"),
+    EventType("product.created", "product", _I, "Product {title} ({handle}) added to the catalogue"),
+    EventType("product.updated", "product", _I, "Product {title} ({handle}) updated"),
     EventType("shipment.created", "shipment", _C, translatable("Packed and labelled for {carrier_name}")),
     EventType("shipment.shipped", "shipment", _P, translatable("Handed to {carrier_name}")),
     EventType("shipment.in_transit", "shipment", _P, translatable("On its way")),
@@ -142,6 +151,7 @@ HOLD_REASON_TEXT: dict[str, str] = {
     "payment_pending": translatable("payment not yet confirmed"),
     "address_unverified": translatable("address needs checking"),
     "manual": "put on hold by staff",
+    "awaiting_stock": "sold on backorder: waiting for stock to arrive",
 }
 # Holds only the customer can clear (pay, confirm the address): they are told; the others are staff's.
 CUSTOMER_ACTION_HOLDS = frozenset({"payment_pending", "address_unverified"})

@@ -24,6 +24,11 @@ def order_placed(*, order: Order, carrier: str, lines: list[list[object]], key: 
     return Fact("order.placed", body, order_id=order.id, key=key)
 
 
+def order_risk_scored(*, order_id: int, score: int, reasons: list[dict[str, object]]) -> Fact:
+    """The fraud score (``core.risk``) and each reason that added to it: code, points and staff's text."""
+    return Fact("order.risk_scored", {"score": score, "reasons": reasons}, order_id=order_id)
+
+
 def order_held(*, order: Order, reasons: list[str]) -> Fact:
     """``reasons`` are hold codes, the first one the order's ``hold_reason``."""
     first = reasons[0]
@@ -60,6 +65,20 @@ def order_cancelled(*, order: Order, reason: str, message: str | None, refunded_
         "refunded_text": money_text(refunded_minor, order.currency),
     }
     return Fact("order.cancelled", body, order_id=order.id)
+
+
+def _lines_text(lines: list[list[object]]) -> str:
+    return ", ".join(f"{quantity} × {sku}" for sku, quantity in lines)
+
+
+def order_backordered(*, order_id: int, lines: list[list[object]]) -> Fact:
+    """``lines``: [sku, quantity] sold without stock, now waiting for it (no units reserved)."""
+    return Fact("order.backordered", {"lines": lines, "lines_text": _lines_text(lines)}, order_id=order_id)
+
+
+def order_backorder_filled(*, order_id: int, lines: list[list[object]]) -> Fact:
+    """``lines``: [sku, quantity] that arrived and are now reserved for the order."""
+    return Fact("order.backorder_filled", {"lines": lines, "lines_text": _lines_text(lines)}, order_id=order_id)
 
 
 def order_closed(*, order_id: int) -> Fact:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -79,6 +80,14 @@ def phone_or_none(raw: object, country: str = "US") -> str | None:
     try:
         return normalise_phone(text(raw, 40), country or "US")
     except ValidationFailed:
+        return None
+
+
+def ip_or_none(raw: object) -> str | None:
+    """A shopper's IP address as a store sends it; anything else is dropped (it must not stop an order)."""
+    try:
+        return str(ipaddress.ip_address(text(raw, 45))) if text(raw) else None
+    except ValueError:
         return None
 
 

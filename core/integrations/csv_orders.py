@@ -1,17 +1,19 @@
-"""Historical orders from a CSV file, mapped to ``PlaceOrder`` commands (see docs/import.md).
+"""Past orders from a CSV file, mapped to ``PastOrder`` (see docs/import.md).
 
 The CSV has one row per order line; rows with the same ``order_number`` form one order, whose
 order-level columns must agree on every row. Reading and mapping only: ``flask import-orders``
-places each command through the ordering service.
+records each one as history (``core.services.history``).
 """
 
 from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from core.domain.commands import AddressInput, LineInput, PlaceOrder
+from core.domain.history import PastOrder, PastParcel
 from core.errors import ValidationFailed
 from core.integrations.common import parse_time
 from core.money import to_minor
@@ -19,7 +21,11 @@ from core.money import to_minor
 REQUIRED = ("order_number", "placed_at", "email", "name", "sku", "quantity", "ship_line1", "ship_city")
 REQUIRED += ("ship_postal_code", "ship_country")
 ORDER_LEVEL = ("placed_at", "email", "name", "phone", "currency", "shipping", "tax", "discount", "carrier", "note")
-ORDER_LEVEL += ("locale",)
+ORDER_LEVEL += ("locale", "status", "shipped_at", "service", "tracking_number", "delivered_at", "refunded_amount")
+ORDER_LEVEL += ("refunded_at", "cancelled_at", "closed_at", "payment_reference")
+# A blank status is told by the latest time given, latest first.
+STATUS_BY_TIME = (("cancelled_at", "cancelled"), ("closed_at", "closed"), ("delivered_at", "delivered"))
+STATUS_BY_TIME += (("shipped_at", "shipped"),)
 
 
 @dataclass
@@ -77,12 +83,20 @@ def _address(first: dict[str, str]) -> AddressInput:
     )
 
 
-def to_command(group: OrderRows) -> PlaceOrder:
-    """The group as one ``PlaceOrder``; order-level columns must agree on every row."""
-    first = _check_order_level(group)
-    placed = parse_time(first["placed_at"])
+def _time(first: dict[str, str], name: str) -> datetime | None:
+    if not first.get(name):
+        return None
+    moment = parse_time(first[name])
+    if moment is None:
+        raise ValidationFailed(f"{name} {first[name]!r} is not an ISO 8601 time.", field=name)
+    return moment
+
+
+def _command(first: dict[str, str], group: OrderRows) -> PlaceOrder:
+    """The order as it was placed (order-level columns from ``first``)."""
+    placed = _time(first, "placed_at")
     if placed is None:
-        raise ValidationFailed(f"placed_at {first['placed_at']!r} is not an ISO 8601 time.", field="placed_at")
+        raise ValidationFailed("placed_at is empty.", field="placed_at")
     currency = (first.get("currency") or "USD").upper()
     return PlaceOrder(
         email=first["email"],
@@ -101,4 +115,56 @@ def to_command(group: OrderRows) -> PlaceOrder:
         discount_minor=to_minor(first.get("discount"), currency, field="discount"),
         note=first.get("note") or None,
         placed_at=placed,
+    )
+
+
+def _status(first: dict[str, str]) -> str:
+    given = first.get("status", "").lower()
+    if given:
+        return given
+    told = next((status for name, status in STATUS_BY_TIME if first.get(name)), None)
+    if told is None:
+        raise ValidationFailed(
+            "Give the order's status (shipped, delivered, closed or cancelled), or the times that tell it.",
+            field="status",
+        )
+    return told
+
+
+def _parcel(first: dict[str, str]) -> PastParcel | None:
+    shipped = _time(first, "shipped_at")
+    if shipped is None:
+        return None
+    return PastParcel(
+        carrier=(first.get("carrier") or "usps").lower(),
+        service=first.get("service") or "Standard",
+        tracking_number=first.get("tracking_number", ""),
+        shipped_at=shipped,
+        delivered_at=_time(first, "delivered_at"),
+    )
+
+
+def _names(group: OrderRows) -> dict[str, tuple[str, str]]:
+    """Product name and variant title per SKU, as the file gives them (for SKUs no longer sold)."""
+    return {
+        row["sku"]: (row.get("product_name", ""), row.get("variant_title", ""))
+        for _, row in group.rows
+        if row.get("product_name") or row.get("variant_title")
+    }
+
+
+def to_past(group: OrderRows) -> PastOrder:
+    """The group as one ``PastOrder``; order-level columns must agree on every row."""
+    first = _check_order_level(group)
+    cmd = _command(first, group)
+    return PastOrder(
+        order=cmd,
+        status=_status(first),
+        payment_reference=first.get("payment_reference") or f"import-{group.number}"[:64],
+        parcel=_parcel(first),
+        refunded_minor=to_minor(first.get("refunded_amount"), cmd.currency, field="refunded_amount"),
+        refunded_at=_time(first, "refunded_at"),
+        cancelled_at=_time(first, "cancelled_at"),
+        closed_at=_time(first, "closed_at"),
+        names=_names(group),
     )

@@ -12,6 +12,7 @@ from typing import Any
 from core.domain.commands import PlaceOrder
 from core.domain.scans import CarrierScan
 from core.integrations.common import address, carrier_code, full_name, line_items, parse_time, phone_or_none, text
+from core.integrations.shopify_risk import browser_ip, card_fingerprint, store_risk
 from core.lifecycle import ExceptionReason, ShipmentStatus
 from core.locales import canonical_or_none
 from core.money import to_minor
@@ -92,6 +93,9 @@ def order_command(order: dict[str, Any]) -> PlaceOrder:
         payment_pending=text(order.get("financial_status")) not in PAID,
         placed_at=parse_time(order.get("processed_at") or order.get("created_at")),
         number=text(order.get("name"), 32).lstrip("#") or None,
+        client_ip=browser_ip(order),
+        card_fingerprint=card_fingerprint(order),
+        store_risk=store_risk(order),
     )
 
 

@@ -6,7 +6,16 @@ from datetime import datetime
 from typing import Any
 
 from core.domain.commands import PlaceOrder
-from core.integrations.common import address, carrier_code, full_name, line_items, parse_time, phone_or_none, text
+from core.integrations.common import (
+    address,
+    carrier_code,
+    full_name,
+    ip_or_none,
+    line_items,
+    parse_time,
+    phone_or_none,
+    text,
+)
 from core.money import to_minor
 
 TOPICS = frozenset({"order.created", "order.updated"})
@@ -61,4 +70,5 @@ def order_command(order: dict[str, Any]) -> PlaceOrder:
         payment_pending=not is_paid(order),
         placed_at=parse_time(order.get("date_created_gmt") or order.get("date_created")),
         number=f"WC{text(order.get('number') or order.get('id'), 28)}",
+        client_ip=ip_or_none(order.get("customer_ip_address")),
     )

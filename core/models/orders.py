@@ -30,6 +30,9 @@ class Order(Base):
         UniqueConstraint("channel", "source_ref", name="uq_orders_channel_source_ref"),
         Index("ix_orders_status_placed_at", "status", "placed_at"),
         Index("ix_orders_placed_at", "placed_at"),
+        # The risk scorer counts recent orders by email, client IP and card (core.queries.risk).
+        Index("ix_orders_client_ip_placed_at", "client_ip", "placed_at"),
+        Index("ix_orders_card_fingerprint_placed_at", "card_fingerprint", "placed_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -43,7 +46,10 @@ class Order(Base):
     status: Mapped[str] = mapped_column(String(24))
     hold_reason: Mapped[str | None] = mapped_column(String(40))
     hold_detail: Mapped[str | None] = mapped_column(String(300))
-    fraud_score: Mapped[int] = mapped_column(default=0)
+    fraud_score: Mapped[int] = mapped_column(default=0)  # core.risk: its reasons are in order.risk_scored
+    client_ip: Mapped[str | None] = mapped_column(String(45))  # the shopper's, as the checkout or store saw it
+    # The card's fingerprint from the gateway (the same card gives the same one), or the store's BIN and last 4.
+    card_fingerprint: Mapped[str | None] = mapped_column(String(64))
     note: Mapped[str | None] = mapped_column(Text)
     currency: Mapped[str] = mapped_column(String(3))
     # The customer's language (BCP 47, core.locales) as the store or the API gave it; None: the shop's default.
@@ -96,11 +102,14 @@ class OrderLine(Base):
         CheckConstraint("qty_delivered >= 0 AND qty_delivered <= qty_shipped", name="delivered_within_shipped"),
         CheckConstraint("qty_returning >= 0 AND qty_returning <= qty_delivered", name="returning_within_delivered"),
         CheckConstraint("qty_returned >= 0 AND qty_returned <= qty_returning", name="returned_within_returning"),
+        CheckConstraint("qty_backordered >= 0 AND qty_backordered <= quantity", name="backordered_within_ordered"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
-    variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id"), index=True)
+    # None: imported history of a SKU the catalogue no longer has (the line keeps its SKU text); such a
+    # line holds no stock (core.domain.stocked).
+    variant_id: Mapped[int | None] = mapped_column(ForeignKey("variants.id"), index=True)
     sku: Mapped[str] = mapped_column(String(64))
     name: Mapped[str] = mapped_column(String(200))
     variant_title: Mapped[str] = mapped_column(String(120))
@@ -113,6 +122,8 @@ class OrderLine(Base):
     # On a return that is not rejected or cancelled: the guard against over-returning.
     qty_returning: Mapped[int] = mapped_column(default=0)
     qty_returned: Mapped[int] = mapped_column(default=0)  # received back
+    # Sold on backorder and not reserved yet: the order waits ("awaiting_stock") until stock arrives for them.
+    qty_backordered: Mapped[int] = mapped_column(default=0)
     # An exchange's replacement item is a line of its own, naming the line whose units it replaces: its
     # parcel says what it really holds, it costs what the replaced units cost, and it may go back in turn.
     replaces_line_id: Mapped[int | None] = mapped_column(ForeignKey("order_lines.id"))

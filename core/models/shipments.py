@@ -44,8 +44,9 @@ class ShipmentLine(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id"), index=True)
     order_line_id: Mapped[int] = mapped_column(ForeignKey("order_lines.id"), index=True)
-    # Usually the line's own variant; for an exchange, the replacement variant.
-    variant_id: Mapped[int] = mapped_column(ForeignKey("variants.id"))
+    # Usually the line's own variant; for an exchange, the replacement variant. None: the line's (imported
+    # history of a SKU no longer in the catalogue).
+    variant_id: Mapped[int | None] = mapped_column(ForeignKey("variants.id"))
     quantity: Mapped[int]
 
     shipment: Mapped[Shipment] = relationship(back_populates="lines")

@@ -92,6 +92,15 @@ class TimelineItem:
     detail: str
 
 
+@dataclass(frozen=True)
+class RiskReason:
+    """One reason the fraud score went up (``core.risk``), as its ``order.risk_scored`` event recorded it."""
+
+    code: str
+    points: int
+    text: str
+
+
 @dataclass
 class StaffOrder:
     order: Order
@@ -104,6 +113,7 @@ class StaffOrder:
     parcel_items: dict[int, list[ParcelItem]] = field(default_factory=dict)  # shipment id -> what it carries
     return_items: dict[int, list[ReturnItem]] = field(default_factory=dict)  # return id -> what comes back
     return_choices: list[ReturnChoice] = field(default_factory=list)  # delivered lines, returnable or not
+    risk: list[RiskReason] = field(default_factory=list)  # why the fraud score is what it is
 
     @property
     def hold_text(self) -> str:
@@ -145,7 +155,24 @@ def _detail(code: str, payload: dict[str, Any]) -> str:
         return f"Internal reason: {payload.get('reason') or '—'}" + (f" · Told the customer: {told}" if told else "")
     if code == "return.requested" and isinstance(payload.get("override"), dict):
         return _override_text(payload["override"])
+    if code == "order.risk_scored":
+        return "; ".join(f"+{r.points} {r.text}" for r in _reasons(payload))
     return str(payload.get("message") or payload.get("next_step") or payload.get("location") or "")
+
+
+def _reasons(payload: dict[str, Any]) -> list[RiskReason]:
+    found = payload.get("reasons") if isinstance(payload.get("reasons"), list) else []
+    return [
+        RiskReason(str(r.get("code")), int(r.get("points") or 0), str(r.get("text")))
+        for r in found
+        if isinstance(r, dict)
+    ]
+
+
+def _risk(events: list[Event]) -> list[RiskReason]:
+    """The reasons of the order's latest risk score (none recorded: nothing added to it)."""
+    scored = [event for event in events if event.type == "order.risk_scored"]
+    return _reasons(scored[-1].payload or {}) if scored else []
 
 
 def _timeline_item(event: Event) -> TimelineItem:
@@ -231,15 +258,17 @@ def staff_order(session: Session, number: str, *, policy: ReturnPolicy, now: dat
     if order is None:
         return None
     shipments = _all(session, Shipment, order.id)
+    events = _all(session, Event, order.id)
     return StaffOrder(
         order=order,
         customer=session.get_one(Customer, order.customer_id),
         shipments=shipments,
         returns=_all(session, Return, order.id),
         refunds=_all(session, Refund, order.id),
-        timeline=[_timeline_item(e) for e in _all(session, Event, order.id)],
+        timeline=[_timeline_item(e) for e in events],
         notifications=_sends(session, order.id),
         parcel_items=_parcel_items(session, order.id),
         return_items=_return_items(session, order.id),
         return_choices=_choices(order, shipments, policy, now),
+        risk=_risk(events),
     )

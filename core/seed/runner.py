@@ -11,6 +11,7 @@ from core.domain import orders
 from core.domain.commands import AddressInput, LineInput, PlaceOrder, order_amounts
 from core.models import Customer, Order
 from core.payments import Authorization
+from core.risk import supplied_only
 from core.seed import steps
 from core.seed.context import Context
 from core.seed.numbers import hex_reference
@@ -47,11 +48,12 @@ def place(cx: Context, plan: OrderPlan, card: random.Random) -> Play:
     last4 = f"{card.randrange(10000):04d}"
     auth = Authorization(hex_reference(card, "fake_auth_"), last4)
     act = steps.act_at(cx, plan.actor, plan.placed)
+    risk = supplied_only(plan.fraud_score)  # the plan's score is the one signal the demo has
     order = orders.open_order(
         unit, act, cmd, number=cmd.number or "", customer_id=plan.customer.id, email=plan.customer.email,
-        variants=variants, amounts=order_amounts(cmd, variants),  # type: ignore[arg-type]
+        variants=variants, amounts=order_amounts(cmd, variants), fraud_score=risk.score,  # type: ignore[arg-type]
     )  # fmt: skip
-    orders.place(unit, act, order, carrier=plan.carrier, holds=plan.holds, auth=auth)
+    orders.place(unit, act, order, carrier=plan.carrier, holds=plan.holds, auth=auth, risk=risk)
     return Play(plan, order)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -13,8 +16,11 @@ from core.errors import DuplicateEvent, ValidationFailed
 from core.events.fact import Act, Actor
 from core.events.log import ensure_new
 from core.lifecycle import OrderStatus
-from core.models import Customer, Order, Variant
+from core.models import Customer, Order
 from core.payments import Authorization
+from core.queries import risk as risk_signals
+from core.risk import Assessment
+from core.risk import score as score_risk
 from core.services.common import load_order, new_order_number
 from core.services.unit import SessionUnit, unit_of_work
 from core.shop import Shop
@@ -53,26 +59,32 @@ def _order_number(session: Session, wanted: str | None) -> str:
     return number
 
 
+def assess_risk(
+    session: Session, shop: Shop, cmd: PlaceOrder, *, email: str, total_minor: int, at: datetime
+) -> Assessment:
+    """The one fraud scorer (``core.risk``) over what the log knows of the order's customer, email, IP and card."""
+    policy = shop.risk_policy
+    found = risk_signals.signals(session, cmd, email=email, total_minor=total_minor, at=at, policy=policy)
+    return score_risk(found, policy)
+
+
 def insert_order(
-    unit: SessionUnit,
-    act: Act,
-    cmd: PlaceOrder,
-    *,
-    email: str,
-    variants: dict[str, Variant],
-    amounts: tuple[int, int, int],
-    holds: list[tuple[str, str]],
-    auth: Authorization | None,
-) -> Order:
-    """Write the order, its lines and addresses, and place it (``core.domain.orders.place``)."""
+    unit: SessionUnit, act: Act, cmd: PlaceOrder, *, email: str, variants: Mapping[str, orders.Sellable],
+    amounts: tuple[int, int, int], holds: list[tuple[str, str]], auth: Authorization | None,
+    risk: Assessment,
+) -> Order:  # fmt: skip
+    """Write the order, its lines and addresses, and place it (``core.domain.orders.place``) with its
+    fraud ``risk``."""
     session = unit.session
     ensure_new(session, orders.order_key(cmd.channel, cmd.source_ref))
     customer = _customer(session, email, cmd.name, cmd.phone)
     number = _order_number(session, cmd.number)
     order = orders.open_order(
-        unit, act, cmd, number=number, customer_id=customer.id, email=email, variants=variants, amounts=amounts
-    )
-    orders.place(unit, act, order, carrier=cmd.carrier, holds=holds, auth=auth)
+        unit, act, cmd, number=number, customer_id=customer.id, email=email, variants=variants, amounts=amounts,
+        fraud_score=risk.score,
+    )  # fmt: skip
+    backorderable = frozenset(v.id for v in variants.values() if v.product.backorders)
+    orders.place(unit, act, order, carrier=cmd.carrier, holds=holds, auth=auth, backorderable=backorderable, risk=risk)
     return order
 
 

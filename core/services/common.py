@@ -6,10 +6,10 @@ import secrets
 import string
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from core.errors import NotFound
-from core.models import Order, Return, Shipment
+from core.models import Order, Return, Shipment, Variant
 
 _RMA_ALPHABET = string.ascii_uppercase.replace("O", "").replace("I", "") + "23456789"
 
@@ -54,6 +54,12 @@ def load_return_and_order(session: Session, return_id: int) -> tuple[Return, Ord
     """Lock the order first, then the return (same lock order as every other service)."""
     order = load_order(session, _owner(session, Return, return_id, "return"))
     return load_return(session, return_id), order
+
+
+def catalogue_variants(session: Session, skus: list[str]) -> dict[str, Variant]:
+    """The catalogue's variants of ``skus`` (with their products), by SKU; unknown SKUs are left out."""
+    query = select(Variant).options(joinedload(Variant.product)).where(Variant.sku.in_(skus))
+    return {variant.sku: variant for variant in session.scalars(query)}
 
 
 def new_order_number() -> str:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from core.clock import utcnow
 from core.domain import orders, payments
@@ -14,37 +15,35 @@ from core.domain.commands import PlaceOrder, normalise_email, order_amounts, val
 from core.errors import DuplicateEvent, ValidationFailed
 from core.events.catalogue import HOLD_REASON_TEXT
 from core.events.fact import CUSTOMER, Act, Actor
-from core.models import Event, Order, Return, Variant
+from core.models import Event, Order, Return
 from core.permissions import Permission
-from core.services.capture import insert_order
+from core.services.capture import assess_risk, insert_order
 from core.services.card_payments import refusals_recorded
-from core.services.common import load_order
+from core.services.common import catalogue_variants, load_order
 from core.services.unit import unit_of_work
 from core.shop import Shop
 
 
-def _variants(session: Session, skus: list[str]) -> dict[str, Variant]:
-    return {
-        v.sku: v
-        for v in session.scalars(select(Variant).options(joinedload(Variant.product)).where(Variant.sku.in_(skus)))
-    }
-
-
 def place_order(shop: Shop, cmd: PlaceOrder, *, actor: Actor = CUSTOMER, notify: bool = True) -> Order:
-    """Validate, authorise, reserve stock and record the order; hold it or capture payment."""
+    """Validate, authorise, score its fraud risk, reserve stock and record the order; hold it or capture payment."""
     validate_text(cmd)  # first: the SKUs are looked up next, and PostgreSQL refuses a NUL even there
     email = normalise_email(cmd.email)
     with shop.db.read() as session:
-        variants = _variants(session, [line.sku for line in cmd.lines])
+        variants = catalogue_variants(session, [line.sku for line in cmd.lines])
     validate_order(cmd, variants)
     amounts = order_amounts(cmd, variants)
     key = payments.authorization_key(cmd.channel, cmd.source_ref, cmd.payment_key)
     auth = None if cmd.payment_pending else shop.gateway.authorize(amounts[2], cmd.currency, cmd.card, key=key)
+    if auth is not None and auth.fingerprint:
+        cmd = replace(cmd, card_fingerprint=auth.fingerprint)  # the gateway's word on the card is the surest
     try:
         with unit_of_work(shop) as unit:
             act = Act(actor, utcnow(), notify)
-            holds = orders.holds_for(cmd, shop.hold_policy)
-            return insert_order(unit, act, cmd, email=email, variants=variants, amounts=amounts, holds=holds, auth=auth)
+            risk = assess_risk(unit.session, shop, cmd, email=email, total_minor=amounts[2], at=cmd.placed_at or act.at)
+            holds = orders.holds_for(cmd, shop.hold_policy, risk.score)
+            return insert_order(
+                unit, act, cmd, email=email, variants=variants, amounts=amounts, holds=holds, auth=auth, risk=risk
+            )
     except Exception as error:
         # Nothing was written, so nothing may stay authorised on the customer's card either.
         if auth is not None:

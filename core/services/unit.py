@@ -10,10 +10,11 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from core.domain.unit import Gateway
+from core.domain.unit import Gateway, Stock
 from core.events.fact import Act, Fact, Transitions
 from core.events.log import SessionLog
 from core.models.links import parents
+from core.payments import Refunded
 from core.policies import PaymentPolicy
 from core.services.stock import SessionStock
 from core.shop import Shop
@@ -22,12 +23,18 @@ T = TypeVar("T")
 
 
 class SessionUnit:
-    def __init__(self, session: Session, gateway: Gateway, payment_policy: PaymentPolicy | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        gateway: Gateway,
+        payment_policy: PaymentPolicy | None = None,
+        stock: Stock | None = None,
+    ) -> None:
         self.session = session
         self.gateway = gateway
         self.payment_policy = payment_policy or PaymentPolicy()
         self.log = SessionLog(session)
-        self.stock = SessionStock(session, self.log)
+        self.stock: Stock = stock or SessionStock(session, self.log)
 
     def create(self, model: type[T], **columns: Any) -> T:
         return self.create_all(model, [columns])[0]
@@ -58,3 +65,40 @@ def unit_of_work(shop: Shop) -> Iterator[SessionUnit]:
     """One write transaction of ``shop``'s database, as a ``Unit``."""
     with shop.db.write() as session:
         yield SessionUnit(session, shop.gateway, shop.payment_policy)
+
+
+class _NoStock:
+    """History's stock: what sold before Shiplog left the shelf long ago, so nothing moves."""
+
+    def reserve(self, variant_id: int, quantity: int) -> None:
+        return None
+
+    def release(self, variant_id: int, quantity: int) -> None:
+        return None
+
+    def consume(self, variant_id: int, quantity: int) -> None:
+        return None
+
+    def restock(self, variant_id: int, quantity: int) -> None:
+        return None
+
+
+class _PastPayments:
+    """History's gateway: the money moved before Shiplog, so it is recorded and no processor is asked."""
+
+    def capture(self, reference: str, amount_minor: int, *, key: str) -> None:
+        return None
+
+    def void(self, reference: str, *, key: str) -> None:
+        return None
+
+    def refund(self, reference: str, amount_minor: int, *, key: str) -> Refunded:
+        return Refunded(f"{reference[:57]}-refund")
+
+
+@contextmanager
+def history_unit(shop: Shop) -> Iterator[SessionUnit]:
+    """One write transaction for imported history: the same rules, but no stock moves and no gateway call
+    (the money was taken, and given back, when it happened)."""
+    with shop.db.write() as session:
+        yield SessionUnit(session, _PastPayments(), PaymentPolicy(), _NoStock())

@@ -31,7 +31,7 @@ from portal.api.action_schemas import (
     ReturnResolve,
     Rma,
 )
-from portal.api.auth import acting, idempotent, require_key
+from portal.api.auth import idempotent, key_actor, require_key
 from portal.api.bodies import conforms, invalid, read
 from portal.api.schemas import OrderNumber
 from web.errors import problem
@@ -96,7 +96,7 @@ def _return_now(return_id: int, status: int = 200) -> Answer:
 def hold_order(number: str, order_id: int, body: OrderHold) -> Answer:
     """Put an order on hold for review."""
     detail = body.detail or ""
-    ordering.hold_order(shop(), order_id, reason=body.reason, detail=detail, actor=acting(), notify=body.notify)
+    ordering.hold_order(shop(), order_id, reason=body.reason, detail=detail, actor=key_actor(), notify=body.notify)
     return _order_now(number)
 
 
@@ -106,7 +106,7 @@ def hold_order(number: str, order_id: int, body: OrderHold) -> Answer:
 @on_order(Notified)
 def release_order(number: str, order_id: int, body: Notified) -> Answer:
     """Release a hold (an authorised payment is captured)."""
-    ordering.release_order(shop(), order_id, actor=acting(), notify=body.notify)
+    ordering.release_order(shop(), order_id, actor=key_actor(), notify=body.notify)
     return _order_now(number)
 
 
@@ -116,7 +116,9 @@ def release_order(number: str, order_id: int, body: Notified) -> Answer:
 @on_order(OrderCancel)
 def cancel_order(number: str, order_id: int, body: OrderCancel) -> Answer:
     """Cancel an order before anything ships (giving captured money back needs money.cancel_with_refund)."""
-    refunds.cancel_order(shop(), order_id, reason=body.reason, message=body.message, actor=acting(), notify=body.notify)
+    refunds.cancel_order(
+        shop(), order_id, reason=body.reason, message=body.message, actor=key_actor(), notify=body.notify
+    )
     return _order_now(number)
 
 
@@ -128,7 +130,7 @@ def refund_order(number: str, order_id: int, body: RefundCreate) -> Answer:
     """A goodwill refund of an amount staff choose."""
     refund = refunds.refund_order(
         shop(), order_id, amount_minor=body.amount_minor, reason=body.reason, message=body.message,
-        actor=acting(), notify=body.notify,
+        actor=key_actor(), notify=body.notify,
     )  # fmt: skip
     with shop().db.read() as session:
         return jsonify(queries.refund_json(session, refund.id)), 201
@@ -143,7 +145,7 @@ def create_return(number: str, order_id: int, body: ReturnCreate) -> Answer:
     items = [ReturnLineInput(line.line_id, line.quantity, line.reason) for line in body.lines]
     if len({item.order_line_id for item in items}) != len(items):
         return invalid({"lines": "Each line may appear once."})
-    made = returns.request_return(shop(), order_id, items, note=body.note, actor=acting(), notify=body.notify)
+    made = returns.request_return(shop(), order_id, items, note=body.note, actor=key_actor(), notify=body.notify)
     return _return_now(made.id, 201)
 
 
@@ -153,7 +155,7 @@ def create_return(number: str, order_id: int, body: ReturnCreate) -> Answer:
 @on_return(Notified)
 def approve_return(rma: str, return_id: int, body: Notified) -> Answer:
     """Approve a requested return."""
-    returns.approve_return(shop(), return_id, actor=acting(), notify=body.notify)
+    returns.approve_return(shop(), return_id, actor=key_actor(), notify=body.notify)
     return _return_now(return_id)
 
 
@@ -163,7 +165,7 @@ def approve_return(rma: str, return_id: int, body: Notified) -> Answer:
 @on_return(ReturnReject)
 def reject_return(rma: str, return_id: int, body: ReturnReject) -> Answer:
     """Reject a requested return, with the reason the customer reads."""
-    returns.reject_return(shop(), return_id, reason=body.reason, actor=acting(), notify=body.notify)
+    returns.reject_return(shop(), return_id, reason=body.reason, actor=key_actor(), notify=body.notify)
     return _return_now(return_id)
 
 
@@ -176,7 +178,7 @@ def receive_return(rma: str, return_id: int, body: ReturnReceive) -> Answer:
     conditions = {line.line_id: line.condition for line in body.lines}
     if len(conditions) != len(body.lines):
         return invalid({"lines": "Each line may appear once."})
-    return_resolution.receive_return(shop(), return_id, conditions=conditions, actor=acting(), notify=body.notify)
+    return_resolution.receive_return(shop(), return_id, conditions=conditions, actor=key_actor(), notify=body.notify)
     return _return_now(return_id)
 
 
@@ -187,7 +189,7 @@ def receive_return(rma: str, return_id: int, body: ReturnReceive) -> Answer:
 def resolve_return(rma: str, return_id: int, body: ReturnResolve) -> Answer:
     """Resolve a received return: refund it at the policy's amount, or pack its exchange."""
     return_resolution.resolve_return(
-        shop(), return_id, actor=acting(), notify=body.notify, exchange_carrier=body.exchange_carrier,
+        shop(), return_id, actor=key_actor(), notify=body.notify, exchange_carrier=body.exchange_carrier,
         exchange_tracking=body.exchange_tracking_number,
     )  # fmt: skip
     return _return_now(return_id)

@@ -7,7 +7,7 @@ from functools import wraps
 from typing import Any, NamedTuple, TypeVar
 
 import msgspec
-from flask import Response, current_app, g, request
+from flask import Response, current_app, g, jsonify, request
 
 from core.errors import DomainError, GatewayUnavailable, NotFound, NotPermitted
 from core.events.fact import Actor
@@ -22,6 +22,18 @@ from web.extensions import shop
 
 F = TypeVar("F", bound=Callable[..., Any])
 ACCESS = "api_access"
+
+
+def key_actor() -> Actor:
+    """Who acts for the request's API key, as events record it, with the role the key acts with
+    (``core.permissions``: a staff action meets the same table as the hub)."""
+    return Actor("integration", f"api:{g.api_key.prefix}", g.api_key.role)
+
+
+def cursor_page(name: str, rows: list[dict[str, Any]], more: bool, after: int) -> Response:
+    """A page of ``rows`` read after a cursor, with the cursor for the next page."""
+    cursor = rows[-1]["id"] if rows else after
+    return jsonify({name: rows, "next_cursor": cursor, "has_more": more})
 
 
 def _unauthorised(detail: str) -> Response:
@@ -85,11 +97,6 @@ def authenticate() -> ApiKey | Response:
     if key is None:
         return _unauthorised("That API key is not valid (unknown or revoked).")
     return key
-
-
-def acting() -> Actor:
-    """The caller as the event log names it, with the role its key acts with (``core.permissions``)."""
-    return Actor("integration", f"api:{g.api_key.prefix}", g.api_key.role)
 
 
 def scope_problem(key: ApiKey, access: Access) -> Response | None:

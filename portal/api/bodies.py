@@ -55,6 +55,24 @@ def read(kind: type[T]) -> tuple[T | None, Response | None]:
         return None, invalid(problems(document, kind))
 
 
+def read_query(kind: type[T]) -> tuple[T | None, Response | None]:
+    """The query string as a ``kind`` whose fields are all integers, or the 400 to send instead
+    (the gate has already refused parameters the view does not take, and repeated ones)."""
+    sent: dict[str, int] = {}
+    for field in msgspec.structs.fields(kind):  # type: ignore[arg-type]
+        name = field.encode_name
+        if name in request.args:
+            try:
+                sent[name] = int(request.args[name])
+            except ValueError:
+                return None, problem(400, "Bad request", f"{name} must be an integer.", {name: "Must be an integer."})
+    try:
+        return msgspec.convert(sent, kind), None
+    except msgspec.ValidationError:
+        (name, message), *_ = problems(sent, kind).items()
+        return None, problem(400, "Bad request", message, {name: message})
+
+
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 

@@ -47,6 +47,7 @@ IDEMPOTENCY_KEY = {
 }
 ORDER_NUMBER = {"name": "number", "in": "path", "required": True, "schema": msgspec.json.schema(schemas.OrderNumber)}
 RMA = {"name": "rma", "in": "path", "required": True, "schema": msgspec.json.schema(action_schemas.Rma)}
+SKU = {"name": "sku", "in": "path", "required": True, "schema": msgspec.json.schema(schemas.Sku)}
 
 
 def query_parameters(struct: type[msgspec.Struct]) -> list[dict[str, Any]]:
@@ -159,6 +160,11 @@ ACTION_PATHS: dict[str, Any] = {
 }
 
 
+def _patch(summary: str, op_id: str, body: str, answer: str, params: list[Any]) -> dict[str, Any]:
+    operation = _post(summary, op_id, body, {"200": _json(answer, "Changed")}, params=params)["post"]
+    return {"patch": operation}
+
+
 def _get(summary: str, op_id: str, schema: str, params: list[Any]) -> dict[str, Any]:
     return {
         "get": {
@@ -199,6 +205,30 @@ PATHS: dict[str, Any] = {
     "/events": _get(
         "List events after a cursor, oldest first", "listEvents", "EventPage", query_parameters(schemas.EventQuery)
     ),
+    "/products": {
+        **_get(
+            "List products with their variants and stock, oldest first",
+            "listProducts",
+            "ProductPage",
+            query_parameters(schemas.ProductQuery),
+        ),
+        **_post(
+            "Create a product, or update the one of that handle (variants by SKU)",
+            "saveProduct",
+            "ProductCreate",
+            {"201": _json("Product", "Created"), "200": _json("Product", "Updated, or already so")},
+        ),
+    },
+    "/variants/{sku}": {
+        **_get("Get a variant with its price and stock", "getVariant", "Variant", [SKU]),
+        **_patch("Change some of a variant's fields", "updateVariant", "VariantPatch", "Variant", [SKU]),
+    },
+    "/inventory-adjustments": _post(
+        "Change a SKU's count on hand by a delta or set it, with a reason (a stock event)",
+        "adjustInventory",
+        "InventoryAdjustment",
+        {"201": _json("StockLevel", "Recorded")},
+    ),
 }
 
 
@@ -210,7 +240,7 @@ def document(server_url: str = "/api/v1") -> dict[str, Any]:
             "title": "Shiplog API",
             "version": "1.0.0",
             "description": (
-                "Orders, shipments and carrier tracking. Authenticate with `Authorization: Bearer <key>` "
+                "Orders, shipments, carrier tracking, the catalogue and its stock. Authenticate with `Authorization: Bearer <key>` "
                 "(`flask --app wsgi api-keys create --scope read|write`). Write keys can also read. "
                 "Errors are RFC 9457 problem documents. Money is integer minor units; times are ISO 8601. "
                 "Each key has its own rate limits (`API_RATE_LIMIT`, or the key's own: `api-keys limit`), "

@@ -142,10 +142,51 @@ class TrackingEventBatchResult(Struct, kw_only=True):
     results: list[TrackingEventResult]
 
 
-class EventPage(Struct, kw_only=True):
-    events: list[Event]
+class CursorPage(Struct, kw_only=True):
+    """A page read after a cursor (``portal.api.auth.cursor_page``)."""
+
     next_cursor: Annotated[int, Meta(description="Pass as `after` to get the next page.")]
     has_more: bool
+
+
+class EventPage(CursorPage, kw_only=True):
+    events: list[Event]
+
+
+class StockLevel(Struct, kw_only=True):
+    sku: str
+    on_hand: int
+    reserved: Annotated[int, Meta(description="Promised to orders not yet shipped.")]
+    available: Annotated[int, Meta(description="on_hand - reserved: what can still be sold.")]
+    reorder_point: int
+
+
+class Variant(StockLevel, kw_only=True):
+    product_handle: str
+    title: str
+    option_values: list[str]
+    price_minor: int
+    compare_at_minor: int | None
+    currency: str
+    weight_grams: int | None
+    image_url: str | None
+    barcode: str | None
+    final_sale: bool
+
+
+class Product(Struct, kw_only=True):
+    id: int
+    handle: str
+    title: str
+    option_names: list[str]
+    image_url: str | None
+    return_policy_group: str | None
+    backorders: bool
+    variants: list[Variant]
+
+
+class ProductPage(CursorPage, kw_only=True):
+    products: list[Product]
 
 
 class Problem(Struct, kw_only=True):
@@ -197,5 +238,9 @@ RESPONSES: tuple[type[Struct], ...] = (
     TrackingEventResult,
     TrackingEventBatchResult,
     EventPage,
+    Product,
+    ProductPage,
+    Variant,
+    StockLevel,
     Problem,
 )

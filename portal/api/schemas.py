@@ -98,7 +98,30 @@ class OrderCreate(Closed, kw_only=True):
     shipping_minor: Minor | UnsetType = UNSET
     discount_minor: Minor | UnsetType = UNSET
     tax_minor: Minor | UnsetType = UNSET
-    fraud_score: Annotated[int, Meta(ge=0, le=100)] | UnsetType = UNSET
+    fraud_score: (
+        Annotated[
+            int,
+            Meta(
+                ge=0,
+                le=100,
+                description="Your own fraud score, if you have one: Shiplog scores every order itself and adds "
+                "this as one more signal. It can raise the score, never lower it (docs/risk.md).",
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    client_ip: (
+        Annotated[
+            str,
+            Meta(
+                max_length=45,
+                pattern=whole("[0-9A-Fa-f:.]{2,45}"),
+                description="The shopper's IP address as your checkout saw it (IPv4 or IPv6): the risk "
+                "scorer counts recent orders from it.",
+            ),
+        ]
+        | None
+    ) = None
     note: Annotated[str, Meta(max_length=2000, pattern=LINES)] | None = None
     payment_pending: bool | UnsetType = UNSET
     card: (
@@ -180,4 +203,87 @@ class EventQuery(Closed, kw_only=True):
     limit: Annotated[int, Meta(ge=1, le=1000)] = 100
 
 
-REQUEST_BODIES: tuple[type[Closed], ...] = (OrderCreate, ShipmentCreate, TrackingEventInput, TrackingEventBatch)
+Sku = Annotated[str, Meta(pattern=whole("[\\x21-\\x7e]{1,64}"), description="1 to 64 visible ASCII characters.")]
+Currency = Annotated[str, Meta(pattern=whole("[A-Z]{3}"), description="ISO 4217, e.g. USD.")]
+Url = Annotated[str, Meta(max_length=500, pattern=whole("https?://[\\x21-\\x7e]+"))]
+OptionValue = Annotated[str, Meta(min_length=1, max_length=60, pattern=LINE)]
+Units = Annotated[int, Meta(ge=0, le=1_000_000)]
+
+
+class VariantFields(Closed, kw_only=True):
+    """What a variant is, apart from its SKU and stock; each may be left out (the service's default,
+    or the variant's value as it is when changing one)."""
+
+    title: Annotated[str, Meta(min_length=1, max_length=120, pattern=LINE)] | UnsetType = UNSET
+    option_values: (
+        Annotated[list[OptionValue], Meta(max_length=3, description="One per option of the product, in order.")]
+        | UnsetType
+    ) = UNSET
+    price_minor: Minor | UnsetType = UNSET
+    compare_at_minor: Minor | UnsetType | None = UNSET
+    currency: Currency | UnsetType = UNSET
+    weight_grams: Minor | UnsetType | None = UNSET
+    image_url: Url | UnsetType | None = UNSET
+    barcode: Sku | UnsetType | None = UNSET
+    final_sale: bool | UnsetType = UNSET
+    reorder_point: Units | UnsetType = UNSET
+
+
+class VariantCreate(VariantFields, kw_only=True):
+    sku: Sku
+    price_minor: Minor
+    on_hand: (
+        Annotated[
+            int, Meta(ge=0, le=1_000_000, description="Set as the count on hand (`stock.set`); leave out to keep it.")
+        ]
+        | UnsetType
+    ) = UNSET
+
+
+class ProductCreate(Closed, kw_only=True):
+    """A product with its variants: created, or brought up to date when its handle is known
+    (variants by SKU; variants not named stay as they are)."""
+
+    handle: Annotated[str, Meta(pattern=whole("[a-z0-9][a-z0-9_-]{0,119}"))]
+    title: Name
+    option_names: Annotated[
+        list[Annotated[str, Meta(min_length=1, max_length=40, pattern=LINE)]], Meta(max_length=3)
+    ] = []
+    image_url: Url | None = None
+    return_policy_group: Annotated[str, Meta(pattern=whole("[a-z0-9][a-z0-9_-]{0,39}"))] | None = None
+    backorders: Annotated[bool, Meta(description="Sell when out of stock: the order waits for stock.")] = False
+    variants: Annotated[list[VariantCreate], Meta(min_length=1, max_length=100)]
+
+
+class VariantPatch(VariantFields, kw_only=True):
+    """The fields to change; the others stay. Stock moves through `/inventory-adjustments`."""
+
+
+class InventoryAdjustment(Closed, kw_only=True):
+    """Change a SKU's count on hand by `delta`, or `set` it: exactly one of the two."""
+
+    sku: Sku
+    delta: (
+        Annotated[int, Meta(ge=-1_000_000, le=1_000_000, description="Units added (or taken away, negative).")] | None
+    ) = None
+    set: Units | None = None
+    reason: Annotated[
+        str, Meta(min_length=1, max_length=200, pattern=LINE, description="Why: received, damaged, stocktake.")
+    ]
+    reference: (
+        Annotated[str, Meta(max_length=120, pattern=LINE, description="A delivery, purchase order or count.")] | None
+    ) = None
+
+
+class ProductQuery(Closed, kw_only=True):
+    """The query parameters of ``GET /products``."""
+
+    after: Annotated[
+        int, Meta(ge=0, le=9_000_000_000_000_000_000, description="Cursor: the id of the last product already seen.")
+    ] = 0
+    limit: Annotated[int, Meta(ge=1, le=250)] = 50
+
+
+REQUEST_BODIES: tuple[type[Closed], ...] = (
+    OrderCreate, ShipmentCreate, TrackingEventInput, TrackingEventBatch, ProductCreate, VariantPatch, InventoryAdjustment,
+)  # fmt: skip

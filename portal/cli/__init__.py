@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal.cli import access, database, importing, kpis, pages, seeding, webhooks
+from portal.cli import access, catalog, database, importing, kpis, pages, seeding, webhooks
 
 
 def register_cli(app: Flask) -> None:
@@ -15,6 +15,7 @@ def register_cli(app: Flask) -> None:
         seeding.seed,
         seeding.demo_info,
         importing.import_orders,
+        catalog.catalog,
         webhooks.webhooks,
         kpis.kpis,
         pages.tracking_pages,

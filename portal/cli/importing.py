@@ -1,4 +1,4 @@
-"""``flask import-orders FILE.csv``: historical orders, each placed whole or not at all (see docs/import.md)."""
+"""``flask import-orders FILE.csv``: past orders recorded as history, each whole or not at all (see docs/import.md)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from flask.cli import with_appcontext
 
 from core.errors import DomainError, DuplicateEvent
 from core.events.fact import Actor
-from core.integrations.csv_orders import OrderRows, read_orders, to_command
-from core.services import ordering
+from core.integrations.csv_orders import OrderRows, read_orders, to_past
+from core.services import history
 from web.extensions import shop
 
 IMPORTER = Actor("integration", "csv-import")
@@ -20,7 +20,7 @@ IMPORTER = Actor("integration", "csv-import")
 def import_group(group: OrderRows) -> tuple[str, str, str]:
     """(outcome, field, message) for one order: imported, skipped (already there) or error."""
     try:
-        ordering.place_order(shop(), to_command(group), actor=IMPORTER, notify=False)
+        history.record_past_order(shop(), to_past(group), actor=IMPORTER)
     except DuplicateEvent:
         return "skipped", "order_number", "already imported"
     except DomainError as error:
@@ -50,7 +50,7 @@ def _read(file: Path) -> list[OrderRows]:
 )
 @with_appcontext
 def import_orders(file: Path, report: Path | None) -> None:
-    """Import historical orders from a CSV (one row per order line; see docs/import.md)."""
+    """Import past orders as history: no stock, money or messages (one row per order line; docs/import.md)."""
     groups = _read(file)
     counts = {"imported": 0, "skipped": 0, "error": 0}
     problems: list[tuple[OrderRows, str, str]] = []

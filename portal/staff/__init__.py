@@ -38,10 +38,11 @@ def init_app(app: Flask) -> None:
     for link in (
         staffnav.NavLink("Order hub", "staff.index", 10),
         staffnav.NavLink("Bulk ship", "staff.bulk_ship", 20, Permission.SHIPMENT_CREATE),
+        staffnav.NavLink("Stock", "staff.stock", 30),
         staffnav.NavLink("Webhook deliveries", "staff.webhook_deliveries", 60),
         staffnav.NavLink("Money log", "staff.money_log", 70, Permission.MONEY_AUDIT),
     ):
         staffnav.add(app, link)
 
 
-from portal.staff import money_log, orders, tools  # noqa: E402,F401  (registers the routes)
+from portal.staff import money_log, orders, stock, tools  # noqa: E402,F401  (registers the routes)

@@ -74,3 +74,15 @@ def choice(form: Mapping[str, str], name: str, options: Mapping[str, str] | set[
     if value not in options:
         raise ValidationFailed(f"Choose a {label} from the list.", field=name)
     return value
+
+
+def whole_number(form: Mapping[str, str], name: str, label: str, *, signed: bool = False) -> int | None:
+    """A typed count ("12", or "-3" when ``signed``); blank is None; anything else a ValidationFailed."""
+    raw = (form.get(name) or "").strip()
+    if not raw:
+        return None
+    digits = raw[1:] if signed and raw[:1] in "+-" else raw
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 9):
+        example = "a whole number such as 12 or -3" if signed else "a whole number such as 12"
+        raise ValidationFailed(f"{label} must be {example}.", field=name)
+    return int(raw)

@@ -4,6 +4,7 @@ come in (the sign-in page, then the hub: search, queues, links), never a URL typ
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -29,10 +30,10 @@ def js(request: pytest.FixtureRequest) -> bool:
     return request.param == "js"
 
 
-@pytest.fixture
-def staff_page(browser: Any, js: bool) -> Iterator[Any]:
-    """A desktop page that records what went wrong: console errors and failed requests (``problems``)."""
-    context = browser.new_context(java_script_enabled=js, viewport=DESKTOP)
+@contextmanager
+def recording_page(browser: Any, js: bool, viewport: dict[str, int]) -> Iterator[Any]:
+    """A page that records what went wrong: console errors and failed requests (``problems``)."""
+    context = browser.new_context(java_script_enabled=js, viewport=viewport)
     page = context.new_page()
     page.set_default_timeout(15_000)
     errors: list[str] = []
@@ -42,6 +43,13 @@ def staff_page(browser: Any, js: bool) -> Iterator[Any]:
     page.console_errors = errors
     yield page
     context.close()
+
+
+@pytest.fixture
+def staff_page(browser: Any, js: bool) -> Iterator[Any]:
+    """A desktop page that records what went wrong: console errors and failed requests (``problems``)."""
+    with recording_page(browser, js, DESKTOP) as page:
+        yield page
 
 
 def member(shop: Shop, role: str) -> str:

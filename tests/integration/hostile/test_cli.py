@@ -18,13 +18,14 @@ from tests import factories
 from tests.integration.webhooks import payloads
 from tests.integration.webhooks.conftest import SECRETS
 
-HEADER = "order_number,placed_at,email,name,sku,quantity,note,ship_line1,ship_city,ship_postal_code,ship_country\n"
+HEADER = "order_number,placed_at,email,name,sku,quantity,note,ship_line1,ship_city,ship_postal_code,ship_country,cancelled_at\n"
+CANCELLED = "2024-03-02T10:00:00Z"  # the status these past orders ended in, told by its time
 ROWS = [
-    'H-1,2024-03-01T10:00:00Z,a@example.com,Ada,TEE-M,1,"two\nlines",1 Elm St,Springfield,12345,US',
-    "H-2,2024-03-01T10:00:00Z,b@example.com,B\x00b,TEE-M,1,,1 Elm St,Springfield,12345,US",
-    "H-3,2024-03-01T10:00:00Z,c@example.com,Cy,TEE-M\x00,1,,1 Elm St,Springfield,12345,US",
-    "H-4,2024-03-01T10:00:00Z,d@example.com,Di,TEE-M,1,,1 Elm St\x1b,Springfield,12345,US",
-    "H-5\x00,2024-03-01T10:00:00Z,e@example.com,Ed,TEE-M,1,,1 Elm St,Springfield,12345,US",
+    f'H-1,2024-03-01T10:00:00Z,a@example.com,Ada,TEE-M,1,"two\nlines",1 Elm St,Springfield,12345,US,{CANCELLED}',
+    f"H-2,2024-03-01T10:00:00Z,b@example.com,B\x00b,TEE-M,1,,1 Elm St,Springfield,12345,US,{CANCELLED}",
+    f"H-3,2024-03-01T10:00:00Z,c@example.com,Cy,TEE-M\x00,1,,1 Elm St,Springfield,12345,US,{CANCELLED}",
+    f"H-4,2024-03-01T10:00:00Z,d@example.com,Di,TEE-M,1,,1 Elm St\x1b,Springfield,12345,US,{CANCELLED}",
+    f"H-5\x00,2024-03-01T10:00:00Z,e@example.com,Ed,TEE-M,1,,1 Elm St,Springfield,12345,US,{CANCELLED}",
 ]
 
 

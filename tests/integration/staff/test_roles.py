@@ -224,6 +224,12 @@ CASES: dict[str, tuple[str, Builder]] = {
     "receive-return": ("staff.act", lambda w, a: _receive(w)),
     "resolve-return": ("staff.act", lambda w, a: _resolve(w)),
     "bulk ship": ("staff.bulk_ship", _bulk),
+    "receive stock": (
+        "staff.move_stock",
+        lambda w, a: Call(
+            "/staff/stock/TEE-M/receive", {"quantity": "2"}, (a.view_functions["staff.move_stock"].permission,)
+        ),
+    ),
     "process a webhook again": ("staff.reprocess_delivery", _reprocess),
     "retry dead notifications": (
         "notifications_staff.retry_dead_notifications",
@@ -324,8 +330,8 @@ def test_routes_times_roles_with_the_default_table(app: Flask, app_shop: Shop) -
         "add an outbound webhook endpoint", "cancel (paid: refunds)", "refund", "remove an outbound webhook endpoint",
     ]  # fmt: skip
     assert not [name for name, role in refused if role == "manager"]
-    # The figure for the closing note: 22 staff routes (the order actions one by one) x 3 roles.
-    assert (len(found), len(refused)) == (66, 26)
+    # The figure for the closing note: 23 staff routes (the order actions one by one) x 3 roles.
+    assert (len(found), len(refused)) == (69, 27)
 
 
 def test_a_shop_that_denies_staff_everything_is_refused_on_every_route(app: Flask, app_shop: Shop) -> None:

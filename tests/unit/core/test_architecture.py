@@ -13,7 +13,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 PRODUCT = ("core", "web", "portal", "notifications", "dashboard")
 ROW_WRITER = ROOT / "core" / "events" / "rows.py"
-FACT_MAKERS = {ROOT / "core" / "events" / name for name in ("orders.py", "shipments.py", "returns.py", "payments.py")}
+FACT_MAKERS = {
+    ROOT / "core" / "events" / name
+    for name in ("orders.py", "shipments.py", "returns.py", "payments.py", "products.py")
+}
 LIFECYCLE = ROOT / "core" / "lifecycle.py"
 AGGREGATES = {"Order", "Shipment", "Return", "Payment", "Refund"}
 INSERT_EVENTS = re.compile(r"insert\s+into\s+events\b", re.IGNORECASE)

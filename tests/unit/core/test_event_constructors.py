@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from core.domain.scans import CarrierScan
-from core.events import orders, payments, returns, shipments
+from core.events import orders, payments, products, returns, shipments
 from core.events.catalogue import EVENT_TYPES
 from core.events.fact import Fact
 
@@ -27,6 +27,7 @@ SCAN = CarrierScan(
     "1Z9", "exception", datetime(2026, 1, 2, tzinfo=UTC), "Hub", "Late", "delay", datetime(2026, 1, 5, tzinfo=UTC)
 )
 PARCEL_KEYS = {"carrier", "carrier_name", "service", "tracking_number", "kind"}
+STOCK_KEYS = {"sku", "before", "after", "delta", "reason", "reference"}
 SCAN_KEYS = PARCEL_KEYS | {"location", "message", "exception_reason", "exception_text", "next_step", "eta", "stale"}
 
 # Each constructor with sample arguments, and the payload keys it must give.
@@ -35,6 +36,11 @@ CASES: dict[str, tuple[Callable[..., Fact], dict[str, Any], set[str]]] = {
         orders.order_placed,
         {"order": ORDER, "carrier": "ups", "lines": [["TEE", 1]]},
         {"number", "total_text", "carrier", "lines", "locale"},
+    ),
+    "order.risk_scored": (
+        orders.order_risk_scored,
+        {"order_id": 1, "score": 45, "reasons": [{"code": "countries_differ", "points": 20, "text": "…"}]},
+        {"score", "reasons"},
     ),
     "order.held": (
         orders.order_held,
@@ -50,6 +56,12 @@ CASES: dict[str, tuple[Callable[..., Fact], dict[str, Any], set[str]]] = {
         {"reason", "customer_message", "refunded_minor", "refunded_text"},
     ),
     "order.closed": (orders.order_closed, {"order_id": 1}, set()),
+    "order.backordered": (orders.order_backordered, {"order_id": 1, "lines": [["TEE", 2]]}, {"lines", "lines_text"}),
+    "order.backorder_filled": (
+        orders.order_backorder_filled,
+        {"order_id": 1, "lines": [["TEE", 2]]},
+        {"lines", "lines_text"},
+    ),
     "note.internal_added": (orders.note_internal_added, {"order_id": 1, "text": "hi"}, {"text"}),
     "note.customer_added": (orders.note_customer_added, {"order_id": 1, "text": "hi"}, {"text"}),
     "payment.authorized": (orders.payment_authorized, {"payment": PAYMENT}, {"amount_minor", "reference"}),
@@ -84,6 +96,36 @@ CASES: dict[str, tuple[Callable[..., Fact], dict[str, Any], set[str]]] = {
         orders.stock_restocked,
         {"order_id": 1, "return_id": 5, "variant_id": 7, "sku": "TEE", "quantity": 1, "rma": "RMA-1"},
         {"sku", "quantity", "rma"},
+    ),
+    "product.created": (
+        products.product_created,
+        {"handle": "tee", "title": "Tee", "skus": ["TEE-M"]},
+        {"handle", "title", "skus"},
+    ),
+    "product.updated": (
+        products.product_updated,
+        {"handle": "tee", "title": "Tee", "changed": ["TEE-M.price_minor"]},
+        {"handle", "title", "changed"},
+    ),
+    "stock.received": (
+        products.stock_received,
+        {"variant_id": 7, "sku": "TEE", "before": 1, "after": 5, "reference": "PO-1"},
+        STOCK_KEYS,
+    ),
+    "stock.adjusted": (
+        products.stock_adjusted,
+        {"variant_id": 7, "sku": "TEE", "before": 5, "after": 4, "reason": "damaged", "reference": None},
+        STOCK_KEYS,
+    ),
+    "stock.set": (
+        products.stock_set,
+        {"variant_id": 7, "sku": "TEE", "before": 0, "after": 9, "reason": "import", "reference": "f.csv"},
+        STOCK_KEYS,
+    ),
+    "stock.digest_sent": (
+        products.stock_digest_sent,
+        {"day": "2026-12-05", "skus": ["TEE"], "recipients": 2},
+        {"day", "skus", "count", "recipients"},
     ),
     "shipment.created": (shipments.shipment_created, {"shipment": PARCEL}, PARCEL_KEYS),
     "shipment.shipped": (shipments.shipment_shipped, {"shipment": PARCEL, "items": [[1, 2]]}, PARCEL_KEYS | {"items"}),
@@ -144,7 +186,7 @@ CASES: dict[str, tuple[Callable[..., Fact], dict[str, Any], set[str]]] = {
 
 def _constructors() -> list[Callable[..., Fact]]:
     found = []
-    for module in (orders, returns, shipments, payments):
+    for module in (orders, products, returns, shipments, payments):
         found += [
             f
             for name, f in vars(module).items()

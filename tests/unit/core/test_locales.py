@@ -8,7 +8,7 @@ import pytest
 
 from core.errors import ValidationFailed
 from core.integrations import shopify
-from core.integrations.csv_orders import OrderRows, to_command
+from core.integrations.csv_orders import OrderRows, to_past
 from core.locales import canonical, canonical_or_none
 from tests.shared_fixtures import FIXTURES
 
@@ -46,6 +46,7 @@ def test_shopify_customer_locale_becomes_the_orders_locale() -> None:
 def test_the_csv_import_reads_an_optional_locale_column() -> None:
     row = {"order_number": "OLD1", "placed_at": "2024-03-01T10:00:00Z", "email": "a@example.com", "name": "A",
            "sku": "TEE-M", "quantity": "1", "ship_line1": "1 Main St", "ship_city": "Springfield",
-           "ship_postal_code": "12345", "ship_country": "US"}  # fmt: skip
-    assert to_command(OrderRows("OLD1", [(2, row | {"locale": "es"})])).locale == "es"
-    assert to_command(OrderRows("OLD1", [(2, row)])).locale is None
+           "ship_postal_code": "12345", "ship_country": "US", "status": "cancelled",
+           "cancelled_at": "2024-03-02T10:00:00Z"}  # fmt: skip
+    assert to_past(OrderRows("OLD1", [(2, row | {"locale": "es"})])).order.locale == "es"
+    assert to_past(OrderRows("OLD1", [(2, row)])).order.locale is None

@@ -123,12 +123,13 @@ _JSON = st.recursive(_LEAVES, lambda inner: st.lists(inner, max_size=3) | st.dic
 _EVENT = {"tracking_number": "1Z0000001", "status": "exception", "occurred_at": "2025-01-01T10:00:00Z",
           "exception_reason": "delay", "eta": None, "location": "Hub", "message": "Late", "external_id": "e-1"}  # fmt: skip
 _KINDS = {kind.__name__: kind for kind in schemas.REQUEST_BODIES}
+_CATALOGUE = ["sku", "delta", "set", "reason", "variants", "price_minor", "option_values", "handle", "image_url"]
 
 
 @settings(max_examples=400, deadline=None)
 @given(
     name=st.sampled_from(sorted(_KINDS)),
-    field=st.sampled_from([*_EVENT, "events", "lines", "email", "carrier", "shipping_address", "unknown"]),
+    field=st.sampled_from([*_EVENT, "events", "lines", "email", "carrier", "shipping_address", "unknown", *_CATALOGUE]),
     value=_JSON,
     drop=st.booleans(),
 )
@@ -139,6 +140,9 @@ def test_problems_are_found_exactly_when_the_decoder_refuses(name: str, field: s
         "TrackingEventBatch": {"events": [dict(_EVENT), dict(_EVENT)]},
         "OrderCreate": _order(),
         "ShipmentCreate": {"carrier": "ups", "tracking_number": "1Z0000001"},
+        "ProductCreate": {"handle": "tee", "title": "Tee", "variants": [{"sku": "TEE-M", "price_minor": 100}]},
+        "VariantPatch": {"price_minor": 100, "compare_at_minor": None, "option_values": ["M"]},
+        "InventoryAdjustment": {"sku": "TEE-M", "delta": 1, "reason": "received"},
     }
     document = bases[name]
     target = document["events"][1] if name == "TrackingEventBatch" and field in _EVENT else document  # type: ignore[index]
