@@ -5,7 +5,7 @@ before get ``staff``, the lesser role. ``webhook_endpoints`` are the URLs a shop
 listen on, with the event types each hears; an outbox row of channel ``webhook`` names one.
 
 Revision ID: 0020_api_roles_webhooks
-Revises: 0017_card_payments
+Revises: 0018_risk_and_history
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from alembic import op
 from core.db import JsonDoc, UTCDateTime
 
 revision: str = "0020_api_roles_webhooks"
-down_revision: str | Sequence[str] | None = "0017_card_payments"
+down_revision: str | Sequence[str] | None = "0018_risk_and_history"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
