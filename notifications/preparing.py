@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session, lazyload, selectinload
 
 from core import outbox
 from core.db import Database
-from core.models import Event, Order, OutboxMessage, Subscription
+from core.models import Event, Order, OutboxMessage, Subscription, WebhookEndpoint
 from notifications import context as ctx
+from notifications import outbound
 from notifications.adapters import Outgoing
 from notifications.rendering import Renderer, Stencil
 from notifications.store import Claim
@@ -52,6 +53,7 @@ class Row(NamedTuple):
     recipient: str
     template: str
     level: str
+    webhook_id: int | None
 
 
 _ROWS = (
@@ -72,6 +74,7 @@ class _Loaded:
     ended: set[int]
     confirmed: set[int]
     customer_opted_out: set[int]
+    endpoints: dict[int, outbound.Endpoint]
 
 
 @dataclass
@@ -106,7 +109,16 @@ def _load(session: Session, ids: list[int]) -> _Loaded:
         ended={sid for sid, ended_at, _ in subs if ended_at is not None},
         confirmed={sid for sid, _, confirmed_at in subs if confirmed_at is not None},
         customer_opted_out={o for o in customer_orders if outbox.customer_email_unsubscribed(session, orders[o])},
+        endpoints=_endpoints(session, {r.webhook_id for r in rows if r.webhook_id is not None}),
     )
+
+
+def _endpoints(session: Session, ids: set[int]) -> dict[int, outbound.Endpoint]:
+    if not ids:
+        return {}
+    columns = (WebhookEndpoint.id, WebhookEndpoint.url, WebhookEndpoint.secret, WebhookEndpoint.removed_at)
+    found = session.execute(select(*columns).where(WebhookEndpoint.id.in_(ids)))
+    return {ident: outbound.Endpoint(url, secret, removed is not None) for ident, url, secret, removed in found}
 
 
 def _subscription_skip(subscription_id: int, row: Row, loaded: _Loaded) -> str | None:
@@ -122,6 +134,8 @@ def _subscription_skip(subscription_id: int, row: Row, loaded: _Loaded) -> str |
 
 
 def _skip_reason(row: Row, loaded: _Loaded) -> str | None:
+    if row.webhook_id is not None:
+        return outbound.skip_reason(loaded.endpoints.get(row.webhook_id))
     if row.channel == "sms" and row.recipient in loaded.blocked:
         return "not sent: the number texted STOP"
     if row.subscription_id is not None:
@@ -169,6 +183,8 @@ class Preparer:
         if reason is not None:
             return Prepared(claim, skip_reason=reason)
         try:
+            if row.webhook_id is not None:
+                return Prepared(claim, outgoing=self._delivery(batch.loaded, row))
             key = (row.event_id, row.level)
             if key not in batch.shared:
                 event, order = batch.loaded.events[row.event_id], batch.loaded.orders[row.order_id]
@@ -177,6 +193,13 @@ class Preparer:
             return Prepared(claim, outgoing=self.outgoing(row, shared, batch.stencils, attempt=claim.attempt))
         except Exception as error:  # a template or data bug: recorded on the row for staff to see
             return Prepared(claim, error=f"could not render {row.template}/{row.channel}: {error!r}"[:500])
+
+    @staticmethod
+    def _delivery(loaded: _Loaded, row: Row) -> Outgoing:
+        """A webhook delivery: the event as the API gives it, to the endpoint's URL."""
+        event, order = loaded.events[row.event_id], loaded.orders.get(row.order_id)
+        endpoint = loaded.endpoints[row.webhook_id]  # type: ignore[index]
+        return outbound.outgoing(row, event, order.number if order else None, endpoint)
 
     def context(self, session: Session, event: Event, order: Order, level: str) -> dict[str, Any]:
         """What every recipient of ``event`` at ``level`` shares, in the order's language (else the shop's);

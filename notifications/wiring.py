@@ -20,6 +20,7 @@ from notifications.adapters import Sender, SinkSender, TwilioSms
 from notifications.context import Branding
 from notifications.dispatcher import Checkpoint, Dispatcher, DispatchSettings
 from notifications.links import AppLinks
+from notifications.outbound import WebhookSender
 from notifications.preparing import Preparer
 from notifications.rendering import Renderer
 from notifications.smtp import SmtpEmail
@@ -43,6 +44,7 @@ DEFAULTS: dict[str, tuple[str, type]] = {
     "NOTIFY_INLINE_DISPATCH": ("0", bool),
     "NOTIFY_RQ_QUEUE": ("notifications", str),
     "TWILIO_API_BASE_URL": ("", str),
+    "WEBHOOK_TIMEOUT_SECONDS": ("10", float),  # an outbound webhook's receiver must answer within this
 }
 
 
@@ -90,7 +92,7 @@ def build_senders(app: Flask, current: Shop) -> dict[str, Sender]:
         email = SmtpEmail(app, mail, config["MAIL_DEFAULT_SENDER"])
     if config.get("TWILIO_ACCOUNT_SID") and config.get("TWILIO_AUTH_TOKEN") and config.get("TWILIO_FROM_NUMBER"):
         sms = TwilioSms(twilio_client(config), config["TWILIO_FROM_NUMBER"])
-    return {"email": email, "sms": sms}
+    return {"email": email, "sms": sms, "webhook": WebhookSender(float(config.get("WEBHOOK_TIMEOUT_SECONDS", 10)))}
 
 
 def renderer() -> Renderer:

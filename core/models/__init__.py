@@ -2,7 +2,7 @@
 
 from core.models.access import ApiKey, RateLimitCounter, StaffUser
 from core.models.events import Event, OutboxMessage, SendLogEntry, SinkMessage, SmsOptOut, Subscription
-from core.models.integration import IdempotencyRecord, WebhookDelivery
+from core.models.integration import IdempotencyRecord, WebhookDelivery, WebhookEndpoint
 from core.models.orders import Customer, Order, OrderAddress, OrderLine, Payment, Refund
 from core.models.pages import ReadMark, TrackingPage
 from core.models.products import Product, Variant
@@ -40,4 +40,5 @@ __all__ = [
     "TrackingPage",
     "Variant",
     "WebhookDelivery",
+    "WebhookEndpoint",
 ]
