@@ -1,231 +1,279 @@
-"""Dashboard refresh on a big SQLite database, beside DuckDB over its own native copy of the same data.
+"""The dashboard at scale behind gunicorn: the first view in every worker, each worker's memory, and
+how far the shared analytics store trails the event log under ingest.
 
-    DATABASE_URL=sqlite:////tmp/bench1m.db .venv/bin/python bench/bench_dashboard.py [--days 30]
+    .venv/bin/python bench/bench_dashboard.py --workers 4 [--db sqlite:////work/bench1m-analytics.db]
+        [--store /work/analytics-store-1m] [--baseline] [--ingest-seconds 60]
 
-What is timed (one "refresh" = every dashboard page built: KPI bundle, figures, JSON for the browser):
-* cold   — a fresh process state: the persisted DuckDB copy opened, synced against the event log,
-           empty result cache;
-* warm   — the same refresh again (result cache hit, as every later viewer gets);
-* warm, new filters — cache miss on a warm copy (another carrier);
-* DuckDB native — the same KPI SQL over a DuckDB file holding the raw tables (orders, order_lines,
-           shipments, returns, return_lines, refunds and the exception/hold events) copied as they are,
-           joined at query time through views. Ratio = our refresh / DuckDB native.
-The one-time initial load of the copy is printed separately. Peak memory is the process's max RSS.
+1. ``flask analytics sync`` (timed, its progress shown) brings the store up to date;
+2. gunicorn starts ``--workers`` sync workers (``bench/dashboard_wsgi.py``, each answer names its pid);
+   rounds of ``--workers`` concurrent requests on fresh connections ask for the dashboard's KPI
+   bundle (``/dashboard/api/kpis``, default filters: what the first page plots) until every worker
+   pid has answered; each worker's first answer is its "first view";
+3. each worker's RSS (``/proc/<pid>/status``) after that;
+4. freshness under ingest: ``sync --follow`` runs while carrier scans are recorded through the
+   tracking service for ``--ingest-seconds``; every second the newest event id in the database is
+   compared with the store's; lag = how long the oldest event missing from the store has existed.
+``--baseline`` repeats 2-3 with the old per-process copy (each worker loads its own in memory).
+Nothing here writes to the database except step 4's scans (point ``--db`` at a copy).
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
-import resource
-import sqlite3
+import signal
+import socket
+import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
-from collections.abc import Callable
-from datetime import date, timedelta
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-import duckdb
-import pandas as pd
-import plotly.utils
-from flask_login import UserMixin, login_user
-
-from core.analytics import Filters, Warehouse, compute
-from core.analytics.schema import MACROS
-from core.db import Database
-
-RAW = {
-    "orders": "SELECT id, number, channel, status, hold_reason, placed_at, shipped_at, delivered_at, cancelled_at,"
-    " subtotal_minor, discount_minor, shipping_minor FROM orders",
-    "order_lines": "SELECT id, order_id, sku, quantity, unit_price_minor, discount_minor, qty_delivered FROM order_lines",
-    "shipments": "SELECT id, order_id, kind, carrier, service, status, exception_reason, shipped_at, delivered_at,"
-    " original_eta FROM shipments",
-    "returns": "SELECT id, order_id, status, created_at FROM returns",
-    "return_lines": "SELECT id, return_id, order_line_id, quantity, reason, resolution FROM return_lines",
-    "refunds": "SELECT id, order_id, return_id, amount_minor, created_at FROM refunds",
-    "events": "SELECT id, type, order_id, shipment_id, payload, occurred_at FROM events"
-    " WHERE type IN ('shipment.exception', 'order.held')",
-}
-TIMES = {"placed_at", "shipped_at", "delivered_at", "cancelled_at", "original_eta", "created_at", "occurred_at"}
-VIEWS = (
-    "CREATE OR REPLACE VIEW orders_f AS SELECT o.id AS order_id, o.* EXCLUDE (id), coalesce(u.units, 0) AS units"
-    " FROM orders o LEFT JOIN (SELECT order_id, sum(quantity) AS units FROM order_lines GROUP BY 1) u ON u.order_id = o.id",
-    "CREATE OR REPLACE VIEW lines_f AS SELECT * FROM order_lines",
-    "CREATE OR REPLACE VIEW shipments_f AS SELECT * FROM shipments",
-    "CREATE OR REPLACE VIEW returns_f AS SELECT * FROM returns",
-    "CREATE OR REPLACE VIEW return_lines_f AS SELECT rl.id, r.order_id, rl.return_id, rl.order_line_id, rl.quantity,"
-    " rl.reason, rl.resolution FROM return_lines rl JOIN returns r ON r.id = rl.return_id",
-    "CREATE OR REPLACE VIEW refunds_f AS SELECT * FROM refunds",
-    "CREATE OR REPLACE VIEW exceptions_f AS SELECT id, order_id, shipment_id,"
-    " json_extract_string(payload, '$.exception_reason') AS reason, occurred_at FROM events WHERE type = 'shipment.exception'",
-    "CREATE OR REPLACE VIEW holds_f AS SELECT id, order_id, shipment_id, json_extract_string(payload, '$.reason') AS reason,"
-    " occurred_at FROM events WHERE type = 'order.held'",
-)
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SECRET = "bench-dashboard"
+FLASK = [str(ROOT / ".venv/bin/flask"), "--app", "wsgi"]
 
 
-def timed(action: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
-    result = action()
-    return time.perf_counter() - start, result
+def _env(db: str, store: str, **extra: str) -> dict[str, str]:
+    return os.environ | {"DATABASE_URL": db, "ANALYTICS_STORE": store, "SECRET_KEY": SECRET} | extra
 
 
-def native_copy(sqlite_path: str, target: str) -> None:
-    """DuckDB's own copy of the raw tables, read in chunks (bounded memory)."""
-    con, source = duckdb.connect(target), sqlite3.connect(f"file:{sqlite_path}?mode=ro", uri=True)
-    for table, sql in RAW.items():
-        con.execute(f"DROP TABLE IF EXISTS {table}")
-        for number, chunk in enumerate(pd.read_sql_query(sql, source, chunksize=250_000)):
-            for column in TIMES & set(chunk.columns):
-                chunk[column] = pd.to_datetime(chunk[column], format="ISO8601")
-            if "return_id" in chunk.columns:
-                chunk["return_id"] = chunk["return_id"].astype("Int64")
-            verb = f"CREATE TABLE {table} AS" if number == 0 else f"INSERT INTO {table}"
-            con.execute(f"{verb} SELECT * FROM chunk")
-        print(f"  native copy: {table} done", file=sys.stderr)
-    for statement in (*VIEWS, *MACROS):
-        con.execute(statement)
-    con.close()
+def run_sync(db: str, store: str) -> float:
+    """The writer's catch-up (the whole load on a new store), its progress bar passed through."""
+    started = time.perf_counter()
+    subprocess.run([*FLASK, "analytics", "sync"], env=_env(db, store), check=True, cwd=ROOT)
+    return time.perf_counter() - started
 
 
-class BenchManager(UserMixin):
-    id, email, role, is_manager = "0", "bench@example.com", "manager", True
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
-def refresh(app: Any, filters: Filters) -> int:
-    """Every dashboard page as the browser gets it; returns the JSON size (so nothing is optimised away)."""
-    from dashboard import service
-    from dashboard.components import page_body
-    from dashboard.pages import PAGES
+def start_gunicorn(db: str, store: str, workers: int, baseline: bool) -> tuple[subprocess.Popen[bytes], int, list[int]]:
+    """The README's production settings (gthread workers, 4 threads), started and loaded."""
+    port, ready = _free_port(), Path(tempfile.mkdtemp(prefix="bench-ready-"))
+    command = [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "--threads", "4", "-b", f"127.0.0.1:{port}"]
+    command += ["--timeout", "600", "-c", str(ROOT / "bench/gunicorn_ready.py")]
+    env = _env(db, store, BENCH_BASELINE="1" if baseline else "0", RATELIMIT_STORAGE_URI="memory://")
+    server = subprocess.Popen(
+        [*command, "bench.dashboard_wsgi:app"], env=env | {"BENCH_READY_DIR": str(ready)}, cwd=ROOT
+    )
+    deadline = time.monotonic() + 300
+    while len(list(ready.iterdir())) < workers:
+        if time.monotonic() > deadline:
+            raise RuntimeError("gunicorn workers did not start")
+        time.sleep(0.2)
+    return server, port, [int(p.name) for p in ready.iterdir()]
 
-    size = 0
-    with app.test_request_context("/dashboard/"):
-        login_user(BenchManager())
-        for page in PAGES.values():
-            body = page_body(page, service.bundle_for(filters), "?")
-            size += len(json.dumps(body, cls=plotly.utils.PlotlyJSONEncoder))
-    return size
 
+def session_cookie(db: str, store: str) -> str:
+    """A signed session for the database's first manager (read only: no sign-in is written)."""
+    from sqlalchemy import select
 
-def make_app(url: str, duck_path: str) -> Any:
+    from core.models import StaffUser
     from wsgi import create_app
 
-    return create_app(
-        {
-            "DATABASE_URL": url,
-            "ANALYTICS_DUCKDB_PATH": duck_path,
-            "SECRET_KEY": "bench",
-            "RATELIMIT_STORAGE_URI": "memory://",
+    app = create_app({"DATABASE_URL": db, "ANALYTICS_STORE": store, "SECRET_KEY": SECRET})
+    with app.extensions["shiplog.shop"].db.read() as session:
+        user_id = session.scalar(select(StaffUser.id).where(StaffUser.role == "manager").limit(1))
+    value = app.session_interface.get_signing_serializer(app).dumps({"_user_id": str(user_id), "_fresh": True})  # type: ignore[attr-defined]
+    return f"{app.config.get('SESSION_COOKIE_NAME', 'session')}={value}"
+
+
+def one_view(port: int, cookie: str, timeout: float) -> tuple[int, float, int]:
+    """(worker pid, seconds, status) of one dashboard bundle on a new connection; pid 0 when no answer came."""
+    started = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", "/dashboard/api/kpis", headers={"Cookie": cookie, "Connection": "close"})
+        reply = conn.getresponse()
+        reply.read()
+    except TimeoutError:
+        return 0, time.perf_counter() - started, 0
+    finally:
+        conn.close()
+    return int(reply.getheader("X-Worker-Pid") or 0), time.perf_counter() - started, reply.status
+
+
+def first_views(port: int, cookie: str, workers: int, limit: float) -> dict[int, tuple[float, int]]:
+    """Bursts of concurrent requests on new connections until every worker has answered once, or ``limit``."""
+    first: dict[int, tuple[float, int]] = {}
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=2 * workers) as pool:
+        while len(first) < workers and (left := limit - (time.monotonic() - started)) > 0:
+            for pid, seconds, status in pool.map(lambda _: one_view(port, cookie, left), range(2 * workers)):
+                if pid:
+                    first.setdefault(pid, (seconds, status))
+    return first
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def measure_workers(db: str, store: str, workers: int, baseline: bool, limit: float) -> dict[str, Any]:
+    """First view per worker (None: no answer within ``limit`` seconds) and every worker's RSS after."""
+    cookie = session_cookie(db, store)
+    server, port, pids = start_gunicorn(db, store, workers, baseline)
+    try:
+        first = first_views(port, cookie, workers, limit)
+        found = {
+            "first": {pid: first[pid][0] if pid in first else None for pid in pids},
+            "status": sorted({status for _, status in first.values()}),
+            "rss": {pid: rss_mb(pid) for pid in pids},
+            "limit": limit,
         }
+        print(json.dumps(found), file=sys.stderr)
+        return found
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=120)
+
+
+def _ingest(db: str, store: str, stop: threading.Event, counted: list[int]) -> None:
+    """Carrier scans through the tracking service (events, projection, outbox in one transaction each)."""
+    import uuid
+
+    from sqlalchemy import select
+
+    from core.clock import utcnow
+    from core.domain.scans import CarrierScan
+    from core.models import Shipment
+    from core.services.tracking import record_scan
+    from web.extensions import shop
+    from wsgi import create_app
+
+    app = create_app({"DATABASE_URL": db, "ANALYTICS_STORE": store, "SECRET_KEY": SECRET})
+    the_shop = shop(app)
+    with the_shop.db.read() as session:
+        numbers = list(
+            session.scalars(select(Shipment.tracking_number).where(Shipment.status == "in_transit").limit(5000))
+        )
+    while not stop.is_set():
+        number = numbers[counted[0] % len(numbers)]
+        scan = CarrierScan(
+            number, "in_transit", utcnow(), location="Bench hub", external_id=f"bench-{uuid.uuid4().hex}"
+        )
+        record_scan(the_shop, scan)
+        counted[0] += 1
+
+
+def _newest_event(db: str) -> int:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db)
+    with engine.connect() as conn:
+        found = int(conn.execute(text("SELECT max(id) FROM events")).scalar() or 0)
+    engine.dispose()
+    return found
+
+
+def freshness(db: str, store: str, seconds: float, interval: float) -> dict[str, Any]:
+    """Lag of the published store behind the event log while scans arrive and ``sync --follow`` runs."""
+    follower = subprocess.Popen(
+        [*FLASK, "analytics", "sync", "--follow", "--interval", str(interval)],
+        env=_env(db, store),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
+    stop, counted = threading.Event(), [0]
+    writer = threading.Thread(target=_ingest, args=(db, store, stop, counted))
+    writer.start()
+    seen: list[tuple[float, int]] = []
+    lags: list[float] = []
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        now = time.monotonic()
+        seen.append((now, _newest_event(db)))
+        published = json.loads((Path(store) / "current.json").read_text())["event_id"]
+        missing = [t for t, newest in seen if newest > published]
+        lags.append(now - missing[0] if missing else 0.0)
+        time.sleep(1)
+    stop.set()
+    writer.join()
+    follower.send_signal(signal.SIGTERM)
+    follower.wait(timeout=120)
+    return {"events": counted[0], "rate": counted[0] / seconds, "p50": statistics.median(lags), "max": max(lags)}
 
 
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def _cells(run: dict[str, Any], key: str, unit: str) -> str:
+    def one(value: float | None) -> str:
+        if value is None:
+            return f">{run['limit']:.0f}"
+        return f"{value:.2f}" if unit == "s" else f"{value:.0f}"
+
+    return ", ".join(one(v) for v in run[key].values())
 
 
-def phase_load(url: str, duck_path: str) -> dict[str, Any]:
-    """One-time: build (or catch up) the dashboard's copy."""
-    copy = Warehouse(Database(url), duck_path)
-    seconds, _ = timed(copy.sync)
-    copy.close()
-    return {"load": seconds, "peak_mb": _peak_mb()}
+def _row(name: str, value: str, goal: str) -> None:
+    print(f"{name:<44} {value:>28}  {goal}")
 
 
-def _filters(duck_path: str, days: int) -> tuple[Filters, Filters, int]:
-    with duckdb.connect(duck_path, read_only=True) as con:
-        last, orders = con.execute("SELECT max(placed_at), count(*) FROM orders_f").fetchone()  # type: ignore[misc]
-    end = last.date() if last else date.today()
-    main = Filters(start=end - timedelta(days=days - 1), end=end)
-    return main, Filters(start=main.start, end=main.end, carrier="ups"), int(orders)
-
-
-def phase_refresh(url: str, duck_path: str, days: int) -> dict[str, Any]:
-    """A fresh process: cold refresh, warm refresh, and a cache miss on the warm copy."""
-    filters, other, orders = _filters(duck_path, days)
-    app = make_app(url, duck_path)
-    cold, _ = timed(lambda: refresh(app, filters))
-    warm, _ = timed(lambda: refresh(app, filters))
-    fresh, _ = timed(lambda: refresh(app, other))
-    app.extensions["shiplog.kpis"].warehouse.close()
-    return {
-        "cold": cold,
-        "warm": warm,
-        "fresh": fresh,
-        "orders": orders,
-        "from": str(filters.start),
-        "to": str(filters.end),
-        "peak_mb": _peak_mb(),
-    }
-
-
-def phase_native(sqlite_path: str, native_path: str, duck_path: str, days: int) -> dict[str, Any]:
-    """DuckDB over its own native copy of the raw tables: the same KPI bundle, twice."""
-    if not Path(native_path).exists():
-        native_copy(sqlite_path, native_path)
-    filters, _, _ = _filters(duck_path, days)
-    with duckdb.connect(native_path, read_only=True) as con:
-        first, _ = timed(lambda: compute(con, filters))
-        second, _ = timed(lambda: compute(con, filters))
-    return {"native_first": first, "native": second, "peak_mb": _peak_mb()}
-
-
-def _run_phase(argv: list[str]) -> dict[str, Any]:
-    """Each phase in its own process, so its peak memory is its own."""
-    out = subprocess.run([sys.executable, __file__, *argv], check=True, capture_output=True, text=True)
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
-
-
-def _report(load: dict[str, Any], run: dict[str, Any], native: dict[str, Any], days: int) -> None:
-    base = native["native"]
-    rows = [
-        ("orders in database", f"{run['orders']:,}", ""),
-        ("date range", f"{run['from']} → {run['to']}", f"{days} days, compared with the {days} days before"),
-        (
-            "initial load of the copy (one-time)",
-            f"{load['load']:.2f} s",
-            f"peak {load['peak_mb']:,.0f} MB; ~0 s once built",
-        ),
-        ("refresh, cold (goal < 3 s)", f"{run['cold']:.3f} s", f"{run['cold'] / base:.2f}× DuckDB native"),
-        ("refresh, warm (goal < 1 s)", f"{run['warm']:.3f} s", f"{run['warm'] / base:.2f}× DuckDB native"),
-        ("refresh, warm copy, new filters", f"{run['fresh']:.3f} s", f"{run['fresh'] / base:.2f}× DuckDB native"),
-        ("DuckDB native, same KPIs (1st / 2nd)", f"{native['native_first']:.3f} s / {base:.3f} s", "baseline"),
-        ("peak memory, dashboard (goal < 1.5 GB)", f"{run['peak_mb']:,.0f} MB", "max RSS of the refresh process"),
-        ("peak memory, DuckDB native", f"{native['peak_mb']:,.0f} MB", "max RSS of the baseline process"),
-    ]
-    width = max(len(r[0]) for r in rows)
-    print(f"{'measure':<{width}}  {'value':>24}  note")
-    for name, value, note in rows:
-        print(f"{name:<{width}}  {value:>24}  {note}")
+def report(
+    args: argparse.Namespace,
+    sync_s: float,
+    new: dict[str, Any],
+    old: dict[str, Any] | None,
+    fresh: dict[str, Any] | None,
+) -> None:
+    print(f"\ndatabase {args.db}, store {args.store}, {args.workers} gunicorn workers")
+    _row("measure", "shared store" + (" | old per-process copy" if old else ""), "goal")
+    _row("sync before serving (writer, one process)", f"{sync_s:.1f} s", "")
+    for label, key, unit, goal in (
+        ("first view, per worker", "first", "s", "< 1 s each"),
+        ("RSS after first view, per worker", "rss", "MB", "< 250 MB each"),
+    ):
+        cell = _cells(new, key, unit)
+        if old:
+            cell += " | " + _cells(old, key, unit)
+        _row(f"{label} ({unit})", cell, goal)
+    answered = sum(v is not None for v in new["first"].values())
+    _row("workers answered / HTTP status", f"{answered} / {new['status']}", f"{args.workers} / [200]")
+    if fresh:
+        _row(
+            f"freshness under ingest ({fresh['rate']:.0f} events/s)",
+            f"p50 {fresh['p50']:.1f} s, max {fresh['max']:.1f} s",
+            "< 60 s",
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--days", type=int, default=30, help="length of the dashboard's date range")
-    parser.add_argument("--phase", choices=["load", "refresh", "native"], help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--db", default="sqlite:////work/bench1m-analytics.db")
+    parser.add_argument("--store", default="/work/analytics-store-1m")
+    parser.add_argument("--baseline", action="store_true", help="also measure the old per-process copy")
+    parser.add_argument("--ingest-seconds", type=float, default=60, help="0 skips the freshness run")
+    parser.add_argument("--sync-interval", type=float, default=5)
+    parser.add_argument("--limit", type=float, default=300, help="seconds to wait for every worker's first view")
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", "sqlite:////tmp/bench1m.db")
-    sqlite_path = url.removeprefix("sqlite:///")
-    duck_path, native_path = sqlite_path + ".analytics.duckdb", sqlite_path + ".native.duckdb"
-    if args.phase:
-        result = {
-            "load": lambda: phase_load(url, duck_path),
-            "refresh": lambda: phase_refresh(url, duck_path, args.days),
-            "native": lambda: phase_native(sqlite_path, native_path, duck_path, args.days),
-        }[args.phase]()
-        print(json.dumps(result))
-        return
-    print(f"loading the dashboard copy of {sqlite_path} (one-time)...", file=sys.stderr)
-    load = _run_phase(["--phase", "load"])
-    print("refreshing the dashboard...", file=sys.stderr)
-    run = _run_phase(["--phase", "refresh", "--days", str(args.days)])
-    print("DuckDB native baseline...", file=sys.stderr)
-    native = _run_phase(["--phase", "native", "--days", str(args.days)])
-    _report(load, run, native, args.days)
+    print("sync (writer)...", file=sys.stderr)
+    sync_s = run_sync(args.db, args.store)
+    print("first views, shared store...", file=sys.stderr)
+    new = measure_workers(args.db, args.store, args.workers, baseline=False, limit=args.limit)
+    old = None
+    if args.baseline:
+        print("first views, old per-process copies (each worker loads the database)...", file=sys.stderr)
+        old = measure_workers(args.db, args.store, args.workers, baseline=True, limit=args.limit)
+    fresh = None
+    if args.ingest_seconds > 0:
+        print(f"freshness: {args.ingest_seconds:.0f} s of ingest with sync --follow...", file=sys.stderr)
+        fresh = freshness(args.db, args.store, args.ingest_seconds, args.sync_interval)
+        print(json.dumps(fresh), file=sys.stderr)
+    report(args, sync_s, new, old, fresh)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import Forbidden, NotFound
 
-from core.analytics import SERIES
+from core.analytics import SERIES, StoreNotReady
 from core.errors import DomainError
 from dashboard import service
 from dashboard.drilldown import drill_page
@@ -28,6 +28,14 @@ EXPORT_LIMIT = 100_000
 @bp.errorhandler(DomainError)
 def bad_filters(error: DomainError) -> Response:
     return problem(400, "Bad filters", error.message, {error.field: error.message} if error.field else None)
+
+
+@bp.errorhandler(StoreNotReady)
+def not_ready(error: StoreNotReady) -> Response:
+    """Before the first sync has published: 503 with when it started, never a build inside the request."""
+    response = problem(503, "Analytics are being prepared", service.preparing_text(error))
+    response.headers["Retry-After"] = "30"
+    return response
 
 
 @bp.get("/api/kpis")

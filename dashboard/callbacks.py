@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
+from core.analytics import StoreNotReady
 from core.errors import DomainError
 from dashboard import service
 from dashboard.components import notice, page_body
@@ -96,4 +97,8 @@ def register(app: Dash) -> None:
             filters = service.filters_from(query_args(search))
         except DomainError as error:
             return notice(f"These filters cannot be used: {error.message}")
-        return page_body(page, service.bundle_for(filters), search or "")
+        try:
+            bundle = service.bundle_for(filters)
+        except StoreNotReady as error:
+            return notice(service.preparing_text(error))
+        return page_body(page, bundle, search or "")

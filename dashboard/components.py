@@ -10,6 +10,7 @@ from core.analytics.definitions import KPIS, SERIES, Kpi
 from core.analytics.formatting import delta_text, value_text
 from dashboard.figures import FIGURES
 from dashboard.pages import CHART_TITLES, Page
+from dashboard.service import as_of_text
 
 PREFIX = "/dashboard/"
 
@@ -64,7 +65,13 @@ def page_body(page: Page, bundle: dict[str, Any], search: str) -> list[Any]:
     export = html.A(
         "Export all KPIs as CSV", href=f"{PREFIX}export/kpis.csv{search}", className="csv-link", id="csv-kpis"
     )
-    parts: list[Any] = [html.H1(page.title), html.P(page.summary), html.P([note, " ", export], className="period-note")]
+    fresh = html.P(as_of_text(bundle.get("as_of")), className="as-of", id="as-of", title=bundle.get("as_of") or "")
+    parts: list[Any] = [
+        html.H1(page.title),
+        html.P(page.summary),
+        fresh,
+        html.P([note, " ", export], className="period-note"),
+    ]
     for section in page.sections:
         parts += kpi_section(section, bundle)
     charts = [chart(key, bundle, search) for key in page.charts if key in bundle["series"]]

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
-from core.analytics import DrillPage, Filters, drill_orders
+from core.analytics import DrillPage, Filters, StoreNotReady, drill_orders
 from core.analytics.formatting import money
 from core.errors import DomainError
 from dashboard import service
@@ -90,6 +90,8 @@ def register(app: Dash) -> None:
             found = drill_page(service.filters_from(args), chosen["kind"], chosen["key"], page or 0)
         except DomainError as error:
             return [[], 0, f"Cannot show these orders: {error.message}", "", False]
+        except StoreNotReady as error:
+            return [[], 0, service.preparing_text(error), "", False]
         title = f"{found.total} orders {KIND_TEXT.get(chosen['kind'], '')} {chosen['key'].replace('|', ' / ')}"
         csv = "/dashboard/export/drill.csv?" + urlencode(args | chosen)
         pages = max(1, -(-found.total // PAGE_SIZE))

@@ -1,53 +1,53 @@
 """The dashboard's one query: the KPI bundle for the request's filters, as this user may see it.
 
-The warehouse and its cache live on the Flask app (one per process), built on first use so apps
-that never open the dashboard (tests, CLI commands) pay nothing.
+Web processes only read the shared analytics store (``ANALYTICS_STORE``), kept current by
+``flask analytics sync`` or its RQ job; nothing here builds or refreshes it, so no request waits for
+a rebuild. Until the first version is published, ``StoreNotReady`` says so.
 """
 
 from __future__ import annotations
 
-import logging
-import os
 import threading
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
-import duckdb
 from flask import Flask, current_app
 from flask_login import current_user
 
-from core.analytics import Filters, KpiService, Warehouse, parse_filters, without_money
+from core.analytics import Filters, KpiService, StoreNotReady, StoreReader, parse_filters, without_money
 from core.permissions import Permission
 from web.extensions import shop
+from web.times import shop_time, stamp
 
 _KEY = "shiplog.kpis"
 _build_lock = threading.Lock()
-log = logging.getLogger(__name__)
-
-
-def _warehouse(app: Flask) -> Warehouse:
-    """A persisted copy when ANALYTICS_DUCKDB_PATH is set (fast restarts); DuckDB lets one process own
-    a file, so a second worker on the same file falls back to a copy in memory."""
-    db = shop(app).db
-    path = app.config.get("ANALYTICS_DUCKDB_PATH") or os.environ.get("ANALYTICS_DUCKDB_PATH") or ":memory:"
-    try:
-        return Warehouse(db, path)
-    except duckdb.IOException as error:
-        log.warning("analytics copy %s is in use (%s); keeping this process's copy in memory", path, error)
-        return Warehouse(db)
 
 
 def kpi_service(app: Flask | None = None) -> KpiService:
-    """The app's KPI service; the DuckDB copy is created and loaded on first use."""
+    """The app's KPI service over the shared store (opening it costs a file open, not a load)."""
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     found = app.extensions.get(_KEY)
     if found is None:
         with _build_lock:
             found = app.extensions.get(_KEY)
             if found is None:
-                found = KpiService(_warehouse(app))
+                found = KpiService(StoreReader(app.config["ANALYTICS_STORE"]))
                 app.extensions[_KEY] = found
     return found
+
+
+def preparing_text(error: StoreNotReady) -> str:
+    """What a viewer reads while the first sync runs."""
+    since = f" (the sync started {stamp(error.started_at)})" if error.started_at else ""
+    return f"Analytics are being prepared{since}. This page fills in once the first copy is published."
+
+
+def as_of_text(as_of: str | None) -> str:
+    """ "Data as of 14:03 EST": the newest event the figures include, on the shop's clock."""
+    if not as_of:
+        return "No events yet."
+    return f"Data as of {shop_time(datetime.fromisoformat(as_of)).strftime('%H:%M %Z')}"
 
 
 def sees_money() -> bool:
@@ -70,7 +70,10 @@ def bundle_for(filters: Filters) -> dict[str, Any]:
 def dimension_values() -> dict[str, list[str]]:
     """Channels, carriers and SKUs present in the data, for the filter drop-downs."""
     service = kpi_service()
-    service.warehouse.sync()
+    try:
+        service.warehouse.sync()
+    except StoreNotReady:
+        return {"channel": [], "carrier": [], "product": []}
     with service.warehouse.cursor() as cur:
         return {
             "channel": [r[0] for r in cur.execute("SELECT DISTINCT channel FROM orders_f ORDER BY 1").fetchall()],

@@ -4,6 +4,7 @@ from core.analytics.bundle import KpiService, compute, without_money
 from core.analytics.definitions import BY_KEY, KPIS, SERIES
 from core.analytics.drill import DRILL_KINDS, DrillPage, drill_orders
 from core.analytics.filters import Filters, parse_filters
+from core.analytics.store import StoreNotReady, StoreReader, StoreWriter
 from core.analytics.warehouse import Warehouse
 
 __all__ = [
@@ -14,6 +15,9 @@ __all__ = [
     "DrillPage",
     "Filters",
     "KpiService",
+    "StoreNotReady",
+    "StoreReader",
+    "StoreWriter",
     "Warehouse",
     "compute",
     "drill_orders",

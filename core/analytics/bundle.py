@@ -12,13 +12,28 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime
+from typing import Any, Protocol
 
 from core.analytics import delivery, fulfilment, returns, sales
 from core.analytics.definitions import BY_KEY, KPIS
 from core.analytics.filters import Filters
 from core.analytics.sql import Cursor
-from core.analytics.warehouse import Warehouse
+
+
+class Facts(Protocol):
+    """Where the bundle's numbers come from: a process's own ``Warehouse`` or the shared ``StoreReader``."""
+
+    def sync(self) -> int: ...
+
+    def cursor(self) -> AbstractContextManager[Cursor]: ...
+
+    @property
+    def as_of(self) -> datetime | None: ...
+
+    def precomputed(self, f: Filters) -> dict[str, Any] | None: ...
+
 
 Section = Callable[[Cursor, Filters], dict[str, Any]]
 WORKERS = 4
@@ -127,7 +142,7 @@ def without_money(bundle: dict[str, Any]) -> dict[str, Any]:
 class KpiService:
     """Bundles per filters, cached until a new event arrives (or ``ttl`` passes: snapshots age)."""
 
-    def __init__(self, warehouse: Warehouse, *, ttl: float = 60.0, size: int = 64) -> None:
+    def __init__(self, warehouse: Facts, *, ttl: float = 60.0, size: int = 64) -> None:
         self.warehouse = warehouse
         self.ttl, self.size = ttl, size
         self._cache: OrderedDict[tuple[Any, ...], tuple[float, dict[str, Any]]] = OrderedDict()
@@ -141,8 +156,13 @@ class KpiService:
             if hit is not None and time.monotonic() - hit[0] < self.ttl:
                 self._cache.move_to_end(key)
                 return hit[1]
-        with self.warehouse.cursor() as cur:
-            result = compute(cur, f) | {"as_of_event_id": event_id}
+        as_of = self.warehouse.as_of
+        stamp = {"as_of_event_id": event_id, "as_of": as_of.astimezone(UTC).isoformat() if as_of else None}
+        result = self.warehouse.precomputed(f)
+        if result is None:
+            with self.warehouse.cursor() as cur:
+                result = compute(cur, f)
+        result = result | stamp
         with self._lock:
             self._cache[key] = (time.monotonic(), result)
             while len(self._cache) > self.size:

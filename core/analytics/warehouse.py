@@ -12,6 +12,7 @@ import hashlib
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
@@ -35,6 +36,12 @@ MEMORY_LIMIT = "768MB"
 
 def latest_event_id(session: Session) -> int:
     return int(session.scalar(select(func.coalesce(func.max(Event.id), 0))) or 0)
+
+
+def event_time(session: Session, event_id: int) -> datetime | None:
+    """When the event happened, naive UTC (as the copy stores times)."""
+    found = session.scalar(select(Event.occurred_at).where(Event.id == event_id))
+    return None if found is None else found.astimezone(UTC).replace(tzinfo=None)
 
 
 def _frame(table: FactTable, rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
@@ -73,12 +80,20 @@ class Warehouse:
         for macro in MACROS:
             self._con.execute(macro)
         self._con.execute("CREATE TABLE IF NOT EXISTS sync_state (last_event_id BIGINT)")
+        # When the newest event included happened (``as_of``); added in place, so older copies keep their rows.
+        self._con.execute("ALTER TABLE sync_state ADD COLUMN IF NOT EXISTS last_event_at TIMESTAMP")
         if self._con.execute("SELECT count(*) FROM sync_state").fetchone()[0] == 0:  # type: ignore[index]
-            self._con.execute("INSERT INTO sync_state VALUES (0)")
+            self._con.execute("INSERT INTO sync_state VALUES (0, NULL)")
 
     @property
     def synced_event_id(self) -> int:
         return int(self._con.cursor().execute("SELECT last_event_id FROM sync_state").fetchone()[0])  # type: ignore[index]
+
+    @property
+    def as_of(self) -> datetime | None:
+        """When the newest event in the copy happened (aware UTC); None for an empty copy."""
+        found = self._con.cursor().execute("SELECT last_event_at FROM sync_state").fetchone()[0]  # type: ignore[index]
+        return None if found is None else found.replace(tzinfo=UTC)
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -95,6 +110,8 @@ class Warehouse:
             latest = latest_event_id(session)
             done = self.synced_event_id
             if latest == done:
+                if latest and self.as_of is None:  # a copy made before as_of was kept
+                    self._stamp(session, latest)
                 return latest
             # A copy ahead of the database (the database was replaced) is reloaded from scratch.
             changed = self._changed_orders(session, done) if 0 < done < latest else None
@@ -102,8 +119,12 @@ class Warehouse:
                 self._reload(session, progress)
             else:
                 self._refresh(session, changed)
-            self._con.execute("UPDATE sync_state SET last_event_id = ?", [latest])
+            self._stamp(session, latest)
             return latest
+
+    def _stamp(self, session: Session, event_id: int) -> None:
+        at = event_time(session, event_id)
+        self._con.execute("UPDATE sync_state SET last_event_id = ?, last_event_at = ?", [event_id, at])
 
     def _changed_orders(self, session: Session, after: int) -> list[int]:
         since = max(after - LOOKBACK_EVENTS, 0)
@@ -162,6 +183,15 @@ class Warehouse:
         except Exception:
             self._con.execute("ROLLBACK")
             raise
+
+    def precomputed(self, _filters: object) -> None:
+        """A process's own copy has no bundles computed ahead (the shared store's writer makes them)."""
+        return None
+
+    def checkpoint(self) -> None:
+        """Write everything into the file itself (an empty WAL), so copying the file copies it all."""
+        with self._lock:
+            self._con.execute("CHECKPOINT")
 
     def close(self) -> None:
         self._con.close()

@@ -50,7 +50,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("order_lines", recreate="never") as batch_op:
+    # A later migration that copies ``order_lines`` on SQLite (0018) turns the column's CHECK into a table
+    # constraint, which SQLite's DROP COLUMN refuses: drop the constraint first (a copy on SQLite).
+    with op.batch_alter_table("order_lines") as batch_op:
+        batch_op.drop_constraint(op.f("ck_order_lines_backordered_within_ordered"), type_="check")
         batch_op.drop_column("qty_backordered")
     with op.batch_alter_table("variants", recreate="never") as batch_op:
         for column in ("barcode", "image_url", "option_values", *(column for column, _ in CHECKED)):

@@ -2,7 +2,7 @@
 tax, the store's transaction ids on its payment, and the store's own id of a refund it confirmed
 
 Revision ID: 0019_store_money
-Revises: 0018_risk_and_history
+Revises: 0020_api_roles_webhooks
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0019_store_money"
-down_revision: str | Sequence[str] | None = "0018_risk_and_history"
+down_revision: str | Sequence[str] | None = "0020_api_roles_webhooks"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

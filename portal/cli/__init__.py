@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal.cli import access, catalog, database, importing, kpis, pages, seeding, webhooks
+from portal.cli import access, analytics, catalog, database, importing, kpis, pages, seeding, setup, stores, webhooks
 
 
 def register_cli(app: Flask) -> None:
@@ -18,6 +18,9 @@ def register_cli(app: Flask) -> None:
         catalog.catalog,
         webhooks.webhooks,
         kpis.kpis,
+        analytics.analytics,
         pages.tracking_pages,
+        setup.setup,
+        stores.stores_group,
     ):
         app.cli.add_command(command)

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -14,7 +10,6 @@ from sqlalchemy import create_engine, text
 from core import migrations, replay
 from core.db import Base, Database
 from core.models import WebhookDelivery
-from tests.conftest import new_postgres_database
 
 BEFORE = "0002_notifications"  # with 0005_staff_ingest, the two heads 0006 merges
 

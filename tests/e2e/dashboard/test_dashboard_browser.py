@@ -15,6 +15,7 @@ from core.services.access import create_staff_user
 from dashboard.pages import PAGES
 from tests.e2e.conftest import serving
 from tests.integration.analytics.conftest import build_story, open_database
+from tests.integration.dashboard.conftest import publish_store
 
 pytestmark = pytest.mark.e2e
 STORY = "from=2025-03-03&to=2025-03-09"
@@ -34,6 +35,7 @@ def base_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
             "SECRET_KEY": "e2e-secret",
             "PUBLIC_BASE_URL": "http://127.0.0.1",
             "RATELIMIT_STORAGE_URI": "memory://",
+            "ANALYTICS_STORE": str(publish_store(database, tmp_path_factory)),
         }
     )
     with serving(app) as url:

@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from core.analytics import StoreWriter
+from core.db import Database
 from core.services.access import create_staff_user
 from tests.integration.analytics.conftest import build_story, open_database
 from web import extensions
 
 STORY_ARGS = "from=2025-03-03&to=2025-03-09"
+
+
+def publish_store(database: Database, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The store the dashboard reads, built as production builds it: by the sync."""
+    root = tmp_path_factory.mktemp("analytics")
+    writer = StoreWriter(database, root)
+    writer.sync()
+    writer.close()
+    return root
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +44,7 @@ def story_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
             "SECRET_KEY": "test-secret",
             "PUBLIC_BASE_URL": "http://localhost",
             "RATELIMIT_STORAGE_URI": "memory://",
+            "ANALYTICS_STORE": str(publish_store(database, tmp_path_factory)),
         }
     )
     yield app

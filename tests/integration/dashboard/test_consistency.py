@@ -47,6 +47,8 @@ def test_cli_json_equals_the_endpoint(story_app: Flask, manager: FlaskClient) ->
     printed = json.loads(result.stdout)
     assert printed == api
     assert printed["kpis"]["sales.orders"]["value"] == 3
+    assert printed["as_of"].startswith("2025-03-")
+    assert printed["as_of_event_id"] > 0
 
 
 def test_cli_refuses_a_bad_date(story_app: Flask) -> None:

@@ -20,7 +20,7 @@ from notifications.dispatcher import Stats
 from tests import factories
 from tests.conftest import make_test_app
 from tests.integration.stores import payloads
-from tests.integration.stores.peers import (
+from tests.integration.stores.money_peers import (
     SHOPIFY_TOKEN,
     SHOPIFY_VERSION,
     WOO_KEY,

@@ -9,7 +9,7 @@ from core.models import Order
 from core.shop import Shop
 from tests.integration.staff.conftest import acting, sign_in
 from tests.integration.stores.conftest import deliver
-from tests.integration.stores.peers import Peer
+from tests.integration.stores.money_peers import Peer
 
 
 def _page(client, number: str) -> str:  # type: ignore[no-untyped-def]

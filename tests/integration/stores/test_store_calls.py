@@ -16,7 +16,7 @@ from tests import factories
 from tests.conftest import make_test_app
 from tests.integration.stores import payloads
 from tests.integration.stores.conftest import deliver, due_now, post, refund_here, store_rows, the_order
-from tests.integration.stores.peers import Peer
+from tests.integration.stores.money_peers import Peer
 from tests.integration.webhooks.conftest import SECRETS
 
 

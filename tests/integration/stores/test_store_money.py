@@ -24,7 +24,7 @@ from tests.integration.stores.conftest import (
     store_rows,
     the_order,
 )
-from tests.integration.stores.peers import Peer
+from tests.integration.stores.money_peers import Peer
 
 
 def _refund(shop: Shop) -> Refund:
