@@ -19,16 +19,6 @@ def test_there_is_one_head() -> None:
     assert heads == ["0019_store_money"]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database with no tables yet."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    with new_postgres_database("migrate") as url:
-        yield url
-
-
 def test_the_migrated_schema_is_the_models_schema(empty_url: str) -> None:
     migrations.upgrade(empty_url)
     engine = create_engine(empty_url)
