@@ -123,7 +123,8 @@ KPIS: tuple[Kpi, ...] = (
         "On time",
         "share",
         True,
-        "Parcels delivered by the end of the originally promised day / parcels delivered or past that day.",
+        "Parcels delivered on or before the originally promised day (the shop's days)"
+        " / parcels delivered or past that day.",
     ),
     _K(
         "delivery.exception_rate",

@@ -9,7 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 from core.analytics.filters import Filters
-from core.analytics.sql import Cursor, hours, one, order_filter, rate, run, scope_sql, shipment_carrier_sql
+from core.analytics.sql import (
+    Cursor,
+    hours,
+    local_day_sql,
+    one,
+    order_filter,
+    rate,
+    run,
+    scope_sql,
+    shipment_carrier_sql,
+)
 
 # Parcels in these final exception states are not "in transit" any more, though never delivered.
 GONE = ("lost", "returned_to_sender")
@@ -75,14 +85,15 @@ def order_to_door(cur: Cursor, f: Filters) -> dict[str, Any]:
 
 
 def on_time(cur: Cursor, f: Filters) -> dict[str, Any]:
-    """Delivered by the end of the originally promised day, among parcels delivered or past that day."""
+    """Delivered on or before the originally promised day, among parcels delivered or past that day.
+    Days are the shop's: due 14 Sep and delivered 14 Sep 21:30 New York time is on time."""
     punctual, due = one(
         cur,
         f"""WITH {scope_sql(f)}, {_shipped(f)},
-        promised AS (SELECT delivered_at, date_trunc('day', original_eta) + INTERVAL 1 DAY AS deadline
+        promised AS (SELECT {local_day_sql("delivered_at")} AS delivered_day, {local_day_sql("original_eta")} AS due_day
                      FROM shipped WHERE original_eta IS NOT NULL)
-        SELECT count(*) FILTER (WHERE delivered_at < deadline),
-               count(*) FILTER (WHERE delivered_at IS NOT NULL OR deadline <= $now)
+        SELECT count(*) FILTER (WHERE delivered_day <= due_day),
+               count(*) FILTER (WHERE delivered_day IS NOT NULL OR due_day < {local_day_sql("$now")})
         FROM promised""",
         f,
     )

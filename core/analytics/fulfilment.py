@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.analytics.filters import Filters
-from core.analytics.sql import Cursor, hours, one, order_filter, rate, run, scope_sql
+from core.analytics.sql import Cursor, hours, local_time_sql, one, order_filter, rate, run, scope_sql
 
 # Upper bounds (hours) of the placed → shipped histogram; the last bucket is open-ended.
 SHIP_BUCKETS: tuple[tuple[str, float, float], ...] = (
@@ -30,7 +30,10 @@ _COHORT = "cohort AS (SELECT * FROM scoped WHERE placed_at >= $start AND placed_
 
 
 def _elapsed(f: Filters, start: str, stop: str) -> str:
-    return f"biz_hours_between({start}, {stop})" if f.sla_business else f"hours_between({start}, {stop})"
+    """Business hours are the shop's Monday-Friday; clock hours are elapsed time (DST-proof in UTC)."""
+    if f.sla_business:
+        return f"biz_hours_between({local_time_sql(start)}, {local_time_sql(stop)})"
+    return f"hours_between({start}, {stop})"
 
 
 def bucket_case(column: str, buckets: tuple[tuple[str, float, float], ...]) -> str:

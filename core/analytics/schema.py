@@ -197,13 +197,15 @@ FACT_TABLES: tuple[FactTable, ...] = (
     ),
 )
 
-# Hour arithmetic shared by every KPI. Business time counts Monday-Friday (UTC) only: business
-# seconds since a Monday are whole weeks × 5 days plus the weekday part of the last week.
+# Hour arithmetic shared by every KPI. Business time counts Monday-Friday only (of the times given:
+# the KPIs pass shop-local times): business seconds since a Monday are whole weeks × 5 days plus the
+# weekday part of the last week. ``shop_local``: a naive UTC timestamp as wall-clock time in ``zone``.
 MACROS = (
     "CREATE OR REPLACE MACRO hours_between(a, b) AS date_diff('second', a, b) / 3600.0",
     "CREATE OR REPLACE MACRO biz_seconds(t) AS"
     " (date_diff('second', TIMESTAMP '1970-01-05', t) // 604800) * 432000"
     " + least(date_diff('second', TIMESTAMP '1970-01-05', t) % 604800, 432000)",
     "CREATE OR REPLACE MACRO biz_hours_between(a, b) AS (biz_seconds(b) - biz_seconds(a)) / 3600.0",
+    "CREATE OR REPLACE MACRO shop_local(ts, zone) AS timezone(zone, timezone('UTC', ts))",
     "CREATE OR REPLACE MACRO paid_unit(price, qty, discount) AS (price * qty - discount) // qty",
 )

@@ -55,6 +55,9 @@ def params(f: Filters) -> dict[str, Any]:
         "sla": f.sla_hours,
         "window": f.return_window_days,
         "grain": f.granularity,
+        "zone": f.timezone,
+        "first_day": f.start,
+        "last_day": f.end,
     }
 
 
@@ -84,14 +87,26 @@ def per(total_minor: int, count: int) -> int | None:
     return None if not count else (2 * int(total_minor) + count) // (2 * count)
 
 
+def local_time_sql(column: str) -> str:
+    """A stored (naive UTC) timestamp as the shop's wall-clock time: the one rule every KPI uses to
+    say which day, week, month or business hour something happened in (``core.arrival.local_day``
+    is the same rule for pages)."""
+    return f"shop_local({column}, $zone)"
+
+
+def local_day_sql(column: str) -> str:
+    """The shop-local day of a stored timestamp."""
+    return f"CAST({local_time_sql(column)} AS DATE)"
+
+
 def buckets_sql(column: str) -> str:
-    """The period a timestamp falls in, as a DATE (weeks start on Monday)."""
-    return f"CAST(date_trunc($grain, {column}) AS DATE)"
+    """The shop-local period a timestamp falls in, as a DATE (weeks start on Monday)."""
+    return f"CAST(date_trunc($grain, {local_day_sql(column)}) AS DATE)"
 
 
 def all_buckets_sql() -> str:
     """Every period of the range, so charts show empty periods as zero rather than skipping them."""
     return (
-        "SELECT CAST(b AS DATE) AS period FROM generate_series("
-        "date_trunc($grain, $start), $end - INTERVAL 1 SECOND, CAST('1 ' || $grain AS INTERVAL)) t(b)"
+        "SELECT CAST(b AS DATE) AS period FROM generate_series(date_trunc($grain, CAST($first_day AS TIMESTAMP)),"
+        " CAST($last_day AS TIMESTAMP), CAST('1 ' || $grain AS INTERVAL)) t(b)"
     )
