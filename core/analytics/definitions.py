@@ -90,10 +90,10 @@ KPIS: tuple[Kpi, ...] = (
     ),
     _K(
         "fulfilment.orders_on_hold",
-        "On hold now",
+        "On hold",
         "count",
         False,
-        "Orders on hold for review right now (ages measured at the end of the period, or now).",
+        "Orders on hold for review at the end of the period (or now), from the log of status moves.",
     ),
     _K(
         "fulfilment.cancellation_rate",
@@ -195,7 +195,8 @@ KPIS: tuple[Kpi, ...] = (
         "Open returns",
         "count",
         None,
-        "Returns requested, approved, on their way back or received, not yet refunded or exchanged (now).",
+        "Returns requested, approved, on their way back or received, not yet refunded or exchanged,"
+        " at the end of the period (or now).",
     ),
 )
 
@@ -206,7 +207,7 @@ SERIES: dict[str, str] = {
     "sales.by_period": "Sales figures per day, week or month (refunds on their own date).",
     "fulfilment.placed_to_shipped_distribution": "Shipped orders per placed → shipped hours bucket.",
     "fulfilment.waiting_by_age": "Orders waiting at the end of the period, per age bucket.",
-    "fulfilment.hold_queue": "Orders on hold now, per reason, with the oldest hold in hours.",
+    "fulfilment.hold_queue": "Orders on hold at the end of the period (or now), per reason, with the oldest hold in hours.",
     "fulfilment.holds_by_reason": "Orders put on hold during the period, per reason.",
     "delivery.transit_by_carrier_service": "Parcels shipped, delivered, median and p90 transit hours per carrier and service.",
     "delivery.exceptions_by_carrier": "Parcels with each exception sub-reason over the carrier's parcels shipped in the period.",

@@ -19,6 +19,7 @@ from core.analytics.sql import (
     run,
     scope_sql,
     shipment_carrier_sql,
+    status_at_sql,
 )
 
 # Parcels in these final exception states are not "in transit" any more, though never delivered.
@@ -134,14 +135,16 @@ def exceptions_by_carrier(cur: Cursor, f: Filters) -> list[dict[str, Any]]:
 
 
 def in_transit(cur: Cursor, f: Filters) -> dict[str, Any]:
-    """Outbound parcels that had left but were not delivered at the snapshot (lost ones excluded)."""
+    """Outbound parcels that had left but were not delivered at the snapshot, by their status then
+    (cancelled ones and those already lost or returned to sender left out)."""
     (count,) = one(
         cur,
-        f"""WITH {scope_sql(f)}
-        SELECT count(*) FROM shipments_f s
-        WHERE {order_filter(f, "s.order_id", carrier_checked=True)} AND s.kind = 'outbound' AND s.shipped_at < $snapshot AND {shipment_carrier_sql(f)}
-          AND (s.delivered_at IS NULL OR s.delivered_at >= $snapshot) AND s.status <> 'cancelled'
-          AND NOT (s.status = 'exception' AND s.exception_reason IN {GONE})""",
+        f"""WITH {scope_sql(f)}, {status_at_sql("statuses", "shipment")},
+        gone AS (SELECT shipment_id FROM exceptions_f WHERE occurred_at < $snapshot AND reason IN {GONE})
+        SELECT count(*) FROM shipments_f s JOIN statuses st ON st.id = s.id
+        WHERE {order_filter(f, "s.order_id", carrier_checked=True)} AND s.kind = 'outbound' AND s.shipped_at < $snapshot
+          AND {shipment_carrier_sql(f)} AND (s.delivered_at IS NULL OR s.delivered_at >= $snapshot)
+          AND st.status <> 'cancelled' AND NOT (st.status = 'exception' AND s.id IN (SELECT shipment_id FROM gone))""",
         f,
     )
     return {"in_transit": int(count)}

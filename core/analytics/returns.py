@@ -14,7 +14,18 @@ from __future__ import annotations
 from typing import Any
 
 from core.analytics.filters import Filters
-from core.analytics.sql import Cursor, all_buckets_sql, buckets_sql, hours, one, order_filter, rate, run, scope_sql
+from core.analytics.sql import (
+    Cursor,
+    all_buckets_sql,
+    buckets_sql,
+    hours,
+    one,
+    order_filter,
+    rate,
+    run,
+    scope_sql,
+    status_at_sql,
+)
 
 _VALID = (
     "valid AS (SELECT rl.*, r.created_at AS requested_at FROM return_lines_f rl JOIN returns_f r ON r.id = rl.return_id"
@@ -169,11 +180,11 @@ def refunds(cur: Cursor, f: Filters) -> dict[str, Any]:
 
 
 def open_returns(cur: Cursor, f: Filters) -> dict[str, Any]:
-    """Returns not yet refunded, exchanged, rejected or cancelled, right now."""
+    """Returns not yet refunded, exchanged, rejected or cancelled at the end of the period (or now)."""
     (count,) = one(
         cur,
-        f"WITH {scope_sql(f)} SELECT count(*) FROM returns_f r WHERE {order_filter(f, 'r.order_id')}"
-        " AND r.status IN ('requested', 'approved', 'in_transit', 'received')",
+        f"WITH {scope_sql(f)}, {status_at_sql('statuses', 'return')} SELECT count(*) FROM statuses r"
+        f" WHERE {order_filter(f, 'r.order_id')} AND r.status IN ('requested', 'approved', 'in_transit', 'received')",
         f,
     )
     return {"open_returns": int(count)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select, type_coerce
+from sqlalchemy import Select, func, or_, select, type_coerce
 from sqlalchemy.sql.sqltypes import NullType
 
 from core.lifecycle import RefundStatus
@@ -96,6 +96,19 @@ def _event_facts(code: str, key: str) -> Callable[[], Select[tuple[object, ...]]
     return query
 
 
+def _moved(aggregate: str) -> object:
+    """The status an event moved ``aggregate`` to (``payload.transitions``, see ``core.lifecycle.record``)."""
+    return Event.payload[("transitions", aggregate, 1)].as_string()
+
+
+def _moves() -> Select[tuple[object, ...]]:
+    """Every status change of an order, parcel or return, with its time: the snapshot KPIs read the
+    status each had at the end of a period from these, not the status it has now."""
+    targets = [_moved(aggregate) for aggregate in ("order", "shipment", "return")]
+    columns = (Event.id, Event.order_id, Event.shipment_id, Event.return_id, *targets, _raw(Event.occurred_at))
+    return select(*columns).where(Event.order_id.is_not(None), or_(*(t.is_not(None) for t in targets)))  # type: ignore[attr-defined]
+
+
 def _returns() -> Select[tuple[object, ...]]:
     return select(Return.id, Return.order_id, Return.status, _raw(Return.created_at))
 
@@ -169,6 +182,17 @@ FACT_TABLES: tuple[FactTable, ...] = (
         Event.order_id,
         times=("occurred_at",),
         nullable_ints=("shipment_id",),
+    ),
+    FactTable(
+        "moves_f",
+        "id BIGINT, order_id BIGINT, shipment_id BIGINT, return_id BIGINT, order_to VARCHAR, shipment_to VARCHAR,"
+        " return_to VARCHAR, occurred_at TIMESTAMP",
+        _moves,
+        Event.id,
+        Event.order_id,
+        times=("occurred_at",),
+        nullable_ints=("shipment_id", "return_id"),
+        sort_by="occurred_at",
     ),
     FactTable(
         "returns_f",

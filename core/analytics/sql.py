@@ -43,6 +43,17 @@ def shipment_carrier_sql(f: Filters, alias: str = "s") -> str:
     return f"{alias}.carrier = $carrier" if f.carrier else "TRUE"
 
 
+def status_at_sql(name: str, aggregate: str) -> str:
+    """``name``: each order's, parcel's or return's status at the snapshot ($snapshot), from the log of
+    status moves (``moves_f``) — a snapshot of a past period is what was true then, not now."""
+    key = f"{aggregate}_id" if aggregate != "order" else "order_id"
+    return (
+        f"{name} AS (SELECT {key} AS id, any_value(order_id) AS order_id,"
+        f" arg_max({aggregate}_to, (occurred_at, id)) AS status FROM moves_f"
+        f" WHERE {aggregate}_to IS NOT NULL AND occurred_at < $snapshot GROUP BY 1)"
+    )
+
+
 def params(f: Filters) -> dict[str, Any]:
     return {
         "start": f.start_at,

@@ -180,6 +180,19 @@ class StoreReader:
         config = {"memory_limit": self.memory_limit, "threads": READER_THREADS}
         return duckdb.connect(str(self.root / version.file), read_only=True, config=config)
 
+    def _open_latest(self, version: Version) -> tuple[Version, duckdb.DuckDBPyConnection]:
+        """Open ``version``; if the writer published newer ones and pruned it between our reading the
+        pointer and opening the file, read the pointer again (the newest version is never pruned)."""
+        for _ in range(KEEP_VERSIONS):
+            try:
+                return version, self._open(version)
+            except duckdb.IOException:
+                newer = current_version(self.root)
+                if (self.root / version.file).exists() or newer is None or newer.file == version.file:
+                    raise
+                version = newer
+        return version, self._open(version)
+
     def sync(self) -> int:
         """Follow the pointer (a new version is opened here, the old one closes when its last cursor
         does); returns the event id of the version in use. Raises ``StoreNotReady`` before the first."""
@@ -192,7 +205,7 @@ class StoreReader:
                 if version is None:
                     raise StoreNotReady(sync_started_at(self.root))
                 if self._version is None or version.file != self._version.file:
-                    self._con = self._open(version)
+                    version, self._con = self._open_latest(version)
                 self._version, self._stat = version, stat
             assert self._version is not None
             return self._version.event_id
