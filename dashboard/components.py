@@ -72,6 +72,11 @@ def page_body(page: Page, bundle: dict[str, Any], search: str) -> list[Any]:
         fresh,
         html.P([note, " ", export], className="period-note"),
     ]
+    # What each filter restricts (the carrier filter leaves order KPIs alone): the page says so.
+    for applied in bundle.get("filters_applied", []):
+        parts.append(
+            html.P(f"Filter {applied['filter']} = {applied['value']}: {applied['note']}", className="filter-note")
+        )
     for section in page.sections:
         parts += kpi_section(section, bundle)
     charts = [chart(key, bundle, search) for key in page.charts if key in bundle["series"]]

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from core.analytics import delivery, fulfilment, returns, sales
-from core.analytics.definitions import BY_KEY, KPIS
+from core.analytics.definitions import BY_KEY, KPIS, filters_applied
 from core.analytics.filters import Filters
 from core.analytics.sql import Cursor
 
@@ -116,6 +116,7 @@ def compute(cur: Cursor, f: Filters) -> dict[str, Any]:
     now, before = done["now"], done["before"]
     return {
         "filters": f.as_dict(),
+        "filters_applied": filters_applied(f.channel, f.carrier, f.sku),
         "previous_period": {"from": previous.start.isoformat(), "to": previous.end.isoformat()},
         "kpis": {k.key: compare(now[k.key], before[k.key], k.up_is_good) for k in KPIS},
         "counts": {key: value for key, value in now.items() if key not in BY_KEY},

@@ -215,3 +215,46 @@ SERIES: dict[str, str] = {
     "returns.by_sku": "Per SKU: units delivered and returned, unit return rate and priority = rate × returned units.",
     "returns.reason_mix": "Units asked back in the period, per reason.",
 }
+
+# The carrier filter is a parcel filter: these count only that carrier's parcels. Every other KPI and
+# series is about orders, which have no carrier until labelled, and ignores it (docs/kpis.md, Filters).
+CARRIER_FILTERED: frozenset[str] = frozenset(
+    {
+        "delivery.transit_median_hours",
+        "delivery.transit_p90_hours",
+        "delivery.on_time_rate",
+        "delivery.exception_rate",
+        "delivery.in_transit",
+        "delivery.transit_by_carrier_service",
+        "delivery.exceptions_by_carrier",
+    }
+)
+_ORDER_FILTER_NOTES = {
+    "channel": "Orders of that channel, in every KPI.",
+    "sku": "Orders with a line of that product (their whole figures), in every KPI.",
+}
+CARRIER_NOTE = (
+    "Only that carrier's parcels, in the parcel KPIs (transit time, on time, exceptions, in transit)."
+    " Order KPIs (sales, fulfilment, cancellations, order to door, returns) ignore it:"
+    " an order has no carrier until it is labelled."
+)
+
+
+def filters_applied(channel: str | None, carrier: str | None, sku: str | None) -> list[dict[str, object]]:
+    """What each filter in use restricts, for the JSON and the page (``filters_applied``)."""
+    found: list[dict[str, object]] = []
+    for name, value in (("channel", channel), ("sku", sku)):
+        if value:
+            found.append(
+                {
+                    "filter": "product" if name == "sku" else name,
+                    "value": value,
+                    "applies_to": "all",
+                    "note": _ORDER_FILTER_NOTES[name],
+                }
+            )
+    if carrier:
+        found.append(
+            {"filter": "carrier", "value": carrier, "applies_to": sorted(CARRIER_FILTERED), "note": CARRIER_NOTE}
+        )
+    return found

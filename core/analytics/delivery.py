@@ -29,7 +29,7 @@ GONE = ("lost", "returned_to_sender")
 def _shipped(f: Filters) -> str:
     return (
         "shipped AS (SELECT s.* FROM shipments_f s WHERE s.kind = 'outbound' AND s.shipped_at >= $start"
-        f" AND s.shipped_at < $end AND {shipment_carrier_sql(f)} AND {order_filter(f, 's.order_id', carrier_checked=True)})"
+        f" AND s.shipped_at < $end AND {shipment_carrier_sql(f)} AND {order_filter(f, 's.order_id')})"
     )
 
 
@@ -142,7 +142,7 @@ def in_transit(cur: Cursor, f: Filters) -> dict[str, Any]:
         f"""WITH {scope_sql(f)}, {status_at_sql("statuses", "shipment")},
         gone AS (SELECT shipment_id FROM exceptions_f WHERE occurred_at < $snapshot AND reason IN {GONE})
         SELECT count(*) FROM shipments_f s JOIN statuses st ON st.id = s.id
-        WHERE {order_filter(f, "s.order_id", carrier_checked=True)} AND s.kind = 'outbound' AND s.shipped_at < $snapshot
+        WHERE {order_filter(f, "s.order_id")} AND s.kind = 'outbound' AND s.shipped_at < $snapshot
           AND {shipment_carrier_sql(f)} AND (s.delivered_at IS NULL OR s.delivered_at >= $snapshot)
           AND st.status <> 'cancelled' AND NOT (st.status = 'exception' AND s.id IN (SELECT shipment_id FROM gone))""",
         f,

@@ -14,32 +14,30 @@ _PARAM = re.compile(r"\$([a-z_0-9]+)")
 
 
 def scope_sql(f: Filters) -> str:
-    """``scoped``: the orders matching channel, carrier and product (the date range is per KPI).
+    """``scoped``: the orders matching channel and product (the date range is per KPI).
 
-    Carrier keeps orders with an outbound parcel of that carrier; product keeps orders with a line
-    of that SKU. Both are order-level filters: the order's whole figures count."""
+    Product keeps orders with a line of that SKU: an order-level filter, the order's whole figures
+    count. The carrier filter is not an order filter: an order has no carrier until a parcel is
+    labelled, so keeping only labelled orders would distort order KPIs (a cancellation rate over
+    orders that mostly shipped). It restricts the parcel KPIs only (``shipment_carrier_sql``)."""
     clauses = ["TRUE"]
     if f.channel:
         clauses.append("o.channel = $channel")
-    if f.carrier:
-        clauses.append(
-            "o.order_id IN (SELECT order_id FROM shipments_f WHERE kind = 'outbound' AND carrier = $carrier)"
-        )
     if f.sku:
         clauses.append("o.order_id IN (SELECT order_id FROM lines_f WHERE sku = $sku)")
     return f"scoped AS (SELECT o.* FROM orders_f o WHERE {' AND '.join(clauses)})"
 
 
-def order_filter(f: Filters, column: str, *, carrier_checked: bool = False) -> str:
+def order_filter(f: Filters, column: str) -> str:
     """Restrict rows of another fact table to the scoped orders — or nothing at all when no filter
     applies (a join against every order would cost a full scan for nothing)."""
-    if f.channel or f.sku or (f.carrier and not carrier_checked):
+    if f.channel or f.sku:
         return f"{column} IN (SELECT order_id FROM scoped)"
     return "TRUE"
 
 
 def shipment_carrier_sql(f: Filters, alias: str = "s") -> str:
-    """Shipment-level KPIs count only the chosen carrier's parcels."""
+    """Parcel KPIs (``definitions.CARRIER_FILTERED``) count only the chosen carrier's parcels."""
     return f"{alias}.carrier = $carrier" if f.carrier else "TRUE"
 
 

@@ -77,13 +77,25 @@ def test_sales_by_day_puts_refunds_on_the_refund_day(cur: Cursor) -> None:
     ("filters", "expected"),
     [
         ({"sku": "TEE-L"}, (3, 5, 12500, 300, 1000, 11200, 1000, 4067)),  # B E F
-        ({"carrier": "ups"}, (3, 5, 11800, 500, 2500, 8800, 1500, 3767)),  # A G I
+        # Order KPIs ignore the carrier filter (docs/kpis.md, Filters): the whole week, as unfiltered.
+        ({"carrier": "ups"}, (7, 13, 31800, 800, 3500, 27500, 3000, 4429)),
         ({"channel": "shopify"}, (1, 2, 5000, 300, 1000, 3700, 0, 4700)),  # B
     ],
 )
 def test_sales_filters_keep_whole_orders(cur: Cursor, filters: dict[str, str], expected: tuple[int, ...]) -> None:
     f = Filters(date(2025, 3, 3), date(2025, 3, 9), as_of=AS_OF, **filters)  # type: ignore[arg-type]
     assert tuple(sales.sales_totals(cur, f).values()) == expected
+
+
+def test_the_carrier_filter_leaves_order_kpis_alone_and_counts_that_carrier_s_parcels(cur: Cursor) -> None:
+    ups = Filters(date(2025, 3, 3), date(2025, 3, 9), as_of=AS_OF, carrier="ups")
+    fedex = Filters(date(2025, 3, 3), date(2025, 3, 9), as_of=AS_OF, carrier="fedex")
+    # C (cancelled before any label) stays in: 1 of the 8 orders placed, not 0 of the 3 UPS-labelled (A G I).
+    assert fulfilment.cancellations(cur, ups) == {"orders_placed": 8, "orders_cancelled": 1, "cancellation_rate": 0.125}
+    # Parcels: UPS shipped A, I, G in the week, none with an exception; FedEx shipped E, lost.
+    assert delivery.exceptions(cur, ups) == {"exception_parcels": 0, "shipped_parcels": 3, "exception_rate": 0.0}
+    assert delivery.exceptions(cur, fedex) == {"exception_parcels": 1, "shipped_parcels": 1, "exception_rate": 1.0}
+    assert (delivery.in_transit(cur, ups), delivery.in_transit(cur, fedex)) == ({"in_transit": 1}, {"in_transit": 0})
 
 
 def test_placed_to_shipped(cur: Cursor) -> None:
