@@ -162,6 +162,13 @@ KPIS: tuple[Kpi, ...] = (
         "Paid value of units on returns / paid value of units delivered, for orders placed in the period.",
     ),
     _K(
+        "returns.return_rate_by_period",
+        "Return rate (by period)",
+        "share",
+        False,
+        "Orders with a return asked in the period / orders delivered in the period (final once the period ends).",
+    ),
+    _K(
         "returns.exchange_share",
         "Exchange share",
         "share",
@@ -202,6 +209,14 @@ KPIS: tuple[Kpi, ...] = (
 
 BY_KEY: dict[str, Kpi] = {k.key: k for k in KPIS}
 
+# Rates over the period's order cohort that rise until every order's return window has closed: while
+# any is open they are "incomplete" and never compared as good or bad news (bundle.compute).
+COHORT_RATES: tuple[str, ...] = (
+    "returns.return_rate_by_orders",
+    "returns.return_rate_by_units",
+    "returns.return_rate_by_value",
+)
+
 # Tables and chart series, each keyed like the KPIs and described in docs/kpis.md.
 SERIES: dict[str, str] = {
     "sales.by_period": "Sales figures per day, week or month (refunds on their own date).",
@@ -211,7 +226,7 @@ SERIES: dict[str, str] = {
     "fulfilment.holds_by_reason": "Orders put on hold during the period, per reason.",
     "delivery.transit_by_carrier_service": "Parcels shipped, delivered, median and p90 transit hours per carrier and service.",
     "delivery.exceptions_by_carrier": "Parcels with each exception sub-reason over the carrier's parcels shipped in the period.",
-    "returns.by_cohort": "Per period of order date: return rate by orders and the share still inside the return window.",
+    "returns.by_cohort": "Per period of order date: return rate by orders, the share still inside the return window and whether the rate is incomplete.",
     "returns.by_sku": "Per SKU: units delivered and returned, unit return rate and priority = rate × returned units.",
     "returns.reason_mix": "Units asked back in the period, per reason.",
 }

@@ -67,19 +67,56 @@ def return_rates(cur: Cursor, f: Filters) -> dict[str, Any]:
     }
 
 
+# A cohort order can still be sent back while its last parcel's window is open: its rate is not final.
+_DELIVERED = (
+    "delivered AS (SELECT s.order_id, max(s.delivered_at) AS last_delivered FROM shipments_f s"
+    " WHERE s.kind = 'outbound' AND s.delivered_at IS NOT NULL"
+    " AND s.order_id IN (SELECT order_id FROM cohort) GROUP BY 1)"
+)
+_STILL_OPEN = "d.last_delivered + to_days(CAST($window AS INTEGER)) > $now"
+
+
+def cohort_maturity(cur: Cursor, f: Filters) -> dict[str, Any]:
+    """How many delivered cohort orders are still inside their return window now: while any are, the
+    cohort return rates are incomplete (they can only rise) and are not compared as good or bad news."""
+    delivered, still_open = one(
+        cur,
+        f"""{_head(f)}, {_DELIVERED}
+        SELECT count(*), count(*) FILTER (WHERE {_STILL_OPEN}) FROM delivered d""",
+        f,
+    )
+    return {"cohort_open_orders": int(still_open), "cohort_open_share": rate(still_open, delivered)}
+
+
+def return_rate_by_period(cur: Cursor, f: Filters) -> dict[str, Any]:
+    """Orders with a return asked in the period / orders delivered in the period: final as soon as the
+    period ends, unlike the cohort rates (the two periods' orders differ; see docs/kpis.md)."""
+    asked, delivered = one(
+        cur,
+        f"""WITH {scope_sql(f)}, {_VALID}
+        SELECT (SELECT count(DISTINCT v.order_id) FROM valid v
+                WHERE v.requested_at >= $start AND v.requested_at < $end AND {order_filter(f, "v.order_id")}),
+               (SELECT count(*) FROM scoped WHERE delivered_at >= $start AND delivered_at < $end)""",
+        f,
+    )
+    return {
+        "period_return_orders": int(asked),
+        "period_delivered_orders": int(delivered),
+        "return_rate_by_period": rate(asked, delivered),
+    }
+
+
 def returns_by_cohort(cur: Cursor, f: Filters) -> list[dict[str, Any]]:
     """Per period of order date: return rate by orders, and the share of orders still able to return."""
     rows = run(
         cur,
         f"""{_head(f)}, periods AS ({all_buckets_sql()}),
-        delivered AS (SELECT s.order_id, max(s.delivered_at) AS last_delivered FROM shipments_f s
-                      WHERE s.kind = 'outbound' AND s.delivered_at IS NOT NULL
-                        AND s.order_id IN (SELECT order_id FROM cohort) GROUP BY 1),
+        {_DELIVERED},
         per_order AS (SELECT c.order_id, min(c.placed_at) AS placed_at, bool_or(b.qty IS NOT NULL) AS returned
                       FROM cohort c LEFT JOIN back b USING (id) GROUP BY 1),
         grouped AS (SELECT {buckets_sql("p.placed_at")} AS period, count(*) AS orders,
                            count(*) FILTER (WHERE p.returned) AS returned,
-                           count(*) FILTER (WHERE d.last_delivered + to_days(CAST($window AS INTEGER)) > $now) AS open
+                           count(*) FILTER (WHERE {_STILL_OPEN}) AS open
                     FROM per_order p JOIN delivered d USING (order_id) GROUP BY 1)
         SELECT periods.period, coalesce(orders, 0), coalesce(returned, 0), coalesce(open, 0)
         FROM periods LEFT JOIN grouped USING (period) ORDER BY 1""",
@@ -92,6 +129,7 @@ def returns_by_cohort(cur: Cursor, f: Filters) -> list[dict[str, Any]]:
             "returned_orders": int(r),
             "return_rate_by_orders": rate(r, n),
             "inside_window_share": rate(w, n),
+            "incomplete": bool(w),  # its rate can still rise: not final, not good news
         }
         for p, n, r, w in rows
     ]

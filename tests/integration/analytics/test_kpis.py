@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from core.analytics import delivery, fulfilment, returns, sales
+from core.analytics.bundle import compute
 from core.analytics.filters import Filters
 from core.analytics.sql import Cursor
 from core.analytics.warehouse import Warehouse
@@ -214,10 +215,13 @@ def test_three_return_rates_are_kept_apart(cur: Cursor) -> None:
 def test_returns_by_cohort_with_share_inside_the_window(cur: Cursor) -> None:
     weekly = Filters(date(2025, 3, 3), date(2025, 3, 9), granularity="week", as_of=AS_OF)
     expected = {"cohort": "2025-03-03", "delivered_orders": 3, "returned_orders": 2, "return_rate_by_orders": 0.6667}
-    assert returns.returns_by_cohort(cur, weekly) == [expected | {"inside_window_share": 1.0}]
+    assert returns.returns_by_cohort(cur, weekly) == [expected | {"inside_window_share": 1.0, "incomplete": True}]
     # With a 3-day window only B (delivered 03-08 12:00) can still send something back on 03-10 12:00.
     short = Filters(date(2025, 3, 3), date(2025, 3, 9), granularity="week", as_of=AS_OF, return_window_days=3)
-    assert returns.returns_by_cohort(cur, short) == [expected | {"inside_window_share": 0.3333}]
+    assert returns.returns_by_cohort(cur, short) == [expected | {"inside_window_share": 0.3333, "incomplete": True}]
+    # With a 1-day window every order's window has closed (B's at 03-09 12:00): the rate is final.
+    final = Filters(date(2025, 3, 3), date(2025, 3, 9), granularity="week", as_of=AS_OF, return_window_days=1)
+    assert returns.returns_by_cohort(cur, final) == [expected | {"inside_window_share": 0.0, "incomplete": False}]
 
 
 def test_returns_by_sku_ranked_by_priority(cur: Cursor) -> None:
@@ -254,3 +258,41 @@ def test_return_refunds_and_request_to_refund_time(cur: Cursor) -> None:
         "request_to_refund_p90_hours": 24.0,
     }
     assert returns.open_returns(cur, WEEK) == {"open_returns": 1}
+
+
+def test_cohort_return_rates_are_incomplete_while_windows_are_open(cur: Cursor) -> None:
+    # Cohort A I B delivered 03-05 16:00, 03-05 09:00, 03-08 12:00; now 03-10 12:00.
+    assert returns.cohort_maturity(cur, WEEK) == {"cohort_open_orders": 3, "cohort_open_share": 1.0}
+    three_days = Filters(date(2025, 3, 3), date(2025, 3, 9), as_of=AS_OF, return_window_days=3)
+    assert returns.cohort_maturity(cur, three_days) == {"cohort_open_orders": 1, "cohort_open_share": 0.3333}  # B
+    # Previous cohort: H, delivered 02-28 10:00 — closed with a 3-day window, open with 30.
+    assert returns.cohort_maturity(cur, three_days.previous())["cohort_open_share"] == 0.0
+    rate = compute(cur, WEEK)["kpis"]["returns.return_rate_by_orders"]
+    # 0.6667 against 1.0 would read as good news; both cohorts are still open, so it is not coloured.
+    assert rate == {
+        "value": 0.6667,
+        "previous": 1.0,
+        "delta": -0.3333,
+        "change": -0.3333,
+        "better": None,
+        "incomplete": True,
+        "open_share": 1.0,
+    }
+    one_day = Filters(date(2025, 3, 3), date(2025, 3, 9), as_of=AS_OF, return_window_days=1)
+    final = compute(cur, one_day)["kpis"]["returns.return_rate_by_orders"]
+    assert (final["better"], final["incomplete"], final["open_share"]) == (True, False, 0.0)
+
+
+def test_return_rate_by_period(cur: Cursor) -> None:
+    # Asked in the week: H (03-04), A (03-06), B (03-09); I's was rejected. Delivered in the week: A, I, B.
+    assert returns.return_rate_by_period(cur, WEEK) == {
+        "period_return_orders": 3,
+        "period_delivered_orders": 3,
+        "return_rate_by_period": 1.0,
+    }
+    # Previous week: H delivered 02-28, nothing asked yet.
+    assert returns.return_rate_by_period(cur, WEEK.previous()) == {
+        "period_return_orders": 0,
+        "period_delivered_orders": 1,
+        "return_rate_by_period": 0.0,
+    }

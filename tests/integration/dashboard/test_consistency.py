@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 
 from core.analytics.definitions import BY_KEY, CARRIER_NOTE
 from core.analytics.formatting import value_text
+from dashboard.components import kpi_card
 from dashboard.figures import PLOTTED
 from dashboard.pages import PAGES
 from tests.integration.dashboard.conftest import STORY_ARGS, callback
@@ -110,3 +111,14 @@ def test_the_page_says_what_the_carrier_filter_restricts(manager: FlaskClient) -
     assert notes == ["Filter carrier = ups: " + CARRIER_NOTE]
     plain = render(manager, "/dashboard/fulfilment", "?" + STORY_ARGS)
     assert not [c for c in plain if c["props"].get("className") == "filter-note"]
+
+
+def test_an_immature_return_rate_is_flagged_and_not_coloured() -> None:
+    # The comparison compute() gives an incomplete cohort rate (tests/integration/analytics/test_kpis.py).
+    comparison = {"value": 0.6667, "previous": 1.0, "delta": -0.3333, "change": -0.3333, "better": None}
+    card = kpi_card(BY_KEY["returns.return_rate_by_orders"], comparison | {"incomplete": True, "open_share": 0.3333})
+    texts = [(part.className, part.children) for part in card.children]
+    assert ("delta flat", "▼ 33.3 pts vs previous period") in texts
+    assert texts[-1] == ("incomplete", "incomplete: 33% of orders still inside their return window")
+    final = kpi_card(BY_KEY["returns.return_rate_by_orders"], comparison | {"better": True, "incomplete": False})
+    assert [part.className for part in final.children] == ["label", "value", "delta good", "label"]
