@@ -81,7 +81,11 @@ def export(key: str) -> Response:
     """A chart's series (or ``kpis``: every KPI with its comparison) as CSV."""
     bundle = service.bundle_for(service.filters_from(request.args))
     if key == "kpis":
-        return _csv(key, ({"kpi": k} | v for k, v in bundle["kpis"].items()))
+        # Every row has the cohort-rate flags (empty for KPIs that are always final), so one header fits all.
+        flags = {"incomplete": False, "open_share": None}
+        return _csv(
+            key, ({"kpi": k} | v | {f: v.get(f, d) for f, d in flags.items()} for k, v in bundle["kpis"].items())
+        )
     if key not in SERIES:
         raise NotFound(f"No series {key!r}.")
     if key not in bundle["series"]:

@@ -109,8 +109,8 @@ def test_callback_post_without_csrf_token_is_refused(manager: FlaskClient) -> No
 
 def test_kpi_csv_has_every_kpi_with_its_comparison(manager: FlaskClient) -> None:
     lines = manager.get("/dashboard/export/kpis.csv?" + STORY_ARGS).get_data(as_text=True).splitlines()
-    assert lines[0] == "kpi,value,previous,delta,change,better"
-    assert "sales.orders,7,1,6,6.0,True" in lines
+    assert lines[0] == "kpi,value,previous,delta,change,better,incomplete,open_share"
+    assert "sales.orders,7,1,6,6.0,True,False," in lines
 
 
 def test_json_endpoints_refuse_anonymous_callers_with_a_problem_document(story_app: Flask) -> None:
