@@ -36,6 +36,8 @@ if .venv/bin/flask notifications --help >/dev/null 2>&1; then
 fi
 .venv/bin/flask tracking-pages --follow >/dev/null &  # public tracking pages rendered ahead of their first view
 children+=($!)
+.venv/bin/flask analytics sync --follow >/dev/null &  # the analytics store the dashboard reads (one writer)
+children+=($!)
 trap 'kill "${children[@]}" 2>/dev/null || true' EXIT
 exec_args=(--bind "$HOST:$PORT" --workers "${WEB_WORKERS:-2}" --threads 4 --access-logfile - wsgi:app)
 .venv/bin/gunicorn "${exec_args[@]}"
