@@ -13,6 +13,7 @@ from core.analytics.formatting import money
 from core.errors import DomainError
 from dashboard import service
 from dashboard.callbacks import query_args
+from web.links import order_link
 from web.times import stamp
 
 PAGE_SIZE = 20
@@ -40,7 +41,7 @@ def drill_page(filters: Filters, kind: str, key: str, page: int, page_size: int 
 def table_rows(found: DrillPage, with_money: bool) -> list[dict[str, Any]]:
     return [
         {
-            "number": f"[{row['number']}](/staff/orders/{row['number']})",  # the order page is found by number
+            "number": f"[{row['number']}]({order_link(row['number'])})",
             "placed_at": stamp(datetime.fromisoformat(row["placed_at"]).replace(tzinfo=UTC)),  # the copy keeps UTC
             "status": row["status"],
             "channel": row["channel"],
