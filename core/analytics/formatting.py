@@ -18,6 +18,16 @@ def money(minor: Any, currency: str = "USD") -> str:
     return money_text(round(minor), currency)
 
 
+def hours_text(hours: float) -> str:
+    """A duration as people say it: under a day in hours ("5.5 h"), from a day on in days and whole
+    hours ("169.5" → "7 d 2 h"), since "169.5 h" makes the reader divide by 24."""
+    if abs(hours) < 24:
+        return f"{hours:,.1f} h"
+    days, rest = divmod(round(abs(hours)), 24)
+    sign = "-" if hours < 0 else ""
+    return f"{sign}{days:,} d {rest} h" if rest else f"{sign}{days:,} d"
+
+
 def value_text(kpi: Kpi, value: Any, currency: str = "USD") -> str:
     """A KPI value in its unit; ``–`` when there is nothing to measure."""
     if value is None:
@@ -25,7 +35,7 @@ def value_text(kpi: Kpi, value: Any, currency: str = "USD") -> str:
     if kpi.unit == "minor":
         return money(value, currency)
     if kpi.unit == "hours":
-        return f"{value:,.1f} h"
+        return hours_text(value)
     if kpi.unit == "share":
         return f"{value * 100:.1f}%"
     return f"{value:,}"
@@ -44,7 +54,7 @@ def delta_text(kpi: Kpi, comparison: dict[str, Any], currency: str = "USD") -> t
     elif kpi.unit == "minor":
         amount = money(abs(delta), currency)
     elif kpi.unit == "hours":
-        amount = f"{abs(delta):,.1f} h"
+        amount = hours_text(abs(delta))
     else:
         amount = f"{abs(delta):,}"
     css = {True: "good", False: "bad", None: "flat"}[comparison.get("better")]

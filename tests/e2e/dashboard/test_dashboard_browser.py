@@ -93,7 +93,7 @@ def test_manager_uses_every_page_filters_and_drills_down(page, base_url: str, sh
     page.wait_for_selector("#kpi-sales-orders")
     assert page.inner_text("#kpi-sales-orders .value") == "7"
     page.click("#filter-carrier")
-    page.get_by_role("option", name="ups", exact=True).click()
+    page.get_by_role("option", name="UPS", exact=True).click()  # the code stays in the URL
     page.wait_for_url("**carrier=ups**")
     page.wait_for_function("() => document.querySelector('#kpi-sales-orders .value').innerText === '3'")
     page.screenshot(path=str(shots / "sales-filtered-ups.png"), full_page=True)

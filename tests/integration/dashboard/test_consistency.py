@@ -89,6 +89,6 @@ def test_exception_chart_plots_the_rates(manager: FlaskClient) -> None:
         if c["props"].get("id") == {"type": "chart", "series": "delivery.exceptions_by_carrier"}
     )
     assert [(t["name"], t["x"], t["y"]) for t in figure["data"]] == [
-        ("delay", ["usps"], [0.5]),
-        ("lost", ["fedex"], [1.0]),
+        ("Running late", ["USPS"], [0.5]),
+        ("Lost by the carrier", ["FedEx"], [1.0]),
     ]
