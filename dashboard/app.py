@@ -62,7 +62,7 @@ def _nav() -> html.Nav:
             html.A("Order hub", href="/staff/"),
             html.Span(who, className="who"),
         ],
-        className="dash-header",
+        className="dash-nav",  # not "dash-header": DataTable gives its <th> that class
     )
 
 
@@ -102,7 +102,8 @@ def _drill() -> html.Div:
         page_size=drilldown.PAGE_SIZE,
         page_count=0,
         markdown_options={"link_target": "_self"},
-        style_cell={"textAlign": "left", "fontFamily": "inherit"},
+        style_cell={"textAlign": "left", "fontFamily": "inherit", "whiteSpace": "normal", "height": "auto"},
+        style_table={"overflowX": "auto"},  # a phone scrolls the table, not the page (its links take focus)
         style_header=TABLE_HEAD,
     )
     head = html.Div(

@@ -48,6 +48,7 @@ def _layout(fig: go.Figure, **extra: Any) -> go.Figure:
         plot_bgcolor="#fff",
         clickmode="event",
         separators=".,",
+        modebar={"orientation": "v"},  # down the right edge, clear of the legend above the plot
         **extra,
     )
     fig.update_xaxes(automargin=True)

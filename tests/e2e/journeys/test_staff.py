@@ -114,7 +114,7 @@ def test_manager_dashboard_drill_down_order(site: Site, walk: Callable[[str], Jo
         journey.click(page.locator("#hub-results").get_by_role("link", name=placed[0].number), "order")
         journey.finish()
         return
-    journey.click(page.locator(".dash-header").get_by_role("link", name="Sales"), "sales", shows=".js-plotly-plot")
+    journey.click(page.locator(".dash-nav").get_by_role("link", name="Sales"), "sales", shows=".js-plotly-plot")
     bar = _tallest_bar(page)
     # Plotly listens on its drag layer above the bars: click where the bar is, as a person would.
     journey.act(lambda: page.mouse.click(bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2), "drill-down",
