@@ -4,8 +4,9 @@ Every staff action names one permission here. The table is checked by ``Permissi
 which the services call with the acting ``Actor`` (so whatever calls them for a staff member, the
 staff hub today or a CLI command or API endpoint later, meets the same rule), and which the staff
 pages read to refuse a route early and to draw only the buttons a role may use.
-Only staff actors are subject to it: a customer, a carrier, a store integration or the system acts
-through its own channel, with its own proof (a signed link, a webhook signature, an API key).
+Staff actors are subject to it, and so are API keys, each of which acts with a role; a customer, a
+carrier, a store integration or the system acts through its own channel, with its own proof (a
+signed link, a webhook signature).
 
 docs/permissions.md shows the default table; ``tests/unit/core/test_permissions.py`` checks that
 the page equals ``markdown(PermissionTable())``.
@@ -38,8 +39,10 @@ class Permission(StrEnum):
     CATALOG_EDIT = "catalog.edit"
     STOCK_ADJUST = "stock.adjust"
     WEBHOOK_REPROCESS = "webhook.reprocess"
+    WEBHOOK_MANAGE = "webhook.manage"
     NOTIFICATION_RETRY = "notification.retry"
     DASHBOARD_VIEW = "dashboard.view"
+    SETTINGS_MANAGE = "settings.manage"
     REFUND = "money.refund"
     CANCEL_WITH_REFUND = "money.cancel_with_refund"
     RESTOCKING_FEE_OVERRIDE = "money.restocking_fee_override"
@@ -66,8 +69,10 @@ WHAT: dict[Permission, str] = {
     P.CATALOG_EDIT: "Add and change products and variants (prices, options, reorder points), import a catalogue",
     P.STOCK_ADJUST: "Receive stock against a reference, adjust or set a count with a reason",
     P.WEBHOOK_REPROCESS: "Process a stored webhook delivery again",
+    P.WEBHOOK_MANAGE: "Add and remove outbound webhook endpoints (they receive every event they subscribe to)",
     P.NOTIFICATION_RETRY: "Send undelivered messages again",
     P.DASHBOARD_VIEW: "Read the KPI dashboard (its money figures need `money.reports`)",
+    P.SETTINGS_MANAGE: "Change the shop's settings: branding, support contact, return address and policy, hold threshold",
     P.REFUND: "Issue a refund of an amount staff choose (goodwill)",
     P.CANCEL_WITH_REFUND: "Cancel an order whose captured payment is refunded",
     P.RESTOCKING_FEE_OVERRIDE: "Override a return's restocking fee (no such action yet)",
@@ -78,8 +83,9 @@ WHAT: dict[Permission, str] = {
 
 # Money actions and money figures: managers only unless a shop grants them to staff.
 MONEY: frozenset[Permission] = frozenset(p for p in Permission if p.value.startswith("money."))
-# What else only managers may do by default: overriding the return policy.
-MANAGERS_ONLY: frozenset[Permission] = MONEY | {P.RETURN_OVERRIDE}
+# What else only managers may do by default: overriding the return policy, changing the shop's settings,
+# and sending the shop's events (customers' names and addresses among them) to a new place.
+MANAGERS_ONLY: frozenset[Permission] = MONEY | {P.RETURN_OVERRIDE, P.SETTINGS_MANAGE, P.WEBHOOK_MANAGE}
 
 
 def _defaults() -> dict[str, frozenset[Permission]]:
@@ -120,8 +126,9 @@ class PermissionTable:
         return role is not None and permission in self.grants.get(role, frozenset())
 
     def require(self, actor: Actor, permission: Permission) -> None:
-        """Refuse a staff actor whose role lacks ``permission``; other actors are not staff's to limit."""
-        if actor.type != "staff" or self.allows(actor.role, permission):
+        """Refuse a staff actor, or an API key (which acts with a role), whose role lacks ``permission``;
+        other actors are not staff's to limit."""
+        if (actor.type != "staff" and actor.role is None) or self.allows(actor.role, permission):
             return
         what = WHAT[permission]
         role = actor.role or "no role"

@@ -43,6 +43,7 @@ class Outgoing:
     # (its unsubscribe link): lets the SMTP adapter build the MIME structure once for all of them.
     stencil: Stencil | None = None
     link: str | None = None
+    signing_secret: str | None = field(default=None, repr=False)  # a webhook's: signed as it leaves
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from core.domain.subscriptions import CONFIRM_WITHIN
 from core.events.catalogue import EXCEPTION_TEXT, for_customer
 from core.models import Event, Order, Return, Shipment, Subscription
 from core.returning import address_lines
+from core.settings import ShopSettings
 from core.wording import translatable
 from notifications.contents import expected_day, item, return_contents, shipment_contents
 from web import formats, wording
@@ -70,7 +71,7 @@ class Branding:
     locale: str = "en"  # the shop's language (SHOP_LOCALE)
     languages: tuple[str, ...] = ("en",)  # the languages it has catalogues for
     catalogues: str | None = None  # where they are compiled (None: the default instance folder)
-    return_address: tuple[str, ...] = ()  # SHOP_RETURN_ADDRESS, one line each (``core.returning``)
+    return_address: tuple[str, ...] = ()  # the return address setting, one line each (``core.returning``)
 
     def voice(self, order_locale: str | None) -> Voice:
         """The language a message to this order speaks, and its catalogue."""
@@ -78,19 +79,20 @@ class Branding:
         return Voice(language, catalogue(language, self.catalogues))
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> Branding:
+    def from_settings(cls, settings: ShopSettings, config: Mapping[str, Any]) -> Branding:
+        """The shop's current settings (a manager changes them) and the app's languages (configuration)."""
         return cls(
-            name=config["SHOP_NAME"],
-            logo_url=config.get("SHOP_LOGO_URL"),
-            primary_color=config["SHOP_PRIMARY_COLOR"],
-            accent_color=config["SHOP_ACCENT_COLOR"],
-            support_email=config["SHOP_SUPPORT_EMAIL"],
-            support_phone=config.get("SHOP_SUPPORT_PHONE"),
-            timezone=config.get("SHOP_TIMEZONE") or "UTC",
+            name=settings.shop_name,
+            logo_url=settings.logo_url,
+            primary_color=settings.primary_color,
+            accent_color=settings.accent_color,
+            support_email=settings.support_email,
+            support_phone=settings.support_phone,
+            timezone=settings.timezone,
             locale=config.get("SHOP_LOCALE") or "en",
             languages=tuple(config.get("SHIPLOG_LANGUAGES") or ("en",)),
             catalogues=config.get("BABEL_TRANSLATION_DIRECTORIES"),
-            return_address=address_lines(config.get("SHOP_RETURN_ADDRESS")),
+            return_address=address_lines(settings.return_address),
         )
 
 

@@ -30,6 +30,7 @@ from notifications.adapters import Outgoing
 from notifications.rendering import Rendered
 from notifications.wiring import build_senders
 from web.extensions import shop
+from web.shop_settings import settings as shop_settings
 from web.times import shop_time
 
 group = AppGroup("stock", help="Stock: the daily low-stock digest to staff.")
@@ -80,7 +81,7 @@ def send_stock_digest(app: Flask, current: Shop, day: date) -> DigestOutcome:
     if not rows or not recipients:
         return DigestOutcome("nothing_low" if not rows else "no_recipients", len(rows))
     url = app.config["PUBLIC_BASE_URL"] + "/staff/stock?low=1"
-    errors = _send(app, current, render(rows, day, app.config["SHOP_NAME"], url), recipients, day)
+    errors = _send(app, current, render(rows, day, shop_settings(app).shop_name, url), recipients, day)
     if errors:
         return DigestOutcome("failed", len(rows), len(recipients) - len(errors), tuple(errors))
     with suppress(DuplicateEvent):  # another run sent it at the same moment: both copies went, one is recorded

@@ -180,5 +180,6 @@ class Dispatcher:
             self.on_opt_out(item.outgoing.recipient)  # type: ignore[union-attr]
         log.warning("outbox #%s: %s", item.claim.id, delivery.error)
         return store.failed(
-            item.claim, delivery.error or "failed", permanent=delivery.permanent, policy=self.settings.retry
-        )
+            item.claim, delivery.error or "failed", permanent=delivery.permanent, policy=self.settings.retry,
+            provider_status=delivery.provider_status,
+        )  # fmt: skip

@@ -9,7 +9,7 @@ parcel alone (``context.parcel_context``), and a subscription's row is never ord
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from typing import Any, NamedTuple
@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session, lazyload, selectinload
 
 from core import outbox
 from core.db import Database
-from core.models import Event, Order, OutboxMessage, Subscription
+from core.models import Event, Order, OutboxMessage, Subscription, WebhookEndpoint
 from notifications import context as ctx
+from notifications import outbound
 from notifications.adapters import Outgoing
 from notifications.rendering import Renderer, Stencil
 from notifications.store import Claim
@@ -52,6 +53,7 @@ class Row(NamedTuple):
     recipient: str
     template: str
     level: str
+    webhook_id: int | None
 
 
 _ROWS = (
@@ -72,6 +74,7 @@ class _Loaded:
     ended: set[int]
     confirmed: set[int]
     customer_opted_out: set[int]
+    endpoints: dict[int, outbound.Endpoint]
 
 
 @dataclass
@@ -106,7 +109,16 @@ def _load(session: Session, ids: list[int]) -> _Loaded:
         ended={sid for sid, ended_at, _ in subs if ended_at is not None},
         confirmed={sid for sid, _, confirmed_at in subs if confirmed_at is not None},
         customer_opted_out={o for o in customer_orders if outbox.customer_email_unsubscribed(session, orders[o])},
+        endpoints=_endpoints(session, {r.webhook_id for r in rows if r.webhook_id is not None}),
     )
+
+
+def _endpoints(session: Session, ids: set[int]) -> dict[int, outbound.Endpoint]:
+    if not ids:
+        return {}
+    columns = (WebhookEndpoint.id, WebhookEndpoint.url, WebhookEndpoint.secret, WebhookEndpoint.removed_at)
+    found = session.execute(select(*columns).where(WebhookEndpoint.id.in_(ids)))
+    return {ident: outbound.Endpoint(url, secret, removed is not None) for ident, url, secret, removed in found}
 
 
 def _subscription_skip(subscription_id: int, row: Row, loaded: _Loaded) -> str | None:
@@ -122,6 +134,8 @@ def _subscription_skip(subscription_id: int, row: Row, loaded: _Loaded) -> str |
 
 
 def _skip_reason(row: Row, loaded: _Loaded) -> str | None:
+    if row.webhook_id is not None:
+        return outbound.skip_reason(loaded.endpoints.get(row.webhook_id))
     if row.channel == "sms" and row.recipient in loaded.blocked:
         return "not sent: the number texted STOP"
     if row.subscription_id is not None:
@@ -133,14 +147,28 @@ def _skip_reason(row: Row, loaded: _Loaded) -> str | None:
 
 class Preparer:
     def __init__(
-        self, db: Database, renderer: Renderer, links: CallbackLinks, branding: ctx.Branding, sender: str,
-        reply_to: str | None = None,
+        self, db: Database, renderer: Renderer, links: CallbackLinks, branding: Callable[[], ctx.Branding],
+        sender: str, reply_to: Callable[[], str | None] = lambda: None,
     ) -> None:  # fmt: skip
-        self.db, self.renderer, self.links, self.branding = db, renderer, links, branding
+        # The branding and the reply-to follow the shop's settings, which a manager changes while workers run.
+        self.db, self.renderer, self.links, self._branding, self._reply_to = db, renderer, links, branding, reply_to
         self.domain = parseaddr(sender)[1].rpartition("@")[2] or "shiplog.invalid"
-        # Replies reach people who can answer (the sender address is often not read): "reply to this email"
-        # in a message must work. Encoded here once, as flask-mail would encode its own reply_to.
-        self.reply_to = sanitize_address(reply_to) if reply_to else None
+        self._encoded: tuple[str, str] | None = None
+
+    @property
+    def branding(self) -> ctx.Branding:
+        return self._branding()
+
+    @property
+    def reply_to(self) -> str | None:
+        """Replies reach people who can answer (the sender address is often not read): "reply to this email"
+        in a message must work. Encoded as flask-mail would encode its own reply_to, once per address."""
+        address = self._reply_to()
+        if not address:
+            return None
+        if self._encoded is None or self._encoded[0] != address:
+            self._encoded = (address, sanitize_address(address))
+        return self._encoded[1]
 
     def prepare(self, claims: Iterable[Claim]) -> list[Prepared]:
         by_id = {c.id: c for c in claims}
@@ -155,6 +183,8 @@ class Preparer:
         if reason is not None:
             return Prepared(claim, skip_reason=reason)
         try:
+            if row.webhook_id is not None:
+                return Prepared(claim, outgoing=self._delivery(batch.loaded, row))
             key = (row.event_id, row.level)
             if key not in batch.shared:
                 event, order = batch.loaded.events[row.event_id], batch.loaded.orders[row.order_id]
@@ -164,13 +194,21 @@ class Preparer:
         except Exception as error:  # a template or data bug: recorded on the row for staff to see
             return Prepared(claim, error=f"could not render {row.template}/{row.channel}: {error!r}"[:500])
 
+    @staticmethod
+    def _delivery(loaded: _Loaded, row: Row) -> Outgoing:
+        """A webhook delivery: the event as the API gives it, to the endpoint's URL."""
+        event, order = loaded.events[row.event_id], loaded.orders.get(row.order_id)
+        endpoint = loaded.endpoints[row.webhook_id]  # type: ignore[index]
+        return outbound.outgoing(row, event, order.number if order else None, endpoint)
+
     def context(self, session: Session, event: Event, order: Order, level: str) -> dict[str, Any]:
         """What every recipient of ``event`` at ``level`` shares, in the order's language (else the shop's);
         parcel-level is built without the order: only its language is taken from it."""
-        voice = self.branding.voice(order.locale)
+        branding = self.branding
+        voice = branding.voice(order.locale)
         if level == outbox.ORDER:
-            return ctx.event_context(session, event, order, links=self.links, branding=self.branding, voice=voice)
-        return ctx.parcel_context(session, event, links=self.links, branding=self.branding, voice=voice)
+            return ctx.event_context(session, event, order, links=self.links, branding=branding, voice=voice)
+        return ctx.parcel_context(session, event, links=self.links, branding=branding, voice=voice)
 
     def outgoing(
         self,
@@ -196,7 +234,10 @@ class Preparer:
             "List-Unsubscribe": f"<{full['unsubscribe_url']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",  # RFC 8058 one-click
             "X-Shiplog-Notification": row.template,
-        } | ({"Reply-To": self.reply_to} if self.reply_to else {})
+        }
+        reply_to = self.reply_to
+        if reply_to:
+            headers["Reply-To"] = reply_to
         message_id = f"<outbox-{row.id}@{self.domain}>"
         return Outgoing(row.id, "email", row.recipient, rendered, headers, message_id, stencil=stencil, link=link)
 

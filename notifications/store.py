@@ -132,11 +132,15 @@ def skipped(claimed: Claim, reason: str) -> Outcome:
     return Outcome(claimed, "skipped", error=reason[:500])
 
 
-def failed(claimed: Claim, error: str, *, permanent: bool, policy: RetryPolicy) -> Outcome:
-    """Retry later with backoff, or give up: permanent errors and the last attempt go dead."""
+def failed(
+    claimed: Claim, error: str, *, permanent: bool, policy: RetryPolicy, provider_status: str | None = None
+) -> Outcome:
+    """Retry later with backoff, or give up: permanent errors and the last attempt go dead.
+    ``provider_status`` is what the other side answered, if it did (a webhook's HTTP status)."""
     if permanent or claimed.tries >= policy.max_attempts:
-        return Outcome(claimed, "dead", error=error[:2000])
-    return Outcome(claimed, "pending", error=error[:2000], retry_at=utcnow() + policy.delay(claimed.tries))
+        return Outcome(claimed, "dead", error=error[:2000], provider_status=provider_status)
+    retry_at = utcnow() + policy.delay(claimed.tries)
+    return Outcome(claimed, "pending", error=error[:2000], provider_status=provider_status, retry_at=retry_at)
 
 
 # Fenced: a worker whose lease ran out (and whose row was claimed again) writes nothing.
@@ -186,9 +190,10 @@ def record(db: Database, outcomes: list[Outcome]) -> int:
         return int(result.rowcount or 0)
 
 
-def requeue_dead(db: Database, ids: Iterable[int] | None = None) -> int:
-    """Give dead messages a fresh set of attempts, due now (``attempts`` goes on counting: see the model)."""
-    query = update(OutboxMessage).where(OutboxMessage.status == "dead")
+def requeue_dead(db: Database, ids: Iterable[int] | None = None, *, states: tuple[str, ...] = ("dead",)) -> int:
+    """Give dead messages (or rows in ``states``: a delivered webhook replayed) a fresh set of attempts,
+    due now (``attempts`` goes on counting: see the model)."""
+    query = update(OutboxMessage).where(OutboxMessage.status.in_(states))
     if ids is not None:
         query = query.where(OutboxMessage.id.in_(list(ids)))
     with db.write() as session:

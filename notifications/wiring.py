@@ -20,12 +20,14 @@ from notifications.adapters import Sender, SinkSender, TwilioSms
 from notifications.context import Branding
 from notifications.dispatcher import Checkpoint, Dispatcher, DispatchSettings
 from notifications.links import AppLinks
+from notifications.outbound import WebhookSender
 from notifications.preparing import Preparer
 from notifications.rendering import Renderer
 from notifications.smtp import SmtpEmail
 from notifications.store import RetryPolicy
 from notifications.twilio_http import PooledHttpClient, RedirectingHttpClient
 from web.extensions import shop
+from web.shop_settings import settings as shop_settings
 
 EXTENSION = "shiplog.notifications"
 
@@ -42,6 +44,7 @@ DEFAULTS: dict[str, tuple[str, type]] = {
     "NOTIFY_INLINE_DISPATCH": ("0", bool),
     "NOTIFY_RQ_QUEUE": ("notifications", str),
     "TWILIO_API_BASE_URL": ("", str),
+    "WEBHOOK_TIMEOUT_SECONDS": ("10", float),  # an outbound webhook's receiver must answer within this
 }
 
 
@@ -89,7 +92,7 @@ def build_senders(app: Flask, current: Shop) -> dict[str, Sender]:
         email = SmtpEmail(app, mail, config["MAIL_DEFAULT_SENDER"])
     if config.get("TWILIO_ACCOUNT_SID") and config.get("TWILIO_AUTH_TOKEN") and config.get("TWILIO_FROM_NUMBER"):
         sms = TwilioSms(twilio_client(config), config["TWILIO_FROM_NUMBER"])
-    return {"email": email, "sms": sms}
+    return {"email": email, "sms": sms, "webhook": WebhookSender(float(config.get("WEBHOOK_TIMEOUT_SECONDS", 10)))}
 
 
 def renderer() -> Renderer:
@@ -104,10 +107,14 @@ def renderer() -> Renderer:
 def preparer(app: Flask, current: Shop) -> Preparer:
     links = AppLinks(app.config["PUBLIC_BASE_URL"])
     config = app.config
-    reply_to = config.get("MAIL_REPLY_TO") or config["SHOP_SUPPORT_EMAIL"]  # unset: the shop's support address
-    return Preparer(
-        current.db, renderer(), links, Branding.from_config(config), config["MAIL_DEFAULT_SENDER"], reply_to
-    )
+
+    def branding() -> Branding:
+        return Branding.from_settings(shop_settings(app), config)
+
+    def reply_to() -> str | None:
+        return config.get("MAIL_REPLY_TO") or shop_settings(app).support_email  # unset: the shop's support address
+
+    return Preparer(current.db, renderer(), links, branding, config["MAIL_DEFAULT_SENDER"], reply_to)
 
 
 def preparer_for_app() -> Preparer:

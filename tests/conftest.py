@@ -76,6 +76,16 @@ def new_postgres_database(purpose: str) -> Iterator[str]:
     _drop_database(name)
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no tables yet (a new install, before ``db upgrade``), on each backend in turn."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    with new_postgres_database("empty") as url:
+        yield url
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A migrated PostgreSQL database of this run's and this xdist worker's own."""

@@ -12,10 +12,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from core.db import Database
 from core.payments import FakeGateway, PaymentGateway
 from core.permissions import PermissionTable, parse_permissions
-from core.policies import HoldPolicy, PaymentPolicy, ReturnPolicy
+from core.policies import PaymentPolicy
 from core.shop import Shop
 from core.stripe_gateway import StripeGateway
-from web import assets, auth, errors, i18n, limit_storage, rendering, security, staffnav, times
+from web import assets, auth, errors, i18n, limit_storage, rendering, security, shop_settings, staffnav, times
 from web.config import ROOT, load_config
 from web.extensions import bind_shop, csrf, htmx, limiter
 from web.sessions import CookieSessions
@@ -28,18 +28,15 @@ class Feature(Protocol):
 
 
 def build_shop(config: Mapping[str, Any]) -> Shop:
-    """The Shop's adapters, built here, once, from configuration."""
+    """The Shop's adapters, built here, once, from configuration. Its return and hold policies follow the
+    shop's settings (stored, else the environment's: ``web.shop_settings``)."""
+    db = Database(config["DATABASE_URL"])
     return Shop(
-        db=Database(config["DATABASE_URL"]),
+        db=db,
         gateway=build_gateway(config),
         payment_policy=PaymentPolicy(capture_at=config.get("PAYMENT_CAPTURE_AT") or "confirmation"),
-        hold_policy=HoldPolicy(fraud_score_threshold=config["FRAUD_SCORE_THRESHOLD"]),
-        return_policy=ReturnPolicy(
-            window_days=config["RETURN_WINDOW_DAYS"],
-            restocking_fee_bps=config["RESTOCKING_FEE_BPS"],
-            auto_approve=config["RETURNS_AUTO_APPROVE"],
-        ),
         permissions=permission_table(config),
+        settings=shop_settings.stored(config, db),
     )
 
 
@@ -86,7 +83,10 @@ def build_app(features: Iterable[Feature], overrides: Mapping[str, Any] | None =
     if app.config["TRUSTED_PROXY_COUNT"]:
         count = app.config["TRUSTED_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
-    bind_shop(app, app.config.get("SHOP") or build_shop(app.config))
+    assets.check_theme(app.config)  # before the settings take the colours as their defaults
+    current = app.config.get("SHOP") or build_shop(app.config)
+    bind_shop(app, current)
+    shop_settings.bind(app, current)
     _init_extensions(app)
     security.install(app)
     errors.install(app)

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, current_app, send_from_directory, url_for
-from flask.blueprints import BlueprintSetupState
+from flask import Blueprint, Response, abort, current_app, send_from_directory, url_for
 
-from web import contrast
+from core import contrast
+from core.settings import BACKGROUNDS, DEFAULTS
 from web.config import ROOT
+from web.shop_settings import settings
 
 bp = Blueprint("assets", __name__)
 log = logging.getLogger("shiplog.theme")
 
-# What the shop's colours are drawn against (app.css, staff.css, the email layouts): each must reach 4.5:1
-# with all of these. The brand carries white text and is the colour of links on cards and on the canvas; the
-# emails' accent button carries dark text.
+# The environment's colours and what each is drawn against (``core.settings.BACKGROUNDS``).
 THEME = {
-    "SHOP_PRIMARY_COLOR": ("#1f4f82", ("#ffffff", "#f4f6f9")),
-    "SHOP_ACCENT_COLOR": ("#f2a900", ("#111827",)),
+    "SHOP_PRIMARY_COLOR": (DEFAULTS.primary_color, BACKGROUNDS["primary_color"]),
+    "SHOP_ACCENT_COLOR": (DEFAULTS.accent_color, BACKGROUNDS["accent_color"]),
 }
 
 # name -> (folder under node_modules, file)
@@ -40,17 +40,16 @@ def vendor(name: str) -> Response:
     return send_from_directory(directory, filename, max_age=86400)
 
 
-@bp.record_once
-def check_theme(state: BlueprintSetupState) -> None:
-    """At start-up: a shop colour that is unreadable where it is drawn is logged and replaced by the nearest
-    accessible one, which the pages and the messages then use."""
-    app: Flask = state.app
+def check_theme(config: dict[str, Any]) -> None:
+    """At start-up: a shop colour of the environment that is unreadable where it is drawn is logged and
+    replaced by the nearest accessible one, the default of the setting (a manager's choice is checked on the
+    settings page instead, and refused)."""
     for setting, (default, against) in THEME.items():
-        configured = str(app.config.get(setting) or default)
+        configured = str(config.get(setting) or default)
         if contrast.parse(configured) is None:
             log.warning("%s %r is not a #rgb or #rrggbb colour; using %s instead", setting, configured, default)
             configured = default
-        app.config[setting], finding = contrast.check(setting, configured, against)
+        config[setting], finding = contrast.check(setting, configured, against)
         if finding is not None:
             log.warning("%s", finding)
 
@@ -65,16 +64,17 @@ def favicon() -> Response:
 @bp.get("/theme.css")
 def theme() -> Response:
     """The shop's colours as CSS variables (a stylesheet, because the CSP forbids inline styles)."""
-    brand = _safe_color(current_app.config["SHOP_PRIMARY_COLOR"])
-    accent = _safe_color(current_app.config["SHOP_ACCENT_COLOR"])
+    current = settings()
+    brand, accent = _safe_color(current.primary_color), _safe_color(current.accent_color)
     css = f":root{{--brand:{brand};--accent:{accent}}}"
+    # Pages link it with the colours in its query (base.html), so a manager's new colours are a new URL.
     return Response(css, mimetype="text/css", headers={"Cache-Control": "public, max-age=300"})
 
 
 def _safe_color(value: str) -> str:
     text = value.strip()
     ok = text.startswith("#") and len(text) in (4, 7) and all(c in "0123456789abcdefABCDEF" for c in text[1:])
-    return text if ok else "#1f4f82"
+    return text if ok else DEFAULTS.primary_color
 
 
 @bp.app_context_processor

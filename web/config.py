@@ -1,5 +1,9 @@
 """Configuration from environment variables. Every setting has a documented default.
 
+The shop's own settings (branding, support contact, return address and policy, hold threshold, time zone,
+currency: ``core.settings``) are a manager's, on the staff hub's Settings page, and stored in the database;
+their variables below are only the defaults of what was never set there. Secrets and infrastructure stay here.
+
 | variable | default | meaning |
 | --- | --- | --- |
 | DATABASE_URL | sqlite:///<instance>/shiplog.db | SQLAlchemy URL; PostgreSQL: postgresql+psycopg://user@host/db |
@@ -7,12 +11,13 @@
 | PUBLIC_BASE_URL | http://127.0.0.1:5000 | absolute links in messages; Twilio signature checks |
 | REDIS_URL | (unset) | rate-limit storage and RQ dispatch workers when set |
 | RATELIMIT_STORAGE_URI | REDIS_URL, else database:// | where rate-limit counters live: database:// is the app's own database (shared by every worker); memory:// counts per process and suits one worker only |
-| SHOP_NAME / SHOP_LOGO_URL / SHOP_PRIMARY_COLOR / SHOP_ACCENT_COLOR | Shiplog Demo Store, …, #1f4f82, #f2a900 | branding |
-| SHOP_SUPPORT_EMAIL / SHOP_SUPPORT_PHONE | support@example.com / (unset) | shown on every customer page |
-| SHOP_TIMEZONE | America/New_York | times on customer pages and in messages |
+| SHOP_NAME / SHOP_LOGO_URL / SHOP_PRIMARY_COLOR / SHOP_ACCENT_COLOR | Shiplog Demo Store, …, #1f4f82, #f2a900 | branding (a setting: see below) |
+| SHOP_SUPPORT_EMAIL / SHOP_SUPPORT_PHONE | support@example.com / (unset) | shown on every customer page (a setting) |
+| SHOP_TIMEZONE / SHOP_CURRENCY | America/New_York / USD | times on customer pages and in messages; the shop's currency (settings) |
 | SHOP_LOCALE | en | the shop's language: customer pages and messages use it when neither the order's locale, the page's language switcher nor the browser names one the shop speaks (en, es, de: translations/) |
-| RETURN_WINDOW_DAYS / RESTOCKING_FEE_BPS / RETURNS_AUTO_APPROVE | 30 / 0 / true | return policy |
-| FRAUD_SCORE_THRESHOLD | 75 | orders whose risk score (Shiplog's own, docs/risk.md) is above it go to review |
+| RETURN_WINDOW_DAYS / RESTOCKING_FEE_BPS / RETURNS_AUTO_APPROVE | 30 / 0 / true | return policy (settings) |
+| FRAUD_SCORE_THRESHOLD | 75 | orders whose risk score (Shiplog's own, docs/risk.md) is above it go to review (a setting) |
+| SETTINGS_CACHE_SECONDS | 5 | how long a process trusts the shop's settings before it checks their version in the database |
 | STAFF_EXTRA_PERMISSIONS / STAFF_DENIED_PERMISSIONS | (unset) | comma-separated permission codes the staff role also has / does not have (docs/permissions.md); managers have all |
 | TRUSTED_PROXY_COUNT | 0 | how many proxies in front set X-Forwarded-For; 0 trusts none |
 | ORDER_LINK_MAX_AGE_DAYS | 30 | lifetime of signed order links (view purpose: the whole order) |
@@ -22,6 +27,8 @@
 | MAIL_REPLY_TO | SHOP_SUPPORT_EMAIL | the Reply-To of every email: where a customer's reply goes |
 | SHOPIFY_WEBHOOK_SECRET | (unset) | Shopify app secret: verifies X-Shopify-Hmac-Sha256; unset refuses Shopify webhooks |
 | WOOCOMMERCE_WEBHOOK_SECRET | (unset) | WooCommerce webhook secret: verifies X-WC-Webhook-Signature |
+| SHOPIFY_ACCESS_TOKEN | (unset) | the connected Shopify store's Admin API token (`stores sync`); never stored in the database |
+| WOOCOMMERCE_CONSUMER_KEY / WOOCOMMERCE_CONSUMER_SECRET | (unset) | the connected WooCommerce store's REST API keys (`stores sync`) |
 | EASYPOST_WEBHOOK_SECRET | (unset) | EasyPost webhook secret: verifies X-Hmac-Signature |
 | AFTERSHIP_WEBHOOK_SECRET | (unset) | AfterShip webhook secret: verifies aftership-hmac-sha256 |
 | PAYMENT_GATEWAY | fake | card payments of direct (API) orders: fake (the demo's built-in gateway) or stripe |
@@ -48,6 +55,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+# The connected stores' API credentials (portal/cli/stores.py): read here, never written to the database.
+STORE_SECRETS = ("SHOPIFY_ACCESS_TOKEN", "WOOCOMMERCE_CONSUMER_KEY", "WOOCOMMERCE_CONSUMER_SECRET")
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -93,6 +102,8 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "RETURNS_AUTO_APPROVE": _flag(os.environ.get("RETURNS_AUTO_APPROVE"), True),
         "DASHBOARD_COMPRESS_ASSETS": _flag(os.environ.get("DASHBOARD_COMPRESS_ASSETS"), True),
         "FRAUD_SCORE_THRESHOLD": int(_env("FRAUD_SCORE_THRESHOLD", "75")),
+        "SHOP_CURRENCY": _env("SHOP_CURRENCY", "USD"),
+        "SETTINGS_CACHE_SECONDS": float(_env("SETTINGS_CACHE_SECONDS", "5")),
         "STAFF_EXTRA_PERMISSIONS": os.environ.get("STAFF_EXTRA_PERMISSIONS") or "",
         "STAFF_DENIED_PERMISSIONS": os.environ.get("STAFF_DENIED_PERMISSIONS") or "",
         "TRUSTED_PROXY_COUNT": int(_env("TRUSTED_PROXY_COUNT", "0")),
@@ -116,6 +127,7 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "TWILIO_FROM_NUMBER": os.environ.get("TWILIO_FROM_NUMBER") or None,
         "SHOPIFY_WEBHOOK_SECRET": os.environ.get("SHOPIFY_WEBHOOK_SECRET") or None,
         "WOOCOMMERCE_WEBHOOK_SECRET": os.environ.get("WOOCOMMERCE_WEBHOOK_SECRET") or None,
+        **{name: os.environ.get(name) or None for name in STORE_SECRETS},
         "EASYPOST_WEBHOOK_SECRET": os.environ.get("EASYPOST_WEBHOOK_SECRET") or None,
         "AFTERSHIP_WEBHOOK_SECRET": os.environ.get("AFTERSHIP_WEBHOOK_SECRET") or None,
         **_portal_settings(),

@@ -18,6 +18,8 @@ from markupsafe import escape
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Response
 
+from web.shop_settings import settings
+
 P = ParamSpec("P")
 
 
@@ -41,7 +43,7 @@ def _title(template_name: str, context: dict[str, Any]) -> str:
     if "title" not in template.blocks:
         return ""
     own = "".join(template.blocks["title"](template.new_context(context))).strip()
-    return f"<title>{own} · {escape(current_app.config['SHOP_NAME'])}</title>\n"
+    return f"<title>{own} · {escape(settings().shop_name)}</title>\n"
 
 
 def page(template_name: str, block: str = "content", **context: Any) -> str:

@@ -1,4 +1,4 @@
-"""Times for people: the shop's time zone (``SHOP_TIMEZONE``), with the zone named.
+"""Times for people: the shop's time zone (its ``timezone`` setting, ``SHOP_TIMEZONE`` by default), with the zone named.
 
 Storage is aware UTC (``core.clock``); every page a person reads shows the shop's local time. Staff
 pages, the mailbox and the dashboard all format a moment through ``stamp`` ("5 Dec 2026, 14:03 CET"),
@@ -10,16 +10,17 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
+from flask import Flask
 from markupsafe import Markup, escape
 
 from core.clock import zone
+from web.shop_settings import settings
 
 STAMP = "%-d %b %Y, %H:%M %Z"  # a back office's dense, 24-hour clock, always with the year and zone
 
 
 def shop_zone() -> ZoneInfo:
-    return zone(current_app.config.get("SHOP_TIMEZONE") or "UTC")
+    return zone(settings().timezone)
 
 
 def shop_time(moment: datetime) -> datetime:

@@ -43,6 +43,7 @@ POINTER, STATUS, WORK, VERSIONS = "current.json", "sync.json", "work.duckdb", "v
 BUNDLES = ".bundles.json"  # beside a version: the default views' bundles, computed by the writer
 # A precomputed bundle serves readers while younger than this: its snapshot KPIs ("on hold now") age.
 WARM_SECONDS = 45.0
+OPEN_TRIES = 5  # pointer reads a reader makes while the writer prunes the versions it read of
 KEEP_VERSIONS = 3  # a reader that opened an older one keeps its open file; these are for late openers
 READER_MEMORY = "160MB"  # DuckDB's buffer ceiling in each web worker
 READER_THREADS = 2
@@ -183,19 +184,32 @@ class StoreReader:
     def sync(self) -> int:
         """Follow the pointer (a new version is opened here, the old one closes when its last cursor
         does); returns the event id of the version in use. Raises ``StoreNotReady`` before the first."""
-        stat = self._pointer_stat()
         with self._lock:
-            if stat is None:
-                raise StoreNotReady(sync_started_at(self.root))
-            if stat != self._stat:
-                version = current_version(self.root)
-                if version is None:
+            for _ in range(OPEN_TRIES):
+                stat = self._pointer_stat()
+                if stat is None:
                     raise StoreNotReady(sync_started_at(self.root))
-                if self._version is None or version.file != self._version.file:
-                    self._con = self._open(version)
-                self._version, self._stat = version, stat
-            assert self._version is not None
+                if stat == self._stat or self._follow(stat):
+                    break
+            if self._version is None:  # every version it read of was pruned before it could open it
+                raise StoreNotReady(sync_started_at(self.root))
             return self._version.event_id
+
+    def _follow(self, stat: tuple[int, int, int]) -> bool:
+        """Open the version the pointer names; False if the writer pruned it meanwhile (a reader this
+        slow reads the pointer again: it names a newer version by then)."""
+        version = current_version(self.root)
+        if version is None:
+            raise StoreNotReady(sync_started_at(self.root))
+        if self._version is None or version.file != self._version.file:
+            try:
+                self._con = self._open(version)
+            except duckdb.IOException:
+                if (self.root / version.file).exists():
+                    raise
+                return False
+        self._version, self._stat = version, stat
+        return True
 
     @property
     def as_of(self) -> datetime | None:

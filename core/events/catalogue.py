@@ -38,7 +38,7 @@ VISIBLE_TO: dict[str, frozenset[str]] = {
 @dataclass(frozen=True)
 class EventType:
     code: str
-    aggregate: str  # order | shipment | return | stock | product
+    aggregate: str  # order | shipment | return | stock | product | shop
     visibility: Visibility
     text: str  # shop-voice headline; ``{placeholders}`` come from the payload; translatable(...): a customer reads it
     staff_only: frozenset[str] = frozenset()  # payload keys never shown to the customer
@@ -114,6 +114,7 @@ _TYPES = [
     EventType("subscription.created", "order", _I, "{channel} updates requested: confirmation asked for"),
     EventType("subscription.confirmed", "order", _I, "{channel} updates confirmed by {via}"),
     EventType("subscription.ended", "order", _I, "{channel} updates stopped"),
+    EventType("settings.changed", "shop", _I, "Shop settings changed: {keys}"),
 ]
 
 EVENT_TYPES: dict[str, EventType] = {t.code: t for t in _TYPES}

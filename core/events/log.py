@@ -12,6 +12,7 @@ from core.errors import DuplicateEvent
 from core.events import rows
 from core.events.fact import Act, Fact, Transitions
 from core.models import Event, Order
+from core.outbox import webhooks
 
 
 def ensure_new(session: Session, idempotency_key: str | None) -> None:
@@ -29,6 +30,7 @@ class SessionLog:
     def __init__(self, session: Session) -> None:
         self.session = session
         self._rows = rows.Rows()
+        self._endpoints: list[webhooks.Endpoint] | None = None  # read on the first event
 
     def append(self, fact: Fact, act: Act, transitions: Transitions | None) -> Event:
         now = utcnow()
@@ -42,4 +44,12 @@ class SessionLog:
         self.session.flush()
         if order is not None and act.notify:
             outbox.plan_in_session(self.session, event, order)
+        if order is not None:
+            webhooks.plan_in_session(self.session, event, self.endpoints())
         return event
+
+    def endpoints(self) -> list[webhooks.Endpoint]:
+        """The live webhook endpoints, read once per transaction."""
+        if self._endpoints is None:
+            self._endpoints = webhooks.live_endpoints(self.session)
+        return self._endpoints

@@ -17,7 +17,7 @@ from core.domain.commands import PlaceOrder
 from core.domain.scans import CarrierScan
 from core.errors import NotFound, ValidationFailed
 from core.events.fact import Actor
-from core.integrations import carrier_feeds, shopify, stripe_events, woocommerce
+from core.integrations import carrier_feeds, shopify, store_sync, stripe_events, woocommerce
 from core.integrations.common import carrier_code, load_json, text
 from core.lifecycle import OrderStatus
 from core.models import Order, Shipment, WebhookDelivery
@@ -191,6 +191,8 @@ HANDLERS: dict[str, Callable[[Shop, WebhookDelivery], str]] = {
 
 def handle(shop: Shop, delivery: WebhookDelivery) -> str:
     """The ``ingest.Handler`` for every source."""
+    if store_sync.is_catalog(delivery.source, delivery.topic):
+        return store_sync.handle_webhook(shop, delivery)
     return HANDLERS[delivery.source](shop, delivery)
 
 

@@ -2,12 +2,14 @@
 
 from core.models.access import ApiKey, RateLimitCounter, StaffUser
 from core.models.events import Event, OutboxMessage, SendLogEntry, SinkMessage, SmsOptOut, Subscription
-from core.models.integration import IdempotencyRecord, WebhookDelivery
+from core.models.integration import IdempotencyRecord, WebhookDelivery, WebhookEndpoint
 from core.models.orders import Customer, Order, OrderAddress, OrderLine, Payment, Refund
 from core.models.pages import ReadMark, TrackingPage
 from core.models.products import Product, Variant
 from core.models.returns import Return, ReturnLine
+from core.models.settings import ShopSetting
 from core.models.shipments import Shipment, ShipmentLine
+from core.models.stores import StoreConnection, StoreVariantLink
 
 __all__ = [
     "ApiKey",
@@ -28,11 +30,15 @@ __all__ = [
     "SendLogEntry",
     "Shipment",
     "ShipmentLine",
+    "ShopSetting",
     "SinkMessage",
     "SmsOptOut",
     "StaffUser",
+    "StoreConnection",
+    "StoreVariantLink",
     "Subscription",
     "TrackingPage",
     "Variant",
     "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -31,6 +31,9 @@ class ApiKey(Base):
     prefix: Mapped[str] = mapped_column(String(16), index=True)
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     scope: Mapped[str] = mapped_column(String(8))  # read | write
+    # The staff role whose permissions (core.permissions) the key's writes have; keys made before
+    # roles were given to keys get the lesser one.
+    role: Mapped[str] = mapped_column(String(16), default="staff", server_default="staff")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -54,7 +54,9 @@ class OutboxMessage(Base):
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"))
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
     subscription_id: Mapped[int | None] = mapped_column(ForeignKey("subscriptions.id"))
-    channel: Mapped[str] = mapped_column(String(8))  # email | sms
+    # An outbound webhook's endpoint (channel ``webhook``): the row is one delivery of its event there.
+    webhook_id: Mapped[int | None] = mapped_column(ForeignKey("webhook_endpoints.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(8))  # email | sms | webhook
     recipient: Mapped[str] = mapped_column(String(254))
     template: Mapped[str] = mapped_column(String(48))  # the notification code
     # What the recipient may read (``core.outbox``): "order" for the order's own contact, "parcel" for

@@ -50,3 +50,20 @@ class IdempotencyRecord(Base):
     response_status: Mapped[int | None]
     response_body: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class WebhookEndpoint(Base):
+    """Where a shop's other systems hear Shiplog's events (outbound webhooks): a URL, the event types
+    it is subscribed to, and the secret its deliveries are signed with (kept as it is: signing needs
+    it). Removing one keeps the row, so its deliveries stay readable."""
+
+    __tablename__ = "webhook_endpoints"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    event_types: Mapped[list[str]] = mapped_column(JsonDoc)  # catalogue codes, or ["*"] for every event
+    secret: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str | None] = mapped_column(String(120))
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -22,6 +22,8 @@ class Product(Base):
     return_policy_group: Mapped[str | None] = mapped_column(String(40))
     # Sold when out of stock: the order is taken and waits for stock; otherwise it is refused.
     backorders: Mapped[bool] = mapped_column(default=False)
+    # False once the store deleted it: kept (orders name its variants), no longer offered.
+    listed: Mapped[bool] = mapped_column(default=True)
     variants: Mapped[list[Variant]] = relationship(back_populates="product", order_by="Variant.id")
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.events.catalogue import describe
-from core.models import Event, Order, Shipment, ShipmentLine
+from core.models import Event, Order, Refund, Return, Shipment, ShipmentLine
 
 
 def _time(value: datetime | None) -> str | None:
@@ -119,3 +119,38 @@ def latest_event(session: Session, shipment_id: int) -> tuple[int, str]:
         select(Event.id, Event.type).where(Event.shipment_id == shipment_id).order_by(Event.id.desc()).limit(1)
     ).one()
     return int(row[0]), str(row[1])
+
+
+def return_id_for(session: Session, rma: str) -> int | None:
+    return session.scalar(select(Return.id).where(Return.rma == rma))
+
+
+def return_json(session: Session, return_id: int) -> dict[str, Any] | None:
+    """A return with its lines (the line ids a receipt names) and its events."""
+    found = session.get(Return, return_id)
+    if found is None:
+        return None
+    number = order_number(session, found.order_id)
+    events = session.scalars(select(Event).where(Event.return_id == found.id).order_by(Event.id))
+    line_keys = ("id", "order_line_id", "quantity", "reason", "resolution", "condition", "restocked_qty")
+    return {
+        "id": found.id,
+        "rma": found.rma,
+        "order_number": number,
+        "status": found.status,
+        "restocking_fee_minor": found.restocking_fee_minor,
+        "created_at": _time(found.created_at),
+        "lines": [{key: getattr(line, key) for key in line_keys} for line in found.lines],
+        "events": [event_json(e, number) for e in events],
+    }
+
+
+def refund_json(session: Session, refund_id: int) -> dict[str, Any] | None:
+    found = session.get(Refund, refund_id)
+    if found is None:
+        return None
+    keys = ("id", "amount_minor", "currency", "reason", "reference")
+    return {key: getattr(found, key) for key in keys} | {
+        "order_number": order_number(session, found.order_id),
+        "created_at": _time(found.created_at),
+    }

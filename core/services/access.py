@@ -56,14 +56,20 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create_api_key(shop: Shop, *, name: str, scope: str, rate_limit: str | None = None) -> tuple[ApiKey, str]:
+def create_api_key(
+    shop: Shop, *, name: str, scope: str, rate_limit: str | None = None, role: str = "staff"
+) -> tuple[ApiKey, str]:
     """Returns the row and the key itself, which is shown once and never stored. ``rate_limit``
-    (checked by the caller, in the ``limits`` notation) replaces the app's default for this key."""
+    (checked by the caller, in the ``limits`` notation) replaces the app's default for this key.
+    ``role`` is whose permissions the key's writes have (``core.permissions``)."""
     if scope not in SCOPES:
         raise ValidationFailed(f"Scope must be one of {', '.join(SCOPES)}.", field="scope")
+    if role not in ROLES:
+        raise ValidationFailed(f"Role must be one of {', '.join(ROLES)}.", field="role")
     key = f"slk_{secrets.token_urlsafe(32)}"
     with shop.db.write() as session:
         row = ApiKey(name=name[:120], prefix=key[:12], key_hash=_digest(key), scope=scope, created_at=utcnow())
+        row.role = role
         row.rate_limit = rate_limit  # None: the app's API_RATE_LIMIT
         session.add(row)
         return row, key

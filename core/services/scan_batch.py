@@ -29,6 +29,7 @@ from core.events import rows
 from core.events.fact import CARRIER, Act, Actor, Fact, Transitions
 from core.lifecycle import ShipmentStatus
 from core.models import Event, Order
+from core.outbox import webhooks
 from core.policies import PaymentPolicy
 from core.services import scan_rows
 from core.services.common import load_shipment_and_order
@@ -86,6 +87,8 @@ class _Batch:
         self.keys: dict[int, str] = {}  # scan index -> idempotency key of its event
         self.ids: dict[str, tuple[int, str]] = {}  # idempotency key -> (event id, type), as written
         self.notifying: list[str] = []
+        self.endpoints = webhooks.live_endpoints(session)
+        self.hooked: list[str] = []  # keys of events some webhook endpoint hears
         self.outcomes: dict[int, ScanOutcome] = {}  # scans not recorded
 
     def load(self, numbers: list[str], keys: list[str]) -> None:
@@ -130,6 +133,8 @@ class _Batch:
         key = self.keys[self.index] = row[rows.KEY]
         if act.notify and fact.code in _NOTIFYING:
             self.notifying.append(key)
+        if any(endpoint.hears(fact.code) for endpoint in self.endpoints):
+            self.hooked.append(key)
 
     def _apply_in_orm(self, scan: CarrierScan, row: scan_rows.ShipmentRow, key: str | None) -> None:
         """Shipping or delivering: exactly ``record_scan``'s steps, on ORM objects."""
@@ -166,7 +171,10 @@ class _Batch:
         for part in scan_rows.chunks(self.notifying):
             for event in self.session.scalars(select(Event).where(Event.idempotency_key.in_(part)).order_by(Event.id)):
                 outbox.plan_in_session(self.session, event, self.session.get_one(Order, event.order_id))
-        self.notifying = []
+        for part in scan_rows.chunks(self.hooked):
+            for event in self.session.scalars(select(Event).where(Event.idempotency_key.in_(part)).order_by(Event.id)):
+                webhooks.plan_in_session(self.session, event, self.endpoints)
+        self.notifying, self.hooked = [], []
 
     def results(self) -> dict[int, ScanOutcome]:
         """Every scan's outcome; a recorded one with its event's id and type (events written in

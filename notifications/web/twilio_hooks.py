@@ -21,6 +21,7 @@ from notifications import reports
 from notifications.links import INBOUND_SMS_PATH, STATUS_CALLBACK_PATH
 from web.extensions import shop
 from web.i18n import for_message
+from web.shop_settings import settings
 
 bp = Blueprint("twilio_hooks", __name__)
 
@@ -86,7 +87,7 @@ def _confirm(phone: str, word: str) -> str | None:
     with shop().db.read() as session:
         _, words = for_message(order_locale(session, done.order_id))
     reply = words.gettext("%(shop)s: confirmed. You will get texts about this parcel. STOP to opt out.")
-    return reply % {"shop": current_app.config["SHOP_NAME"]}
+    return reply % {"shop": settings().shop_name}
 
 
 @bp.post(INBOUND_SMS_PATH)

@@ -9,9 +9,10 @@ from typing import Any, NamedTuple, TypeVar
 import msgspec
 from flask import Response, current_app, g, jsonify, request
 
-from core.errors import DomainError, GatewayUnavailable, NotFound
+from core.errors import DomainError, GatewayUnavailable, NotFound, NotPermitted
 from core.events.fact import Actor
 from core.models import ApiKey
+from core.permissions import WHAT, Permission
 from core.services import idempotency
 from core.services.access import ApiKeyCache
 from portal.api.bodies import conforms
@@ -24,8 +25,9 @@ ACCESS = "api_access"
 
 
 def key_actor() -> Actor:
-    """Who acts for the request's API key, as events record it."""
-    return Actor("integration", f"api:{g.api_key.prefix}")
+    """Who acts for the request's API key, as events record it, with the role the key acts with
+    (``core.permissions``: a staff action meets the same table as the hub)."""
+    return Actor("integration", f"api:{g.api_key.prefix}", g.api_key.role)
 
 
 def cursor_page(name: str, rows: list[dict[str, Any]], more: bool, after: int) -> Response:
@@ -49,23 +51,27 @@ def _key_cache() -> ApiKeyCache:
 
 
 class Access(NamedTuple):
-    """What a view needs: a key of ``scope`` (None: anyone), and the query parameters it reads (the
-    fields of ``query``; none when it is None)."""
+    """What a view needs: a key of ``scope`` (None: anyone), the query parameters it reads (the
+    fields of ``query``; none when it is None), and the permission its key's role must have."""
 
     scope: str | None
     query: type[msgspec.Struct] | None = None
+    permission: Permission | None = None
 
 
 PUBLIC = Access(None)
 FAIL_CLOSED = Access("write")  # a view that declares nothing needs the strongest key
 
 
-def require_key(scope: str, *, query: type[msgspec.Struct] | None = None) -> Callable[[F], F]:
+def require_key(
+    scope: str, *, query: type[msgspec.Struct] | None = None, permission: Permission | None = None
+) -> Callable[[F], F]:
     """Only callers with a valid key of ``scope`` get in (a write key may also read), sending only
-    ``query``'s parameters. The blueprint's gate (``portal.api.gate``) checks it before the view."""
+    ``query``'s parameters, and whose role has ``permission`` (a staff action: the service checks it
+    again, with the state). The blueprint's gate (``portal.api.gate``) checks it before the view."""
 
     def declare(view: F) -> F:
-        setattr(view, ACCESS, Access(scope, query))  # read back by access_of
+        setattr(view, ACCESS, Access(scope, query, permission))  # read back by access_of
         return view
 
     return declare
@@ -93,15 +99,20 @@ def authenticate() -> ApiKey | Response:
     return key
 
 
-def scope_problem(key: ApiKey, scope: str | None) -> Response | None:
-    if scope == "write" and key.scope != "write":
+def scope_problem(key: ApiKey, access: Access) -> Response | None:
+    if access.scope == "write" and key.scope != "write":
         return problem(403, "Forbidden", "This API key can only read; writing needs a write key.")
+    if access.permission is not None and not shop().permissions.allows(key.role, access.permission):
+        what = WHAT[access.permission]
+        detail = f"This API key's role ({key.role}) may not do this: {what[0].lower()}{what[1:]}."
+        return problem(403, "Forbidden", detail, {"permission": access.permission.value})
     return None
 
 
 def domain_problem(error: DomainError) -> Response:
     # 503 for a processor that did not answer: not kept for replay, so a retry runs again
     status = 404 if isinstance(error, NotFound) else 503 if isinstance(error, GatewayUnavailable) else 422
+    status = 403 if isinstance(error, NotPermitted) else status
     return problem(
         status, error.code.replace("_", " "), error.message, {error.field: error.message} if error.field else None
     )

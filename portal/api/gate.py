@@ -4,7 +4,7 @@
 2. the API key (401), before anything about the request is judged: a caller without a valid key
    learns only that it needs one, never which parameters would have been accepted;
 3. the key's own rate limits (429, ``portal.api.quota``);
-4. the key's scope (403);
+4. the key's scope, and its role's permission for a staff action (403);
 5. the query string (400): only the view's parameters, each at most once.
 
 What a view needs is declared on it (``require_key`` or ``public``); a view that declares nothing
@@ -35,7 +35,7 @@ def admit() -> Response | None:
         if isinstance(key, Response):
             return key
         g.api_key, g.api_quotas = key, quota.count(key)
-        refused = quota.refusal(g.api_quotas) or scope_problem(key, access.scope)
+        refused = quota.refusal(g.api_quotas) or scope_problem(key, access)
         if refused is not None:
             return refused
     return query_problem(access.query)

@@ -13,13 +13,15 @@ from typing import Any
 
 import msgspec
 
-from portal.api import responses, schemas
+from core.permissions import WHAT, Permission
+from portal.api import action_schemas, responses, schemas
+from portal.api.webhook_docs import WEBHOOKS
 
 PROBLEM_CONTENT = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
 PROBLEMS = {
     "400": "The body is not JSON, or a query parameter is unknown, repeated or malformed.",
     "401": "Missing or unknown API key.",
-    "403": "The key's scope does not allow this.",
+    "403": "The key's scope, or its role's permissions (docs/permissions.md), do not allow this.",
     "404": "No such resource.",
     "405": "Method not allowed.",
     "406": "Only JSON is served.",
@@ -44,6 +46,7 @@ IDEMPOTENCY_KEY = {
     "schema": msgspec.json.schema(schemas.IdempotencyKey),
 }
 ORDER_NUMBER = {"name": "number", "in": "path", "required": True, "schema": msgspec.json.schema(schemas.OrderNumber)}
+RMA = {"name": "rma", "in": "path", "required": True, "schema": msgspec.json.schema(action_schemas.Rma)}
 SKU = {"name": "sku", "in": "path", "required": True, "schema": msgspec.json.schema(schemas.Sku)}
 
 
@@ -62,7 +65,7 @@ def query_parameters(struct: type[msgspec.Struct]) -> list[dict[str, Any]]:
 @cache
 def components() -> dict[str, Any]:
     """The schemas of every request body and response, keyed by Struct name."""
-    kinds = (*schemas.REQUEST_BODIES, *responses.RESPONSES)
+    kinds = (*schemas.REQUEST_BODIES, *action_schemas.ACTION_BODIES, *responses.RESPONSES)
     return msgspec.json.schema_components(kinds, ref_template="#/components/schemas/{name}")[1]
 
 
@@ -121,6 +124,40 @@ def _post(
             "responses": {**responses, **_problems(*WRITE_ERRORS)},
         }
     }
+
+
+def _action(
+    summary: str, op_id: str, body: str, answer: tuple[str, str], permission: Permission, path: dict[str, Any]
+) -> dict[str, Any]:
+    """A staff action: a POST whose key's role needs ``permission``, as in the staff hub."""
+    code, schema = answer
+    operation = _post(summary, op_id, body, {code: _json(schema, "Done")}, params=[path])
+    operation["post"]["description"] = f"Needs a write key whose role has `{permission}`: {WHAT[permission]}."
+    return operation
+
+
+def _order_action(summary: str, op_id: str, body: str, permission: Permission, answer: str = "Order") -> Any:
+    return _action(summary, op_id, body, ("201" if answer != "Order" else "200", answer), permission, ORDER_NUMBER)
+
+
+def _return_action(summary: str, op_id: str, body: str, permission: Permission) -> Any:
+    return _action(summary, op_id, body, ("200", "Return"), permission, RMA)
+
+
+P = Permission
+ACTION_PATHS: dict[str, Any] = {
+    "/orders/{number}/hold": _order_action("Put an order on hold", "holdOrder", "OrderHold", P.ORDER_HOLD),
+    "/orders/{number}/release": _order_action("Release a hold", "releaseOrder", "Notified", P.ORDER_RELEASE),
+    "/orders/{number}/cancel": _order_action("Cancel an order", "cancelOrder", "OrderCancel", P.ORDER_CANCEL),
+    "/orders/{number}/refunds": _order_action("Refund an amount", "refundOrder", "RefundCreate", P.REFUND, "Refund"),
+    "/orders/{number}/returns": _order_action("Open a return", "createReturn", "ReturnCreate", P.RETURN_OPEN, "Return"),
+    "/returns/{rma}/approve": _return_action("Approve a return", "approveReturn", "Notified", P.RETURN_REVIEW),
+    "/returns/{rma}/reject": _return_action("Reject a return", "rejectReturn", "ReturnReject", P.RETURN_REVIEW),
+    "/returns/{rma}/receive": _return_action("Receive a return", "receiveReturn", "ReturnReceive", P.RETURN_RECEIVE),
+    "/returns/{rma}/resolve": _return_action(
+        "Resolve a return (refund or exchange)", "resolveReturn", "ReturnResolve", P.RETURN_RESOLVE
+    ),
+}
 
 
 def _patch(summary: str, op_id: str, body: str, answer: str, params: list[Any]) -> dict[str, Any]:
@@ -209,11 +246,15 @@ def document(server_url: str = "/api/v1") -> dict[str, Any]:
                 "Each key has its own rate limits (`API_RATE_LIMIT`, or the key's own: `api-keys limit`), "
                 "counted across every server process: every answer says how much is left in the "
                 "`RateLimit-Policy` and `RateLimit` fields of draft-ietf-httpapi-ratelimit-headers-10, and a "
-                "429 says when to retry in `Retry-After`."
+                "429 says when to retry in `Retry-After`. A key also acts with a role "
+                "(`api-keys create --role staff|manager`): the staff actions need its permissions "
+                "(docs/permissions.md). Outbound webhooks (`webhooks` below) POST each event an endpoint "
+                "subscribes to, signed (docs/webhooks.md)."
             ),
         },
         "servers": [{"url": server_url}],
-        "paths": PATHS,
+        "paths": PATHS | ACTION_PATHS,
+        "webhooks": WEBHOOKS,
         "components": {
             "schemas": components(),
             "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer", "description": "An API key."}},

@@ -95,6 +95,37 @@ class Order(Struct, kw_only=True):
     events: list[Event]
 
 
+class ReturnLine(Struct, kw_only=True):
+    id: int
+    order_line_id: int
+    quantity: int
+    reason: str
+    resolution: Literal["refund", "exchange"]
+    condition: str | None = None
+    restocked_qty: int
+
+
+class Return(Struct, kw_only=True):
+    id: int
+    rma: str
+    order_number: str
+    status: str
+    restocking_fee_minor: int
+    created_at: Time
+    lines: list[ReturnLine]
+    events: list[Event]
+
+
+class Refund(Struct, kw_only=True):
+    id: int
+    order_number: str
+    amount_minor: int
+    currency: str
+    reason: Annotated[str, Meta(description="The internal reason staff gave (never shown to the customer).")]
+    reference: str
+    created_at: Time
+
+
 class TrackingEventResult(Struct, kw_only=True):
     index: int
     outcome: Literal["recorded", "duplicate", "rejected"]
@@ -201,6 +232,8 @@ Allow = Annotated[str, Meta(description="The methods this path takes, e.g. `GET,
 
 RESPONSES: tuple[type[Struct], ...] = (
     Order,
+    Return,
+    Refund,
     Shipment,
     TrackingEventResult,
     TrackingEventBatchResult,

@@ -9,6 +9,7 @@ import msgspec
 from flask import Response, g, jsonify, request, url_for
 
 from core.domain.commands import AddressInput, LineInput, PlaceOrder
+from core.permissions import Permission
 from core.queries import api as queries
 from core.queries.staff import order_id_for
 from core.services import fulfilment, ordering, scan_batch, tracking
@@ -91,7 +92,7 @@ def get_order(number: str) -> Response:
 
 
 @bp.post("/orders/<number>/shipments")
-@require_key("write")
+@require_key("write", permission=Permission.SHIPMENT_CREATE)
 @idempotent
 def create_shipment(number: str) -> Response | tuple[Response, int]:
     """Pack lines into a labelled parcel; its first carrier event ships it."""

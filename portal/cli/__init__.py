@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal.cli import access, analytics, catalog, database, importing, kpis, pages, seeding, webhooks
+from portal.cli import access, analytics, catalog, database, importing, kpis, pages, seeding, setup, stores, webhooks
 
 
 def register_cli(app: Flask) -> None:
@@ -20,5 +20,7 @@ def register_cli(app: Flask) -> None:
         kpis.kpis,
         analytics.analytics,
         pages.tracking_pages,
+        setup.setup,
+        stores.stores_group,
     ):
         app.cli.add_command(command)

@@ -53,12 +53,18 @@ def _rate_limit(text: str | None) -> str | None:
 @click.option(
     "--rate-limit", help="this key's own limit, e.g. '600 per minute;20000 per hour' (default: API_RATE_LIMIT)"
 )
+@click.option(
+    "--role", type=click.Choice(ROLES), default="staff", show_default=True,
+    help="whose permissions the key's writes have (docs/permissions.md)",
+)  # fmt: skip
 @with_appcontext
-def create_key(scope: str, name: str, rate_limit: str | None) -> None:
+def create_key(scope: str, name: str, rate_limit: str | None, role: str) -> None:
     """Create a key and print it once; only its hash is stored."""
-    row, key = create_api_key(shop(), name=name, scope=scope, rate_limit=_rate_limit(rate_limit))
+    row, key = create_api_key(shop(), name=name, scope=scope, rate_limit=_rate_limit(rate_limit), role=role)
     click.echo(key)
-    click.echo(f"(prefix {row.prefix}, scope {row.scope}; store it now, it cannot be shown again)", err=True)
+    click.echo(
+        f"(prefix {row.prefix}, scope {row.scope}, role {row.role}; store it now, it cannot be shown again)", err=True
+    )
 
 
 @api_keys.command("limit")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import Blueprint, current_app, g
+from flask import Blueprint, g
 from flask_babel import get_translations, gettext
 
 from core.arrival import Arrival, day_word, first_estimate, parcel_arrival
@@ -15,12 +15,13 @@ from core.queries.timeline import TimelineEntry
 from portal.customer import texts
 from web import formats, wording
 from web.i18n import current_language
+from web.shop_settings import settings
 
 bp = Blueprint("customer", __name__, template_folder="templates")
 
 
 def _zone() -> str:
-    return str(current_app.config.get("SHOP_TIMEZONE", "UTC"))
+    return settings().timezone
 
 
 @bp.app_template_filter("when")

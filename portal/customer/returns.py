@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from flask import abort, current_app, flash, request, url_for
+from flask import abort, flash, request, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
@@ -28,6 +28,7 @@ from portal.customer.qr import qr_svg
 from web.extensions import limiter, shop
 from web.i18n import use_order_locale
 from web.rendering import go, no_store, page, render_block
+from web.shop_settings import settings
 
 RMA = re.compile(r"RMA-[A-Z0-9]{8}")
 CUSTOMER = Actor("customer")
@@ -168,9 +169,9 @@ def _return(token: str, rma: str) -> tuple[int, queries.ReturnView]:
 
 def _sending(rma: str) -> dict[str, object]:
     """Where and how the parcel goes back: the same steps as the return emails (``core.returning``)."""
-    config = current_app.config
-    address = address_lines(config.get("SHOP_RETURN_ADDRESS"))
-    support, name = config["SHOP_SUPPORT_EMAIL"], config["SHOP_NAME"]
+    current = settings()
+    address = address_lines(current.return_address)
+    support, name = current.support_email, current.shop_name
     return {
         "address": address,
         "where": where_to_send(rma=rma, address=address, support_email=support, tr=gettext),

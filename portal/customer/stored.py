@@ -23,6 +23,7 @@ from portal.customer.forms import tracking_number
 from web import formats, security
 from web.extensions import shop
 from web.i18n import COOKIE, language_of
+from web.shop_settings import settings
 
 PREFIX = "/track/"
 VARY = ("Vary", "HX-Request, Cookie")  # what the view's page varies on: htmx gets a block, a session its notices
@@ -62,7 +63,7 @@ class StoredTrackingPages:
             tuple(config["SHIPLOG_LANGUAGES"]),
             config.get("SHOP_LOCALE"),
         )
-        today = formats.today(str(config.get("SHOP_TIMEZONE", "UTC")))
+        today = formats.today(settings(self.app).timezone)
         found = tracking_lookup(shop(self.app).db.engine, number, language, today)
         return None if found is None else found.page
 

@@ -7,17 +7,18 @@ was already subscribed.
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import request
 
 from core.services.subscriptions import subscribe
 from portal.customer import forms, texts
 from web.extensions import client_ip, shop
+from web.shop_settings import settings
 
 Subscribed = tuple[list[tuple[str, str]], str]  # ([(channel, address)], scope)
 
 
 def consent() -> str:
-    return texts.consent_text(current_app.config["SHOP_NAME"])
+    return texts.consent_text(settings().shop_name)
 
 
 def subscribe_from_form(order_id: int, shipment_id: int | None, page_path: str) -> Subscribed:

@@ -41,8 +41,9 @@ def init_app(app: Flask) -> None:
         staffnav.NavLink("Stock", "staff.stock", 30),
         staffnav.NavLink("Webhook deliveries", "staff.webhook_deliveries", 60),
         staffnav.NavLink("Money log", "staff.money_log", 70, Permission.MONEY_AUDIT),
+        staffnav.NavLink("Settings", "staff.shop_settings", 90, Permission.SETTINGS_MANAGE),
     ):
         staffnav.add(app, link)
 
 
-from portal.staff import money_log, orders, stock, tools  # noqa: E402,F401  (registers the routes)
+from portal.staff import money_log, orders, settings, stock, tools  # noqa: E402,F401  (registers the routes)

@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from core.integrations import handlers, shopify, stripe_events, woocommerce
+from core.integrations import handlers, shopify, store_sync, stripe_events, woocommerce
 from core.integrations.signatures import SCHEMES
 from core.services import ingest
 from core.stripe_gateway import BadSignature, verify_event
@@ -54,7 +54,7 @@ def _incoming(source: str, body: bytes) -> ingest.Incoming:
     if source == "shopify":
         topic = h.get("X-Shopify-Topic", "")
         delivery = _first(h.get("X-Shopify-Event-Id"), h.get("X-Shopify-Webhook-Id"), fallback)
-        ref, updated = shopify.resource(topic, parsed)
+        ref, updated = store_sync.resource(topic, parsed) or shopify.resource(topic, parsed)
     elif source == "woocommerce":
         topic = h.get("X-WC-Webhook-Topic", "")
         delivery = _first(h.get("X-WC-Webhook-Delivery-ID"), fallback)
@@ -81,7 +81,11 @@ def _receive(source: str) -> Response | tuple[Response, int]:
     header, verify, _ = SCHEMES[source]
     if not verify(current_app.config.get(SECRETS[source]), body, request.headers.get(header)):
         return problem(401, "Unauthorized", f"Missing or wrong {header} signature.")
-    stored = ingest.store_delivery(shop(), _incoming(source, body))
+    found = _incoming(source, body)
+    refusal = store_sync.not_connected(shop(), source, found.topic, found.headers)
+    if refusal:
+        return problem(403, "Store not connected", refusal)
+    stored = ingest.store_delivery(shop(), found)
     status = handlers.process(shop(), stored.id) if stored.created else stored.status
     return jsonify({"delivery_id": stored.id, "status": status, "duplicate": not stored.created}), 200
 

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -14,24 +10,13 @@ from sqlalchemy import create_engine, text
 from core import migrations, replay
 from core.db import Base, Database
 from core.models import WebhookDelivery
-from tests.conftest import new_postgres_database
 
 BEFORE = "0002_notifications"  # with 0005_staff_ingest, the two heads 0006 merges
 
 
 def test_there_is_one_head() -> None:
     heads = ScriptDirectory.from_config(migrations.alembic_config("sqlite://")).get_heads()
-    assert heads == ["0018_risk_and_history"]
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database with no tables yet."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    with new_postgres_database("migrate") as url:
-        yield url
+    assert heads == ["0020_api_roles_webhooks"]
 
 
 def test_the_migrated_schema_is_the_models_schema(empty_url: str) -> None:

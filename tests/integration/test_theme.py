@@ -7,8 +7,8 @@ import logging
 
 import pytest
 
+from core import contrast
 from core.shop import Shop
-from web import contrast
 
 
 def _app(app_shop: Shop, **colours: str):  # type: ignore[no-untyped-def]

@@ -18,8 +18,10 @@ import pytest
 from flask import Flask
 from playwright.sync_api import expect
 
+from core.events.fact import SYSTEM
 from core.permissions import Permission, PermissionTable
 from core.services import refunds
+from core.services.settings import change_settings
 from core.shop import Shop
 from tests import factories
 from tests.e2e.staff.conftest import member, problems, sign_in
@@ -28,6 +30,7 @@ pytestmark = pytest.mark.e2e
 STAFF_MENU = [
     "Order hub",
     "Bulk ship",
+    "Stock",
     "Undelivered messages",
     "Mailbox",
     "Message previews",
@@ -78,13 +81,13 @@ def test_the_dashboard_link_is_only_for_roles_that_may_open_it(
     page.context.clear_cookies()
 
     sign_in(page, live_server, member(app_shop, "manager"))
-    assert _menu(page) == [*STAFF_MENU[:-1], "Money log", "Dashboard"]
+    assert _menu(page) == [*STAFF_MENU[:-1], "Money log", "Dashboard", "Settings"]
     assert page.goto(f"{live_server}/dashboard/").status == 200
 
 
 def test_staff_read_the_shops_time_with_its_zone(app: Flask, app_shop: Shop, live_server: str, staff_page: Any) -> None:
     page = staff_page
-    app.config["SHOP_TIMEZONE"] = "Europe/Berlin"
+    change_settings(app_shop, SYSTEM, {"timezone": "Europe/Berlin"})  # a manager's setting
     factories.make_catalog(app_shop)
     order = factories.place(app_shop, phone=None, sms_consent=False, placed_at=WINTER)
     refunds.refund_order(app_shop, order.id, amount_minor=500, reason="late", actor=factories.MANAGER)

@@ -191,7 +191,7 @@ def test_every_page_takes_each_refused_character_in_its_path_and_query(
 PATHS_SIGNED = ("shopify", "woocommerce", "easypost", "aftership")
 FORM_NAMES = ["email", "phone", "contact", "number", "reason", "detail", "note", "text", "message", "location",
               "carrier", "service", "tracking_number", "amount", "scope", "consent", "Body", "From", "MessageSid",
-              "MessageStatus", "ids", "password", "override_reason"]  # fmt: skip
+              "MessageStatus", "ids", "password", "override_reason", "url", "description", "event_type"]  # fmt: skip
 
 
 def test_every_form_takes_each_refused_character_in_its_path_and_fields(

@@ -9,7 +9,9 @@ from datetime import UTC, datetime
 
 from flask import Flask
 
+from core.events.fact import SYSTEM
 from core.models import Order
+from core.services.settings import change_settings
 from core.shop import Shop
 from tests import factories
 from tests.integration.portal.conftest import Web
@@ -117,7 +119,7 @@ def test_dates_and_money_are_written_for_the_language_in_the_shops_time_zone(
     web: Web, app: Flask, app_shop: Shop, catalog: dict[str, int]
 ) -> None:
     """Placed at 23:30 UTC on Friday 14 August: Saturday 01:30 in Berlin. 2 × 25.00 + 18.00 + 5.00 shipping."""
-    app.config["SHOP_TIMEZONE"] = "Europe/Berlin"
+    change_settings(app_shop, SYSTEM, {"timezone": "Europe/Berlin"})  # a manager's setting
     placed = datetime(2026, 8, 14, 23, 30, tzinfo=UTC)
     german = factories.place(app_shop, locale="de", placed_at=placed, number="SLDE0001")
     spanish = factories.place(app_shop, locale="es", placed_at=placed, number="SLES0001", email="eva@example.com")

@@ -10,9 +10,11 @@ from hypothesis import strategies as st
 
 from core.clock import utcnow
 from core.domain.commands import AddressInput
+from core.events.fact import SYSTEM
 from core.models import Order
 from core.money import money_text
 from core.services import tracking
+from core.services.settings import change_settings
 from core.shop import Shop
 from tests import factories
 from tests.integration.portal.conftest import Web
@@ -34,7 +36,7 @@ def test_tracking_shows_status_carrier_eta_and_timeline(web: Web, shipped_order:
 
 def test_times_are_in_the_shop_timezone_with_date(web: Web, app_shop: Shop, shipped_order: Order) -> None:
     """Today's events say "Today" (counted in the shop's zone); older ones their date."""
-    web.app.config["SHOP_TIMEZONE"] = "Asia/Tokyo"
+    change_settings(app_shop, SYSTEM, {"timezone": "Asia/Tokyo"})  # a manager's setting
     tracking.record_scan(app_shop, tracking.CarrierScan(NUMBER, "in_transit", utcnow() - timedelta(days=3), "Hub"))
     body = web.get(f"/track/{NUMBER}").data.decode()
     assert re.search(r"Today, \d{1,2}:\d{2} [AP]M JST", body)

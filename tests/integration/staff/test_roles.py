@@ -23,10 +23,10 @@ from sqlalchemy import func, select
 from core.db import Database
 from core.domain.commands import ReturnLineInput
 from core.domain.payments import given_back_on_cancel
-from core.models import Event, Order, Refund, Return, WebhookDelivery
+from core.models import Event, Order, OutboxMessage, Refund, Return, WebhookDelivery, WebhookEndpoint
 from core.payments import FakeGateway
 from core.permissions import MONEY, Permission, PermissionTable, cancel_needs
-from core.services import fulfilment, ingest, return_resolution, returns
+from core.services import fulfilment, ingest, ordering, return_resolution, returns, webhooks
 from core.shop import Shop
 from portal.staff.actions import ACTIONS
 from tests import factories
@@ -151,6 +151,27 @@ def _bulk(w: World, app: Flask) -> Call:
     return Call("/staff/bulk-ship", data, (app.view_functions["staff.bulk_ship"].permission,), files=True)
 
 
+def _endpoint(w: World) -> int:
+    return webhooks.add_endpoint(w.shop, url="https://erp.example.com/hook", event_types=["*"], actor=MANAGER)[0].id
+
+
+def _remove_endpoint(w: World, app: Flask) -> Call:
+    view = app.view_functions["webhooks_out.remove_endpoint"]
+    return Call(f"/staff/outbound-webhooks/endpoints/{_endpoint(w)}/remove", {"confirm": "1"}, (view.permission,))
+
+
+def _replay_delivery(w: World, app: Flask) -> Call:
+    """A dead delivery of a fresh order's hold to a fresh endpoint."""
+    endpoint = _endpoint(w)
+    ordering.hold_order(w.shop, w.confirmed().id, actor=MANAGER)
+    with w.shop.db.write() as session:
+        row = session.scalars(select(OutboxMessage).where(OutboxMessage.webhook_id == endpoint)).first()
+        assert row is not None
+        row.status = "dead"  # as after its last attempt failed
+    view = app.view_functions["webhooks_out.replay_delivery"]
+    return Call(f"/staff/outbound-webhooks/deliveries/{row.id}/replay", needs=(view.permission,))
+
+
 def _dash(w: World, app: Flask) -> Call:
     body = {
         "output": "page-content.children",
@@ -219,6 +240,24 @@ CASES: dict[str, tuple[str, Builder]] = {
         ),
     ),
     "dashboard callback": (DASH_CALLBACK, _dash),
+    "save the shop's settings": (
+        "staff.save_shop_settings",
+        lambda w, a: Call(
+            "/staff/settings",
+            {"shop_name": f"Shop {w.number()}"},
+            (a.view_functions["staff.save_shop_settings"].permission,),
+        ),
+    ),
+    "add an outbound webhook endpoint": (
+        "webhooks_out.add_endpoint",
+        lambda w, a: Call(
+            "/staff/outbound-webhooks/endpoints",
+            {"url": "https://erp.example.com/hook", "event_type": "order.held"},
+            (a.view_functions["webhooks_out.add_endpoint"].permission,),
+        ),
+    ),
+    "remove an outbound webhook endpoint": ("webhooks_out.remove_endpoint", _remove_endpoint),
+    "replay an outbound webhook delivery": ("webhooks_out.replay_delivery", _replay_delivery),
 }
 
 
@@ -228,6 +267,8 @@ def _writes(shop: Shop) -> tuple[int, ...]:
             session.scalar(select(func.count()).select_from(Event)) or 0,
             session.scalar(select(func.count()).select_from(Refund)) or 0,
             session.scalar(select(func.count()).where(WebhookDelivery.status == "processed")) or 0,
+            session.scalar(select(func.count()).where(WebhookEndpoint.removed_at.is_(None))) or 0,
+            session.scalar(select(func.count()).where(OutboxMessage.status == "dead")) or 0,
         )
 
 
@@ -286,16 +327,20 @@ def test_every_staff_post_route_is_in_the_matrix(app: Flask) -> None:
 
 
 def test_routes_times_roles_with_the_default_table(app: Flask, app_shop: Shop) -> None:
-    """The default table: anonymous refused everywhere, staff refused the money actions, managers nowhere."""
+    """The default table: anonymous refused everywhere, staff refused the money actions, the shop's settings and
+    managing webhook endpoints, managers nowhere."""
     found = list(refusals(app, app_shop))
     wrong = [(name, role, status) for name, role, expected, refused, status in found if expected != refused]
     assert wrong == []
     refused = sorted((name, role) for name, role, _, was, _ in found if was)
     staff_refused = [name for name, role in refused if role == "staff"]
-    assert staff_refused == ["cancel (paid: refunds)", "refund"]
+    assert staff_refused == [
+        "add an outbound webhook endpoint", "cancel (paid: refunds)", "refund", "remove an outbound webhook endpoint",
+        "save the shop's settings",
+    ]  # fmt: skip
     assert not [name for name, role in refused if role == "manager"]
-    # The figure for the closing note: 20 staff routes (the order actions one by one) x 3 roles.
-    assert (len(found), len(refused)) == (60, 22)
+    # The figure for the closing note: 24 staff routes (the order actions one by one) x 3 roles.
+    assert (len(found), len(refused)) == (72, 29)
 
 
 def test_a_shop_that_denies_staff_everything_is_refused_on_every_route(app: Flask, app_shop: Shop) -> None:
@@ -308,10 +353,11 @@ def test_a_shop_that_denies_staff_everything_is_refused_on_every_route(app: Flas
 
 
 def test_a_shop_can_give_staff_the_money_actions(app: Flask, app_shop: Shop) -> None:
-    app_shop.permissions = PermissionTable.for_shop(staff_also=MONEY)
+    app_shop.permissions = PermissionTable.for_shop(staff_also=MONEY | {Permission.WEBHOOK_MANAGE})
     found = list(refusals(app, app_shop))
     assert [(n, r, s) for n, r, expected, refused, s in found if expected != refused] == []
-    assert [(n, r) for n, r, _, refused, _ in found if refused and r != "anonymous"] == []
+    refused = [(n, r) for n, r, _, was, _ in found if was and r != "anonymous"]
+    assert refused == [("save the shop's settings", "staff")]  # not a money action
 
 
 def test_staff_pages_offer_only_what_the_role_may_do(app_shop: Shop, app: Flask) -> None:

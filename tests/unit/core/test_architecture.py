@@ -15,7 +15,7 @@ PRODUCT = ("core", "web", "portal", "notifications", "dashboard")
 ROW_WRITER = ROOT / "core" / "events" / "rows.py"
 FACT_MAKERS = {
     ROOT / "core" / "events" / name
-    for name in ("orders.py", "shipments.py", "returns.py", "payments.py", "products.py")
+    for name in ("orders.py", "shipments.py", "returns.py", "payments.py", "products.py", "shop.py")
 }
 LIFECYCLE = ROOT / "core" / "lifecycle.py"
 AGGREGATES = {"Order", "Shipment", "Return", "Payment", "Refund"}

@@ -24,7 +24,9 @@ from core.lifecycle import ExceptionReason
 
 CORE = Path(__file__).resolve().parents[3] / "core"
 CONSTRUCTORS = [CORE / "events" / name for name in ("orders.py", "shipments.py", "returns.py")]
-CODE = re.compile(r"^(order|note|payment|refund|stock|product|shipment|exchange|return|subscription)\.[a-z_]+$")
+CODE = re.compile(
+    r"^(order|note|payment|refund|stock|shipment|exchange|return|subscription|settings|product)\.[a-z_]+$"
+)
 
 
 def _written_codes() -> set[str]:
@@ -56,7 +58,7 @@ def test_each_type_is_well_formed(code: str) -> None:
     kind = event_type(code)
     assert kind.code == code
     assert CODE.match(code)
-    assert kind.aggregate in {"order", "shipment", "return", "stock", "product"}
+    assert kind.aggregate in {"order", "shipment", "return", "stock", "shop", "product"}
     assert kind.visibility in set(Visibility)
     assert kind.text.strip()
 

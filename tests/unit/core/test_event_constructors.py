@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from core.domain.scans import CarrierScan
-from core.events import orders, payments, products, returns, shipments
+from core.events import orders, payments, products, returns, shipments, shop
 from core.events.catalogue import EVENT_TYPES
 from core.events.fact import Fact
 
@@ -97,6 +97,7 @@ CASES: dict[str, tuple[Callable[..., Fact], dict[str, Any], set[str]]] = {
         {"order_id": 1, "return_id": 5, "variant_id": 7, "sku": "TEE", "quantity": 1, "rma": "RMA-1"},
         {"sku", "quantity", "rma"},
     ),
+    "settings.changed": (shop.settings_changed, {"changes": {"shop_name": ["A", "B"]}}, {"changes", "keys"}),
     "product.created": (
         products.product_created,
         {"handle": "tee", "title": "Tee", "skus": ["TEE-M"]},
@@ -186,7 +187,7 @@ CASES: dict[str, tuple[Callable[..., Fact], dict[str, Any], set[str]]] = {
 
 def _constructors() -> list[Callable[..., Fact]]:
     found = []
-    for module in (orders, products, returns, shipments, payments):
+    for module in (orders, products, returns, shipments, payments, shop):
         found += [
             f
             for name, f in vars(module).items()

@@ -27,10 +27,10 @@ STAFF, MANAGER = Actor("staff", "s@example.com", role="staff"), Actor("staff", "
 NAMED_MONEY = {"money.refund", "money.cancel_with_refund", "money.restocking_fee_override", "money.store_credit"}
 
 
-def test_money_actions_and_return_overrides_are_managers_by_default() -> None:
+def test_money_actions_return_overrides_and_webhook_endpoints_are_managers_by_default() -> None:
     table = PermissionTable()
     assert {p.value for p in MONEY} >= NAMED_MONEY
-    assert MONEY | {Permission.RETURN_OVERRIDE} == MANAGERS_ONLY
+    assert MONEY | {Permission.RETURN_OVERRIDE, Permission.SETTINGS_MANAGE, Permission.WEBHOOK_MANAGE} == MANAGERS_ONLY
     assert not [p for p in MANAGERS_ONLY if table.allows("staff", p)]
     assert [p for p in Permission if not table.allows("staff", p)] == [p for p in Permission if p in MANAGERS_ONLY]
     assert all(table.allows("manager", p) for p in Permission)
@@ -91,3 +91,11 @@ def test_the_docs_show_the_default_table() -> None:
     assert shown.group(1) == markdown(PermissionTable())
     header = markdown(PermissionTable()).splitlines()[0]
     assert header.endswith(" | ".join(ROLES) + " |")
+
+
+def test_an_api_key_acting_with_a_role_meets_the_table() -> None:
+    table = PermissionTable()
+    table.require(Actor("integration", "api:slk_1", "manager"), Permission.REFUND)
+    table.require(Actor("integration", "shopify"), Permission.REFUND)  # a store integration: not staff's to limit
+    with pytest.raises(NotPermitted):
+        table.require(Actor("integration", "api:slk_1", "staff"), Permission.REFUND)

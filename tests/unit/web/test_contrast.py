@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from web import contrast
+from core import contrast
 
 
 def test_ratio_matches_wcag_reference_values() -> None:

@@ -1,7 +1,8 @@
 """Colour contrast as WCAG 2.2 measures it, and the nearest accessible colour: pure functions, no Flask.
 
 The shop's colours come from configuration (``SHOP_PRIMARY_COLOR``, ``SHOP_ACCENT_COLOR``) and are drawn
-on backgrounds the shop does not choose: ``web.assets`` checks them against those at start-up.
+on backgrounds the shop does not choose: ``core.settings`` checks them on the settings page,
+``web.assets`` at start-up.
 """
 
 from __future__ import annotations

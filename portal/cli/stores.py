@@ -1,0 +1,127 @@
+"""``flask --app wsgi stores connect|sync``: a Shopify or WooCommerce store's catalogue kept in Shiplog (docs/stores.md).
+
+The connection (platform, address, API version) is stored; its secrets are not. They stay in the
+environment, under the names ``store_connections.SECRET_NAMES`` gives, as every other secret of
+Shiplog does (the webhook secrets were there already): ``connect`` takes them as options (or from
+those variables) only to tell which variable still needs setting.
+"""
+
+from __future__ import annotations
+
+import os
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from core.errors import DomainError
+from core.events.fact import Actor
+from core.integrations import shopify_catalog, store_sync, woo_catalog
+from core.integrations.store_http import Client
+from core.services import store_connections as stores
+from web.extensions import shop
+
+OPERATOR = Actor("integration", "stores-cli")
+
+
+@click.group("stores")
+def stores_group() -> None:
+    """Connected Shopify and WooCommerce stores."""
+
+
+def _secret(name: str) -> str | None:
+    return current_app.config.get(name) or os.environ.get(name) or None
+
+
+def _connect(platform: str, domain: str, version: str | None, given: dict[str, str]) -> None:
+    try:
+        stores.connect(shop(), platform, domain, version, actor=OPERATOR)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Connected {platform} store {domain}. Its secrets are not stored: they are read from the environment.")
+    names = stores.SECRET_NAMES[platform]
+    missing = [names[key] for key, value in given.items() if value and _secret(names[key]) != value]
+    for name in missing:
+        click.echo(f"Set {name} in the environment to the value you gave (Shiplog reads it from there).")
+
+
+@stores_group.group("connect")
+def connect() -> None:
+    """Connect a store: its address is stored, its secrets stay in the environment."""
+
+
+@connect.command("shopify")
+@click.option("--shop-domain", required=True, help="x.myshopify.com")
+@click.option("--access-token", envvar="SHOPIFY_ACCESS_TOKEN", required=True)
+@click.option("--webhook-secret", envvar="SHOPIFY_WEBHOOK_SECRET", required=True)
+@click.option("--api-version", default=store_sync.DEFAULT_SHOPIFY_VERSION, show_default=True)
+@with_appcontext
+def connect_shopify(shop_domain: str, access_token: str, webhook_secret: str, api_version: str) -> None:
+    domain = shop_domain.strip().lower()
+    if not domain.endswith(".myshopify.com") or "/" in domain:
+        raise click.BadParameter("give the store's x.myshopify.com domain", param_hint="--shop-domain")
+    _connect("shopify", domain, api_version, {"access_token": access_token, "webhook_secret": webhook_secret})
+
+
+@connect.command("woocommerce")
+@click.option("--url", required=True, help="https://shop.example")
+@click.option("--consumer-key", envvar="WOOCOMMERCE_CONSUMER_KEY", required=True)
+@click.option("--consumer-secret", envvar="WOOCOMMERCE_CONSUMER_SECRET", required=True)
+@click.option("--webhook-secret", envvar="WOOCOMMERCE_WEBHOOK_SECRET", required=True)
+@with_appcontext
+def connect_woocommerce(url: str, consumer_key: str, consumer_secret: str, webhook_secret: str) -> None:
+    if not url.startswith(("https://", "http://")):
+        raise click.BadParameter("give the site's address, https://...", param_hint="--url")
+    given = {"consumer_key": consumer_key, "consumer_secret": consumer_secret, "webhook_secret": webhook_secret}
+    _connect("woocommerce", url.strip().rstrip("/"), None, given)
+
+
+def _needed(platform: str, key: str) -> str:
+    name = stores.SECRET_NAMES[platform][key]
+    value = _secret(name)
+    if not value:
+        raise click.ClickException(f"{name} is not set in the environment: {platform} cannot be read without it.")
+    return value
+
+
+def _client(platform: str) -> Client:
+    options = current_app.config.get("STORE_HTTP_OPTIONS") or {}  # tests: no real sleeping, short timeouts
+    if platform == "shopify":
+        return shopify_catalog.client("", _needed(platform, "access_token"), **options)
+    return woo_catalog.client(_needed(platform, "consumer_key"), _needed(platform, "consumer_secret"), **options)
+
+
+def _sync(platform: str) -> store_sync.SyncReport:
+    conn = stores.connection(shop(), platform)
+    if conn is None:
+        raise click.ClickException(
+            f"No {platform} store is connected: run `flask --app wsgi stores connect {platform}`."
+        )
+    report, store = store_sync.SyncReport(platform), _client(platform)
+    steps = store_sync.SYNCS[platform](shop(), conn, store, report)
+    try:
+        with click.progressbar(steps, label=f"Loading {platform} products", show_pos=True) as bar:
+            for _ in bar:
+                pass
+    except DomainError as error:  # the store could not be read: what was saved stays, a re-run goes on
+        raise click.ClickException(error.message) from None
+    return report
+
+
+@stores_group.command("sync")
+@click.option("--platform", type=click.Choice(stores.PLATFORMS), help="Default: every connected store.")
+@with_appcontext
+def sync(platform: str | None) -> None:
+    """Load the store's whole catalogue through its Admin API; running it again changes nothing."""
+    wanted = [platform] if platform else [p for p in stores.PLATFORMS if stores.connection(shop(), p) is not None]
+    if not wanted:
+        raise click.ClickException("No store is connected: run `flask --app wsgi stores connect shopify|woocommerce`.")
+    for name in wanted:
+        report = _sync(name)
+        counts = report.counts
+        click.echo(
+            f"{name}: {counts['created']} products created, {counts['updated']} updated, "
+            f"{counts['unchanged']} unchanged; {len(report.refused)} refused."
+        )
+        for refused in report.refused:
+            click.echo(f"  refused {refused.store_id} {refused.handle}: {refused.field}: {refused.message}")
