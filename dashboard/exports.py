@@ -14,9 +14,9 @@ from decimal import Decimal
 from typing import Any
 
 from core.analytics.definitions import KPIS
+from core.analytics.formatting import CURRENCY
 from core.money import exponent
 
-CURRENCY = "USD"  # the analytics store's figures are in the shop currency (core.analytics.formatting)
 UNITS = {"_minor": "{currency}", "_hours": "hours", "_share": "share 0–1", "_rate": "share 0–1"}
 # Column keys whose words are not just the key spelled out.
 WORDS = {

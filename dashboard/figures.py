@@ -14,12 +14,11 @@ from typing import Any
 import plotly.graph_objects as go
 
 from core.analytics import labels
-from core.analytics.formatting import hours_text
+from core.analytics.formatting import CURRENCY, hours_text
 from core.money import SYMBOLS
 
 Rows = list[dict[str, Any]]
 BLUE, ORANGE, GREY, RED = "#1f4f82", "#f2a900", "#8a96a3", "#b3261e"
-CURRENCY = "USD"  # the analytics figures are in the shop currency (core.analytics.formatting.money)
 SYMBOL = SYMBOLS.get(CURRENCY, "")
 COUNT, MONEY, SHARE = ",d", ",.2f", ".1%"
 
@@ -60,27 +59,19 @@ def _drill(kind: str, keys: list[str]) -> list[list[str]]:
     return [[kind, key] for key in keys]
 
 
+def _money_bar(name: str, x: list[str], minor: list[int], color: str, data: list[list[str]]) -> go.Bar:
+    """Bars of money in major units, hovered with the currency and two decimals."""
+    y = [m / 100 for m in minor]
+    return go.Bar(name=name, x=x, y=y, marker_color=color, customdata=data, hovertemplate=hover(name, MONEY, SYMBOL))
+
+
 def sales_by_period(rows: Rows) -> go.Figure:
     periods = [r["period"] for r in rows]
     data = _drill("sales_period", periods)
     fig = go.Figure(
         [
-            go.Bar(
-                name="Net sales",
-                x=periods,
-                y=[r["net_minor"] / 100 for r in rows],
-                marker_color=BLUE,
-                customdata=data,
-                hovertemplate=hover("Net sales", MONEY, SYMBOL),
-            ),
-            go.Bar(
-                name="Refunds",
-                x=periods,
-                y=[r["refunds_minor"] / 100 for r in rows],
-                marker_color=RED,
-                customdata=data,
-                hovertemplate=hover("Refunds", MONEY, SYMBOL),
-            ),
+            _money_bar("Net sales", periods, [r["net_minor"] for r in rows], BLUE, data),
+            _money_bar("Refunds", periods, [r["refunds_minor"] for r in rows], RED, data),
             go.Scatter(
                 name="Orders",
                 x=periods,

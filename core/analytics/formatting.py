@@ -10,8 +10,12 @@ from typing import Any
 from core.analytics.definitions import Kpi
 from core.money import money_text
 
+# The analytics store's money is in one currency; the shop's (core.settings) is USD unless set. Every
+# label, axis and export that names the currency reads it here.
+CURRENCY = "USD"
 
-def money(minor: Any, currency: str = "USD") -> str:
+
+def money(minor: Any, currency: str = CURRENCY) -> str:
     """Money in minor units as people read it; ``–`` when there is none."""
     if minor is None:
         return "–"
@@ -28,7 +32,7 @@ def hours_text(hours: float) -> str:
     return f"{sign}{days:,} d {rest} h" if rest else f"{sign}{days:,} d"
 
 
-def value_text(kpi: Kpi, value: Any, currency: str = "USD") -> str:
+def value_text(kpi: Kpi, value: Any, currency: str = CURRENCY) -> str:
     """A KPI value in its unit; ``–`` when there is nothing to measure."""
     if value is None:
         return "–"
@@ -41,7 +45,7 @@ def value_text(kpi: Kpi, value: Any, currency: str = "USD") -> str:
     return f"{value:,}"
 
 
-def delta_text(kpi: Kpi, comparison: dict[str, Any], currency: str = "USD") -> tuple[str, str]:
+def delta_text(kpi: Kpi, comparison: dict[str, Any], currency: str = CURRENCY) -> tuple[str, str]:
     """(text, css class) of the change against the previous period; the class says good or bad news."""
     delta = comparison.get("delta")
     if delta is None:

@@ -9,6 +9,7 @@ import pytest
 
 from core.services.access import create_staff_user
 from tests.e2e.conftest import serving
+from tests.e2e.staff.conftest import recording_page
 from tests.integration.analytics.conftest import build_story, open_database
 from tests.integration.dashboard.conftest import publish_store
 
@@ -39,15 +40,11 @@ def base_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    """A fresh tab whose console errors, script errors and failed responses are kept in ``tab.problems``."""
-    tab = browser.new_page(viewport={"width": 1400, "height": 1000})
-    problems: list[str] = []
-    tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    tab.on("pageerror", lambda e: problems.append(str(e)))
-    tab.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    tab.problems = problems
-    yield tab
-    tab.close()
+    """A fresh desktop tab whose console errors, script errors and failed responses are in ``tab.problems``."""
+    with recording_page(browser, True, {"width": 1400, "height": 1000}) as tab:
+        tab.problems = tab.console_errors
+        tab.set_default_timeout(20_000)  # the first chart waits for plotly.min.js
+        yield tab
 
 
 def sign_in(page, base_url: str) -> None:  # type: ignore[no-untyped-def]

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
+from core.contrast import ratio, to_hex
 from dashboard.pages import PAGES
 from tests.e2e.dashboard.conftest import STORY, sign_in
 from tests.e2e.journeys.audit import audit
-from web.contrast import ratio, to_hex
 
 pytestmark = pytest.mark.e2e
 VIEWPORTS = {"desktop": (1400, 1000), "phone": (390, 844)}

@@ -9,10 +9,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from core.analytics import DrillPage
+from core.contrast import ratio
 from dashboard.app import TABLE_HEAD
 from dashboard.drilldown import table_rows
 from tests.integration.dashboard.conftest import STORY_ARGS
-from web.contrast import ratio
 
 
 def test_each_drilled_order_links_to_its_staff_page(story_app: Flask, manager: FlaskClient) -> None:
