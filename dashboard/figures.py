@@ -87,7 +87,7 @@ def sales_by_period(rows: Rows) -> go.Figure:
     return _layout(
         fig,
         yaxis={"title": f"Amount ({CURRENCY})", "rangemode": "tozero", "tickprefix": SYMBOL, "tickformat": ",~f"},
-        yaxis2={"title": "Orders", "overlaying": "y", "side": "right", "rangemode": "tozero", "tickformat": ",d"},
+        yaxis2={"title": "Orders", "overlaying": "y", "side": "right", "rangemode": "tozero", "tickformat": ",~r"},
     )
 
 
