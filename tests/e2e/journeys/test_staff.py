@@ -130,5 +130,6 @@ def test_manager_dashboard_drill_down_order(site: Site, walk: Callable[[str], Jo
 def _tallest_bar(page: Any) -> dict[str, float]:
     """Where today's bar is drawn: the tallest (every other day of the period has no order)."""
     page.wait_for_function(f"() => [...document.querySelectorAll('{BARS}')].some(p => p.getBBox().height > 0)")
+    page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()  # as a person scrolls to the chart
     boxes = [b for b in (bar.bounding_box() for bar in page.locator(BARS).all()) if b]
     return max(boxes, key=lambda b: b["height"])
