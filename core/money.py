@@ -60,3 +60,9 @@ def money_text(amount_minor: int, currency: str) -> str:
 def paid_unit_minor(unit_price_minor: int, quantity: int, line_discount_minor: int) -> int:
     """What one unit of a line actually cost after the line discount, rounded down."""
     return (unit_price_minor * quantity - line_discount_minor) // quantity
+
+
+def decimal_text(amount_minor: int, currency: str) -> str:
+    """1234 USD -> "12.34", as APIs take amounts (Shopify's Money, WooCommerce's amount): ``to_minor`` reversed."""
+    places = exponent(currency)
+    return str((Decimal(amount_minor) / (10**places)).quantize(Decimal(1).scaleb(-places)))

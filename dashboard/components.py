@@ -25,14 +25,19 @@ def kpi_card(kpi: Kpi, comparison: dict[str, Any]) -> html.Div:
     """Value, change against the previous period (coloured by good/bad news), then its definition."""
     text, css = delta_text(kpi, comparison)
     previous = value_text(kpi, comparison.get("previous"))
+    parts = [
+        html.Div(kpi.label, className="label"),
+        html.Div(value_text(kpi, comparison.get("value")), className="value"),
+        html.Div(text, className=f"delta {css}"),
+        html.Div(f"previous: {previous}", className="label"),
+    ]
+    if comparison.get("incomplete"):  # a cohort rate that can still rise: say so, never colour it
+        still = f"{(comparison.get('open_share') or 0) * 100:.0f}%"
+        parts.append(
+            html.Div(f"incomplete: {still} of orders still inside their return window", className="incomplete")
+        )
     return html.Div(
-        [
-            html.Div(kpi.label, className="label"),
-            html.Div(value_text(kpi, comparison.get("value")), className="value"),
-            html.Div(text, className=f"delta {css}"),
-            html.Div(f"previous: {previous}", className="label"),
-            definition(kpi.definition),
-        ],
+        [*parts, definition(kpi.definition)],
         className="kpi-card",
         id=f"kpi-{kpi.key.replace('.', '-')}",
     )
@@ -78,6 +83,11 @@ def page_body(page: Page, bundle: dict[str, Any], search: str) -> list[Any]:
         fresh,
         html.P([note, " ", export], className="period-note"),
     ]
+    # What each filter restricts (the carrier filter leaves order KPIs alone): the page says so.
+    for applied in bundle.get("filters_applied", []):
+        parts.append(
+            html.P(f"Filter {applied['filter']} = {applied['value']}: {applied['note']}", className="filter-note")
+        )
     for section in page.sections:
         parts += kpi_section(section, bundle)
     charts = [chart(key, bundle, search) for key in page.charts if key in bundle["series"]]

@@ -31,8 +31,12 @@ WORDS = {
     "change": "Change (share 0–1)",
     "better": "Better than previous",
     "previous": "Previous period",
+    "incomplete": "Still incomplete",
+    "open_share": "Orders still inside return window (share 0–1)",
 }
 KPI_LABELS = {k.key: k for k in KPIS}
+# Every KPI row has the cohort-rate flags (empty for KPIs that are always final), so one header fits all.
+FLAGS = {"incomplete": False, "open_share": None}
 
 
 def label(key: str, currency: str = CURRENCY) -> str:
@@ -61,7 +65,7 @@ def kpi_rows(kpis: Mapping[str, Mapping[str, Any]]) -> Iterable[dict[str, Any]]:
         words = label(unit_key).replace("X", kpi.label if kpi else key, 1)
         yield {"kpi": words, "key": key} | {
             name: cell(unit_key if name in {"value", "previous", "delta"} else name, value)
-            for name, value in comparison.items()
+            for name, value in (dict(comparison) | {f: comparison.get(f, d) for f, d in FLAGS.items()}).items()
         }
 
 

@@ -22,6 +22,7 @@ from core.db import Database
 from notifications import sendlog, store
 from notifications.adapters import Delivery, Sender
 from notifications.preparing import Prepared, Preparer
+from notifications.stores.delivery import StoreCalls
 
 log = logging.getLogger("shiplog.notifications")
 
@@ -65,8 +66,10 @@ class Dispatcher:
         settings: DispatchSettings | None = None,
         checkpoint: Checkpoint = _no_checkpoint,
         on_opt_out: Callable[[str], None] | None = None,
+        store_calls: StoreCalls | None = None,
     ) -> None:
         self.db, self.senders, self.preparer = db, senders, preparer
+        self.store_calls = store_calls
         self.settings = settings or DispatchSettings()
         self.checkpoint = checkpoint
         self.on_opt_out = on_opt_out
@@ -108,8 +111,12 @@ class Dispatcher:
             sender.close()
 
     def deliver(self, claims: list[store.Claim]) -> Stats:
-        """Check, render and send claimed messages."""
+        """Check, render and send claimed messages; calls to a store go to its adapter."""
         stats = Stats()
+        if self.store_calls is not None:
+            calls, claims = self.store_calls.split(claims)
+            for outcome in self.store_calls.deliver(calls):
+                stats.add(outcome.status)
         doubtful = sendlog.in_doubt(self.db, [c.id for c in claims])
         for channel, items in self._prepare(claims, stats).items():
             self._send_all(self.senders[channel], items, doubtful, stats)

@@ -24,14 +24,16 @@ LOCK = "shiplog:analytics:sync"
 LOCK_SECONDS = 3600
 
 
-def sync_job(database_url: str, store: str, redis_url: str, window_days: int = 30) -> dict[str, Any]:
+def sync_job(
+    database_url: str, store: str, redis_url: str, window_days: int = 30, timezone: str = "UTC"
+) -> dict[str, Any]:
     """One sync, unless another holds the lock (then it does nothing: that one publishes); the
-    dashboard's default view (``window_days``: the shop's return window) is computed ahead."""
+    dashboard's default view (``window_days``: the shop's return window; ``timezone``: its days) is computed ahead."""
     lock = Redis.from_url(redis_url).lock(LOCK, timeout=LOCK_SECONDS, blocking=False)
     if not lock.acquire():
         return {"skipped": "another sync is running"}
     db = Database(database_url)
-    writer = StoreWriter(db, store, warm=lambda: [parse_filters({}, window_days=window_days)])
+    writer = StoreWriter(db, store, warm=lambda: [parse_filters({}, window_days=window_days, timezone=timezone)])
     try:
         version = writer.sync()
         return {"event_id": version.event_id, "as_of": version.as_of.isoformat() if version.as_of else None}
@@ -41,7 +43,9 @@ def sync_job(database_url: str, store: str, redis_url: str, window_days: int = 3
         lock.release()
 
 
-def enqueue_sync(database_url: str, store: str, redis_url: str, window_days: int = 30) -> Job | None:
+def enqueue_sync(
+    database_url: str, store: str, redis_url: str, window_days: int = 30, timezone: str = "UTC"
+) -> Job | None:
     """Queue a sync unless one is already waiting; returns the job queued, or None."""
     connection = Redis.from_url(redis_url)
     try:
@@ -52,5 +56,13 @@ def enqueue_sync(database_url: str, store: str, redis_url: str, window_days: int
         pass
     queue = Queue(QUEUE, connection=connection)
     return queue.enqueue(
-        sync_job, database_url, store, redis_url, window_days, job_id=JOB_ID, job_timeout=LOCK_SECONDS, result_ttl=600
+        sync_job,
+        database_url,
+        store,
+        redis_url,
+        window_days,
+        timezone,
+        job_id=JOB_ID,
+        job_timeout=LOCK_SECONDS,
+        result_ttl=600,
     )

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from core.analytics import delivery, fulfilment, returns, sales
-from core.analytics.definitions import BY_KEY, KPIS
+from core.analytics.definitions import BY_KEY, COHORT_RATES, KPIS, filters_applied
 from core.analytics.filters import Filters
 from core.analytics.sql import Cursor
 
@@ -51,6 +51,8 @@ SCALARS: tuple[tuple[str, Section], ...] = (
     ("delivery", delivery.exceptions),
     ("delivery", delivery.in_transit),
     ("returns", returns.return_rates),
+    ("returns", returns.cohort_maturity),
+    ("returns", returns.return_rate_by_period),
     ("returns", returns.exchanges),
     ("returns", returns.refunds),
     ("returns", returns.open_returns),
@@ -89,6 +91,20 @@ def compare(value: Any, previous: Any, up_is_good: bool | None) -> dict[str, Any
     return {"value": value, "previous": previous, "delta": delta, "change": change, "better": better}
 
 
+def immature(comparison: dict[str, Any], open_share: float | None, previous_open_share: float | None) -> dict[str, Any]:
+    """A cohort rate while orders of either cohort can still be sent back: flagged, with the share still
+    open, and never coloured (an early, low return rate is not good news)."""
+    incomplete = bool(open_share) or bool(previous_open_share)
+    better = None if incomplete else comparison["better"]
+    return comparison | {"better": better, "incomplete": incomplete, "open_share": open_share}
+
+
+def _kpis(now: dict[str, Any], before: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    found = {k.key: compare(now[k.key], before[k.key], k.up_is_good) for k in KPIS}
+    share, previous_share = now["returns.cohort_open_share"], before["returns.cohort_open_share"]
+    return found | {key: immature(found[key], share, previous_share) for key in COHORT_RATES}
+
+
 def _in_parallel(cur: Cursor, jobs: dict[str, Callable[[Cursor], Any]]) -> dict[str, Any]:
     """Run independent queries side by side, each on its own cursor (DuckDB releases the GIL)."""
 
@@ -116,8 +132,9 @@ def compute(cur: Cursor, f: Filters) -> dict[str, Any]:
     now, before = done["now"], done["before"]
     return {
         "filters": f.as_dict(),
+        "filters_applied": filters_applied(f.channel, f.carrier, f.sku),
         "previous_period": {"from": previous.start.isoformat(), "to": previous.end.isoformat()},
-        "kpis": {k.key: compare(now[k.key], before[k.key], k.up_is_good) for k in KPIS},
+        "kpis": _kpis(now, before),
         "counts": {key: value for key, value in now.items() if key not in BY_KEY},
         "series": {key: done[key] for key in SERIES_FUNCTIONS},
     }

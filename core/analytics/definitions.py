@@ -90,10 +90,10 @@ KPIS: tuple[Kpi, ...] = (
     ),
     _K(
         "fulfilment.orders_on_hold",
-        "On hold now",
+        "On hold",
         "count",
         False,
-        "Orders on hold for review right now (ages measured at the end of the period, or now).",
+        "Orders on hold for review at the end of the period (or now), from the log of status moves.",
     ),
     _K(
         "fulfilment.cancellation_rate",
@@ -123,7 +123,8 @@ KPIS: tuple[Kpi, ...] = (
         "On time",
         "share",
         True,
-        "Parcels delivered by the end of the originally promised day / parcels delivered or past that day.",
+        "Parcels delivered on or before the originally promised day (the shop's days)"
+        " / parcels delivered or past that day.",
     ),
     _K(
         "delivery.exception_rate",
@@ -161,6 +162,13 @@ KPIS: tuple[Kpi, ...] = (
         "Paid value of units on returns / paid value of units delivered, for orders placed in the period.",
     ),
     _K(
+        "returns.return_rate_by_period",
+        "Return rate (by period)",
+        "share",
+        False,
+        "Orders with a return asked in the period / orders delivered in the period (final once the period ends).",
+    ),
+    _K(
         "returns.exchange_share",
         "Exchange share",
         "share",
@@ -194,22 +202,74 @@ KPIS: tuple[Kpi, ...] = (
         "Open returns",
         "count",
         None,
-        "Returns requested, approved, on their way back or received, not yet refunded or exchanged (now).",
+        "Returns requested, approved, on their way back or received, not yet refunded or exchanged,"
+        " at the end of the period (or now).",
     ),
 )
 
 BY_KEY: dict[str, Kpi] = {k.key: k for k in KPIS}
+
+# Rates over the period's order cohort that rise until every order's return window has closed: while
+# any is open they are "incomplete" and never compared as good or bad news (bundle.compute).
+COHORT_RATES: tuple[str, ...] = (
+    "returns.return_rate_by_orders",
+    "returns.return_rate_by_units",
+    "returns.return_rate_by_value",
+)
 
 # Tables and chart series, each keyed like the KPIs and described in docs/kpis.md.
 SERIES: dict[str, str] = {
     "sales.by_period": "Sales figures per day, week or month (refunds on their own date).",
     "fulfilment.placed_to_shipped_distribution": "Shipped orders per placed → shipped hours bucket.",
     "fulfilment.waiting_by_age": "Orders waiting at the end of the period, per age bucket.",
-    "fulfilment.hold_queue": "Orders on hold now, per reason, with the oldest hold in hours.",
+    "fulfilment.hold_queue": "Orders on hold at the end of the period (or now), per reason, with the oldest hold in hours.",
     "fulfilment.holds_by_reason": "Orders put on hold during the period, per reason.",
     "delivery.transit_by_carrier_service": "Parcels shipped, delivered, median and p90 transit hours per carrier and service.",
     "delivery.exceptions_by_carrier": "Parcels with each exception sub-reason over the carrier's parcels shipped in the period.",
-    "returns.by_cohort": "Per period of order date: return rate by orders and the share still inside the return window.",
+    "returns.by_cohort": "Per period of order date: return rate by orders, the share still inside the return window and whether the rate is incomplete.",
     "returns.by_sku": "Per SKU: units delivered and returned, unit return rate and priority = rate × returned units.",
     "returns.reason_mix": "Units asked back in the period, per reason.",
 }
+
+# The carrier filter is a parcel filter: these count only that carrier's parcels. Every other KPI and
+# series is about orders, which have no carrier until labelled, and ignores it (docs/kpis.md, Filters).
+CARRIER_FILTERED: frozenset[str] = frozenset(
+    {
+        "delivery.transit_median_hours",
+        "delivery.transit_p90_hours",
+        "delivery.on_time_rate",
+        "delivery.exception_rate",
+        "delivery.in_transit",
+        "delivery.transit_by_carrier_service",
+        "delivery.exceptions_by_carrier",
+    }
+)
+_ORDER_FILTER_NOTES = {
+    "channel": "Orders of that channel, in every KPI.",
+    "sku": "Orders with a line of that product (their whole figures), in every KPI.",
+}
+CARRIER_NOTE = (
+    "Only that carrier's parcels, in the parcel KPIs (transit time, on time, exceptions, in transit)."
+    " Order KPIs (sales, fulfilment, cancellations, order to door, returns) ignore it:"
+    " an order has no carrier until it is labelled."
+)
+
+
+def filters_applied(channel: str | None, carrier: str | None, sku: str | None) -> list[dict[str, object]]:
+    """What each filter in use restricts, for the JSON and the page (``filters_applied``)."""
+    found: list[dict[str, object]] = []
+    for name, value in (("channel", channel), ("sku", sku)):
+        if value:
+            found.append(
+                {
+                    "filter": "product" if name == "sku" else name,
+                    "value": value,
+                    "applies_to": "all",
+                    "note": _ORDER_FILTER_NOTES[name],
+                }
+            )
+    if carrier:
+        found.append(
+            {"filter": "carrier", "value": carrier, "applies_to": sorted(CARRIER_FILTERED), "note": CARRIER_NOTE}
+        )
+    return found

@@ -9,7 +9,18 @@ from __future__ import annotations
 from typing import Any
 
 from core.analytics.filters import Filters
-from core.analytics.sql import Cursor, hours, one, order_filter, rate, run, scope_sql, shipment_carrier_sql
+from core.analytics.sql import (
+    Cursor,
+    hours,
+    local_day_sql,
+    one,
+    order_filter,
+    rate,
+    run,
+    scope_sql,
+    shipment_carrier_sql,
+    status_at_sql,
+)
 
 # Parcels in these final exception states are not "in transit" any more, though never delivered.
 GONE = ("lost", "returned_to_sender")
@@ -18,7 +29,7 @@ GONE = ("lost", "returned_to_sender")
 def _shipped(f: Filters) -> str:
     return (
         "shipped AS (SELECT s.* FROM shipments_f s WHERE s.kind = 'outbound' AND s.shipped_at >= $start"
-        f" AND s.shipped_at < $end AND {shipment_carrier_sql(f)} AND {order_filter(f, 's.order_id', carrier_checked=True)})"
+        f" AND s.shipped_at < $end AND {shipment_carrier_sql(f)} AND {order_filter(f, 's.order_id')})"
     )
 
 
@@ -75,14 +86,15 @@ def order_to_door(cur: Cursor, f: Filters) -> dict[str, Any]:
 
 
 def on_time(cur: Cursor, f: Filters) -> dict[str, Any]:
-    """Delivered by the end of the originally promised day, among parcels delivered or past that day."""
+    """Delivered on or before the originally promised day, among parcels delivered or past that day.
+    Days are the shop's: due 14 Sep and delivered 14 Sep 21:30 New York time is on time."""
     punctual, due = one(
         cur,
         f"""WITH {scope_sql(f)}, {_shipped(f)},
-        promised AS (SELECT delivered_at, date_trunc('day', original_eta) + INTERVAL 1 DAY AS deadline
+        promised AS (SELECT {local_day_sql("delivered_at")} AS delivered_day, {local_day_sql("original_eta")} AS due_day
                      FROM shipped WHERE original_eta IS NOT NULL)
-        SELECT count(*) FILTER (WHERE delivered_at < deadline),
-               count(*) FILTER (WHERE delivered_at IS NOT NULL OR deadline <= $now)
+        SELECT count(*) FILTER (WHERE delivered_day <= due_day),
+               count(*) FILTER (WHERE delivered_day IS NOT NULL OR due_day < {local_day_sql("$now")})
         FROM promised""",
         f,
     )
@@ -123,14 +135,16 @@ def exceptions_by_carrier(cur: Cursor, f: Filters) -> list[dict[str, Any]]:
 
 
 def in_transit(cur: Cursor, f: Filters) -> dict[str, Any]:
-    """Outbound parcels that had left but were not delivered at the snapshot (lost ones excluded)."""
+    """Outbound parcels that had left but were not delivered at the snapshot, by their status then
+    (cancelled ones and those already lost or returned to sender left out)."""
     (count,) = one(
         cur,
-        f"""WITH {scope_sql(f)}
-        SELECT count(*) FROM shipments_f s
-        WHERE {order_filter(f, "s.order_id", carrier_checked=True)} AND s.kind = 'outbound' AND s.shipped_at < $snapshot AND {shipment_carrier_sql(f)}
-          AND (s.delivered_at IS NULL OR s.delivered_at >= $snapshot) AND s.status <> 'cancelled'
-          AND NOT (s.status = 'exception' AND s.exception_reason IN {GONE})""",
+        f"""WITH {scope_sql(f)}, {status_at_sql("statuses", "shipment")},
+        gone AS (SELECT shipment_id FROM exceptions_f WHERE occurred_at < $snapshot AND reason IN {GONE})
+        SELECT count(*) FROM shipments_f s JOIN statuses st ON st.id = s.id
+        WHERE {order_filter(f, "s.order_id")} AND s.kind = 'outbound' AND s.shipped_at < $snapshot
+          AND {shipment_carrier_sql(f)} AND (s.delivered_at IS NULL OR s.delivered_at >= $snapshot)
+          AND st.status <> 'cancelled' AND NOT (st.status = 'exception' AND s.id IN (SELECT shipment_id FROM gone))""",
         f,
     )
     return {"in_transit": int(count)}

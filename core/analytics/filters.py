@@ -1,6 +1,7 @@
 """The filters every KPI takes: a date range plus channel, carrier and product, and the SLA settings.
 
-Pure data and parsing. Dates are whole UTC days; ``end`` is inclusive. ``as_of`` is "now" for the
+Pure data and parsing. Dates are whole days of the shop's time zone (``timezone``, from
+``SHOP_TIMEZONE``): a manager's "14 Sep" is New York's 14 Sep, not UTC's. ``end`` is inclusive. ``as_of`` is "now" for the
 snapshot KPIs (orders waiting, parcels in transit, return windows), passed in so results are
 reproducible in tests and comparable between periods.
 """
@@ -11,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from core.clock import utcnow
+from core.clock import utcnow, zone
 from core.errors import ValidationFailed
 
 GRANULARITIES = ("day", "week", "month")
@@ -30,16 +31,22 @@ class Filters:
     sla_business: bool = True  # count only Monday-Friday hours towards the SLA
     return_window_days: int = 30
     as_of: datetime | None = None
+    timezone: str = "UTC"  # the shop's zone: days, periods, business hours and due days follow it
+
+    def _midnight(self, day: date) -> datetime:
+        """The shop-local midnight starting ``day``, as naive UTC (the warehouse stores naive UTC)."""
+        local = datetime.combine(day, time.min, tzinfo=zone(self.timezone))
+        return local.astimezone(UTC).replace(tzinfo=None)
 
     @property
     def start_at(self) -> datetime:
-        """The first instant of the range, naive UTC (the warehouse stores naive UTC)."""
-        return datetime.combine(self.start, time.min)
+        """The first instant of the range."""
+        return self._midnight(self.start)
 
     @property
     def end_at(self) -> datetime:
         """The first instant after the range (exclusive bound)."""
-        return datetime.combine(self.end + timedelta(days=1), time.min)
+        return self._midnight(self.end + timedelta(days=1))
 
     @property
     def now(self) -> datetime:
@@ -77,6 +84,7 @@ class Filters:
             "sla_hours": self.sla_hours,
             "sla_business": self.sla_business,
             "return_window_days": self.return_window_days,
+            "timezone": self.timezone,
         }
 
 
@@ -104,11 +112,14 @@ def _text(raw: str | None, field: str) -> str | None:
     return value or None
 
 
-def parse_filters(args: Mapping[str, str], *, today: date | None = None, window_days: int = 30) -> Filters:
+def parse_filters(
+    args: Mapping[str, str], *, today: date | None = None, window_days: int = 30, timezone: str = "UTC"
+) -> Filters:
     """Filters from query-string style arguments (``from``, ``to``, ``channel``, ``carrier``, ``product``...).
 
-    Defaults to the last 30 days. Raises ``ValidationFailed`` with the offending field."""
-    today = today or utcnow().date()
+    Defaults to the last 30 days, ending today on the shop's clock (``timezone``). Raises
+    ``ValidationFailed`` with the offending field."""
+    today = today or utcnow().astimezone(zone(timezone)).date()
     end = _date(args.get("to"), "to", today)
     start = _date(args.get("from"), "from", end - timedelta(days=29))
     if start > end:
@@ -128,4 +139,5 @@ def parse_filters(args: Mapping[str, str], *, today: date | None = None, window_
         sla_hours=_int(args.get("sla_hours"), "sla_hours", 48, 1, 24 * 60),
         sla_business=(args.get("sla_business") or "1") not in {"0", "false", "no", "off"},
         return_window_days=_int(args.get("return_window_days"), "return_window_days", window_days, 1, 365),
+        timezone=timezone,
     )

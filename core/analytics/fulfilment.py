@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.analytics.filters import Filters
-from core.analytics.sql import Cursor, hours, one, order_filter, rate, run, scope_sql
+from core.analytics.sql import Cursor, hours, local_time_sql, one, order_filter, rate, run, scope_sql, status_at_sql
 
 # Upper bounds (hours) of the placed → shipped histogram; the last bucket is open-ended.
 SHIP_BUCKETS: tuple[tuple[str, float, float], ...] = (
@@ -30,7 +30,10 @@ _COHORT = "cohort AS (SELECT * FROM scoped WHERE placed_at >= $start AND placed_
 
 
 def _elapsed(f: Filters, start: str, stop: str) -> str:
-    return f"biz_hours_between({start}, {stop})" if f.sla_business else f"hours_between({start}, {stop})"
+    """Business hours are the shop's Monday-Friday; clock hours are elapsed time (DST-proof in UTC)."""
+    if f.sla_business:
+        return f"biz_hours_between({local_time_sql(start)}, {local_time_sql(stop)})"
+    return f"hours_between({start}, {stop})"
 
 
 def bucket_case(column: str, buckets: tuple[tuple[str, float, float], ...]) -> str:
@@ -110,15 +113,22 @@ def waiting_by_age(cur: Cursor, f: Filters) -> list[dict[str, Any]]:
     return [{"bucket": label, "orders": int(rows.get(label, 0))} for label, _, _ in WAIT_BUCKETS]
 
 
+def held_sql(f: Filters) -> str:
+    """``held``: the scoped orders on hold at the snapshot, with their last hold reason and since when."""
+    return (
+        f"{status_at_sql('statuses', 'order')}, held AS (SELECT s.id AS order_id,"
+        " coalesce(arg_max(h.reason, h.occurred_at), 'unknown') AS hold_reason, max(h.occurred_at) AS since"
+        " FROM statuses s LEFT JOIN holds_f h ON h.order_id = s.id AND h.occurred_at < $snapshot"
+        f" WHERE s.status = 'on_hold' AND {order_filter(f, 's.id')} GROUP BY 1)"
+    )
+
+
 def hold_queue(cur: Cursor, f: Filters) -> list[dict[str, Any]]:
-    """Orders on hold now, per reason, and how long the oldest had been held at the end of the period (or now)."""
+    """Orders on hold at the end of the period (or now), per reason, and how long the oldest had been held."""
     rows = run(
         cur,
-        f"""WITH {scope_sql(f)},
-        held AS (SELECT o.order_id, o.hold_reason,
-                        (SELECT max(h.occurred_at) FROM holds_f h WHERE h.order_id = o.order_id) AS since
-                 FROM scoped o WHERE o.status = 'on_hold')
-        SELECT coalesce(hold_reason, 'unknown'), count(*), greatest(max(hours_between(since, $snapshot)), 0)
+        f"""WITH {scope_sql(f)}, {held_sql(f)}
+        SELECT hold_reason, count(*), greatest(max(hours_between(since, $snapshot)), 0)
         FROM held GROUP BY 1 ORDER BY 2 DESC, 1""",
         f,
     )

@@ -14,7 +14,18 @@ from __future__ import annotations
 from typing import Any
 
 from core.analytics.filters import Filters
-from core.analytics.sql import Cursor, all_buckets_sql, buckets_sql, hours, one, order_filter, rate, run, scope_sql
+from core.analytics.sql import (
+    Cursor,
+    all_buckets_sql,
+    buckets_sql,
+    hours,
+    one,
+    order_filter,
+    rate,
+    run,
+    scope_sql,
+    status_at_sql,
+)
 
 _VALID = (
     "valid AS (SELECT rl.*, r.created_at AS requested_at FROM return_lines_f rl JOIN returns_f r ON r.id = rl.return_id"
@@ -56,19 +67,56 @@ def return_rates(cur: Cursor, f: Filters) -> dict[str, Any]:
     }
 
 
+# A cohort order can still be sent back while its last parcel's window is open: its rate is not final.
+_DELIVERED = (
+    "delivered AS (SELECT s.order_id, max(s.delivered_at) AS last_delivered FROM shipments_f s"
+    " WHERE s.kind = 'outbound' AND s.delivered_at IS NOT NULL"
+    " AND s.order_id IN (SELECT order_id FROM cohort) GROUP BY 1)"
+)
+_STILL_OPEN = "d.last_delivered + to_days(CAST($window AS INTEGER)) > $now"
+
+
+def cohort_maturity(cur: Cursor, f: Filters) -> dict[str, Any]:
+    """How many delivered cohort orders are still inside their return window now: while any are, the
+    cohort return rates are incomplete (they can only rise) and are not compared as good or bad news."""
+    delivered, still_open = one(
+        cur,
+        f"""{_head(f)}, {_DELIVERED}
+        SELECT count(*), count(*) FILTER (WHERE {_STILL_OPEN}) FROM delivered d""",
+        f,
+    )
+    return {"cohort_open_orders": int(still_open), "cohort_open_share": rate(still_open, delivered)}
+
+
+def return_rate_by_period(cur: Cursor, f: Filters) -> dict[str, Any]:
+    """Orders with a return asked in the period / orders delivered in the period: final as soon as the
+    period ends, unlike the cohort rates (the two periods' orders differ; see docs/kpis.md)."""
+    asked, delivered = one(
+        cur,
+        f"""WITH {scope_sql(f)}, {_VALID}
+        SELECT (SELECT count(DISTINCT v.order_id) FROM valid v
+                WHERE v.requested_at >= $start AND v.requested_at < $end AND {order_filter(f, "v.order_id")}),
+               (SELECT count(*) FROM scoped WHERE delivered_at >= $start AND delivered_at < $end)""",
+        f,
+    )
+    return {
+        "period_return_orders": int(asked),
+        "period_delivered_orders": int(delivered),
+        "return_rate_by_period": rate(asked, delivered),
+    }
+
+
 def returns_by_cohort(cur: Cursor, f: Filters) -> list[dict[str, Any]]:
     """Per period of order date: return rate by orders, and the share of orders still able to return."""
     rows = run(
         cur,
         f"""{_head(f)}, periods AS ({all_buckets_sql()}),
-        delivered AS (SELECT s.order_id, max(s.delivered_at) AS last_delivered FROM shipments_f s
-                      WHERE s.kind = 'outbound' AND s.delivered_at IS NOT NULL
-                        AND s.order_id IN (SELECT order_id FROM cohort) GROUP BY 1),
+        {_DELIVERED},
         per_order AS (SELECT c.order_id, min(c.placed_at) AS placed_at, bool_or(b.qty IS NOT NULL) AS returned
                       FROM cohort c LEFT JOIN back b USING (id) GROUP BY 1),
         grouped AS (SELECT {buckets_sql("p.placed_at")} AS period, count(*) AS orders,
                            count(*) FILTER (WHERE p.returned) AS returned,
-                           count(*) FILTER (WHERE d.last_delivered + to_days(CAST($window AS INTEGER)) > $now) AS open
+                           count(*) FILTER (WHERE {_STILL_OPEN}) AS open
                     FROM per_order p JOIN delivered d USING (order_id) GROUP BY 1)
         SELECT periods.period, coalesce(orders, 0), coalesce(returned, 0), coalesce(open, 0)
         FROM periods LEFT JOIN grouped USING (period) ORDER BY 1""",
@@ -81,6 +129,7 @@ def returns_by_cohort(cur: Cursor, f: Filters) -> list[dict[str, Any]]:
             "returned_orders": int(r),
             "return_rate_by_orders": rate(r, n),
             "inside_window_share": rate(w, n),
+            "incomplete": bool(w),  # its rate can still rise: not final, not good news
         }
         for p, n, r, w in rows
     ]
@@ -169,11 +218,11 @@ def refunds(cur: Cursor, f: Filters) -> dict[str, Any]:
 
 
 def open_returns(cur: Cursor, f: Filters) -> dict[str, Any]:
-    """Returns not yet refunded, exchanged, rejected or cancelled, right now."""
+    """Returns not yet refunded, exchanged, rejected or cancelled at the end of the period (or now)."""
     (count,) = one(
         cur,
-        f"WITH {scope_sql(f)} SELECT count(*) FROM returns_f r WHERE {order_filter(f, 'r.order_id')}"
-        " AND r.status IN ('requested', 'approved', 'in_transit', 'received')",
+        f"WITH {scope_sql(f)}, {status_at_sql('statuses', 'return')} SELECT count(*) FROM statuses r"
+        f" WHERE {order_filter(f, 'r.order_id')} AND r.status IN ('requested', 'approved', 'in_transit', 'received')",
         f,
     )
     return {"open_returns": int(count)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select, type_coerce
+from sqlalchemy import Select, func, or_, select, type_coerce
 from sqlalchemy.sql.sqltypes import NullType
 
 from core.lifecycle import RefundStatus
@@ -96,6 +96,19 @@ def _event_facts(code: str, key: str) -> Callable[[], Select[tuple[object, ...]]
     return query
 
 
+def _moved(aggregate: str) -> object:
+    """The status an event moved ``aggregate`` to (``payload.transitions``, see ``core.lifecycle.record``)."""
+    return Event.payload[("transitions", aggregate, 1)].as_string()
+
+
+def _moves() -> Select[tuple[object, ...]]:
+    """Every status change of an order, parcel or return, with its time: the snapshot KPIs read the
+    status each had at the end of a period from these, not the status it has now."""
+    targets = [_moved(aggregate) for aggregate in ("order", "shipment", "return")]
+    columns = (Event.id, Event.order_id, Event.shipment_id, Event.return_id, *targets, _raw(Event.occurred_at))
+    return select(*columns).where(Event.order_id.is_not(None), or_(*(t.is_not(None) for t in targets)))  # type: ignore[attr-defined]
+
+
 def _returns() -> Select[tuple[object, ...]]:
     return select(Return.id, Return.order_id, Return.status, _raw(Return.created_at))
 
@@ -171,6 +184,17 @@ FACT_TABLES: tuple[FactTable, ...] = (
         nullable_ints=("shipment_id",),
     ),
     FactTable(
+        "moves_f",
+        "id BIGINT, order_id BIGINT, shipment_id BIGINT, return_id BIGINT, order_to VARCHAR, shipment_to VARCHAR,"
+        " return_to VARCHAR, occurred_at TIMESTAMP",
+        _moves,
+        Event.id,
+        Event.order_id,
+        times=("occurred_at",),
+        nullable_ints=("shipment_id", "return_id"),
+        sort_by="occurred_at",
+    ),
+    FactTable(
         "returns_f",
         "id BIGINT, order_id BIGINT, status VARCHAR, created_at TIMESTAMP",
         _returns,
@@ -197,13 +221,15 @@ FACT_TABLES: tuple[FactTable, ...] = (
     ),
 )
 
-# Hour arithmetic shared by every KPI. Business time counts Monday-Friday (UTC) only: business
-# seconds since a Monday are whole weeks × 5 days plus the weekday part of the last week.
+# Hour arithmetic shared by every KPI. Business time counts Monday-Friday only (of the times given:
+# the KPIs pass shop-local times): business seconds since a Monday are whole weeks × 5 days plus the
+# weekday part of the last week. ``shop_local``: a naive UTC timestamp as wall-clock time in ``zone``.
 MACROS = (
     "CREATE OR REPLACE MACRO hours_between(a, b) AS date_diff('second', a, b) / 3600.0",
     "CREATE OR REPLACE MACRO biz_seconds(t) AS"
     " (date_diff('second', TIMESTAMP '1970-01-05', t) // 604800) * 432000"
     " + least(date_diff('second', TIMESTAMP '1970-01-05', t) % 604800, 432000)",
     "CREATE OR REPLACE MACRO biz_hours_between(a, b) AS (biz_seconds(b) - biz_seconds(a)) / 3600.0",
+    "CREATE OR REPLACE MACRO shop_local(ts, zone) AS timezone(zone, timezone('UTC', ts))",
     "CREATE OR REPLACE MACRO paid_unit(price, qty, discount) AS (price * qty - discount) // qty",
 )

@@ -22,6 +22,16 @@ class LineInput:
     quantity: int
     unit_price_minor: int | None = None  # None means "the catalogue price"
     discount_minor: int = 0
+    tax_minor: int = 0  # the line's tax, as a store sent it
+
+
+@dataclass(frozen=True)
+class StorePayment:
+    """The store took the money (``core.domain.payments.EXTERNAL``): Shiplog records it, never charges it."""
+
+    store: str  # shopify | woocommerce
+    reference: str  # "<store>:<store order id>": one payment per store order
+    transactions: str | None = None  # the store's own transaction ids, when it sends them
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,14 @@ class PlaceOrder:
     client_ip: str | None = None  # the shopper's IP address, as the checkout or the store saw it
     card_fingerprint: str | None = None  # the store's (its BIN and last 4); a gateway's own wins (ordering)
     store_risk: StoreRisk | None = None  # the store's own risk assessment (Shopify's order risk)
+    # A store's order is recorded as the store sent it: its prices (not the catalogue's), its name, its tax
+    # lines, whether its prices include tax, and its total, which Shiplog's must equal.
+    store_priced: bool = False
+    store_name: str | None = None
+    tax_lines: list[dict[str, object]] | None = None
+    taxes_included: bool = False
+    store_total_minor: int | None = None
+    store_payment: StorePayment | None = None  # paid in the store (None: unpaid, or a card Shiplog charges)
 
 
 @dataclass(frozen=True)
@@ -103,19 +121,32 @@ class Priced(Protocol):
     def currency(self) -> str: ...
 
 
-def _check_line(index: int, line: LineInput, variant: Priced | None, currency: str) -> None:
-    where = f"lines[{index}]"
-    if variant is None:
-        raise ValidationFailed(f"Unknown SKU {line.sku!r}.", field=f"{where}.sku")
-    if line.quantity <= 0:
-        raise ValidationFailed(f"Quantity for {line.sku} must be at least 1.", field=f"{where}.quantity")
+def unit_price(line: LineInput, variant: Priced, store_priced: bool) -> int:
+    """What one unit of the line costs: the store's price for a store's order, else the catalogue's."""
+    return line.unit_price_minor if store_priced and line.unit_price_minor is not None else variant.price_minor
+
+
+def _check_catalogue_price(where: str, line: LineInput, variant: Priced, currency: str) -> None:
     if line.unit_price_minor is not None and line.unit_price_minor != variant.price_minor:
         price, sent = money_text(variant.price_minor, variant.currency), money_text(line.unit_price_minor, currency)
         raise ValidationFailed(f"{line.sku} costs {price}, but {sent} was sent.", field=f"{where}.unit_price_minor")
     if variant.currency != currency:
         raise ValidationFailed(f"{line.sku} is sold in {variant.currency}, not {currency}.", field="currency")
-    if not 0 <= line.discount_minor <= variant.price_minor * line.quantity:
-        most = money_text(variant.price_minor * line.quantity, currency)
+
+
+def _check_line(index: int, line: LineInput, variant: Priced | None, cmd: PlaceOrder) -> None:
+    where, currency = f"lines[{index}]", cmd.currency
+    if variant is None:
+        raise ValidationFailed(f"Unknown SKU {line.sku!r}.", field=f"{where}.sku")
+    if line.quantity <= 0:
+        raise ValidationFailed(f"Quantity for {line.sku} must be at least 1.", field=f"{where}.quantity")
+    if not cmd.store_priced:  # a store's price is what its customer paid: it is kept, not checked
+        _check_catalogue_price(where, line, variant, currency)
+    elif (line.unit_price_minor or 0) < 0 or line.tax_minor < 0:
+        raise ValidationFailed(f"The price and tax of {line.sku} cannot be negative.", field=f"{where}.price")
+    value = unit_price(line, variant, cmd.store_priced) * line.quantity
+    if not 0 <= line.discount_minor <= value:
+        most = money_text(value, currency)
         raise ValidationFailed(
             f"The discount on {line.sku} must be between zero and the line's value, {most}.",
             field=f"{where}.discount_minor",
@@ -193,17 +224,21 @@ def validate_order(cmd: PlaceOrder, variants: Mapping[str, Priced]) -> None:
     if not cmd.lines:
         raise ValidationFailed("An order needs at least one line.", field="lines")
     for index, line in enumerate(cmd.lines):
-        _check_line(index, line, variants.get(line.sku), cmd.currency)
+        _check_line(index, line, variants.get(line.sku), cmd)
     if len({line.sku for line in cmd.lines}) != len(cmd.lines):
         raise ValidationFailed("Each SKU may appear on one line only.", field="lines")
     _check_header(cmd)
 
 
 def order_amounts(cmd: PlaceOrder, variants: Mapping[str, Priced]) -> tuple[int, int, int]:
-    """(subtotal, all discounts, total) in minor units."""
-    subtotal = sum(variants[line.sku].price_minor * line.quantity for line in cmd.lines)
+    """(subtotal, all discounts, total) in minor units. Tax the prices already include is not added again;
+    a store's order must come to the store's own total."""
+    subtotal = sum(unit_price(line, variants[line.sku], cmd.store_priced) * line.quantity for line in cmd.lines)
     discounts = cmd.discount_minor + sum(line.discount_minor for line in cmd.lines)
-    total = subtotal - discounts + cmd.shipping_minor + cmd.tax_minor
+    total = subtotal - discounts + cmd.shipping_minor + (0 if cmd.taxes_included else cmd.tax_minor)
     if total < 0:
         raise ValidationFailed("Discounts exceed the order value.", field="discount_minor")
+    if cmd.store_total_minor is not None and total != cmd.store_total_minor:
+        ours, theirs = money_text(total, cmd.currency), money_text(cmd.store_total_minor, cmd.currency)
+        raise ValidationFailed(f"The order comes to {ours} here but {theirs} in the store.", field="total")
     return subtotal, discounts, total

@@ -8,11 +8,11 @@ transaction, the demo seed in memory.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Protocol
+from typing import Any, Protocol
 
 from core import characters, locales
 from core.domain import payments
-from core.domain.commands import PlaceOrder
+from core.domain.commands import PlaceOrder, StorePayment, unit_price
 from core.domain.stock import stocked
 from core.domain.unit import Unit
 from core.errors import IllegalTransition, OutOfStock, ValidationFailed
@@ -63,16 +63,17 @@ def holds_for(cmd: PlaceOrder, policy: HoldPolicy, fraud_score: int) -> list[Hol
     return holds + list(cmd.extra_holds)
 
 
-def _line(cmd_line: object, order_id: int, variant: Sellable) -> dict[str, object]:
+def _line(cmd_line: Any, order_id: int, variant: Sellable, store_priced: bool) -> dict[str, object]:
     return {
         "order_id": order_id,
         "variant_id": variant.id,
         "sku": variant.sku,
         "name": variant.product_name,
         "variant_title": variant.title,
-        "unit_price_minor": variant.price_minor,
-        "quantity": cmd_line.quantity,  # type: ignore[attr-defined]
-        "discount_minor": cmd_line.discount_minor,  # type: ignore[attr-defined]
+        "unit_price_minor": unit_price(cmd_line, variant, store_priced),  # type: ignore[arg-type]
+        "quantity": cmd_line.quantity,
+        "discount_minor": cmd_line.discount_minor,
+        "tax_minor": cmd_line.tax_minor,
         "final_sale": variant.final_sale,
         "qty_shipped": 0,
         "qty_delivered": 0,
@@ -111,9 +112,11 @@ def open_order(
         currency=cmd.currency, locale=locales.canonical(cmd.locale) if cmd.locale else None, subtotal_minor=subtotal, discount_minor=discounts, shipping_minor=cmd.shipping_minor,
         tax_minor=cmd.tax_minor, total_minor=total, placed_at=cmd.placed_at or act.at, shipped_at=None,
         delivered_at=None, cancelled_at=None, version=0, last_event_at=None, client_ip=cmd.client_ip,
-        card_fingerprint=cmd.card_fingerprint,
+        card_fingerprint=cmd.card_fingerprint, store_name=cmd.store_name, taxes_included=cmd.taxes_included,
+        tax_lines=cmd.tax_lines,
     )  # fmt: skip
-    unit.create_all(OrderLine, [_line(line, order.id, variants[line.sku]) for line in cmd.lines])
+    made = [_line(line, order.id, variants[line.sku], cmd.store_priced) for line in cmd.lines]
+    unit.create_all(OrderLine, made)
     unit.create_all(OrderAddress, [_address(order.id, kind, cmd) for kind in ("shipping", "billing")])
     return order
 
@@ -125,10 +128,10 @@ def order_key(channel: str, source_ref: str | None) -> str | None:
 
 def place(
     unit: Unit, act: Act, order: Order, *, carrier: str, holds: list[Hold], auth: Authorization | None,
-    backorderable: frozenset[int] = frozenset(), risk: Assessment | None = None,
+    backorderable: frozenset[int] = frozenset(), risk: Assessment | None = None, paid: StorePayment | None = None,
 ) -> None:  # fmt: skip
     """Record the order with its fraud ``risk`` (when anything added to it), reserve its stock and
-    authorisation, then hold it or capture payment. A line out of stock whose variant is in
+    authorisation (or the store's payment, ``paid``), then hold it or capture payment. A line out of stock whose variant is in
     ``backorderable`` is taken unreserved, and the order waits for its stock (``awaiting_stock``, last:
     another reason's hold stays staff's to clear)."""
     lines = [[line.sku, line.quantity] for line in order.lines]
@@ -148,6 +151,8 @@ def place(
             unit, act, order, gateway=auth.gateway, reference=auth.reference, card_last4=auth.card_last4,
             amount_minor=order.total_minor,
         )  # fmt: skip
+    elif paid is not None:
+        payment = payments.paid_in_store(unit, act, order, paid)
     if holds:
         hold(unit, act, order, holds)
     elif payment is not None:
@@ -194,8 +199,10 @@ def waiting_for_stock(order: Order) -> list[str]:
 
 def capture(unit: Unit, act: Act, order: Order, payment: Payment | None = None) -> None:
     """Confirm the order, capturing the authorisation in full now, unless the shop's policy takes
-    it when the first parcel leaves (``core.domain.shipping.hand_over``)."""
-    if not unit.payment_policy.at_shipping:
+    it when the first parcel leaves (``core.domain.shipping.hand_over``); a store's payment was
+    taken by the store: captured now whatever the policy."""
+    taken = payment or payments.authorised(order)
+    if not (unit.payment_policy.at_shipping and (taken is None or payments.held_here(taken))):
         if payment is None:
             payments.capture_authorised(unit, act, order)
         else:
@@ -259,10 +266,13 @@ def close(unit: Unit, act: Act, order: Order, returns: Iterable[Return]) -> None
 
 
 def cancel(
-    unit: Unit, act: Act, order: Order, shipments: Iterable[Shipment], *, reason: str, message: str | None = None
-) -> None:
+    unit: Unit, act: Act, order: Order, shipments: Iterable[Shipment], *, reason: str, message: str | None = None,
+    by_store: bool = False,
+) -> None:  # fmt: skip
     """Cancel before anything ships: release stock, cancel labels, void or refund in full.
-    ``reason`` is for staff only; ``message``, if any, is what the customer is told."""
+    ``reason`` is for staff only; ``message``, if any, is what the customer is told. A store's order
+    cancelled here is cancelled in the store too (its refunds with it); one the store cancelled
+    (``by_store``) moves no money here: the store reports its own refunds."""
     reason, message = payments.internal_reason(reason), payments.customer_message(message)  # the input first
     check_transition("order", order.status, OrderStatus.CANCELLED)  # then the state, before any stock or money moves
     order.cancelled_at = act.at
@@ -274,6 +284,9 @@ def cancel(
         if shipment.status == ShipmentStatus.LABEL_CREATED:
             cancelled = parcel_facts.shipment_cancelled(shipment=shipment)
             record(unit, act, cancelled, Move("shipment", shipment, ShipmentStatus.CANCELLED))
-    refunded = payments.settle(unit, act, order, reason=reason)
-    done = facts.order_cancelled(order=order, reason=reason, message=message, refunded_minor=refunded)
+    refunds = payments.settle(unit, act, order, reason=reason, give_back=not by_store)
+    done = facts.order_cancelled(
+        order=order, reason=reason, message=message, refunded_minor=sum(r.amount_minor for r in refunds),
+        store=None if by_store else payments.store_of(order), refund_ids=[r.id for r in refunds],
+    )  # fmt: skip
     record(unit, act, done, Move("order", order, OrderStatus.CANCELLED))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from core import characters
+from core.domain.commands import StorePayment
 from core.domain.unit import Unit
 from core.errors import DuplicateEvent, PaymentRefused, RefundTooLarge, ValidationFailed
 from core.events import orders as facts
@@ -18,6 +19,11 @@ from core.payments import Refunded
 MESSAGE_LIMIT = 500  # a message to the customer: a few sentences, as an email paragraph
 # Payments the shop's gateway holds; any other (a store's "shopify") was taken elsewhere: no call here.
 CHARGED_HERE = frozenset({"card", "stripe"})
+# A store's payment (Shopify, WooCommerce) is recorded with this method and the store as its gateway: the
+# store holds the money, so its refunds are asked of the store (``core.storecalls``) and wait, pending,
+# for the store to confirm them.
+EXTERNAL = "external"
+STORES = frozenset({"shopify", "woocommerce"})  # the channels whose orders the store itself took payment for
 
 
 def held_here(payment: Payment) -> bool:
@@ -51,15 +57,17 @@ def _refused(error: PaymentRefused, operation: str, payment: Payment, amount_min
 
 
 def authorize(
-    unit: Unit, act: Act, order: Order, *, gateway: str, reference: str, card_last4: str | None, amount_minor: int
-) -> Payment:
-    """Record an authorisation the gateway gave (or a store's word that the order is paid)."""
+    unit: Unit, act: Act, order: Order, *, gateway: str, reference: str, card_last4: str | None, amount_minor: int,
+    method: str = "card", store_transactions: str | None = None,
+) -> Payment:  # fmt: skip
+    """Record an authorisation the gateway gave (or a store's word that the order is paid: ``EXTERNAL``)."""
     payment = unit.create(
         Payment,
         order_id=order.id,
         gateway=gateway,
         reference=reference,
-        method="card",
+        method=method,
+        store_transactions=store_transactions,
         card_last4=card_last4,
         status=initial("payment"),
         amount_minor=amount_minor,
@@ -159,16 +167,19 @@ def refund(
             facts.refund_issued(refund=made, message=message, cancellation=cancelling),
             Move.new("refund", made),
         )
-    else:
-        pending = processor_facts.refund_pending(refund=made, message=message, cancellation=cancelling)
+    else:  # a cancellation's refund goes to a store with the cancellation's own call
+        store = payment.gateway if payment.gateway in STORES and not cancelling else None
+        pending = processor_facts.refund_pending(refund=made, message=message, cancellation=cancelling, store=store)
         record(unit, act.quietly(), pending, Move.new("refund", made))
     return made
 
 
 def _refund_through_gateway(unit: Unit, payment: Payment, amount_minor: int) -> Refunded:
     key = refund_key(payment, amount_minor)
+    if payment.gateway in STORES:
+        return Refunded(key[:64], "pending")  # taken in a store: asked of it, done once it confirms
     if not held_here(payment):
-        return Refunded(key[:64])  # taken elsewhere: the store's own adapter gives it back
+        return Refunded(key[:64])  # money no one holds here any more (imported history): recorded as it was
     try:
         return unit.gateway.refund(payment.reference, amount_minor, key=key)
     except PaymentRefused as error:
@@ -198,16 +209,28 @@ def given_back_on_cancel(order: Order) -> int:
     return sum(_given_back_on_cancel(p) for p in order.payments)
 
 
-def settle(unit: Unit, act: Act, order: Order, *, reason: str) -> int:
-    """A cancelled order's money: void what is only authorised, give back what was taken, each
-    with the cancellation's reason. Returns the amount refunded (the cancellation message states
-    it: the refunds send none)."""
-    refunded = 0
+def paid_in_store(unit: Unit, act: Act, order: Order, paid: StorePayment) -> Payment:
+    """The store's word that it took the order's money: an external payment, never charged here."""
+    return authorize(
+        unit, act, order, gateway=paid.store, reference=paid.reference, card_last4=None,
+        amount_minor=order.total_minor, method=EXTERNAL, store_transactions=paid.transactions,
+    )  # fmt: skip
+
+
+def store_of(order: Order) -> str | None:
+    """The store an order came from and is to be cancelled in, or None for Shiplog's own orders."""
+    return order.channel if order.channel in STORES else None
+
+
+def settle(unit: Unit, act: Act, order: Order, *, reason: str, give_back: bool = True) -> list[Refund]:
+    """A cancelled order's money: void what is only authorised, give back what was taken (unless the
+    store cancelled: it reports its own refunds), each with the cancellation's reason. Returns the
+    refunds made (the cancellation message states their amount: the refunds send none)."""
+    made = []
     for payment in order.payments:
         amount = _given_back_on_cancel(payment)
         if payment.status == PaymentStatus.AUTHORIZED:
             void(unit, act, payment, reason=reason)
-        elif amount > 0:
-            refund(unit, act.quietly(), payment, amount, reason=reason, cancelling=True)
-            refunded += amount
-    return refunded
+        elif amount > 0 and give_back:
+            made.append(refund(unit, act.quietly(), payment, amount, reason=reason, cancelling=True))
+    return made

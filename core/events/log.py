@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import outbox
+from core import outbox, storecalls
 from core.clock import utcnow
 from core.errors import DuplicateEvent
 from core.events import rows
@@ -46,6 +46,7 @@ class SessionLog:
             outbox.plan_in_session(self.session, event, order)
         if order is not None:
             webhooks.plan_in_session(self.session, event, self.endpoints())
+        storecalls.plan_in_session(self.session, event)
         return event
 
     def endpoints(self) -> list[webhooks.Endpoint]:

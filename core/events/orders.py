@@ -56,14 +56,20 @@ def order_processing(*, order_id: int) -> Fact:
     return Fact("order.processing", {}, order_id=order_id)
 
 
-def order_cancelled(*, order: Order, reason: str, message: str | None, refunded_minor: int) -> Fact:
-    """``reason`` is staff's own (``catalogue`` keeps it from the customer); ``message`` is what the customer reads."""
+def order_cancelled(
+    *, order: Order, reason: str, message: str | None, refunded_minor: int, store: str | None = None,
+    refund_ids: list[int] | None = None,
+) -> Fact:  # fmt: skip
+    """``reason`` is staff's own (``catalogue`` keeps it from the customer); ``message`` is what the customer reads.
+    ``store``: the store that must cancel it too (started here), with the refunds it is to make (``refund_ids``)."""
     body = {
         "reason": reason[:200],
         "customer_message": message,
         "refunded_minor": refunded_minor,
         "refunded_text": money_text(refunded_minor, order.currency),
     }
+    if store is not None:
+        body |= {"store": store, "refund_ids": refund_ids or []}
     return Fact("order.cancelled", body, order_id=order.id)
 
 

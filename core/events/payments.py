@@ -45,10 +45,13 @@ def _refund_body(refund: Refund) -> dict[str, object]:
     }
 
 
-def refund_pending(*, refund: Refund, message: str | None, cancellation: bool) -> Fact:
+def refund_pending(*, refund: Refund, message: str | None, cancellation: bool, store: str | None = None) -> Fact:
     """The processor took the refund in hand; it is done only when it confirms (``refund.issued``,
-    which then says what this one kept: the customer's message and whether a cancellation made it)."""
+    which then says what this one kept: the customer's message and whether a cancellation made it).
+    ``store``: the store (Shopify, WooCommerce) Shiplog asks to make it (``core.storecalls``)."""
     body = _refund_body(refund) | {"customer_message": message, "cancellation": cancellation}
+    if store is not None:
+        body["store"] = store
     return Fact("refund.pending", body, order_id=refund.order_id, return_id=refund.return_id)
 
 

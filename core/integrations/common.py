@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import ipaddress
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from core import characters
 from core.domain.commands import AddressInput, LineInput
 from core.errors import ValidationFailed
+from core.money import to_minor
 from core.services.subscriptions import normalise_phone
 
 # Tracking company names as stores send them -> Shiplog carrier codes.
@@ -107,14 +109,48 @@ def address(raw: object, *, name: str, field: str) -> AddressInput:
     )
 
 
-def line_items(items: object) -> list[LineInput]:
-    """A store's line items as order lines, one per SKU (repeated SKUs are merged)."""
+def amounts(items: object, key: str, currency: str, field: str) -> int:
+    """The sum of ``key`` over a store's list of objects (tax lines, allocations), in minor units."""
+    if not isinstance(items, list):
+        return 0
+    return sum(to_minor(item.get(key), currency, field=field) for item in items if isinstance(item, dict))
+
+
+def tax_lines(items: object, amount_key: str, rate_key: str, currency: str) -> list[dict[str, Any]]:
+    """A store's tax lines as the order keeps them: title, rate and amount in minor units."""
+    found: list[dict[str, Any]] = []
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict):
+            amount = to_minor(item.get(amount_key), currency, field="tax_lines")
+            title = text(item.get("title") or item.get("label"), 60)
+            found.append({"title": title, "rate": text(item.get(rate_key), 20), "amount_minor": amount})
+    return found
+
+
+LineMoney = Callable[[dict[str, Any], int], tuple[int, int, int]]  # item, index -> (unit price, discount, tax)
+
+
+def _sku(item: object, index: int) -> str:
+    sku = text(item.get("sku"), 64) if isinstance(item, dict) else ""
+    if not sku:
+        raise ValidationFailed(f"Line item {index} has no SKU.", field=f"line_items[{index}].sku")
+    return sku
+
+
+def priced_lines(items: object, money: LineMoney) -> list[LineInput]:
+    """A store's line items with the store's prices, one per SKU (repeated SKUs at one price are merged)."""
     if not isinstance(items, list) or not items:
         raise ValidationFailed("The order has no line items.", field="line_items")
-    merged: dict[str, int] = {}
+    merged: dict[str, LineInput] = {}
     for index, item in enumerate(items):
-        sku = text(item.get("sku"), 64) if isinstance(item, dict) else ""
-        if not sku:
-            raise ValidationFailed(f"Line item {index} has no SKU.", field=f"line_items[{index}].sku")
-        merged[sku] = merged.get(sku, 0) + int(item.get("quantity") or 0)
-    return [LineInput(sku, quantity) for sku, quantity in merged.items()]
+        sku = _sku(item, index)
+        price, discount, tax = money(item, index)
+        line = LineInput(sku, int(item.get("quantity") or 0), price, discount, tax)
+        before = merged.get(sku)
+        if before is not None and before.unit_price_minor != price:
+            raise ValidationFailed(f"{sku} is on the order twice at different prices.", field=f"line_items[{index}]")
+        if before is not None:
+            line = LineInput(sku, before.quantity + line.quantity, price, before.discount_minor + discount,
+                             before.tax_minor + tax)  # fmt: skip
+        merged[sku] = line
+    return list(merged.values())

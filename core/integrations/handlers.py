@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core.domain.commands import PlaceOrder
+from core.domain.commands import PlaceOrder, StorePayment
 from core.domain.scans import CarrierScan
 from core.errors import NotFound, ValidationFailed
 from core.events.fact import Actor
@@ -21,7 +21,7 @@ from core.integrations import carrier_feeds, shopify, store_sync, stripe_events,
 from core.integrations.common import carrier_code, load_json, text
 from core.lifecycle import OrderStatus
 from core.models import Order, Shipment, WebhookDelivery
-from core.services import ingest, ordering, refunds, scan_batch
+from core.services import ingest, ordering, refunds, scan_batch, store_refunds
 from core.services.capture import record_external_payment
 from core.services.fulfilment import ship_order
 from core.shop import Shop
@@ -51,18 +51,42 @@ def _unpaid(order: Order) -> bool:
     )
 
 
-def _mark_paid(shop: Shop, order: Order, channel: str, actor: Actor) -> str:
+def _mark_paid(shop: Shop, order: Order, paid_in: StorePayment, actor: Actor) -> str:
     """The store took the money: record it; a payment-pending hold is then released."""
     paid = record_external_payment(
         shop,
         order.id,
         amount_minor=order.total_minor,
-        reference=f"{channel}:{order.source_ref}",
-        gateway=channel,
+        reference=paid_in.reference,
+        gateway=paid_in.store,
         actor=actor,
+        transactions=paid_in.transactions,
     )
     if paid.status == OrderStatus.ON_HOLD and paid.hold_reason == "payment_pending":
         ordering.release_order(shop, order.id, actor=actor)
+    return "processed"
+
+
+Reported = list[tuple[str, int, str]]  # a store's refunds: (its id, amount, note or reason)
+
+
+def _store_refunds(shop: Shop, order: Order, reported: Reported, *, cancellation: bool, actor: Actor) -> str:
+    """Refunds the store reports, each recorded once (matched to those Shiplog asked for)."""
+    outcome = "ignored"
+    for ref, amount, note in reported:
+        if amount > 0 and store_refunds.record_from_store(
+            shop, order.id, store_ref=ref, amount_minor=amount, note=note, cancellation=cancellation, actor=actor
+        ) == "processed":  # fmt: skip
+            outcome = "processed"
+    return outcome
+
+
+def _cancel(shop: Shop, order: Order, body: dict[str, Any], channel: str, actor: Actor) -> str:
+    """The store cancelled the order: cancelled here too, its money as the store reports it, never sent back."""
+    if order.status == OrderStatus.CANCELLED:
+        return "ignored"
+    reason = text(body.get("cancel_reason")) or f"cancelled in {channel}"
+    refunds.cancel_order(shop, order.id, reason=reason, actor=actor, by_store=True)
     return "processed"
 
 
@@ -74,8 +98,10 @@ def store_order(
     *,
     paid: bool,
     cancelled: bool,
+    payment: Callable[[dict[str, Any]], StorePayment],
+    reported: Callable[[str], Reported],
 ) -> str:
-    """Create, cancel or mark paid, whichever the store's view of the order calls for."""
+    """Create, cancel, mark paid or record the store's refunds, whichever the store's view of the order calls for."""
     actor = Actor("integration", channel)
     ref = text(body.get("id"), 64)
     if not ref:
@@ -86,15 +112,11 @@ def store_order(
             return "ignored"
         ordering.place_order(shop, _with_free_number(shop, command(body)), actor=actor)
         return "processed"
-    if cancelled:
-        if order.status == OrderStatus.CANCELLED:
-            return "ignored"
-        reason = text(body.get("cancel_reason")) or f"cancelled in {channel}"
-        refunds.cancel_order(shop, order.id, reason=reason, actor=actor)
-        return "processed"
+    outcomes = [_cancel(shop, order, body, channel, actor)] if cancelled else []
     if paid and _unpaid(order):
-        return _mark_paid(shop, order, channel, actor)
-    return "ignored"
+        outcomes.append(_mark_paid(shop, order, payment(body), actor))
+    outcomes.append(_store_refunds(shop, order, reported(order.currency), cancellation=cancelled, actor=actor))
+    return "processed" if "processed" in outcomes else "ignored"
 
 
 def _lines_for(shop: Shop, order: Order, items: dict[str, int]) -> dict[int, int] | None:
@@ -149,11 +171,28 @@ def handle_shopify(shop: Shop, delivery: WebhookDelivery) -> str:
             return "ignored"
         cancelled = delivery.topic == "orders/cancelled" or bool(body.get("cancelled_at"))
         return store_order(
-            shop, "shopify", body, shopify.order_command, paid=shopify.is_paid(body), cancelled=cancelled
-        )
+            shop, "shopify", body, shopify.order_command, paid=shopify.is_paid(body), cancelled=cancelled,
+            payment=shopify.store_payment, reported=lambda currency: [shopify.refund_reported(r, currency) for r in _refunds_of(body)],
+        )  # fmt: skip
     if delivery.topic in shopify.FULFILLMENT_TOPICS:
         return shopify_fulfillment(shop, body)
+    if delivery.topic in shopify.REFUND_TOPICS:
+        return shopify_refund(shop, body)
     return "ignored"
+
+
+def _refunds_of(body: dict[str, Any]) -> list[dict[str, Any]]:
+    return [r for r in body.get("refunds") or [] if isinstance(r, dict)]
+
+
+def shopify_refund(shop: Shop, body: dict[str, Any]) -> str:
+    """A refund made in Shopify (``refunds/create``), or Shopify's confirmation of one Shiplog asked for."""
+    actor = Actor("integration", "shopify")
+    order = _order(shop, "shopify", text(body.get("order_id"), 64))
+    if order is None:
+        raise NotFound(f"Shopify order {text(body.get('order_id'))} is not known here yet.")
+    reported = [shopify.refund_reported(body, order.currency)]
+    return _store_refunds(shop, order, reported, cancellation=order.status == OrderStatus.CANCELLED, actor=actor)
 
 
 def handle_woocommerce(shop: Shop, delivery: WebhookDelivery) -> str:
@@ -163,7 +202,10 @@ def handle_woocommerce(shop: Shop, delivery: WebhookDelivery) -> str:
         return "ignored"
     body = load_json(delivery.body)
     paid, cancelled = woocommerce.is_paid(body), woocommerce.is_cancelled(body)
-    return store_order(shop, "woocommerce", body, woocommerce.order_command, paid=paid, cancelled=cancelled)
+    return store_order(
+        shop, "woocommerce", body, woocommerce.order_command, paid=paid, cancelled=cancelled,
+        payment=woocommerce.store_payment, reported=lambda currency: woocommerce.refunds_reported(body, currency),
+    )  # fmt: skip
 
 
 def handle_easypost(shop: Shop, delivery: WebhookDelivery) -> str:

@@ -1,7 +1,9 @@
-"""Shopify webhooks: orders and fulfillments mapped to Shiplog commands.
+"""Shopify webhooks: orders, refunds and fulfillments mapped to Shiplog commands.
 
-Store prices are not re-validated against the catalogue (``unit_price_minor`` stays None):
-the catalogue is the price book, Shopify is where the customer paid. Lines are matched by SKU.
+An order is recorded with Shopify's money, not the catalogue's: each line's price, its discount
+allocations and tax lines, the shipping lines net of their discounts, the order's tax lines and
+currency, and its total, which Shiplog's must equal (``PlaceOrder.store_total_minor``). Lines are
+matched by SKU. The payment is the store's (``StorePayment``): Shiplog never charges it.
 """
 
 from __future__ import annotations
@@ -9,9 +11,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from core.domain.commands import PlaceOrder
+from core.domain.commands import PlaceOrder, StorePayment
 from core.domain.scans import CarrierScan
-from core.integrations.common import address, carrier_code, full_name, line_items, parse_time, phone_or_none, text
+from core.integrations.common import (
+    address,
+    amounts,
+    carrier_code,
+    full_name,
+    parse_time,
+    phone_or_none,
+    priced_lines,
+    tax_lines,
+    text,
+)
 from core.integrations.shopify_risk import browser_ip, card_fingerprint, store_risk
 from core.lifecycle import ExceptionReason, ShipmentStatus
 from core.locales import canonical_or_none
@@ -19,7 +31,8 @@ from core.money import to_minor
 
 ORDER_TOPICS = frozenset({"orders/create", "orders/updated", "orders/cancelled"})
 FULFILLMENT_TOPICS = frozenset({"fulfillments/create", "fulfillments/update"})
-TOPICS = ORDER_TOPICS | FULFILLMENT_TOPICS
+REFUND_TOPICS = frozenset({"refunds/create"})
+TOPICS = ORDER_TOPICS | FULFILLMENT_TOPICS | REFUND_TOPICS
 PAID = frozenset({"paid", "authorized", "partially_paid", "partially_refunded", "refunded"})
 
 # Fulfillment.shipment_status (and FulfillmentEvent.status) -> (status, exception reason).
@@ -62,6 +75,45 @@ def _carrier(order: dict[str, Any]) -> str:
     return "usps"
 
 
+def _line_money(item: dict[str, Any], currency: str, index: int) -> tuple[int, int, int]:
+    """(unit price, line discount, line tax): discounts as allocated to the line (``total_discount`` in
+    payloads older than discount allocations)."""
+    where = f"line_items[{index}]"
+    allocations = item.get("discount_allocations")
+    discounts = amounts(allocations, "amount", currency, where) if isinstance(allocations, list) else None
+    if discounts is None:
+        discounts = amounts([item], "total_discount", currency, where)
+    tax = amounts(item.get("tax_lines"), "price", currency, where)
+    return amounts([item], "price", currency, where), discounts, tax
+
+
+def _shipping(order: dict[str, Any], currency: str) -> tuple[int, int]:
+    """(shipping net of its own discounts, those discounts)."""
+    lines = [line for line in order.get("shipping_lines") or [] if isinstance(line, dict)]
+    price = amounts(lines, "price", currency, "shipping_lines")
+    off = sum(amounts(line.get("discount_allocations"), "amount", currency, "shipping_lines") for line in lines)
+    return price - off, off
+
+
+def _money(order: dict[str, Any], currency: str) -> dict[str, Any]:
+    """The order's money as Shopify sent it, in ``PlaceOrder``'s fields."""
+    lines = priced_lines(order.get("line_items"), lambda item, i: _line_money(item, currency, i))
+    shipping, shipping_off = _shipping(order, currency)
+    on_lines = sum(line.discount_minor for line in lines)
+    total_discounts = to_minor(order.get("total_discounts"), currency, field="total_discounts")
+    return {
+        "lines": lines,
+        "store_priced": True,
+        "shipping_minor": shipping,
+        # What Shopify did not allocate to a line or to shipping is the order's own discount.
+        "discount_minor": max(0, total_discounts - on_lines - shipping_off),
+        "tax_minor": to_minor(order.get("total_tax"), currency, field="total_tax"),
+        "tax_lines": tax_lines(order.get("tax_lines"), "price", "rate", currency),
+        "taxes_included": order.get("taxes_included") is True,
+        "store_total_minor": to_minor(order.get("total_price"), currency, field="total_price"),
+    }
+
+
 def order_command(order: dict[str, Any]) -> PlaceOrder:
     """A Shopify order as ``PlaceOrder`` (raises ValidationFailed naming the bad field)."""
     currency = text(order.get("currency"), 3).upper() or "USD"
@@ -71,7 +123,6 @@ def order_command(order: dict[str, Any]) -> PlaceOrder:
     return PlaceOrder(
         email=text(order.get("email") or order.get("contact_email") or customer.get("email"), 254),
         name=name,
-        lines=line_items(order.get("line_items")),
         shipping_address=shipping,
         billing_address=address(order["billing_address"], name=name, field="billing_address")
         if isinstance(order.get("billing_address"), dict)
@@ -82,21 +133,31 @@ def order_command(order: dict[str, Any]) -> PlaceOrder:
         carrier=_carrier(order),
         currency=currency,
         locale=canonical_or_none(order.get("customer_locale")),  # the storefront language the order was placed in
-        shipping_minor=sum(
-            to_minor(line.get("price"), currency, field="shipping_lines")
-            for line in order.get("shipping_lines") or []
-            if isinstance(line, dict)
-        ),
-        discount_minor=to_minor(order.get("total_discounts"), currency, field="total_discounts"),
-        tax_minor=to_minor(order.get("total_tax"), currency, field="total_tax"),
         note=_note(order),
-        payment_pending=text(order.get("financial_status")) not in PAID,
+        payment_pending=not is_paid(order),
         placed_at=parse_time(order.get("processed_at") or order.get("created_at")),
         number=text(order.get("name"), 32).lstrip("#") or None,
         client_ip=browser_ip(order),
         card_fingerprint=card_fingerprint(order),
         store_risk=store_risk(order),
+        store_name=text(order.get("name"), 64) or None,
+        store_payment=store_payment(order),
+        **_money(order, currency),
     )
+
+
+def store_payment(order: dict[str, Any]) -> StorePayment:
+    """One payment per Shopify order. Its transactions are not in the order's webhook: the store adapter
+    reads them from the Admin API when it refunds."""
+    return StorePayment("shopify", f"shopify:{text(order.get('id'), 64)}")
+
+
+def refund_reported(refund: dict[str, Any], currency: str) -> tuple[str, int, str]:
+    """A ``refunds/create`` body: (the refund's id, the money it gave back, its note)."""
+    given = [t for t in refund.get("transactions") or [] if isinstance(t, dict)]
+    made = [t for t in given if text(t.get("kind")) == "refund" and text(t.get("status")) in {"success", ""}]
+    amount = amounts(made, "amount", currency, "transactions")
+    return text(refund.get("id"), 120), amount, text(refund.get("note"), 500)
 
 
 def shipping_phone(order: dict[str, Any]) -> str | None:

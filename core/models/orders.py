@@ -6,11 +6,12 @@ Money is integer minor units (cents) in ``Order.currency``.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Base, BigId, UTCDateTime
+from core.db import Base, BigId, JsonDoc, UTCDateTime
 from core.money import paid_unit_minor
 
 
@@ -59,6 +60,11 @@ class Order(Base):
     shipping_minor: Mapped[int] = mapped_column(default=0)
     tax_minor: Mapped[int] = mapped_column(default=0)
     total_minor: Mapped[int]
+    # A store's order as the store sent it: its own name ("#1001"), its tax lines ([{title, rate, amount_minor}])
+    # and whether its prices already include tax (then tax is part of the lines, not added to the total).
+    store_name: Mapped[str | None] = mapped_column(String(64))
+    taxes_included: Mapped[bool] = mapped_column(default=False, server_default=false())
+    tax_lines: Mapped[list[dict[str, Any]] | None] = mapped_column(JsonDoc)
     placed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     shipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -116,6 +122,7 @@ class OrderLine(Base):
     unit_price_minor: Mapped[int]
     quantity: Mapped[int]
     discount_minor: Mapped[int] = mapped_column(default=0)  # for the whole line
+    tax_minor: Mapped[int] = mapped_column(default=0, server_default="0")  # the line's tax, as a store sent it
     final_sale: Mapped[bool] = mapped_column(default=False)
     qty_shipped: Mapped[int] = mapped_column(default=0)
     qty_delivered: Mapped[int] = mapped_column(default=0)
@@ -152,7 +159,7 @@ class Payment(Base):
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
     gateway: Mapped[str] = mapped_column(String(32))
     reference: Mapped[str] = mapped_column(String(64))
-    method: Mapped[str] = mapped_column(String(20), default="card")
+    method: Mapped[str] = mapped_column(String(20), default="card")  # card | external (paid in the store)
     card_last4: Mapped[str | None] = mapped_column(String(4))
     status: Mapped[str] = mapped_column(String(20))  # core.lifecycle.PaymentStatus
     amount_minor: Mapped[int]
@@ -162,6 +169,8 @@ class Payment(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Why the processor refused it (declined, authorisation expired), in its words, for staff.
     failure: Mapped[str | None] = mapped_column(String(200))
+    # An external payment's transaction ids in the store, as the store named them (WooCommerce's transaction_id).
+    store_transactions: Mapped[str | None] = mapped_column(String(200))
     # Every refund tried on it, refused ones too: a refund's idempotency key counts them.
     refunds: Mapped[list[Refund]] = relationship(order_by="Refund.id", viewonly=True)
 
@@ -171,6 +180,9 @@ class Payment(Base):
 
 
 class Refund(Base):
+    """Money given back: at once by the gateway, or pending until the processor confirms it; a store
+    (Shopify, WooCommerce) is asked through the outbox (``core.storecalls``) and confirms in its answer."""
+
     __tablename__ = "refunds"
     __table_args__ = (CheckConstraint("amount_minor > 0", name="amount_positive"),)
 
@@ -181,9 +193,11 @@ class Refund(Base):
     amount_minor: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
     reason: Mapped[str] = mapped_column(String(200))
+    # The gateway's refund id, or for a store refund the operation's idempotency key (sent with every try).
     reference: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     # core.lifecycle.RefundStatus: done only once the processor confirms; a pending one still counts
     # against what is refundable, a failed one no longer does.
     status: Mapped[str] = mapped_column(String(12), default="succeeded", server_default="succeeded")
     failure: Mapped[str | None] = mapped_column(String(200))  # the processor's reason, for staff
+    store_ref: Mapped[str | None] = mapped_column(String(120))  # a store's own id of the refund, once it confirmed

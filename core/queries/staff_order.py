@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from core.domain.payments import given_back_on_cancel
+from core.domain.payments import EXTERNAL, given_back_on_cancel
 from core.domain.returns import delivered_times, eligibility
 from core.events.catalogue import EVENT_TYPES, HOLD_REASON_TEXT, describe
 from core.models import (
@@ -35,6 +35,7 @@ from core.models import (
 from core.permissions import Permission, cancel_needs
 from core.policies import CONDITIONS, RETURN_REASONS, LineEligibility, ReturnPolicy
 from core.queries.staff import typed_number
+from core.queries.storecalls import StoreCall, store_calls
 
 REFUSED_TEXT = {"final_sale": "final sale", "window_closed": "return window closed"}
 
@@ -114,11 +115,17 @@ class StaffOrder:
     return_items: dict[int, list[ReturnItem]] = field(default_factory=dict)  # return id -> what comes back
     return_choices: list[ReturnChoice] = field(default_factory=list)  # delivered lines, returnable or not
     risk: list[RiskReason] = field(default_factory=list)  # why the fraud score is what it is
+    store_calls: list[StoreCall] = field(default_factory=list)
 
     @property
     def hold_text(self) -> str:
         reason = self.order.hold_reason or ""
         return HOLD_REASON_TEXT.get(reason, reason.replace("_", " "))
+
+    @property
+    def store_payment_ids(self) -> set[int]:
+        """The payments a store took (its refunds wait for the store, not a card processor)."""
+        return {p.id for p in self.order.payments if p.method == EXTERNAL}
 
     @property
     def refundable_minor(self) -> int:
@@ -271,4 +278,5 @@ def staff_order(session: Session, number: str, *, policy: ReturnPolicy, now: dat
         return_items=_return_items(session, order.id),
         return_choices=_choices(order, shipments, policy, now),
         risk=_risk(events),
+        store_calls=store_calls(session, order.id),
     )

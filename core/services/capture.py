@@ -74,7 +74,8 @@ def insert_order(
     risk: Assessment, backorderable: frozenset[int] = frozenset(),
 ) -> Order:  # fmt: skip
     """Write the order, its lines and addresses, and place it (``core.domain.orders.place``) with its
-    fraud ``risk``; lines of ``backorderable`` variants may wait for stock."""
+    fraud ``risk``; lines of ``backorderable`` variants may wait for stock. A store's order comes with
+    the store's payment (``cmd.store_payment``)."""
     session = unit.session
     ensure_new(session, orders.order_key(cmd.channel, cmd.source_ref))
     customer = _customer(session, email, cmd.name, cmd.phone)
@@ -83,13 +84,18 @@ def insert_order(
         unit, act, cmd, number=number, customer_id=customer.id, email=email, variants=variants, amounts=amounts,
         fraud_score=risk.score,
     )  # fmt: skip
-    orders.place(unit, act, order, carrier=cmd.carrier, holds=holds, auth=auth, backorderable=backorderable, risk=risk)
+    paid = None if cmd.payment_pending else cmd.store_payment
+    orders.place(
+        unit, act, order, carrier=cmd.carrier, holds=holds, auth=auth, backorderable=backorderable, risk=risk,
+        paid=paid,
+    )  # fmt: skip
     return order
 
 
 def record_external_payment(
-    shop: Shop, order_id: int, *, amount_minor: int, reference: str, gateway: str, actor: Actor
-) -> Order:
+    shop: Shop, order_id: int, *, amount_minor: int, reference: str, gateway: str, actor: Actor,
+    transactions: str | None = None,
+) -> Order:  # fmt: skip
     """A store says an order is paid (Shopify, WooCommerce): confirm it if it was waiting.
 
     The same payment reported twice is refused as a ``DuplicateEvent`` (callers treat it as done)."""
@@ -105,8 +111,9 @@ def record_external_payment(
             raise DuplicateEvent(f"Payment {reference} is already recorded on order {order.number}.")
         act = Act(actor, utcnow())
         payment = payments.authorize(
-            unit, act, order, gateway=gateway, reference=reference, card_last4=None, amount_minor=amount_minor
-        )
+            unit, act, order, gateway=gateway, reference=reference, card_last4=None, amount_minor=amount_minor,
+            method=payments.EXTERNAL, store_transactions=transactions,
+        )  # fmt: skip
         if order.status in (OrderStatus.PLACED, OrderStatus.RELEASED):
             orders.capture(unit, act, order, payment)
         return order

@@ -83,17 +83,19 @@ def refund_settled(
             return False
         payment = _locked(unit.session, row.payment_id)
         refund = unit.session.get_one(Refund, row.id, populate_existing=True)
-        kept = _pending_payload(unit.session, refund)
+        asked = pending_of(unit.session, refund)
+        kept = asked.payload if asked is not None else {}
         settled = payment_outcomes.Settled(
             succeeded, failure, reason_code, kept.get("customer_message"), bool(kept.get("cancellation"))
         )
         return payment_outcomes.refund_settled(unit, Act(actor, utcnow()), refund, payment, settled)
 
 
-def _pending_payload(session: Session, refund: Refund) -> dict[str, object]:
-    """What the refund's ``refund.pending`` kept (its customer message, whether a cancellation made it)."""
-    pending = select(Event.payload).where(Event.order_id == refund.order_id, Event.type == "refund.pending")
-    return next((p for p in session.scalars(pending) if p.get("refund_id") == refund.id), {})
+def pending_of(session: Session, refund: Refund) -> Event | None:
+    """The refund's ``refund.pending``: what it kept (its customer message, whether a cancellation made
+    it) and who asked for it."""
+    pending = select(Event).where(Event.order_id == refund.order_id, Event.type == "refund.pending")
+    return next((e for e in session.scalars(pending) if (e.payload or {}).get("refund_id") == refund.id), None)
 
 
 def captured_elsewhere(shop: Shop, reference: str, *, amount_minor: int, actor: Actor) -> bool:

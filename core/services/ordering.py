@@ -33,7 +33,9 @@ def place_order(shop: Shop, cmd: PlaceOrder, *, actor: Actor = CUSTOMER, notify:
     validate_order(cmd, variants)
     amounts = order_amounts(cmd, variants)
     key = payments.authorization_key(cmd.channel, cmd.source_ref, cmd.payment_key)
-    auth = None if cmd.payment_pending else shop.gateway.authorize(amounts[2], cmd.currency, cmd.card, key=key)
+    # A store's order was paid in the store: nothing is charged here.
+    charge = not (cmd.payment_pending or cmd.store_payment)
+    auth = shop.gateway.authorize(amounts[2], cmd.currency, cmd.card, key=key) if charge else None
     if auth is not None and auth.fingerprint:
         cmd = replace(cmd, card_fingerprint=auth.fingerprint)  # the gateway's word on the card is the surest
     try:

@@ -34,13 +34,16 @@ def refund_order(
 
 
 def cancel_order(
-    shop: Shop, order_id: int, *, reason: str, message: str | None = None, actor: Actor, notify: bool = True
-) -> Order:
-    """Cancel before anything ships: release stock, void or refund in full."""
+    shop: Shop, order_id: int, *, reason: str, message: str | None = None, actor: Actor, notify: bool = True,
+    by_store: bool = False,
+) -> Order:  # fmt: skip
+    """Cancel before anything ships: release stock, void or refund in full (a store's order: in the store,
+    unless ``by_store``, the store's own cancellation reported by its webhook)."""
     with refusals_recorded(shop, actor, reason=reason), unit_of_work(shop) as unit:
         order = load_order(unit.session, order_id)
-        for needed in cancel_needs(payments.given_back_on_cancel(order)):
+        for needed in cancel_needs(0 if by_store else payments.given_back_on_cancel(order)):
             shop.permissions.require(actor, needed)
         shipments = order_shipments(unit.session, order.id)
-        orders.cancel(unit, Act(actor, utcnow(), notify), order, shipments, reason=reason, message=message)
+        act = Act(actor, utcnow(), notify)
+        orders.cancel(unit, act, order, shipments, reason=reason, message=message, by_store=by_store)
         return order

@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from core.analytics import BY_KEY, Filters, KpiService, Warehouse, parse_filters
@@ -63,7 +64,8 @@ def kpis(
         "granularity": granularity,
     }
     try:
-        filters = parse_filters(args, window_days=shop().return_policy.window_days)
+        zone_name = current_app.config.get("SHOP_TIMEZONE") or "UTC"
+        filters = parse_filters(args, window_days=shop().return_policy.window_days, timezone=zone_name)
     except DomainError as error:
         raise click.BadParameter(error.message, param_hint=f"--{error.field}") from None
     bundle = _bundle(filters)

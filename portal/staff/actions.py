@@ -75,10 +75,12 @@ def cancel(detail: StaffOrder, form: Form, actor: Actor) -> str:
 def refund(detail: StaffOrder, form: Form, actor: Actor) -> str:
     amount = forms.amount(form, "amount", detail.order.currency)
     reason, message = forms.required(form, "reason", "An internal reason", 200), forms.message(form)
-    refunds.refund_order(
+    made = refunds.refund_order(
         shop(), detail.order.id, amount_minor=amount, reason=reason, message=message, actor=actor,
         notify=forms.notify(form),
     )  # fmt: skip
+    if made.status == "pending":
+        return "Refund asked of the store: it shows as done once the store confirms it."
     return "Refund issued."
 
 

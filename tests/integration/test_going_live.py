@@ -2,8 +2,7 @@
 an API key, the catalogue, a signed Shopify ``orders/create``, and the order in the hub and the API.
 
 Through the same commands (Flask's CLI runner) and pages (the test client) a shop uses, on an app built from
-configuration alone (no Shop handed in), on SQLite and on PostgreSQL. ``stores connect`` (issue 15 §2) is not
-merged yet: the guide's step 6 is the webhook secret, which the app is configured with.
+configuration alone (no Shop handed in), on SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -109,9 +108,17 @@ def step_5_catalogue(app: Flask, folder: Path) -> None:
     assert "0 rows refused" in result.output
 
 
+def step_6_connect(app: Flask) -> None:
+    flags = ["--shop-domain", "harbour.myshopify.com", "--access-token", "shpat_going_live", "--webhook-secret", SECRET]
+    result = cli(app, "stores", "connect", "shopify", *flags)
+    assert result.exit_code == 0, result.output
+    assert "harbour.myshopify.com" in result.output
+
+
 def step_8_first_order(app: Flask, client: FlaskClient, key: str) -> None:
     order = json.loads((FIXTURES / "shopify-order.json").read_text())["order"]
-    order.update({"financial_status": "paid", "note_attributes": []})
+    # Shopify's own sample counts two of its three lines in its totals: the store's money must add up.
+    order.update({"financial_status": "paid", "note_attributes": [], "line_items": order["line_items"][:2]})
     raw = json.dumps(order).encode()
     header, _, sign = SCHEMES["shopify"]
     headers = {"Content-Type": "application/json", header: sign(SECRET, raw), "X-Shopify-Topic": "orders/create",
@@ -121,6 +128,8 @@ def step_8_first_order(app: Flask, client: FlaskClient, key: str) -> None:
         placed = session.scalar(select(Order).where(Order.channel == "shopify"))
     assert placed is not None
     assert placed.number == "1001"
+    money = (placed.subtotal_minor, placed.tax_minor, placed.shipping_minor, placed.total_minor, placed.currency)
+    assert money == (39800, 1194, 0, 40994, "USD")  # the store's exact money: 2 × 199.00 + 11.94 tax
     assert "1001" in client.get("/staff/?q=1001").get_data(as_text=True)
     read = client.get("/api/v1/orders/1001", headers={"Authorization": f"Bearer {key}"})
     assert read.status_code == 200
@@ -134,4 +143,5 @@ def test_the_going_live_guide_runs_from_an_empty_install_to_a_shopify_order(live
     step_3_settings(client)
     key = step_4_api_key(live_app)
     step_5_catalogue(live_app, tmp_path)
+    step_6_connect(live_app)
     step_8_first_order(live_app, client, key)

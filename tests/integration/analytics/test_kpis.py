@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from core.analytics import delivery, fulfilment, returns, sales
+from core.analytics.bundle import compute
 from core.analytics.filters import Filters
 from core.analytics.sql import Cursor
 from core.analytics.warehouse import Warehouse
@@ -77,13 +78,25 @@ def test_sales_by_day_puts_refunds_on_the_refund_day(cur: Cursor) -> None:
     ("filters", "expected"),
     [
         ({"sku": "TEE-L"}, (3, 5, 12500, 300, 1000, 11200, 1000, 4067)),  # B E F
-        ({"carrier": "ups"}, (3, 5, 11800, 500, 2500, 8800, 1500, 3767)),  # A G I
+        # Order KPIs ignore the carrier filter (docs/kpis.md, Filters): the whole week, as unfiltered.
+        ({"carrier": "ups"}, (7, 13, 31800, 800, 3500, 27500, 3000, 4429)),
         ({"channel": "shopify"}, (1, 2, 5000, 300, 1000, 3700, 0, 4700)),  # B
     ],
 )
 def test_sales_filters_keep_whole_orders(cur: Cursor, filters: dict[str, str], expected: tuple[int, ...]) -> None:
     f = Filters(date(2025, 3, 3), date(2025, 3, 9), as_of=AS_OF, **filters)  # type: ignore[arg-type]
     assert tuple(sales.sales_totals(cur, f).values()) == expected
+
+
+def test_the_carrier_filter_leaves_order_kpis_alone_and_counts_that_carrier_s_parcels(cur: Cursor) -> None:
+    ups = Filters(date(2025, 3, 3), date(2025, 3, 9), as_of=AS_OF, carrier="ups")
+    fedex = Filters(date(2025, 3, 3), date(2025, 3, 9), as_of=AS_OF, carrier="fedex")
+    # C (cancelled before any label) stays in: 1 of the 8 orders placed, not 0 of the 3 UPS-labelled (A G I).
+    assert fulfilment.cancellations(cur, ups) == {"orders_placed": 8, "orders_cancelled": 1, "cancellation_rate": 0.125}
+    # Parcels: UPS shipped A, I, G in the week, none with an exception; FedEx shipped E, lost.
+    assert delivery.exceptions(cur, ups) == {"exception_parcels": 0, "shipped_parcels": 3, "exception_rate": 0.0}
+    assert delivery.exceptions(cur, fedex) == {"exception_parcels": 1, "shipped_parcels": 1, "exception_rate": 1.0}
+    assert (delivery.in_transit(cur, ups), delivery.in_transit(cur, fedex)) == ({"in_transit": 1}, {"in_transit": 0})
 
 
 def test_placed_to_shipped(cur: Cursor) -> None:
@@ -202,10 +215,13 @@ def test_three_return_rates_are_kept_apart(cur: Cursor) -> None:
 def test_returns_by_cohort_with_share_inside_the_window(cur: Cursor) -> None:
     weekly = Filters(date(2025, 3, 3), date(2025, 3, 9), granularity="week", as_of=AS_OF)
     expected = {"cohort": "2025-03-03", "delivered_orders": 3, "returned_orders": 2, "return_rate_by_orders": 0.6667}
-    assert returns.returns_by_cohort(cur, weekly) == [expected | {"inside_window_share": 1.0}]
+    assert returns.returns_by_cohort(cur, weekly) == [expected | {"inside_window_share": 1.0, "incomplete": True}]
     # With a 3-day window only B (delivered 03-08 12:00) can still send something back on 03-10 12:00.
     short = Filters(date(2025, 3, 3), date(2025, 3, 9), granularity="week", as_of=AS_OF, return_window_days=3)
-    assert returns.returns_by_cohort(cur, short) == [expected | {"inside_window_share": 0.3333}]
+    assert returns.returns_by_cohort(cur, short) == [expected | {"inside_window_share": 0.3333, "incomplete": True}]
+    # With a 1-day window every order's window has closed (B's at 03-09 12:00): the rate is final.
+    final = Filters(date(2025, 3, 3), date(2025, 3, 9), granularity="week", as_of=AS_OF, return_window_days=1)
+    assert returns.returns_by_cohort(cur, final) == [expected | {"inside_window_share": 0.0, "incomplete": False}]
 
 
 def test_returns_by_sku_ranked_by_priority(cur: Cursor) -> None:
@@ -242,3 +258,41 @@ def test_return_refunds_and_request_to_refund_time(cur: Cursor) -> None:
         "request_to_refund_p90_hours": 24.0,
     }
     assert returns.open_returns(cur, WEEK) == {"open_returns": 1}
+
+
+def test_cohort_return_rates_are_incomplete_while_windows_are_open(cur: Cursor) -> None:
+    # Cohort A I B delivered 03-05 16:00, 03-05 09:00, 03-08 12:00; now 03-10 12:00.
+    assert returns.cohort_maturity(cur, WEEK) == {"cohort_open_orders": 3, "cohort_open_share": 1.0}
+    three_days = Filters(date(2025, 3, 3), date(2025, 3, 9), as_of=AS_OF, return_window_days=3)
+    assert returns.cohort_maturity(cur, three_days) == {"cohort_open_orders": 1, "cohort_open_share": 0.3333}  # B
+    # Previous cohort: H, delivered 02-28 10:00 — closed with a 3-day window, open with 30.
+    assert returns.cohort_maturity(cur, three_days.previous())["cohort_open_share"] == 0.0
+    rate = compute(cur, WEEK)["kpis"]["returns.return_rate_by_orders"]
+    # 0.6667 against 1.0 would read as good news; both cohorts are still open, so it is not coloured.
+    assert rate == {
+        "value": 0.6667,
+        "previous": 1.0,
+        "delta": -0.3333,
+        "change": -0.3333,
+        "better": None,
+        "incomplete": True,
+        "open_share": 1.0,
+    }
+    one_day = Filters(date(2025, 3, 3), date(2025, 3, 9), as_of=AS_OF, return_window_days=1)
+    final = compute(cur, one_day)["kpis"]["returns.return_rate_by_orders"]
+    assert (final["better"], final["incomplete"], final["open_share"]) == (True, False, 0.0)
+
+
+def test_return_rate_by_period(cur: Cursor) -> None:
+    # Asked in the week: H (03-04), A (03-06), B (03-09); I's was rejected. Delivered in the week: A, I, B.
+    assert returns.return_rate_by_period(cur, WEEK) == {
+        "period_return_orders": 3,
+        "period_delivered_orders": 3,
+        "return_rate_by_period": 1.0,
+    }
+    # Previous week: H delivered 02-28, nothing asked yet.
+    assert returns.return_rate_by_period(cur, WEEK.previous()) == {
+        "period_return_orders": 0,
+        "period_delivered_orders": 1,
+        "return_rate_by_period": 0.0,
+    }

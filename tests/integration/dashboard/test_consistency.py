@@ -9,8 +9,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from core.analytics.definitions import BY_KEY
+from core.analytics.definitions import BY_KEY, CARRIER_NOTE
 from core.analytics.formatting import value_text
+from dashboard.components import kpi_card
 from dashboard.figures import PLOTTED
 from dashboard.pages import PAGES
 from tests.integration.dashboard.conftest import STORY_ARGS, callback
@@ -46,7 +47,17 @@ def test_cli_json_equals_the_endpoint(story_app: Flask, manager: FlaskClient) ->
     assert result.exit_code == 0, result.output
     printed = json.loads(result.stdout)
     assert printed == api
-    assert printed["kpis"]["sales.orders"]["value"] == 3
+    # Order KPIs ignore the carrier filter (all 7 orders of the week); parcel KPIs count UPS parcels only
+    # (A, I, G shipped in the week; only G still travelling), and the JSON says which is which.
+    assert printed["kpis"]["sales.orders"]["value"] == 7
+    assert printed["counts"]["delivery.shipped_parcels"] == 3
+    assert printed["kpis"]["delivery.in_transit"]["value"] == 1
+    [applied] = printed["filters_applied"]
+    assert (applied["filter"], applied["value"]) == ("carrier", "ups")
+    assert "delivery.on_time_rate" in applied["applies_to"]
+    assert "sales.orders" not in applied["applies_to"]
+    page = manager.get("/dashboard/api/kpis?" + STORY_ARGS).get_json()
+    assert page["filters_applied"] == []
     assert printed["as_of"].startswith("2025-03-")
     assert printed["as_of_event_id"] > 0
 
@@ -92,3 +103,22 @@ def test_exception_chart_plots_the_rates(manager: FlaskClient) -> None:
         ("Running late", ["USPS"], [0.5]),
         ("Lost by the carrier", ["FedEx"], [1.0]),
     ]
+
+
+def test_the_page_says_what_the_carrier_filter_restricts(manager: FlaskClient) -> None:
+    components = render(manager, "/dashboard/fulfilment", "?" + STORY_ARGS + "&carrier=ups")
+    notes = [c["props"]["children"] for c in components if c["props"].get("className") == "filter-note"]
+    assert notes == ["Filter carrier = ups: " + CARRIER_NOTE]
+    plain = render(manager, "/dashboard/fulfilment", "?" + STORY_ARGS)
+    assert not [c for c in plain if c["props"].get("className") == "filter-note"]
+
+
+def test_an_immature_return_rate_is_flagged_and_not_coloured() -> None:
+    # The comparison compute() gives an incomplete cohort rate (tests/integration/analytics/test_kpis.py).
+    comparison = {"value": 0.6667, "previous": 1.0, "delta": -0.3333, "change": -0.3333, "better": None}
+    card = kpi_card(BY_KEY["returns.return_rate_by_orders"], comparison | {"incomplete": True, "open_share": 0.3333})
+    texts = [(part.className, part.children) for part in card.children]
+    assert ("delta flat", "▼ 33.3 pts vs previous period") in texts
+    assert texts[-2] == ("incomplete", "incomplete: 33% of orders still inside their return window")
+    final = kpi_card(BY_KEY["returns.return_rate_by_orders"], comparison | {"better": True, "incomplete": False})
+    assert [part.className for part in final.children] == ["label", "value", "delta good", "label", "definition"]

@@ -9,6 +9,7 @@ import json
 import random
 import re
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 from aiosmtpd.controller import Controller
@@ -145,21 +146,26 @@ ERRORS = {
 PATH = re.compile(r"^/2010-04-01/Accounts/(AC[0-9a-f]{32})/Messages\.json$")
 
 
-class _TwilioHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, as the SDK's pooled session expects
+class JsonHandler(BaseHTTPRequestHandler):
+    """A quiet keep-alive handler that answers JSON (an API peer's base)."""
+
+    protocol_version = "HTTP/1.1"  # keep-alive, as the SDKs' pooled sessions expect
     disable_nagle_algorithm = True  # headers and body go out in separate writes: no 40 ms delayed-ACK stall
-    state: TwilioState
 
     def log_message(self, *args: Any) -> None:
         return None
 
-    def _reply(self, status: int, body: dict[str, Any]) -> None:
+    def _reply(self, status: int, body: Any) -> None:
         raw = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(raw)))
         self.end_headers()
         self.wfile.write(raw)
+
+
+class _TwilioHandler(JsonHandler):
+    state: TwilioState
 
     def _check(self, form: dict[str, str]) -> str | None:
         match = PATH.match(urlsplit(self.path).path)
@@ -199,22 +205,32 @@ class _Server(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-class TwilioPeer:
-    def __init__(self, state: TwilioState | None = None) -> None:
-        self.state = state or TwilioState()
-        handler = type("Handler", (_TwilioHandler,), {"state": self.state})
+class LocalServer:
+    """A threaded HTTP server on a free local port (``url``), serving ``handler`` inside a ``with`` block;
+    over HTTPS with ``tls`` (a server context holding its certificate)."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler], tls: ssl.SSLContext | None = None) -> None:
         self.server = _Server(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+        scheme = "https" if tls is not None else "http"
+        self.url = f"{scheme}://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> TwilioPeer:
+    def __enter__(self) -> Self:
         self.thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class TwilioPeer(LocalServer):
+    def __init__(self, state: TwilioState | None = None) -> None:
+        self.state = state or TwilioState()
+        super().__init__(type("Handler", (_TwilioHandler,), {"state": self.state}))
 
     @property
     def received(self) -> list[dict[str, str]]:

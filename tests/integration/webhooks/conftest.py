@@ -64,6 +64,21 @@ def store_catalog(app_shop: Shop) -> dict[str, int]:
 Post = Callable[..., TestResponse]
 
 
+def send_signed(
+    client: FlaskClient, source: str, body: dict[str, Any] | bytes, headers: dict[str, str] | None = None,
+    *, sign: str = "right",
+) -> TestResponse:  # fmt: skip
+    """Sign ``body`` for ``source`` as the platform does (or not, or wrongly) and post it with ``headers``."""
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    header, _, signer = SCHEMES[source]
+    sent = {"Content-Type": "application/json", **(headers or {})}
+    if sign == "right":
+        sent[header] = signer(SECRETS[source], raw)
+    elif sign == "wrong":
+        sent[header] = signer("not-the-secret", raw)
+    return client.post(PATHS[source], data=raw, headers=sent)
+
+
 @pytest.fixture
 def post(wh_client: FlaskClient) -> Post:
     """Sign ``body`` for ``source`` (or not, or wrongly) and post it with ``headers``."""
@@ -71,13 +86,6 @@ def post(wh_client: FlaskClient) -> Post:
     def send(
         source: str, body: dict[str, Any] | bytes, headers: dict[str, str] | None = None, *, sign: str = "right"
     ) -> TestResponse:
-        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-        header, _, signer = SCHEMES[source]
-        sent = {"Content-Type": "application/json", **(headers or {})}
-        if sign == "right":
-            sent[header] = signer(SECRETS[source], raw)
-        elif sign == "wrong":
-            sent[header] = signer("not-the-secret", raw)
-        return wh_client.post(PATHS[source], data=raw, headers=sent)
+        return send_signed(wh_client, source, body, headers, sign=sign)
 
     return send

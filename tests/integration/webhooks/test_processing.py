@@ -27,13 +27,13 @@ def test_shopify_fixture_order_with_engraving_is_held_for_customisation(
 ) -> None:
     from tests.integration.webhooks.conftest import fixture
 
-    order = fixture("shopify-order.json")["order"]  # as published: authorized, with a "custom engraving" note
+    order = payloads.consistent(fixture("shopify-order.json")["order"])  # authorized, a "custom engraving" note
     assert post("shopify", order, payloads.shopify_headers("orders/create", "ev-raw")).status_code == 200
     placed = _order(app_shop, "shopify")
     assert placed is not None
     assert placed.number == "1001"
     assert (placed.status, placed.hold_reason) == ("on_hold", "customisation")
-    assert placed.total_minor == 3 * 19900 + 1194  # catalogue prices, Shopify's tax, free shipping
+    assert placed.total_minor == 3 * 19900 + 1194  # Shopify's prices and tax, free shipping
 
 
 def test_shopify_older_update_is_ignored(app_shop: Shop, store_catalog: dict[str, int], post: Post) -> None:

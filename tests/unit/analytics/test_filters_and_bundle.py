@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.analytics.bundle import compare, without_money
-from core.analytics.definitions import BY_KEY, KPIS, SERIES
+from core.analytics.definitions import BY_KEY, CARRIER_FILTERED, KPIS, SERIES, filters_applied
 from core.analytics.filters import Filters, parse_filters
 from core.analytics.formatting import delta_text, value_text
 from core.errors import ValidationFailed
@@ -99,3 +99,13 @@ def test_filters_cache_key_ignores_the_clock() -> None:
     a = Filters(date(2025, 3, 3), date(2025, 3, 9))
     assert a.cache_key() == Filters(date(2025, 3, 3), date(2025, 3, 9), as_of=None).cache_key()
     assert a.cache_key() != Filters(date(2025, 3, 3), date(2025, 3, 9), sku="TEE-M").cache_key()
+
+
+def test_filters_applied_says_what_each_filter_restricts() -> None:
+    assert filters_applied(None, None, None) == []
+    channel, carrier = filters_applied("shopify", "ups", None)
+    assert (channel["filter"], channel["applies_to"]) == ("channel", "all")
+    assert (carrier["filter"], carrier["value"]) == ("carrier", "ups")
+    assert carrier["applies_to"] == sorted(CARRIER_FILTERED)
+    assert "ignore" in str(carrier["note"])
+    assert {k.key for k in KPIS} | set(SERIES) >= CARRIER_FILTERED
