@@ -9,10 +9,12 @@ from web.errors import serve_problems_under
 
 def init_app(app: Flask) -> None:
     """Mount the Dash app on ``app`` behind staff login, with its JSON/CSV endpoints."""
-    from dashboard import api, guard
+    from dashboard import api, guard, weight
     from dashboard.app import build
 
     guard.install(app)
+    if app.config.get("DASHBOARD_COMPRESS_ASSETS", True):  # bench/bench_dashboard_weight.py compares
+        weight.install(app)
     app.register_blueprint(api.bp)
     serve_problems_under(app, "/dashboard/api/")  # JSON endpoints: errors as problem+json too
     app.extensions["shiplog.dash"] = build(app)

@@ -7,8 +7,6 @@ GET /dashboard/export/<series>.csv, /dashboard/export/kpis.csv, /dashboard/expor
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,6 +17,7 @@ from core.analytics import SERIES, StoreNotReady
 from core.errors import DomainError
 from dashboard import service
 from dashboard.drilldown import drill_page
+from dashboard.exports import csv_text, kpi_rows
 from web.errors import problem
 
 bp = Blueprint("dashboard_api", __name__, url_prefix="/dashboard")
@@ -64,14 +63,8 @@ def drill() -> Response:
 
 
 def _csv(name: str, rows: Iterable[dict[str, Any]]) -> Response:
-    buffer = io.StringIO()
-    writer: csv.DictWriter[str] | None = None
-    for row in rows:
-        if writer is None:
-            writer = csv.DictWriter(buffer, fieldnames=list(row))
-            writer.writeheader()
-        writer.writerow(row)
-    response = Response(buffer.getvalue(), mimetype="text/csv")
+    """Labels with units on the first header row, the JSON keys on the second (dashboard.exports)."""
+    response = Response(csv_text(rows), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
 
@@ -81,11 +74,7 @@ def export(key: str) -> Response:
     """A chart's series (or ``kpis``: every KPI with its comparison) as CSV."""
     bundle = service.bundle_for(service.filters_from(request.args))
     if key == "kpis":
-        # Every row has the cohort-rate flags (empty for KPIs that are always final), so one header fits all.
-        flags = {"incomplete": False, "open_share": None}
-        return _csv(
-            key, ({"kpi": k} | v | {f: v.get(f, d) for f, d in flags.items()} for k, v in bundle["kpis"].items())
-        )
+        return _csv(key, kpi_rows(bundle["kpis"]))
     if key not in SERIES:
         raise NotFound(f"No series {key!r}.")
     if key not in bundle["series"]:

@@ -34,6 +34,11 @@ Orders, returns and their actions are in the <a href="/staff/">order hub</a>, wh
 </html>"""
 
 
+# Dash's default table head is white-ish text on #fafafa for some themes; name both colours so the head
+# reads (contrast 13:1, checked in tests/integration/dashboard/test_drill_links.py).
+TABLE_HEAD = {"backgroundColor": "#e8edf3", "color": "#1d2733", "fontWeight": "600"}
+
+
 class ShiplogDash(Dash):
     """Dash with its renderer started from a file, so the page needs no inline script."""
 
@@ -57,7 +62,7 @@ def _nav() -> html.Nav:
             html.A("Order hub", href="/staff/"),
             html.Span(who, className="who"),
         ],
-        className="dash-header",
+        className="dash-nav",  # not "dash-header": DataTable gives its <th> that class
     )
 
 
@@ -97,7 +102,9 @@ def _drill() -> html.Div:
         page_size=drilldown.PAGE_SIZE,
         page_count=0,
         markdown_options={"link_target": "_self"},
-        style_cell={"textAlign": "left", "fontFamily": "inherit"},
+        style_cell={"textAlign": "left", "fontFamily": "inherit", "whiteSpace": "normal", "height": "auto"},
+        style_table={"overflowX": "auto"},  # a phone scrolls the table, not the page (its links take focus)
+        style_header=TABLE_HEAD,
     )
     head = html.Div(
         [html.H3(id="drill-title"), html.A("Export CSV", id="drill-csv", href="", className="csv-link")],

@@ -3,12 +3,13 @@ so any view can be bookmarked or shared; the controls only mirror and edit it.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
-from core.analytics import StoreNotReady
+from core.analytics import StoreNotReady, labels
 from core.errors import DomainError
 from dashboard import service
 from dashboard.components import notice, page_body
@@ -48,8 +49,9 @@ def search_from(search: str | None, values: list[Any]) -> str:
     return "?" + urlencode(args)
 
 
-def _options(values: list[str]) -> list[dict[str, str]]:
-    return [{"label": v, "value": v} for v in values]
+def _options(values: list[str], words: Callable[[str], str] = str) -> list[dict[str, str]]:
+    """Dropdown choices: the words shown, the code kept in the URL."""
+    return [{"label": words(v), "value": v} for v in values]
 
 
 def register(app: Dash) -> None:
@@ -83,7 +85,11 @@ def register(app: Dash) -> None:
     )
     def filter_options(_: str | None) -> list[Any]:
         values = service.dimension_values()
-        return [_options(values["channel"]), _options(values["carrier"]), _options(values["product"])]
+        return [
+            _options(values["channel"], labels.spelled),
+            _options(values["carrier"], labels.carrier_name),
+            _options(values["product"]),
+        ]
 
     @app.callback(Output("page-content", "children"), Input("url", "pathname"), Input("url", "search"))
     def render_page(pathname: str | None, search: str | None) -> Any:

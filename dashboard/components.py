@@ -1,4 +1,5 @@
-"""Building blocks: KPI cards with their definition tooltip, charts with a CSV link, page sections."""
+"""Building blocks: KPI cards and charts, each with its definition in a <details> (visible, reachable by
+keyboard, read by screen readers: a hover tooltip is none of these), CSV links, page sections."""
 
 from __future__ import annotations
 
@@ -15,8 +16,13 @@ from dashboard.service import as_of_text
 PREFIX = "/dashboard/"
 
 
+def definition(text: str) -> html.Details:
+    """How a number is counted, one click or Enter away; in the words of docs/kpis.md, without keys."""
+    return html.Details([html.Summary("Definition"), html.P(text)], className="definition")
+
+
 def kpi_card(kpi: Kpi, comparison: dict[str, Any]) -> html.Div:
-    """Value, change against the previous period (coloured by good/bad news), definition on hover."""
+    """Value, change against the previous period (coloured by good/bad news), then its definition."""
     text, css = delta_text(kpi, comparison)
     previous = value_text(kpi, comparison.get("previous"))
     parts = [
@@ -31,10 +37,9 @@ def kpi_card(kpi: Kpi, comparison: dict[str, Any]) -> html.Div:
             html.Div(f"incomplete: {still} of orders still inside their return window", className="incomplete")
         )
     return html.Div(
-        parts,
+        [*parts, definition(kpi.definition)],
         className="kpi-card",
         id=f"kpi-{kpi.key.replace('.', '-')}",
-        title=f"{kpi.key}: {kpi.definition}",
     )
 
 
@@ -53,20 +58,20 @@ def chart(key: str, bundle: dict[str, Any], search: str) -> html.Div:
     )
     head = html.Div(
         [
-            html.H3(CHART_TITLES[key], title=f"{key}: {SERIES[key]}"),
+            html.H3(CHART_TITLES[key]),
             html.A("Export CSV", href=f"{PREFIX}export/{key}.csv{search}", className="csv-link", id=f"csv-{key}"),
         ],
         className="chart-head",
     )
-    return html.Div([head, body], className="chart-card", id=f"card-{key}")
+    return html.Div([head, definition(SERIES[key]), body], className="chart-card", id=f"card-{key}")
 
 
 def page_body(page: Page, bundle: dict[str, Any], search: str) -> list[Any]:
     previous = bundle["previous_period"]
     note = (
         f"{bundle['filters']['from']} to {bundle['filters']['to']}, compared with "
-        f"{previous['from']} to {previous['to']}. Hover a number or a chart title for its definition; "
-        "click a bar or point for the orders behind it."
+        f"{previous['from']} to {previous['to']}. Open \u201cDefinition\u201d under a number or a chart for how it is "
+        "counted; click a bar or point for the orders behind it."
     )
     export = html.A(
         "Export all KPIs as CSV", href=f"{PREFIX}export/kpis.csv{search}", className="csv-link", id="csv-kpis"

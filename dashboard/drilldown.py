@@ -8,11 +8,12 @@ from urllib.parse import urlencode
 
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
-from core.analytics import DrillPage, Filters, StoreNotReady, drill_orders
+from core.analytics import DrillPage, Filters, StoreNotReady, drill_orders, labels
 from core.analytics.formatting import money
 from core.errors import DomainError
 from dashboard import service
 from dashboard.callbacks import query_args
+from web.links import order_link
 from web.times import stamp
 
 PAGE_SIZE = 20
@@ -37,13 +38,24 @@ def drill_page(filters: Filters, kind: str, key: str, page: int, page_size: int 
         return drill_orders(cur, filters, kind, key, page=page, page_size=page_size)
 
 
+def key_words(kind: str, key: str) -> str:
+    """The chosen bar as the chart shows it: "DHL Express Worldwide", not ``dhl|Express Worldwide``."""
+    first, _, second = key.partition("|")
+    if kind == "carrier_service":
+        return labels.carrier_service(first, second)
+    if kind == "exception":
+        return f"{labels.carrier_name(first)}: {labels.exception_reason(second)}"
+    words = {"hold_reason": labels.hold_reason, "reason": labels.return_reason}.get(kind)
+    return words(key) if words else key
+
+
 def table_rows(found: DrillPage, with_money: bool) -> list[dict[str, Any]]:
     return [
         {
-            "number": f"[{row['number']}](/staff/orders/{row['number']})",  # the order page is found by number
+            "number": f"[{row['number']}]({order_link(row['number'])})",
             "placed_at": stamp(datetime.fromisoformat(row["placed_at"]).replace(tzinfo=UTC)),  # the copy keeps UTC
-            "status": row["status"],
-            "channel": row["channel"],
+            "status": labels.spelled(row["status"]),
+            "channel": labels.spelled(row["channel"]),
             "value": money(row["value_minor"]) if with_money else "–",
         }
         for row in found.rows
@@ -92,7 +104,7 @@ def register(app: Dash) -> None:
             return [[], 0, f"Cannot show these orders: {error.message}", "", False]
         except StoreNotReady as error:
             return [[], 0, service.preparing_text(error), "", False]
-        title = f"{found.total} orders {KIND_TEXT.get(chosen['kind'], '')} {chosen['key'].replace('|', ' / ')}"
+        title = f"{found.total} orders {KIND_TEXT.get(chosen['kind'], '')} {key_words(chosen['kind'], chosen['key'])}"
         csv = "/dashboard/export/drill.csv?" + urlencode(args | chosen)
         pages = max(1, -(-found.total // PAGE_SIZE))
         return [table_rows(found, service.sees_money()), pages, title, csv, False]

@@ -1,5 +1,9 @@
 """One Plotly figure per bundle series. Every bar/point carries ``customdata = [kind, key]`` so a click
 can ask for the orders behind it (core.analytics.drill). Money is plotted in major units (minor / 100).
+
+Codes show as words (core.analytics.labels); every trace has its own hover text with thousands
+separators and the unit (Plotly's default would say "19.12797k"); legends sit above the plot, where
+no axis label can run into them.
 """
 
 from __future__ import annotations
@@ -9,19 +13,45 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from core.analytics import labels
+from core.analytics.formatting import CURRENCY, hours_text
+from core.money import SYMBOLS
+
 Rows = list[dict[str, Any]]
 BLUE, ORANGE, GREY, RED = "#1f4f82", "#f2a900", "#8a96a3", "#b3261e"
+SYMBOL = SYMBOLS.get(CURRENCY, "")
+COUNT, MONEY, SHARE = ",d", ",.2f", ".1%"
+
+
+def hover(name: str, fmt: str = COUNT, prefix: str = "") -> str:
+    """The hover line of a trace: bar, name and value with separators and unit, never SI prefixes."""
+    return f"%{{x}}<br>{name}: {prefix}%{{y:{fmt}}}<extra></extra>"
+
+
+def wrapped(text: str, width: int = 20) -> str:
+    """Long category words on several lines, so neighbouring axis labels do not run into each other."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 def _layout(fig: go.Figure, **extra: Any) -> go.Figure:
     fig.update_layout(
-        margin={"l": 50, "r": 20, "t": 20, "b": 40},
-        height=300,
-        legend={"orientation": "h", "y": -0.2},
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        height=320,
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
         plot_bgcolor="#fff",
         clickmode="event",
+        separators=".,",
+        modebar={"orientation": "v"},  # down the right edge, clear of the legend above the plot
         **extra,
     )
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     return fig
 
 
@@ -29,17 +59,19 @@ def _drill(kind: str, keys: list[str]) -> list[list[str]]:
     return [[kind, key] for key in keys]
 
 
+def _money_bar(name: str, x: list[str], minor: list[int], color: str, data: list[list[str]]) -> go.Bar:
+    """Bars of money in major units, hovered with the currency and two decimals."""
+    y = [m / 100 for m in minor]
+    return go.Bar(name=name, x=x, y=y, marker_color=color, customdata=data, hovertemplate=hover(name, MONEY, SYMBOL))
+
+
 def sales_by_period(rows: Rows) -> go.Figure:
     periods = [r["period"] for r in rows]
     data = _drill("sales_period", periods)
     fig = go.Figure(
         [
-            go.Bar(
-                name="Net sales", x=periods, y=[r["net_minor"] / 100 for r in rows], marker_color=BLUE, customdata=data
-            ),
-            go.Bar(
-                name="Refunds", x=periods, y=[r["refunds_minor"] / 100 for r in rows], marker_color=RED, customdata=data
-            ),
+            _money_bar("Net sales", periods, [r["net_minor"] for r in rows], BLUE, data),
+            _money_bar("Refunds", periods, [r["refunds_minor"] for r in rows], RED, data),
             go.Scatter(
                 name="Orders",
                 x=periods,
@@ -48,49 +80,70 @@ def sales_by_period(rows: Rows) -> go.Figure:
                 mode="lines+markers",
                 marker_color=ORANGE,
                 customdata=data,
+                hovertemplate=hover("Orders"),
             ),
         ]
     )
     return _layout(
         fig,
-        yaxis={"title": "amount", "rangemode": "tozero"},
-        yaxis2={"title": "orders", "overlaying": "y", "side": "right", "rangemode": "tozero", "tickformat": ",d"},
+        yaxis={"title": f"Amount ({CURRENCY})", "rangemode": "tozero", "tickprefix": SYMBOL, "tickformat": ",~f"},
+        yaxis2={"title": "Orders", "overlaying": "y", "side": "right", "rangemode": "tozero", "tickformat": ",~r"},
     )
 
 
-def _bars(rows: Rows, x: str, y: str, kind: str | None, name: str, color: str = BLUE) -> go.Figure:
+def _bars(
+    rows: Rows, x: str, y: str, kind: str | None, name: str, color: str = BLUE, words: Callable[[str], str] = str
+) -> go.Figure:
+    """One bar per row; ``words`` turns the row's code into what the axis shows (the click keeps the code)."""
     keys = [str(r[x]) for r in rows]
     custom = _drill(kind, keys) if kind else None
-    return _layout(
-        go.Figure([go.Bar(name=name, x=keys, y=[r[y] for r in rows], marker_color=color, customdata=custom)])
+    shown = [wrapped(words(k)) for k in keys]
+    bar = go.Bar(
+        name=name, x=shown, y=[r[y] for r in rows], marker_color=color, customdata=custom, hovertemplate=hover(name)
     )
+    return _layout(go.Figure([bar]), yaxis={"title": name, "tickformat": ",~r"})
 
 
 def transit_by_carrier_service(rows: Rows) -> go.Figure:
-    labels = [f"{r['carrier']} / {r['service']}" for r in rows]
+    shown = [wrapped(labels.carrier_service(r["carrier"], r["service"])) for r in rows]
     data = _drill("carrier_service", [f"{r['carrier']}|{r['service']}" for r in rows])
-    fig = go.Figure(
-        [
-            go.Bar(name="median h", x=labels, y=[r["median_hours"] for r in rows], marker_color=BLUE, customdata=data),
-            go.Bar(name="p90 h", x=labels, y=[r["p90_hours"] for r in rows], marker_color=GREY, customdata=data),
-        ]
+    fig = go.Figure([_hours_bar(name, shown, rows, field, color, data) for name, field, color in TRANSIT])
+    return _layout(fig, yaxis={"title": "Hours shipped → delivered", "tickformat": ",~r"})
+
+
+TRANSIT = (("Median", "median_hours", BLUE), ("90th percentile", "p90_hours", GREY))
+
+
+def _hours_bar(name: str, x: list[str], rows: Rows, field: str, color: str, data: list[list[str]]) -> go.Bar:
+    """Bars in hours whose hover says the duration in days and hours ("7 d 2 h")."""
+    said = ["–" if r[field] is None else hours_text(r[field]) for r in rows]
+    return go.Bar(
+        name=name,
+        x=x,
+        y=[r[field] for r in rows],
+        marker_color=color,
+        customdata=data,
+        text=said,
+        textposition="none",
+        hovertemplate=f"%{{x}}<br>{name}: %{{text}}<extra></extra>",
     )
-    return _layout(fig, yaxis={"title": "hours shipped → delivered"})
 
 
 def exceptions_by_carrier(rows: Rows) -> go.Figure:
     traces = []
     for reason in sorted({r["reason"] for r in rows}):
         picked = [r for r in rows if r["reason"] == reason]
+        name = labels.exception_reason(reason)
         traces.append(
             go.Bar(
-                name=reason,
-                x=[r["carrier"] for r in picked],
+                name=name,
+                x=[labels.carrier_name(r["carrier"]) for r in picked],
                 y=[r["rate"] for r in picked],
                 customdata=_drill("exception", [f"{r['carrier']}|{reason}" for r in picked]),
+                hovertemplate=hover(name, SHARE),
             )
         )
-    return _layout(go.Figure(traces), barmode="stack", yaxis={"title": "share of parcels", "tickformat": ".0%"})
+    return _layout(go.Figure(traces), barmode="stack", yaxis={"title": "Share of parcels", "tickformat": ".0%"})
 
 
 def returns_by_cohort(rows: Rows) -> go.Figure:
@@ -99,19 +152,21 @@ def returns_by_cohort(rows: Rows) -> go.Figure:
     fig = go.Figure(
         [
             go.Bar(
-                name="return rate (orders)",
+                name="Return rate (orders)",
                 x=cohorts,
                 y=[r["return_rate_by_orders"] for r in rows],
                 marker_color=BLUE,
                 customdata=data,
+                hovertemplate=hover("Return rate (orders)", SHARE),
             ),
             go.Scatter(
-                name="still inside return window",
+                name="Still inside return window",
                 x=cohorts,
                 y=[r["inside_window_share"] for r in rows],
                 mode="lines+markers",
                 marker_color=ORANGE,
                 customdata=data,
+                hovertemplate=hover("Still inside return window", SHARE),
             ),
         ]
     )
@@ -120,15 +175,19 @@ def returns_by_cohort(rows: Rows) -> go.Figure:
 
 FIGURES: dict[str, Callable[[Rows], go.Figure]] = {
     "sales.by_period": sales_by_period,
-    "fulfilment.placed_to_shipped_distribution": lambda rows: _bars(rows, "bucket", "orders", "ship_bucket", "orders"),
-    "fulfilment.waiting_by_age": lambda rows: _bars(rows, "bucket", "orders", "wait_bucket", "orders", ORANGE),
-    "fulfilment.hold_queue": lambda rows: _bars(rows, "reason", "orders", "hold_reason", "orders on hold", RED),
-    "fulfilment.holds_by_reason": lambda rows: _bars(rows, "reason", "orders", None, "orders held", GREY),
+    "fulfilment.placed_to_shipped_distribution": lambda rows: _bars(rows, "bucket", "orders", "ship_bucket", "Orders"),
+    "fulfilment.waiting_by_age": lambda rows: _bars(rows, "bucket", "orders", "wait_bucket", "Orders", ORANGE),
+    "fulfilment.hold_queue": lambda rows: _bars(
+        rows, "reason", "orders", "hold_reason", "Orders on hold", RED, labels.hold_reason
+    ),
+    "fulfilment.holds_by_reason": lambda rows: _bars(
+        rows, "reason", "orders", None, "Orders held", GREY, labels.hold_reason
+    ),
     "delivery.transit_by_carrier_service": transit_by_carrier_service,
     "delivery.exceptions_by_carrier": exceptions_by_carrier,
     "returns.by_cohort": returns_by_cohort,
-    "returns.by_sku": lambda rows: _bars(rows[:15], "sku", "priority", "sku", "priority (rate × count)"),
-    "returns.reason_mix": lambda rows: _bars(rows, "reason", "units", "reason", "units"),
+    "returns.by_sku": lambda rows: _bars(rows[:15], "sku", "priority", "sku", "Priority (rate × count)"),
+    "returns.reason_mix": lambda rows: _bars(rows, "reason", "units", "reason", "Units", words=labels.return_reason),
 }
 
 # What each chart's y values are, in bundle terms: (series key, trace name) → row field, and scale.

@@ -35,6 +35,7 @@ their variables below are only the defaults of what was never set there. Secrets
 | PAYMENT_CAPTURE_AT | confirmation | when an authorised card payment is taken: confirmation (placed unheld, or released) or shipping (the first parcel leaves) |
 | STRIPE_API_KEY / STRIPE_WEBHOOK_SECRET | (unset) | Stripe secret key (sk_...) and webhook signing secret (whsec_...): verifies Stripe-Signature; unset refuses Stripe webhooks |
 | STRIPE_API_BASE | (unset: Stripe's own) | where the Stripe SDK sends its requests (a local stand-in in tests) |
+| DASHBOARD_COMPRESS_ASSETS | true | gzip the dashboard's scripts and styles and let browsers keep versioned ones a year (dashboard/weight.py); false only to measure the difference |
 | PORTAL_POLL_SECONDS | 30 | how often a moving order's page refreshes itself |
 | LOOKUP_RATE_LIMIT / LOOKUP_ORDER_RATE_LIMIT | 20 per minute;200 per hour / 8 per minute;40 per hour | order lookups per client IP / per order number |
 | TRACKING_RATE_LIMIT / POLL_RATE_LIMIT | 60 per minute;1000 per hour / 120 per minute | unknown tracking numbers per IP / live-update polls |
@@ -99,6 +100,7 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "RETURN_WINDOW_DAYS": int(_env("RETURN_WINDOW_DAYS", "30")),
         "RESTOCKING_FEE_BPS": int(_env("RESTOCKING_FEE_BPS", "0")),
         "RETURNS_AUTO_APPROVE": _flag(os.environ.get("RETURNS_AUTO_APPROVE"), True),
+        "DASHBOARD_COMPRESS_ASSETS": _flag(os.environ.get("DASHBOARD_COMPRESS_ASSETS"), True),
         "FRAUD_SCORE_THRESHOLD": int(_env("FRAUD_SCORE_THRESHOLD", "75")),
         "SHOP_CURRENCY": _env("SHOP_CURRENCY", "USD"),
         "SETTINGS_CACHE_SECONDS": float(_env("SETTINGS_CACHE_SECONDS", "5")),

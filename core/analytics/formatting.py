@@ -10,28 +10,42 @@ from typing import Any
 from core.analytics.definitions import Kpi
 from core.money import money_text
 
+# The analytics store's money is in one currency; the shop's (core.settings) is USD unless set. Every
+# label, axis and export that names the currency reads it here.
+CURRENCY = "USD"
 
-def money(minor: Any, currency: str = "USD") -> str:
+
+def money(minor: Any, currency: str = CURRENCY) -> str:
     """Money in minor units as people read it; ``–`` when there is none."""
     if minor is None:
         return "–"
     return money_text(round(minor), currency)
 
 
-def value_text(kpi: Kpi, value: Any, currency: str = "USD") -> str:
+def hours_text(hours: float) -> str:
+    """A duration as people say it: under a day in hours ("5.5 h"), from a day on in days and whole
+    hours ("169.5" → "7 d 2 h"), since "169.5 h" makes the reader divide by 24."""
+    if abs(hours) < 24:
+        return f"{hours:,.1f} h"
+    days, rest = divmod(round(abs(hours)), 24)
+    sign = "-" if hours < 0 else ""
+    return f"{sign}{days:,} d {rest} h" if rest else f"{sign}{days:,} d"
+
+
+def value_text(kpi: Kpi, value: Any, currency: str = CURRENCY) -> str:
     """A KPI value in its unit; ``–`` when there is nothing to measure."""
     if value is None:
         return "–"
     if kpi.unit == "minor":
         return money(value, currency)
     if kpi.unit == "hours":
-        return f"{value:,.1f} h"
+        return hours_text(value)
     if kpi.unit == "share":
         return f"{value * 100:.1f}%"
     return f"{value:,}"
 
 
-def delta_text(kpi: Kpi, comparison: dict[str, Any], currency: str = "USD") -> tuple[str, str]:
+def delta_text(kpi: Kpi, comparison: dict[str, Any], currency: str = CURRENCY) -> tuple[str, str]:
     """(text, css class) of the change against the previous period; the class says good or bad news."""
     delta = comparison.get("delta")
     if delta is None:
@@ -44,7 +58,7 @@ def delta_text(kpi: Kpi, comparison: dict[str, Any], currency: str = "USD") -> t
     elif kpi.unit == "minor":
         amount = money(abs(delta), currency)
     elif kpi.unit == "hours":
-        amount = f"{abs(delta):,.1f} h"
+        amount = hours_text(abs(delta))
     else:
         amount = f"{abs(delta):,}"
     css = {True: "good", False: "bad", None: "flat"}[comparison.get("better")]

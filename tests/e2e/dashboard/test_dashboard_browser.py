@@ -5,65 +5,14 @@ The page runs under the dashboard CSP (no inline script): any CSP violation or s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from core.services.access import create_staff_user
 from dashboard.pages import PAGES
-from tests.e2e.conftest import serving
-from tests.integration.analytics.conftest import build_story, open_database
-from tests.integration.dashboard.conftest import publish_store
+from tests.e2e.dashboard.conftest import STORY, sign_in
 
 pytestmark = pytest.mark.e2e
-STORY = "from=2025-03-03&to=2025-03-09"
-
-
-@pytest.fixture(scope="module")
-def base_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from wsgi import create_app
-
-    database = open_database("sqlite", request, tmp_path_factory)
-    shop, _ = build_story(database)
-    create_staff_user(shop, email="boss@example.com", password="correct horse battery", role="manager")
-    app = create_app(
-        {
-            "SHOP": shop,
-            "DATABASE_URL": database.url,
-            "SECRET_KEY": "e2e-secret",
-            "PUBLIC_BASE_URL": "http://127.0.0.1",
-            "RATELIMIT_STORAGE_URI": "memory://",
-            "ANALYTICS_STORE": str(publish_store(database, tmp_path_factory)),
-        }
-    )
-    with serving(app) as url:
-        yield url
-    database.dispose()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A fresh tab whose console errors, script errors and failed responses are kept in ``tab.problems``."""
-    tab = browser.new_page(viewport={"width": 1400, "height": 1000})
-    problems: list[str] = []
-    tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    tab.on("pageerror", lambda e: problems.append(str(e)))
-    tab.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    tab.problems = problems
-    yield tab
-    tab.close()
-
-
-def _sign_in(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{base_url}/dashboard/?{STORY}")
-    assert "/staff/login" in page.url
-    page.fill("#email", "boss@example.com")
-    page.fill("#password", "correct horse battery")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/dashboard/**")
-    page.wait_for_selector(".kpi-card", timeout=20_000)
 
 
 def _graphs_have_data(page) -> int:  # type: ignore[no-untyped-def]
@@ -81,7 +30,7 @@ def _graphs_have_data(page) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_manager_uses_every_page_filters_and_drills_down(page, base_url: str, shots: Path) -> None:  # type: ignore[no-untyped-def]
-    _sign_in(page, base_url)
+    sign_in(page, base_url)
     for path, spec in PAGES.items():
         page.goto(f"{base_url}/dashboard/{path}?{STORY}")
         page.wait_for_selector(f"h1:text('{spec.title}')", timeout=20_000)
@@ -93,11 +42,11 @@ def test_manager_uses_every_page_filters_and_drills_down(page, base_url: str, sh
     page.wait_for_selector("#kpi-sales-orders")
     assert page.inner_text("#kpi-sales-orders .value") == "7"
     page.click("#filter-carrier")
-    page.get_by_role("option", name="ups", exact=True).click()
+    page.get_by_role("option", name="UPS", exact=True).click()  # the code stays in the URL
     page.wait_for_url("**carrier=ups**")
     page.wait_for_function("() => document.querySelector('#kpi-sales-orders .value').innerText === '3'")
     page.screenshot(path=str(shots / "sales-filtered-ups.png"), full_page=True)
-    page.click(".dash-header >> text=Delivery")  # the filters travel with the navigation
+    page.click(".dash-nav >> text=Delivery")  # the filters travel with the navigation
     page.wait_for_selector("h1:text('Delivery')")
     assert "carrier=ups" in page.url
 

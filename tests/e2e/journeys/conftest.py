@@ -35,6 +35,15 @@ class Site:
     url: str
     shop: Shop
     app: Flask
+    store: Path  # the analytics store the dashboard reads (ANALYTICS_STORE)
+
+    def publish_analytics(self) -> None:
+        """Bring the dashboard's store up to date, as ``flask analytics sync`` does."""
+        from core.analytics import StoreWriter
+
+        writer = StoreWriter(self.shop.db, self.store)
+        writer.sync()
+        writer.close()
 
     def send_mail(self) -> None:
         """Run the dispatcher once, as ``flask notifications work --once`` does: the sink receives."""
@@ -63,7 +72,7 @@ class Site:
         return found.group(1)
 
 
-def _app(shop: Shop) -> Flask:
+def _app(shop: Shop, store: Path) -> Flask:
     from wsgi import create_app
 
     return create_app(
@@ -76,6 +85,7 @@ def _app(shop: Shop) -> Flask:
             "PORTAL_POLL_SECONDS": 600,  # no poll swaps in the middle of a step: clicks alone make them
             "SHOP_TIMEZONE": "America/Chicago",
             "SHOP_RETURN_ADDRESS": "Shiplog Returns, 400 Dock Road, Springfield, IL 62701",
+            "ANALYTICS_STORE": str(store),
         }
     )
 
@@ -87,11 +97,12 @@ def site(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     shutil.copy(sqlite_template, path)
     shop = Shop(db=Database(f"sqlite:///{path}"), gateway=FakeGateway())
     factories.make_catalog(shop)
-    app = _app(shop)
+    store = tmp_path_factory.mktemp("analytics")
+    app = _app(shop, store)
     try:
         with serving(app) as url:
             app.config["PUBLIC_BASE_URL"] = url  # read when the dispatcher is built
-            yield Site(url, shop, app)
+            yield Site(url, shop, app, store)
     finally:
         shop.db.dispose()
 

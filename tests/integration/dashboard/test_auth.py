@@ -92,8 +92,10 @@ def test_managers_get_money(manager: FlaskClient) -> None:
     body = manager.get("/dashboard/api/kpis?" + STORY_ARGS).get_json()
     assert body["kpis"]["sales.net_minor"]["value"] == 27500
     csv = manager.get("/dashboard/export/sales.by_period.csv?" + STORY_ARGS).get_data(as_text=True)
-    assert csv.splitlines()[0].startswith("period,orders,units,gross_minor")
-    assert "2025-03-03,3,6,14300,800,0,13500,1000,4500" in csv
+    labels, keys = csv.splitlines()[:2]
+    assert labels.startswith("Period,Orders,Units,Gross sales (USD),")
+    assert keys.startswith("period,orders,units,gross_minor")
+    assert "2025-03-03,3,6,143.00,8.00,0.00,135.00,10.00,45.00" in csv
 
 
 def test_callback_post_without_csrf_token_is_refused(manager: FlaskClient) -> None:
@@ -109,8 +111,13 @@ def test_callback_post_without_csrf_token_is_refused(manager: FlaskClient) -> No
 
 def test_kpi_csv_has_every_kpi_with_its_comparison(manager: FlaskClient) -> None:
     lines = manager.get("/dashboard/export/kpis.csv?" + STORY_ARGS).get_data(as_text=True).splitlines()
-    assert lines[0] == "kpi,value,previous,delta,change,better,incomplete,open_share"
-    assert "sales.orders,7,1,6,6.0,True,False," in lines
+    assert lines[0] == (
+        "KPI,Key,Value,Previous period,Delta,Change (share 0–1),Better than previous,Still incomplete,"
+        "Orders still inside return window (share 0–1)"
+    )
+    assert lines[1] == "kpi,key,value,previous,delta,change,better,incomplete,open_share"
+    assert "Orders,sales.orders,7,1,6,6.0,True,False," in lines
+    assert "Net sales (USD),sales.net_minor,275.00," in "\n".join(lines)
 
 
 def test_json_endpoints_refuse_anonymous_callers_with_a_problem_document(story_app: Flask) -> None:
@@ -135,5 +142,5 @@ def test_drill_endpoint_pages_orders(manager: FlaskClient, staff: FlaskClient) -
     assert "value_minor" in body["rows"][0]
     assert "value_minor" not in staff.get(url).get_json()["rows"][0]
     csv = manager.get("/dashboard/export/drill.csv?" + STORY_ARGS + "&kind=sku&key=TEE-L").get_data(as_text=True)
-    assert csv.splitlines()[0] == "order_id,number,placed_at,status,channel,value_minor"
-    assert len(csv.splitlines()) == 2
+    assert csv.splitlines()[1] == "order_id,number,placed_at,status,channel,value_minor"
+    assert len(csv.splitlines()) == 3

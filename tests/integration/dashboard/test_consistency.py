@@ -100,8 +100,8 @@ def test_exception_chart_plots_the_rates(manager: FlaskClient) -> None:
         if c["props"].get("id") == {"type": "chart", "series": "delivery.exceptions_by_carrier"}
     )
     assert [(t["name"], t["x"], t["y"]) for t in figure["data"]] == [
-        ("delay", ["usps"], [0.5]),
-        ("lost", ["fedex"], [1.0]),
+        ("Running late", ["USPS"], [0.5]),
+        ("Lost by the carrier", ["FedEx"], [1.0]),
     ]
 
 
@@ -119,6 +119,6 @@ def test_an_immature_return_rate_is_flagged_and_not_coloured() -> None:
     card = kpi_card(BY_KEY["returns.return_rate_by_orders"], comparison | {"incomplete": True, "open_share": 0.3333})
     texts = [(part.className, part.children) for part in card.children]
     assert ("delta flat", "▼ 33.3 pts vs previous period") in texts
-    assert texts[-1] == ("incomplete", "incomplete: 33% of orders still inside their return window")
+    assert texts[-2] == ("incomplete", "incomplete: 33% of orders still inside their return window")
     final = kpi_card(BY_KEY["returns.return_rate_by_orders"], comparison | {"better": True, "incomplete": False})
-    assert [part.className for part in final.children] == ["label", "value", "delta good", "label"]
+    assert [part.className for part in final.children] == ["label", "value", "delta good", "label", "definition"]

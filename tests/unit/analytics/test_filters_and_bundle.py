@@ -85,7 +85,7 @@ def test_every_kpi_and_series_is_defined_in_the_docs() -> None:
 
 def test_values_read_in_their_unit() -> None:
     assert value_text(BY_KEY["sales.net_minor"], 123456) == "$1,234.56"
-    assert value_text(BY_KEY["delivery.transit_median_hours"], 57.0) == "57.0 h"
+    assert value_text(BY_KEY["delivery.transit_median_hours"], 57.0) == "2 d 9 h"
     assert value_text(BY_KEY["fulfilment.sla_share"], 0.8333) == "83.3%"
     assert value_text(BY_KEY["sales.aov_minor"], None) == "–"
     assert delta_text(BY_KEY["sales.discounts_minor"], compare(800, 0, False)) == ("▲ $8.00 vs previous period", "bad")
