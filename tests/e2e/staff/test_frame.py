@@ -35,6 +35,7 @@ STAFF_MENU = [
     "Mailbox",
     "Message previews",
     "Webhook deliveries",
+    "Outbound webhooks",
     "Dashboard",
 ]
 WINTER = datetime(2026, 12, 5, 13, 3, tzinfo=UTC)  # 14:03 in Berlin (CET)
