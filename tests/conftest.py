@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -214,6 +215,8 @@ def make_test_app(shop: Shop, **config: object):  # type: ignore[no-untyped-def]
         "SECRET_KEY": "test-secret",
         "PUBLIC_BASE_URL": "http://localhost",
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Never the checkout's own instance/analytics (a `make run` leaves one there): a store of its own.
+        "ANALYTICS_STORE": tempfile.mkdtemp(prefix="shiplog-analytics-"),
     }
     return create_app({**base, **config})
 
