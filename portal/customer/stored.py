@@ -12,7 +12,7 @@ test_stored_pages.py`` checks both ways answer alike, byte for byte and header f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from flask import Flask
@@ -50,15 +50,16 @@ class StoredTrackingPages:
     def page(self, environ: dict[str, Any]) -> str | None:
         """The stored page this request would get from the view, if it is one that may be answered here."""
         path = environ.get("PATH_INFO", "")
-        if not path.startswith(PREFIX) or environ.get("REQUEST_METHOD") != "GET" or not _anonymous(environ):
+        if not path.startswith(PREFIX) or environ.get("REQUEST_METHOD") != "GET":
             return None
-        number = tracking_number(path[len(PREFIX) :][:200])
-        if number is None or "/" in path[len(PREFIX) :]:
+        cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
+        rest = path[len(PREFIX) :]
+        number = tracking_number(rest[:200]) if _anonymous(environ, cookies) and "/" not in rest else None
+        if number is None:
             return None
         config = self.app.config
-        cookie = parse_cookie(environ.get("HTTP_COOKIE", "")).get(COOKIE)
         language = language_of(
-            cookie,
+            cookies.get(COOKIE),
             environ.get("HTTP_ACCEPT_LANGUAGE", ""),
             tuple(config["SHIPLOG_LANGUAGES"]),
             config.get("SHOP_LOCALE"),
@@ -68,12 +69,11 @@ class StoredTrackingPages:
         return None if found is None else found.page
 
 
-def _anonymous(environ: dict[str, Any]) -> bool:
+def _anonymous(environ: dict[str, Any], cookies: Mapping[str, str]) -> bool:
     """Nothing in the request that could make the view's answer differ from the stored page."""
     if environ.get("QUERY_STRING") or "HTTP_HX_REQUEST" in environ:
         return False
-    cookies = environ.get("HTTP_COOKIE")
-    return not cookies or set(parse_cookie(cookies)) <= {COOKIE}
+    return set(cookies) <= {COOKIE}
 
 
 def install(app: Flask) -> None:
