@@ -7,6 +7,7 @@ from typing import Any
 
 from dash import dcc, html
 
+from core.analytics.bases import SERIES_BASES
 from core.analytics.definitions import KPIS, SERIES, Kpi
 from core.analytics.formatting import delta_text, value_text
 from dashboard.figures import FIGURES
@@ -27,6 +28,7 @@ def kpi_card(kpi: Kpi, comparison: dict[str, Any]) -> html.Div:
     previous = value_text(kpi, comparison.get("previous"))
     parts = [
         html.Div(kpi.label, className="label"),
+        html.Div(kpi.basis, className="basis"),  # what it counts over: two bases are never compared
         html.Div(value_text(kpi, comparison.get("value")), className="value"),
         html.Div(text, className=f"delta {css}"),
         html.Div(f"previous: {previous}", className="label"),
@@ -63,7 +65,9 @@ def chart(key: str, bundle: dict[str, Any], search: str) -> html.Div:
         ],
         className="chart-head",
     )
-    return html.Div([head, definition(SERIES[key]), body], className="chart-card", id=f"card-{key}")
+    basis = SERIES_BASES.get(key)
+    said = [html.P(f"Counted over: {basis}", className="chart-basis")] if basis else []
+    return html.Div([head, *said, definition(SERIES[key]), body], className="chart-card", id=f"card-{key}")
 
 
 def page_body(page: Page, bundle: dict[str, Any], search: str) -> list[Any]:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from core.analytics.definitions import KPIS
+from core.analytics.definitions import KPIS, Kpi
 from core.analytics.formatting import CURRENCY
 from core.money import exponent
 
@@ -33,10 +33,15 @@ WORDS = {
     "previous": "Previous period",
     "incomplete": "Still incomplete",
     "open_share": "Orders still inside return window (share 0–1)",
+    "label": "Label",
+    "unit": "Unit",
+    "basis": "Counted over",
 }
 KPI_LABELS = {k.key: k for k in KPIS}
 # Every KPI row has the cohort-rate flags (empty for KPIs that are always final), so one header fits all.
 FLAGS = {"incomplete": False, "open_share": None}
+IDENTITY = ("label", "unit", "basis")  # the JSON's words for a KPI; the CSV writes them from the catalogue
+UNIT_WORDS = {"count": "count", "hours": "hours", "share": "share 0–1"}
 
 
 def label(key: str, currency: str = CURRENCY) -> str:
@@ -57,16 +62,28 @@ def cell(key: str, value: Any, currency: str = CURRENCY) -> Any:
     return value
 
 
+def unit_words(kpi: Kpi, currency: str = CURRENCY) -> str:
+    """The unit a KPI's CSV values are in: money in major units of the currency, else its own unit."""
+    return currency if kpi.is_money else UNIT_WORDS.get(kpi.unit, kpi.unit)
+
+
 def kpi_rows(kpis: Mapping[str, Mapping[str, Any]]) -> Iterable[dict[str, Any]]:
-    """One row per KPI: its words and unit, its key, then value / previous / delta in that unit."""
+    """One row per KPI: its words and unit, its key, label, unit and basis (as the JSON and the card
+    say them), then value / previous / delta in that unit."""
     for key, comparison in kpis.items():
         kpi = KPI_LABELS.get(key)
         unit_key = "x_minor" if kpi and kpi.is_money else ("x_hours" if kpi and kpi.unit == "hours" else "x")
         words = label(unit_key).replace("X", kpi.label if kpi else key, 1)
-        yield {"kpi": words, "key": key} | {
-            name: cell(unit_key if name in {"value", "previous", "delta"} else name, value)
-            for name, value in (dict(comparison) | {f: comparison.get(f, d) for f, d in FLAGS.items()}).items()
-        }
+        who = {"label": kpi.label, "unit": unit_words(kpi), "basis": kpi.basis} if kpi else {}
+        figures = {k: v for k, v in comparison.items() if k not in IDENTITY}
+        yield (
+            {"kpi": words, "key": key}
+            | who
+            | {
+                name: cell(unit_key if name in {"value", "previous", "delta"} else name, value)
+                for name, value in (figures | {f: comparison.get(f, d) for f, d in FLAGS.items()}).items()
+            }
+        )
 
 
 def csv_text(rows: Iterable[Mapping[str, Any]]) -> str:

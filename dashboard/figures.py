@@ -170,7 +170,7 @@ def returns_by_cohort(rows: Rows) -> go.Figure:
             ),
         ]
     )
-    return _layout(fig, yaxis={"tickformat": ".0%"})
+    return _layout(fig, yaxis={"title": "Share of delivered orders", "tickformat": ".0%"})
 
 
 FIGURES: dict[str, Callable[[Rows], go.Figure]] = {

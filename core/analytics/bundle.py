@@ -17,7 +17,8 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from core.analytics import delivery, fulfilment, returns, sales
-from core.analytics.definitions import BY_KEY, COHORT_RATES, KPIS, filters_applied
+from core.analytics.definitions import BY_KEY, COHORT_RATES, KPIS
+from core.analytics.filter_notes import filters_applied
 from core.analytics.filters import Filters
 from core.analytics.sql import Cursor
 
@@ -100,7 +101,8 @@ def immature(comparison: dict[str, Any], open_share: float | None, previous_open
 
 
 def _kpis(now: dict[str, Any], before: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    found = {k.key: compare(now[k.key], before[k.key], k.up_is_good) for k in KPIS}
+    """Each KPI's identity (label, unit, basis) beside its comparison: the JSON says what a number is."""
+    found = {k.key: k.identity() | compare(now[k.key], before[k.key], k.up_is_good) for k in KPIS}
     share, previous_share = now["returns.cohort_open_share"], before["returns.cohort_open_share"]
     return found | {key: immature(found[key], share, previous_share) for key in COHORT_RATES}
 

@@ -6,30 +6,40 @@ use these same keys. Units: ``count``, ``minor`` (money in minor units), ``hours
 
 from __future__ import annotations
 
+from core.analytics import bases as b
 from core.analytics.kpi import Kpi
 
 _K = Kpi
 KPIS: tuple[Kpi, ...] = (
-    _K("sales.orders", "Orders", "count", True, "Orders placed in the period, cancelled orders left out."),
-    _K("sales.units", "Units", "count", True, "Units on those orders (sum of line quantities)."),
-    _K("sales.gross_minor", "Gross sales", "minor", True, "Sum of unit price × quantity before discounts."),
-    _K("sales.discounts_minor", "Discounts", "minor", False, "Line and order discounts on those orders."),
+    _K("sales.orders", "Orders", "count", True, "Orders placed in the period, cancelled orders left out.", b.PLACED),
+    _K("sales.units", "Units", "count", True, "Units on those orders (sum of line quantities).", b.PLACED),
+    _K("sales.gross_minor", "Gross sales", "minor", True, "Sum of unit price × quantity before discounts.", b.PLACED),
+    _K("sales.discounts_minor", "Discounts", "minor", False, "Line and order discounts on those orders.", b.PLACED),
     _K(
         "sales.refunds_minor",
         "Refunds",
         "minor",
         False,
         "Refunds made in the period (booked on the refund date), except refunds of cancelled orders.",
+        b.REFUNDED,
     ),
-    _K("sales.net_minor", "Net sales", "minor", True, "Gross sales − discounts − refunds."),
-    _K("sales.shipping_minor", "Shipping charged", "minor", True, "Shipping charged on the period's orders."),
-    _K("sales.aov_minor", "Average order value", "minor", True, "(Gross sales − discounts) / orders, rounded."),
+    _K("sales.net_minor", "Net sales", "minor", True, "Gross sales − discounts − refunds.", b.PLACED_AND_REFUNDED),
+    _K("sales.shipping_minor", "Shipping charged", "minor", True, "Shipping charged on the period's orders.", b.PLACED),
+    _K(
+        "sales.aov_minor",
+        "Average order value",
+        "minor",
+        True,
+        "(Gross sales − discounts) / orders, rounded.",
+        b.PLACED,
+    ),
     _K(
         "fulfilment.placed_to_shipped_median_hours",
         "Placed → shipped (median)",
         "hours",
         False,
         "Median hours from placing to the first parcel leaving, over shipped orders placed in the period.",
+        b.SHIPPED_ORDERS,
     ),
     _K(
         "fulfilment.placed_to_shipped_p90_hours",
@@ -37,6 +47,7 @@ KPIS: tuple[Kpi, ...] = (
         "hours",
         False,
         "90th percentile of the same hours (linear interpolation).",
+        b.SHIPPED_ORDERS,
     ),
     _K(
         "fulfilment.sla_share",
@@ -44,6 +55,7 @@ KPIS: tuple[Kpi, ...] = (
         "share",
         True,
         "Orders shipped within the SLA / orders shipped or already past the SLA (business hours by default).",
+        b.SLA_DUE,
     ),
     _K(
         "fulfilment.orders_waiting",
@@ -51,6 +63,7 @@ KPIS: tuple[Kpi, ...] = (
         "count",
         False,
         "Orders placed, neither shipped nor cancelled at the end of the period (or now).",
+        b.SNAPSHOT,
     ),
     _K(
         "fulfilment.waiting_median_hours",
@@ -58,6 +71,7 @@ KPIS: tuple[Kpi, ...] = (
         "hours",
         False,
         "Median hours those orders have been waiting.",
+        b.SNAPSHOT,
     ),
     _K(
         "fulfilment.waiting_oldest_hours",
@@ -65,6 +79,7 @@ KPIS: tuple[Kpi, ...] = (
         "hours",
         False,
         "Hours the oldest waiting order has waited.",
+        b.SNAPSHOT,
     ),
     _K(
         "fulfilment.orders_on_hold",
@@ -72,6 +87,7 @@ KPIS: tuple[Kpi, ...] = (
         "count",
         False,
         "Orders on hold for review at the end of the period (or now), from the log of status moves.",
+        b.SNAPSHOT,
     ),
     _K(
         "fulfilment.cancellation_rate",
@@ -79,6 +95,7 @@ KPIS: tuple[Kpi, ...] = (
         "share",
         False,
         "Cancelled orders / all orders placed in the period.",
+        b.ALL_PLACED,
     ),
     _K(
         "delivery.transit_median_hours",
@@ -86,16 +103,32 @@ KPIS: tuple[Kpi, ...] = (
         "hours",
         False,
         "Median hours from a parcel leaving to its delivery, over outbound parcels shipped in the period.",
+        b.DELIVERED_PARCELS,
     ),
-    _K("delivery.transit_p90_hours", "Transit time (p90)", "hours", False, "90th percentile of the same hours."),
+    _K(
+        "delivery.transit_p90_hours",
+        "Transit time (p90)",
+        "hours",
+        False,
+        "90th percentile of the same hours.",
+        b.DELIVERED_PARCELS,
+    ),
     _K(
         "delivery.order_to_door_median_hours",
         "Order to door (median)",
         "hours",
         False,
         "Median hours from placing to full delivery, over delivered orders placed in the period.",
+        b.DELIVERED_ORDERS,
     ),
-    _K("delivery.order_to_door_p90_hours", "Order to door (p90)", "hours", False, "90th percentile of the same hours."),
+    _K(
+        "delivery.order_to_door_p90_hours",
+        "Order to door (p90)",
+        "hours",
+        False,
+        "90th percentile of the same hours.",
+        b.DELIVERED_ORDERS,
+    ),
     _K(
         "delivery.on_time_rate",
         "On time",
@@ -103,6 +136,7 @@ KPIS: tuple[Kpi, ...] = (
         True,
         "Parcels delivered on or before the originally promised day (the shop's days)"
         " / parcels delivered or past that day.",
+        b.DUE_PARCELS,
     ),
     _K(
         "delivery.exception_rate",
@@ -110,6 +144,7 @@ KPIS: tuple[Kpi, ...] = (
         "share",
         False,
         "Parcels shipped in the period with at least one carrier exception / parcels shipped in the period.",
+        b.SHIPPED_PARCELS,
     ),
     _K(
         "delivery.in_transit",
@@ -117,6 +152,7 @@ KPIS: tuple[Kpi, ...] = (
         "count",
         None,
         "Outbound parcels shipped but not delivered at the end of the period; lost and returned ones left out.",
+        b.SNAPSHOT,
     ),
     _K(
         "returns.return_rate_by_orders",
@@ -124,6 +160,7 @@ KPIS: tuple[Kpi, ...] = (
         "share",
         False,
         "Delivered orders with a return / delivered orders, for orders placed in the period.",
+        b.DELIVERED_ORDERS,
     ),
     _K(
         "returns.return_rate_by_units",
@@ -131,6 +168,7 @@ KPIS: tuple[Kpi, ...] = (
         "share",
         False,
         "Units on returns / units delivered, for orders placed in the period.",
+        b.DELIVERED_ORDERS,
     ),
     _K(
         "returns.return_rate_by_value",
@@ -138,6 +176,7 @@ KPIS: tuple[Kpi, ...] = (
         "share",
         False,
         "Paid value of units on returns / paid value of units delivered, for orders placed in the period.",
+        b.DELIVERED_ORDERS,
     ),
     _K(
         "returns.return_rate_by_period",
@@ -145,6 +184,7 @@ KPIS: tuple[Kpi, ...] = (
         "share",
         False,
         "Orders with a return asked in the period / orders delivered in the period (final once the period ends).",
+        b.DELIVERED_IN_PERIOD,
     ),
     _K(
         "returns.exchange_share",
@@ -152,6 +192,7 @@ KPIS: tuple[Kpi, ...] = (
         "share",
         True,
         "Units asked back as exchanges / all units asked back, for returns requested in the period.",
+        b.RETURNS_ASKED,
     ),
     _K(
         "returns.exchange_revenue_kept_minor",
@@ -159,14 +200,23 @@ KPIS: tuple[Kpi, ...] = (
         "minor",
         True,
         "Paid value of the units exchanged instead of refunded, for returns requested in the period.",
+        b.RETURNS_ASKED,
     ),
-    _K("returns.refunded_minor", "Refunded for returns", "minor", False, "Refunds for returns made in the period."),
+    _K(
+        "returns.refunded_minor",
+        "Refunded for returns",
+        "minor",
+        False,
+        "Refunds for returns made in the period.",
+        b.RETURN_REFUNDS,
+    ),
     _K(
         "returns.request_to_refund_median_hours",
         "Request → refund (median)",
         "hours",
         False,
         "Median hours from the return request to its refund, over refunds made in the period.",
+        b.RETURN_REFUNDS,
     ),
     _K(
         "returns.request_to_refund_p90_hours",
@@ -174,6 +224,7 @@ KPIS: tuple[Kpi, ...] = (
         "hours",
         False,
         "90th percentile of the same hours.",
+        b.RETURN_REFUNDS,
     ),
     _K(
         "returns.open_returns",
@@ -182,6 +233,7 @@ KPIS: tuple[Kpi, ...] = (
         None,
         "Returns requested, approved, on their way back or received, not yet refunded or exchanged,"
         " at the end of the period (or now).",
+        b.SNAPSHOT,
     ),
 )
 
@@ -222,32 +274,3 @@ CARRIER_FILTERED: frozenset[str] = frozenset(
         "delivery.exceptions_by_carrier",
     }
 )
-_ORDER_FILTER_NOTES = {
-    "channel": "Orders of that channel, in every KPI.",
-    "sku": "Orders with a line of that product (their whole figures), in every KPI.",
-}
-CARRIER_NOTE = (
-    "Only that carrier's parcels, in the parcel KPIs (transit time, on time, exceptions, in transit)."
-    " Order KPIs (sales, fulfilment, cancellations, order to door, returns) ignore it:"
-    " an order has no carrier until it is labelled."
-)
-
-
-def filters_applied(channel: str | None, carrier: str | None, sku: str | None) -> list[dict[str, object]]:
-    """What each filter in use restricts, for the JSON and the page (``filters_applied``)."""
-    found: list[dict[str, object]] = []
-    for name, value in (("channel", channel), ("sku", sku)):
-        if value:
-            found.append(
-                {
-                    "filter": "product" if name == "sku" else name,
-                    "value": value,
-                    "applies_to": "all",
-                    "note": _ORDER_FILTER_NOTES[name],
-                }
-            )
-    if carrier:
-        found.append(
-            {"filter": "carrier", "value": carrier, "applies_to": sorted(CARRIER_FILTERED), "note": CARRIER_NOTE}
-        )
-    return found

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# What a KPI's number is measured in: a count, money in minor units of the reporting currency, hours,
+# or a share from 0 to 1. Charts name it on their axis, CSVs in their header, the JSON as ``unit``.
+UNITS: dict[str, str] = {"count": "count", "minor": "money", "hours": "hours", "share": "share 0–1"}
+
 
 @dataclass(frozen=True)
 class Kpi:
@@ -27,3 +31,7 @@ class Kpi:
     @property
     def is_money(self) -> bool:
         return self.unit == "minor"
+
+    def identity(self) -> dict[str, str]:
+        """What the JSON, the CLI and the CSV say a number is, beside its value."""
+        return {"label": self.label, "unit": self.unit, "basis": self.basis}

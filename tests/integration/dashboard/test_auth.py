@@ -112,12 +112,14 @@ def test_callback_post_without_csrf_token_is_refused(manager: FlaskClient) -> No
 def test_kpi_csv_has_every_kpi_with_its_comparison(manager: FlaskClient) -> None:
     lines = manager.get("/dashboard/export/kpis.csv?" + STORY_ARGS).get_data(as_text=True).splitlines()
     assert lines[0] == (
-        "KPI,Key,Value,Previous period,Delta,Change (share 0–1),Better than previous,Still incomplete,"
+        "KPI,Key,Label,Unit,Counted over,Value,Previous period,Delta,Change (share 0–1),Better than previous,"
+        "Still incomplete,"
         "Orders still inside return window (share 0–1)"
     )
-    assert lines[1] == "kpi,key,value,previous,delta,change,better,incomplete,open_share"
-    assert "Orders,sales.orders,7,1,6,6.0,True,False," in lines
-    assert "Net sales (USD),sales.net_minor,275.00," in "\n".join(lines)
+    assert lines[1] == "kpi,key,label,unit,basis,value,previous,delta,change,better,incomplete,open_share"
+    placed = "orders placed in the period, cancelled ones left out"
+    assert f'Orders,sales.orders,Orders,count,"{placed}",7,1,6,6.0,True,False,' in lines
+    assert "Net sales (USD),sales.net_minor,Net sales,USD," in "\n".join(lines)
 
 
 def test_json_endpoints_refuse_anonymous_callers_with_a_problem_document(story_app: Flask) -> None:

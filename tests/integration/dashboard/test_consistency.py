@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from datetime import datetime
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from core.analytics.definitions import BY_KEY, CARRIER_NOTE
+from core.analytics.bases import SERIES_BASES
+from core.analytics.definitions import BY_KEY
+from core.analytics.filter_notes import CARRIER_NOTE
 from core.analytics.formatting import value_text
 from dashboard.components import kpi_card
 from dashboard.figures import PLOTTED
@@ -87,7 +92,7 @@ def test_every_chart_and_card_shows_the_json_numbers(manager: FlaskClient, path:
     cards = {c["props"]["id"]: c for c in components if str(c["props"].get("id", "")).startswith("kpi-")}
     for card_id, card in cards.items():
         key = card_id.removeprefix("kpi-").replace("-", ".", 1)
-        shown = card["props"]["children"][1]["props"]["children"]
+        shown = card["props"]["children"][2]["props"]["children"]
         assert shown == value_text(BY_KEY[key], api["kpis"][key]["value"]), key
     assert len(cards) == sum(1 for k in BY_KEY.values() if k.section in page.sections)
 
@@ -121,4 +126,61 @@ def test_an_immature_return_rate_is_flagged_and_not_coloured() -> None:
     assert ("delta flat", "▼ 33.3 pts vs previous period") in texts
     assert texts[-2] == ("incomplete", "incomplete: 33% of orders still inside their return window")
     final = kpi_card(BY_KEY["returns.return_rate_by_orders"], comparison | {"better": True, "incomplete": False})
-    assert [part.className for part in final.children] == ["label", "value", "delta good", "label", "definition"]
+    assert [part.className for part in final.children] == [
+        "label",
+        "basis",
+        "value",
+        "delta good",
+        "label",
+        "definition",
+    ]
+
+
+def _csv_rows(client: FlaskClient, search: str) -> tuple[list[str], dict[str, dict[str, str]]]:
+    """The KPI export: its labels row, then per key the row under the keys row."""
+    lines = list(csv.reader(io.StringIO(client.get("/dashboard/export/kpis.csv" + search).get_data(as_text=True))))
+    words, keys, rows = lines[0], lines[1], lines[2:]
+    return words, {row[keys.index("key")]: dict(zip(keys, row, strict=True)) for row in rows}
+
+
+def test_label_unit_and_basis_agree_in_json_cards_and_csv(manager: FlaskClient) -> None:
+    search = "?" + STORY_ARGS
+    api = manager.get("/dashboard/api/kpis" + search).get_json()
+    assert datetime.fromisoformat(api["as_of"]).tzinfo is not None  # a time, not only an event id
+    words, exported = _csv_rows(manager, search)
+    assert words[2:5] == ["Label", "Unit", "Counted over"]
+    components = render(manager, "/dashboard/", search)
+    cards = {
+        c["props"]["id"]: c["props"]["children"] for c in components if str(c["props"].get("id", "")).startswith("kpi-")
+    }
+    assert set(api["kpis"]) == set(BY_KEY) == set(exported)
+    for key, kpi in BY_KEY.items():
+        shown = api["kpis"][key]
+        assert (shown["label"], shown["unit"], shown["basis"]) == (kpi.label, kpi.unit, kpi.basis), key
+        row = exported[key]
+        assert (row["label"], row["basis"]) == (shown["label"], shown["basis"]), key
+        assert row["unit"] == {"minor": "USD", "share": "share 0–1"}.get(shown["unit"], shown["unit"]), key
+        card = cards[f"kpi-{key.replace('.', '-')}"]
+        assert [part["props"]["children"] for part in card[:2]] == [shown["label"], shown["basis"]], key
+    assert (
+        api["kpis"]["delivery.on_time_rate"]["basis"]
+        == "parcels shipped in the period, delivered or past their due day"
+    )
+
+
+def test_charts_name_their_unit_and_basis(manager: FlaskClient) -> None:
+    for path in PAGES:
+        components = render(manager, f"/dashboard/{path}", "?" + STORY_ARGS)
+        said = [c["props"]["children"] for c in components if c["props"].get("className") == "chart-basis"]
+        figures = [
+            c["props"]["figure"]
+            for c in components
+            if isinstance(c["props"].get("id"), dict) and c["props"]["id"].get("type") == "chart"
+        ]
+        assert len(said) == len(figures) > 0, path
+        assert all(text.startswith("Counted over: ") and len(text) > 20 for text in said), path
+        for figure in figures:
+            title = figure["layout"]["yaxis"]["title"]
+            assert title.get("text") if isinstance(title, dict) else title, figure["data"][0].get("name")
+    sales = render(manager, "/dashboard/sales", "?" + STORY_ARGS)
+    assert "Counted over: " + SERIES_BASES["sales.by_period"] in [c["props"].get("children") for c in sales]

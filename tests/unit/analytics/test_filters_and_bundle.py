@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from core.analytics.bundle import compare, without_money
-from core.analytics.definitions import BY_KEY, CARRIER_FILTERED, KPIS, SERIES, filters_applied
+from core.analytics.definitions import BY_KEY, CARRIER_FILTERED, KPIS, SERIES
+from core.analytics.filter_notes import filters_applied
 from core.analytics.filters import Filters, parse_filters
 from core.analytics.formatting import delta_text, value_text
 from core.errors import ValidationFailed
