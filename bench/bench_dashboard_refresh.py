@@ -38,7 +38,7 @@ import plotly.utils
 from flask_login import UserMixin, login_user
 
 from core.analytics import Filters, StoreWriter, compute
-from core.analytics.schema import MACROS
+from core.analytics.schema import CARRIER_SCANS, MACROS
 from core.analytics.store import current_version
 from core.db import Database
 
@@ -47,19 +47,21 @@ RAW = {
     " subtotal_minor, discount_minor, shipping_minor FROM orders",
     "order_lines": "SELECT id, order_id, sku, quantity, unit_price_minor, discount_minor, qty_delivered FROM order_lines",
     "shipments": "SELECT id, order_id, kind, carrier, service, status, exception_reason, shipped_at, delivered_at,"
-    " original_eta FROM shipments",
+    " original_eta, created_at FROM shipments",
     "returns": "SELECT id, order_id, status, created_at FROM returns",
     "return_lines": "SELECT id, return_id, order_line_id, quantity, reason, resolution FROM return_lines",
     "refunds": "SELECT id, order_id, return_id, amount_minor, created_at FROM refunds",
     "events": "SELECT id, type, order_id, shipment_id, payload, occurred_at FROM events"
-    " WHERE type IN ('shipment.exception', 'order.held')",
+    f" WHERE type IN ('order.held', {', '.join(repr(t) for t in CARRIER_SCANS)})",
 }
 TIMES = {"placed_at", "shipped_at", "delivered_at", "cancelled_at", "original_eta", "created_at", "occurred_at"}
 VIEWS = (
     "CREATE OR REPLACE VIEW orders_f AS SELECT o.id AS order_id, o.* EXCLUDE (id), coalesce(u.units, 0) AS units"
     " FROM orders o LEFT JOIN (SELECT order_id, sum(quantity) AS units FROM order_lines GROUP BY 1) u ON u.order_id = o.id",
     "CREATE OR REPLACE VIEW lines_f AS SELECT * FROM order_lines",
-    "CREATE OR REPLACE VIEW shipments_f AS SELECT * FROM shipments",
+    "CREATE OR REPLACE VIEW shipments_f AS SELECT s.* EXCLUDE (created_at), s.created_at AS label_created_at,"
+    " c.first_scan_at FROM shipments s LEFT JOIN (SELECT shipment_id, min(occurred_at) AS first_scan_at FROM events"
+    f" WHERE type IN ({', '.join(repr(t) for t in CARRIER_SCANS)}) GROUP BY 1) c ON c.shipment_id = s.id",
     "CREATE OR REPLACE VIEW returns_f AS SELECT * FROM returns",
     "CREATE OR REPLACE VIEW return_lines_f AS SELECT rl.id, r.order_id, rl.return_id, rl.order_line_id, rl.quantity,"
     " rl.reason, rl.resolution FROM return_lines rl JOIN returns r ON r.id = rl.return_id",

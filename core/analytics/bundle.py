@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from core.analytics import delivery, fulfilment, returns, sales
+from core.analytics import delivery, ends, fulfilment, returns, sales
 from core.analytics.definitions import BY_KEY, COHORT_RATES, KPIS
 from core.analytics.filter_notes import filters_applied
 from core.analytics.filters import Filters
@@ -43,6 +43,7 @@ WORKERS = 4
 SCALARS: tuple[tuple[str, Section], ...] = (
     ("sales", sales.sales_totals),
     ("fulfilment", fulfilment.placed_to_shipped),
+    ("fulfilment", ends.fulfilment_ends),
     ("fulfilment", fulfilment.sla),
     ("fulfilment", fulfilment.waiting),
     ("fulfilment", fulfilment.cancellations),

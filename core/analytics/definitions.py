@@ -7,6 +7,7 @@ use these same keys. Units: ``count``, ``minor`` (money in minor units), ``hours
 from __future__ import annotations
 
 from core.analytics import bases as b
+from core.analytics.ends import END_KPIS
 from core.analytics.kpi import Kpi
 
 _K = Kpi
@@ -131,11 +132,11 @@ KPIS: tuple[Kpi, ...] = (
     ),
     _K(
         "delivery.on_time_rate",
-        "On time",
+        "On time, all due parcels",
         "share",
         True,
         "Parcels delivered on or before the originally promised day (the shop's days)"
-        " / parcels delivered or past that day.",
+        " / parcels delivered or past that day: a parcel still out after its day counts as late.",
         b.DUE_PARCELS,
     ),
     _K(
@@ -236,7 +237,7 @@ KPIS: tuple[Kpi, ...] = (
         b.SNAPSHOT,
     ),
 )
-
+KPIS += END_KPIS  # fulfilment time to the label and to the first scan, on time over delivered parcels
 BY_KEY: dict[str, Kpi] = {k.key: k for k in KPIS}
 
 # Rates over the period's order cohort that rise until every order's return window has closed: while
@@ -268,6 +269,7 @@ CARRIER_FILTERED: frozenset[str] = frozenset(
         "delivery.transit_median_hours",
         "delivery.transit_p90_hours",
         "delivery.on_time_rate",
+        "delivery.on_time_delivered_rate",
         "delivery.exception_rate",
         "delivery.in_transit",
         "delivery.transit_by_carrier_service",

@@ -72,7 +72,24 @@ def _lines() -> Select[tuple[object, ...]]:
     ).where(OrderLine.replaces_line_id.is_(None))
 
 
+# Carrier scans that say the carrier has the parcel (an ETA change alone may come from label data).
+CARRIER_SCANS = (
+    "shipment.in_transit",
+    "shipment.out_for_delivery",
+    "shipment.available_for_pickup",
+    "shipment.delivered",
+    "shipment.exception",
+)
+
+
 def _shipments() -> Select[tuple[object, ...]]:
+    """Each parcel with both ends of fulfilment time: its label (``created_at``) and the first carrier scan
+    (the earliest scan event; a scan is an event on its order, so the row is re-read when one arrives)."""
+    first_scan = (
+        select(func.min(Event.occurred_at))
+        .where(Event.shipment_id == Shipment.id, Event.type.in_(CARRIER_SCANS))
+        .scalar_subquery()
+    )
     return select(
         Shipment.id,
         Shipment.order_id,
@@ -84,6 +101,8 @@ def _shipments() -> Select[tuple[object, ...]]:
         _raw(Shipment.shipped_at),
         _raw(Shipment.delivered_at),
         _raw(Shipment.original_eta),
+        _raw(Shipment.created_at),
+        _raw(first_scan),
     )
 
 
@@ -158,11 +177,12 @@ FACT_TABLES: tuple[FactTable, ...] = (
     FactTable(
         "shipments_f",
         "id BIGINT, order_id BIGINT, kind VARCHAR, carrier VARCHAR, service VARCHAR, status VARCHAR,"
-        " exception_reason VARCHAR, shipped_at TIMESTAMP, delivered_at TIMESTAMP, original_eta TIMESTAMP",
+        " exception_reason VARCHAR, shipped_at TIMESTAMP, delivered_at TIMESTAMP, original_eta TIMESTAMP,"
+        " label_created_at TIMESTAMP, first_scan_at TIMESTAMP",
         _shipments,
         Shipment.id,
         Shipment.order_id,
-        times=("shipped_at", "delivered_at", "original_eta"),
+        times=("shipped_at", "delivered_at", "original_eta", "label_created_at", "first_scan_at"),
         sort_by="shipped_at",
     ),
     FactTable(

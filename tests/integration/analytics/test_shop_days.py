@@ -76,8 +76,16 @@ def test_a_parcel_delivered_on_its_due_day_in_new_york_is_on_time(cur: Cursor) -
         "on_time_parcels": 1,
         "due_parcels": 1,
         "on_time_rate": 1.0,
+        "promised_delivered_parcels": 1,
+        "on_time_delivered_rate": 1.0,
     }
-    assert delivery.on_time(cur, _days(11, 12, "UTC")) == {"on_time_parcels": 0, "due_parcels": 1, "on_time_rate": 0.0}
+    utc = delivery.on_time(cur, _days(11, 12, "UTC"))
+    assert (utc["on_time_parcels"], utc["due_parcels"], utc["on_time_rate"], utc["on_time_delivered_rate"]) == (
+        0,
+        1,
+        0.0,
+        0.0,
+    )
 
 
 def test_periods_are_shop_local_days(cur: Cursor) -> None:

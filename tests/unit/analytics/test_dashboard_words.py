@@ -55,4 +55,4 @@ def test_csv_labels_row_then_keys_row_money_in_major_units() -> None:
     rows = list(kpi_rows({"sales.aov_minor": {"value": 4500, "previous": None, "delta": None}}))
     assert rows[0]["kpi"] == "Average order value (USD)"
     assert str(rows[0]["value"]) == "45.00"
-    assert label("on_time_rate") == "On time (share 0–1)"
+    assert label("on_time_rate") == "On time, all due parcels (share 0–1)"
