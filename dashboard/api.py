@@ -62,9 +62,9 @@ def drill() -> Response:
     return jsonify({"rows": rows, "total": found.total, "page": found.page, "page_size": found.page_size})
 
 
-def _csv(name: str, rows: Iterable[dict[str, Any]]) -> Response:
+def _csv(name: str, rows: Iterable[dict[str, Any]], currency: str) -> Response:
     """Labels with units on the first header row, the JSON keys on the second (dashboard.exports)."""
-    response = Response(csv_text(rows), mimetype="text/csv")
+    response = Response(csv_text(rows, currency), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response
 
@@ -73,24 +73,27 @@ def _csv(name: str, rows: Iterable[dict[str, Any]]) -> Response:
 def export(key: str) -> Response:
     """A chart's series (or ``kpis``: every KPI with its comparison) as CSV."""
     bundle = service.bundle_for(service.filters_from(request.args))
+    currency = bundle["reporting_currency"]
     if key == "kpis":
-        return _csv(key, kpi_rows(bundle["kpis"]))
+        return _csv(key, kpi_rows(bundle["kpis"], currency), currency)
     if key not in SERIES:
         raise NotFound(f"No series {key!r}.")
     if key not in bundle["series"]:
         raise Forbidden("This export shows money figures and is for managers only.")
-    return _csv(key, bundle["series"][key])
+    return _csv(key, bundle["series"][key], currency)
 
 
 @bp.get("/export/drill.csv")
 def export_drill() -> Response:
     """Every order behind a chart element (up to 100,000) as CSV."""
+    filters = service.filters_from(request.args)
     found = drill_page(
-        service.filters_from(request.args),
+        filters,
         request.args.get("kind", ""),
         request.args.get("key", ""),
         0,
         page_size=EXPORT_LIMIT,
     )
     manager = service.sees_money()
-    return _csv("orders", ({k: v for k, v in r.items() if manager or k != "value_minor"} for r in found.rows))
+    rows = ({k: v for k, v in r.items() if manager or k != "value_minor"} for r in found.rows)
+    return _csv("orders", rows, filters.currency)

@@ -9,8 +9,8 @@ from dash import dcc, html
 
 from core.analytics.bases import SERIES_BASES
 from core.analytics.definitions import KPIS, SERIES, Kpi
-from core.analytics.formatting import delta_text, value_text
-from dashboard.figures import FIGURES
+from core.analytics.formatting import CURRENCY, delta_text, value_text
+from dashboard.figures import draw
 from dashboard.pages import CHART_TITLES, Page
 from dashboard.service import as_of_text
 
@@ -22,14 +22,15 @@ def definition(text: str) -> html.Details:
     return html.Details([html.Summary("Definition"), html.P(text)], className="definition")
 
 
-def kpi_card(kpi: Kpi, comparison: dict[str, Any]) -> html.Div:
-    """Value, change against the previous period (coloured by good/bad news), then its definition."""
-    text, css = delta_text(kpi, comparison)
-    previous = value_text(kpi, comparison.get("previous"))
+def kpi_card(kpi: Kpi, comparison: dict[str, Any], currency: str = CURRENCY) -> html.Div:
+    """Value, change against the previous period (coloured by good/bad news), then its definition.
+    Money reads in ``currency``, the bundle's reporting currency (the shop's)."""
+    text, css = delta_text(kpi, comparison, currency)
+    previous = value_text(kpi, comparison.get("previous"), currency)
     parts = [
         html.Div(kpi.label, className="label"),
         html.Div(kpi.basis, className="basis"),  # what it counts over: two bases are never compared
-        html.Div(value_text(kpi, comparison.get("value")), className="value"),
+        html.Div(value_text(kpi, comparison.get("value"), currency), className="value"),
         html.Div(text, className=f"delta {css}"),
         html.Div(f"previous: {previous}", className="label"),
     ]
@@ -46,7 +47,9 @@ def kpi_card(kpi: Kpi, comparison: dict[str, Any]) -> html.Div:
 
 
 def kpi_section(section: str, bundle: dict[str, Any]) -> list[Any]:
-    cards = [kpi_card(k, bundle["kpis"][k.key]) for k in KPIS if k.section == section and k.key in bundle["kpis"]]
+    currency = bundle.get("reporting_currency") or CURRENCY
+    shown = [k for k in KPIS if k.section == section and k.key in bundle["kpis"]]
+    cards = [kpi_card(k, bundle["kpis"][k.key], currency) for k in shown]
     return [html.H2(section.capitalize()), html.Div(cards, className="kpi-grid")] if cards else []
 
 
@@ -54,7 +57,11 @@ def chart(key: str, bundle: dict[str, Any], search: str) -> html.Div:
     """One chart card; a click on a bar opens its orders below, the CSV link exports the series."""
     rows = bundle["series"].get(key, [])
     body: Any = (
-        dcc.Graph(id={"type": "chart", "series": key}, figure=FIGURES[key](rows), config={"displaylogo": False})
+        dcc.Graph(
+            id={"type": "chart", "series": key},
+            figure=draw(key, rows, bundle.get("reporting_currency") or CURRENCY),
+            config={"displaylogo": False},
+        )
         if rows
         else html.P("No data for these filters.", className="empty")
     )
@@ -92,6 +99,8 @@ def page_body(page: Page, bundle: dict[str, Any], search: str) -> list[Any]:
         parts.append(
             html.P(f"Filter {applied['filter']} = {applied['value']}: {applied['note']}", className="filter-note")
         )
+    if bundle.get("currency_note"):  # orders in another currency left out of the money: say so
+        parts.append(html.P(bundle["currency_note"], className="currency-note", id="currency-note"))
     for section in page.sections:
         parts += kpi_section(section, bundle)
     charts = [chart(key, bundle, search) for key in page.charts if key in bundle["series"]]

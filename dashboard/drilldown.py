@@ -56,7 +56,7 @@ def table_rows(found: DrillPage, with_money: bool) -> list[dict[str, Any]]:
             "placed_at": stamp(datetime.fromisoformat(row["placed_at"]).replace(tzinfo=UTC)),  # the copy keeps UTC
             "status": labels.spelled(row["status"]),
             "channel": labels.spelled(row["channel"]),
-            "value": money(row["value_minor"]) if with_money else "–",
+            "value": money(row["value_minor"], row["currency"]) if with_money else "–",
         }
         for row in found.rows
     ]

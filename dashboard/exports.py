@@ -67,34 +67,34 @@ def unit_words(kpi: Kpi, currency: str = CURRENCY) -> str:
     return currency if kpi.is_money else UNIT_WORDS.get(kpi.unit, kpi.unit)
 
 
-def kpi_rows(kpis: Mapping[str, Mapping[str, Any]]) -> Iterable[dict[str, Any]]:
+def kpi_rows(kpis: Mapping[str, Mapping[str, Any]], currency: str = CURRENCY) -> Iterable[dict[str, Any]]:
     """One row per KPI: its words and unit, its key, label, unit and basis (as the JSON and the card
     say them), then value / previous / delta in that unit."""
     for key, comparison in kpis.items():
         kpi = KPI_LABELS.get(key)
         unit_key = "x_minor" if kpi and kpi.is_money else ("x_hours" if kpi and kpi.unit == "hours" else "x")
-        words = label(unit_key).replace("X", kpi.label if kpi else key, 1)
-        who = {"label": kpi.label, "unit": unit_words(kpi), "basis": kpi.basis} if kpi else {}
+        words = label(unit_key, currency).replace("X", kpi.label if kpi else key, 1)
+        who = {"label": kpi.label, "unit": unit_words(kpi, currency), "basis": kpi.basis} if kpi else {}
         figures = {k: v for k, v in comparison.items() if k not in IDENTITY}
         yield (
             {"kpi": words, "key": key}
             | who
             | {
-                name: cell(unit_key if name in {"value", "previous", "delta"} else name, value)
+                name: cell(unit_key if name in {"value", "previous", "delta"} else name, value, currency)
                 for name, value in (figures | {f: comparison.get(f, d) for f, d in FLAGS.items()}).items()
             }
         )
 
 
-def csv_text(rows: Iterable[Mapping[str, Any]]) -> str:
-    """Labels row, keys row, then the rows (empty text when there are none)."""
+def csv_text(rows: Iterable[Mapping[str, Any]], currency: str = CURRENCY) -> str:
+    """Labels row, keys row, then the rows (empty text when there are none); money in ``currency``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     keys: list[str] | None = None
     for row in rows:
         if keys is None:
             keys = list(row)
-            writer.writerow([label(k) for k in keys])
+            writer.writerow([label(k, currency) for k in keys])
             writer.writerow(keys)
-        writer.writerow([cell(k, row.get(k)) for k in keys])
+        writer.writerow([cell(k, row.get(k), currency) for k in keys])
     return buffer.getvalue()

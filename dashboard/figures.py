@@ -15,12 +15,11 @@ import plotly.graph_objects as go
 
 from core.analytics import labels
 from core.analytics.formatting import CURRENCY, hours_text
-from core.money import SYMBOLS
+from core.money import SYMBOLS, exponent
 
 Rows = list[dict[str, Any]]
 BLUE, ORANGE, GREY, RED = "#1f4f82", "#f2a900", "#8a96a3", "#b3261e"
-SYMBOL = SYMBOLS.get(CURRENCY, "")
-COUNT, MONEY, SHARE = ",d", ",.2f", ".1%"
+COUNT, SHARE = ",d", ".1%"
 
 
 def hover(name: str, fmt: str = COUNT, prefix: str = "") -> str:
@@ -59,19 +58,22 @@ def _drill(kind: str, keys: list[str]) -> list[list[str]]:
     return [[kind, key] for key in keys]
 
 
-def _money_bar(name: str, x: list[str], minor: list[int], color: str, data: list[list[str]]) -> go.Bar:
-    """Bars of money in major units, hovered with the currency and two decimals."""
-    y = [m / 100 for m in minor]
-    return go.Bar(name=name, x=x, y=y, marker_color=color, customdata=data, hovertemplate=hover(name, MONEY, SYMBOL))
+def _money_bar(name: str, x: list[str], minor: list[int], color: str, data: list[list[str]], currency: str) -> go.Bar:
+    """Bars of money in major units of ``currency``, hovered with its symbol and its decimals."""
+    places = exponent(currency)
+    y = [m / 10**places for m in minor]
+    fmt = f",.{places}f"
+    prefix = SYMBOLS.get(currency, "")
+    return go.Bar(name=name, x=x, y=y, marker_color=color, customdata=data, hovertemplate=hover(name, fmt, prefix))
 
 
-def sales_by_period(rows: Rows) -> go.Figure:
+def sales_by_period(rows: Rows, currency: str = CURRENCY) -> go.Figure:
     periods = [r["period"] for r in rows]
     data = _drill("sales_period", periods)
     fig = go.Figure(
         [
-            _money_bar("Net sales", periods, [r["net_minor"] for r in rows], BLUE, data),
-            _money_bar("Refunds", periods, [r["refunds_minor"] for r in rows], RED, data),
+            _money_bar("Net sales", periods, [r["net_minor"] for r in rows], BLUE, data, currency),
+            _money_bar("Refunds", periods, [r["refunds_minor"] for r in rows], RED, data, currency),
             go.Scatter(
                 name="Orders",
                 x=periods,
@@ -86,7 +88,12 @@ def sales_by_period(rows: Rows) -> go.Figure:
     )
     return _layout(
         fig,
-        yaxis={"title": f"Amount ({CURRENCY})", "rangemode": "tozero", "tickprefix": SYMBOL, "tickformat": ",~f"},
+        yaxis={
+            "title": f"Amount ({currency})",
+            "rangemode": "tozero",
+            "tickprefix": SYMBOLS.get(currency, ""),
+            "tickformat": ",~f",
+        },
         yaxis2={"title": "Orders", "overlaying": "y", "side": "right", "rangemode": "tozero", "tickformat": ",~r"},
     )
 
@@ -189,6 +196,15 @@ FIGURES: dict[str, Callable[[Rows], go.Figure]] = {
     "returns.by_sku": lambda rows: _bars(rows[:15], "sku", "priority", "sku", "Priority (rate × count)"),
     "returns.reason_mix": lambda rows: _bars(rows, "reason", "units", "reason", "Units", words=labels.return_reason),
 }
+
+# Charts of money: drawn in the bundle's reporting currency (the shop's), not a fixed one.
+IN_CURRENCY: dict[str, Callable[[Rows, str], go.Figure]] = {"sales.by_period": sales_by_period}
+
+
+def draw(key: str, rows: Rows, currency: str = CURRENCY) -> go.Figure:
+    """The figure of series ``key``; money charts in ``currency``."""
+    return IN_CURRENCY[key](rows, currency) if key in IN_CURRENCY else FIGURES[key](rows)
+
 
 # What each chart's y values are, in bundle terms: (series key, trace name) → row field, and scale.
 PLOTTED: dict[str, list[tuple[str, float]]] = {

@@ -59,7 +59,9 @@ def sees_money() -> bool:
 def filters_from(args: Mapping[str, str]) -> Filters:
     """Parse the filters; the return window defaults to the shop's policy, days are the shop's."""
     zone_name = current_app.config.get("SHOP_TIMEZONE") or "UTC"
-    return parse_filters(args, window_days=shop().return_policy.window_days, timezone=zone_name)
+    return parse_filters(
+        args, window_days=shop().return_policy.window_days, timezone=zone_name, currency=shop().currency
+    )
 
 
 def bundle_for(filters: Filters) -> dict[str, Any]:

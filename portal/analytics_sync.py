@@ -25,7 +25,7 @@ LOCK_SECONDS = 3600
 
 
 def sync_job(
-    database_url: str, store: str, redis_url: str, window_days: int = 30, timezone: str = "UTC"
+    database_url: str, store: str, redis_url: str, window_days: int = 30, timezone: str = "UTC", currency: str = "USD"
 ) -> dict[str, Any]:
     """One sync, unless another holds the lock (then it does nothing: that one publishes); the
     dashboard's default view (``window_days``: the shop's return window; ``timezone``: its days) is computed ahead."""
@@ -33,7 +33,8 @@ def sync_job(
     if not lock.acquire():
         return {"skipped": "another sync is running"}
     db = Database(database_url)
-    writer = StoreWriter(db, store, warm=lambda: [parse_filters({}, window_days=window_days, timezone=timezone)])
+    warm = lambda: [parse_filters({}, window_days=window_days, timezone=timezone, currency=currency)]  # noqa: E731
+    writer = StoreWriter(db, store, warm=warm)
     try:
         version = writer.sync()
         return {"event_id": version.event_id, "as_of": version.as_of.isoformat() if version.as_of else None}
@@ -44,7 +45,7 @@ def sync_job(
 
 
 def enqueue_sync(
-    database_url: str, store: str, redis_url: str, window_days: int = 30, timezone: str = "UTC"
+    database_url: str, store: str, redis_url: str, window_days: int = 30, timezone: str = "UTC", currency: str = "USD"
 ) -> Job | None:
     """Queue a sync unless one is already waiting; returns the job queued, or None."""
     connection = Redis.from_url(redis_url)
@@ -62,6 +63,7 @@ def enqueue_sync(
         redis_url,
         window_days,
         timezone,
+        currency,
         job_id=JOB_ID,
         job_timeout=LOCK_SECONDS,
         result_ttl=600,

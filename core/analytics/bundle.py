@@ -42,6 +42,7 @@ WORKERS = 4
 # (section, function) pairs whose dict fields hold the scalar KPIs and their counts.
 SCALARS: tuple[tuple[str, Section], ...] = (
     ("sales", sales.sales_totals),
+    ("sales", sales.other_currency),
     ("fulfilment", fulfilment.placed_to_shipped),
     ("fulfilment", ends.fulfilment_ends),
     ("fulfilment", fulfilment.sla),
@@ -138,6 +139,8 @@ def compute(cur: Cursor, f: Filters) -> dict[str, Any]:
         "filters_applied": filters_applied(f.channel, f.carrier, f.sku),
         "previous_period": {"from": previous.start.isoformat(), "to": previous.end.isoformat()},
         "kpis": _kpis(now, before),
+        "reporting_currency": f.currency,
+        "currency_note": sales.other_currency_note(f.currency, now["sales.other_currency_orders"]),
         "counts": {key: value for key, value in now.items() if key not in BY_KEY},
         "series": {key: done[key] for key in SERIES_FUNCTIONS},
     }
@@ -156,7 +159,8 @@ def without_money(bundle: dict[str, Any]) -> dict[str, Any]:
     }
     kpis = {key: value for key, value in bundle["kpis"].items() if keep(key)}
     counts = {key: value for key, value in bundle["counts"].items() if keep(key)}
-    return bundle | {"kpis": kpis, "counts": counts, "series": series}
+    hidden = {"currency_note": None} if "currency_note" in bundle else {}  # a note about money figures
+    return bundle | {"kpis": kpis, "counts": counts, "series": series} | hidden
 
 
 class KpiService:

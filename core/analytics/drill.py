@@ -72,7 +72,8 @@ def drill_orders(cur: Cursor, f: Filters, kind: str, key: str, *, page: int = 0,
     (total,) = one(cur, f"{base} SELECT count(*) FROM picked", f, key=first, key2=second)
     rows = run(
         cur,
-        f"""{base} SELECT o.order_id, o.number, o.placed_at, o.status, o.channel, o.subtotal_minor - o.discount_minor
+        f"""{base} SELECT o.order_id, o.number, o.placed_at, o.status, o.channel, o.subtotal_minor - o.discount_minor,
+               o.currency
         FROM orders_f o JOIN picked USING (order_id) ORDER BY o.placed_at DESC, o.order_id DESC
         LIMIT $limit OFFSET $offset""",
         f,
@@ -81,6 +82,6 @@ def drill_orders(cur: Cursor, f: Filters, kind: str, key: str, *, page: int = 0,
         limit=page_size,
         offset=page * page_size,
     )
-    names = ("order_id", "number", "placed_at", "status", "channel", "value_minor")
+    names = ("order_id", "number", "placed_at", "status", "channel", "value_minor", "currency")  # value in its own
     found = [dict(zip(names, row, strict=True)) | {"placed_at": row[2].isoformat(timespec="minutes")} for row in rows]
     return DrillPage(found, int(total), page, page_size)

@@ -32,6 +32,7 @@ class Filters:
     return_window_days: int = 30
     as_of: datetime | None = None
     timezone: str = "UTC"  # the shop's zone: days, periods, business hours and due days follow it
+    currency: str = "USD"  # the reporting currency (the shop's): money of other currencies is never added in
 
     def _midnight(self, day: date) -> datetime:
         """The shop-local midnight starting ``day``, as naive UTC (the warehouse stores naive UTC)."""
@@ -85,6 +86,7 @@ class Filters:
             "sla_business": self.sla_business,
             "return_window_days": self.return_window_days,
             "timezone": self.timezone,
+            "currency": self.currency,
         }
 
 
@@ -113,7 +115,12 @@ def _text(raw: str | None, field: str) -> str | None:
 
 
 def parse_filters(
-    args: Mapping[str, str], *, today: date | None = None, window_days: int = 30, timezone: str = "UTC"
+    args: Mapping[str, str],
+    *,
+    today: date | None = None,
+    window_days: int = 30,
+    timezone: str = "UTC",
+    currency: str = "USD",
 ) -> Filters:
     """Filters from query-string style arguments (``from``, ``to``, ``channel``, ``carrier``, ``product``...).
 
@@ -140,4 +147,5 @@ def parse_filters(
         sla_business=(args.get("sla_business") or "1") not in {"0", "false", "no", "off"},
         return_window_days=_int(args.get("return_window_days"), "return_window_days", window_days, 1, 365),
         timezone=timezone,
+        currency=currency,
     )

@@ -10,8 +10,8 @@ from typing import Any
 from core.analytics.definitions import Kpi
 from core.money import money_text
 
-# The analytics store's money is in one currency; the shop's (core.settings) is USD unless set. Every
-# label, axis and export that names the currency reads it here.
+# Only a fallback: money is reported in the shop's currency setting, which the bundle carries as
+# ``reporting_currency`` (Filters.currency); cards, charts, CSVs and the CLI pass that one on.
 CURRENCY = "USD"
 
 

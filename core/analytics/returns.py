@@ -21,6 +21,7 @@ from core.analytics.sql import (
     hours,
     one,
     order_filter,
+    priced_sql,
     rate,
     run,
     scope_sql,
@@ -33,7 +34,7 @@ _VALID = (
 )
 _COHORT = (
     "cohort AS (SELECT l.*, paid_unit(l.unit_price_minor, l.quantity, l.discount_minor) AS paid,"
-    " o.placed_at FROM lines_f l JOIN scoped o USING (order_id)"
+    " o.placed_at, o.currency = $currency AS priced FROM lines_f l JOIN scoped o USING (order_id)"
     " WHERE o.placed_at >= $start AND o.placed_at < $end AND o.cancelled_at IS NULL AND l.qty_delivered > 0)"
 )
 _BACK = "back AS (SELECT order_line_id AS id, sum(quantity) AS qty FROM valid GROUP BY 1)"
@@ -50,7 +51,8 @@ def return_rates(cur: Cursor, f: Filters) -> dict[str, Any]:
         f"""{_head(f)}
         SELECT count(DISTINCT c.order_id), count(DISTINCT c.order_id) FILTER (WHERE b.qty IS NOT NULL),
                coalesce(sum(c.qty_delivered), 0), coalesce(sum(b.qty), 0),
-               coalesce(sum(c.qty_delivered * c.paid), 0), coalesce(sum(b.qty * c.paid), 0)
+               coalesce(sum(c.qty_delivered * c.paid) FILTER (WHERE c.priced), 0),
+               coalesce(sum(b.qty * c.paid) FILTER (WHERE c.priced), 0)
         FROM cohort c LEFT JOIN back b USING (id)""",
         f,
     )
@@ -187,7 +189,8 @@ def exchanges(cur: Cursor, f: Filters) -> dict[str, Any]:
         cur,
         f"""WITH {scope_sql(f)}, {_VALID}, {_requested(f)}
         SELECT coalesce(sum(quantity), 0), coalesce(sum(quantity) FILTER (WHERE resolution = 'exchange'), 0),
-               coalesce(sum(quantity * paid) FILTER (WHERE resolution = 'exchange'), 0) FROM requested""",
+               coalesce(sum(quantity * paid) FILTER (WHERE resolution = 'exchange' AND {priced_sql("order_id")}), 0)
+        FROM requested""",
         f,
     )
     return {
@@ -203,8 +206,9 @@ def refunds(cur: Cursor, f: Filters) -> dict[str, Any]:
     total, count, median, p90 = one(
         cur,
         f"""WITH {scope_sql(f)}
-        SELECT coalesce(sum(amount_minor), 0), count(*), quantile_cont(h, 0.5), quantile_cont(h, 0.9)
-        FROM (SELECT rf.amount_minor, hours_between(r.created_at, rf.created_at) AS h
+        SELECT coalesce(sum(amount_minor) FILTER (WHERE {priced_sql("order_id")}), 0), count(*),
+               quantile_cont(h, 0.5), quantile_cont(h, 0.9)
+        FROM (SELECT rf.order_id, rf.amount_minor, hours_between(r.created_at, rf.created_at) AS h
               FROM refunds_f rf JOIN returns_f r ON r.id = rf.return_id
               WHERE {order_filter(f, "rf.order_id")} AND rf.created_at >= $start AND rf.created_at < $end)""",
         f,

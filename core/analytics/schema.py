@@ -56,6 +56,7 @@ def _orders() -> Select[tuple[object, ...]]:
         select(func.coalesce(func.sum(OrderLine.quantity), 0))
         .where(OrderLine.order_id == Order.id, OrderLine.replaces_line_id.is_(None))
         .scalar_subquery(),
+        Order.currency,  # money KPIs add up the reporting currency's orders only (docs/kpis.md, Currency)
     )
 
 
@@ -158,7 +159,7 @@ FACT_TABLES: tuple[FactTable, ...] = (
         "orders_f",
         "order_id BIGINT, number VARCHAR, channel VARCHAR, status VARCHAR, hold_reason VARCHAR,"
         " placed_at TIMESTAMP, shipped_at TIMESTAMP, delivered_at TIMESTAMP, cancelled_at TIMESTAMP,"
-        " subtotal_minor BIGINT, discount_minor BIGINT, shipping_minor BIGINT, units BIGINT",
+        " subtotal_minor BIGINT, discount_minor BIGINT, shipping_minor BIGINT, units BIGINT, currency VARCHAR",
         _orders,
         Order.id,
         Order.id,

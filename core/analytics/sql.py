@@ -36,6 +36,13 @@ def order_filter(f: Filters, column: str) -> str:
     return "TRUE"
 
 
+def priced_sql(column: str) -> str:
+    """Whether a row's money is in the reporting currency ($currency). Money sums keep only those rows:
+    amounts of different currencies are never added (no exchange rates are recorded, so none are
+    converted); counts keep every row (docs/kpis.md, Currency)."""
+    return f"{column} IN (SELECT order_id FROM orders_f WHERE currency = $currency)"
+
+
 def shipment_carrier_sql(f: Filters, alias: str = "s") -> str:
     """Parcel KPIs (``definitions.CARRIER_FILTERED``) count only the chosen carrier's parcels."""
     return f"{alias}.carrier = $carrier" if f.carrier else "TRUE"
@@ -67,6 +74,7 @@ def params(f: Filters) -> dict[str, Any]:
         "zone": f.timezone,
         "first_day": f.start,
         "last_day": f.end,
+        "currency": f.currency,
     }
 
 

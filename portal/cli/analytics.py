@@ -44,8 +44,9 @@ def _progress() -> Callable[[str, int], None]:
 def _writer() -> StoreWriter:
     try:
         window, zone_name = shop().return_policy.window_days, current_app.config.get("SHOP_TIMEZONE") or "UTC"
+        currency = shop().currency
         # The dashboard's default view (no filters in its URL), computed ahead for every web worker.
-        warm = lambda: [parse_filters({}, window_days=window, timezone=zone_name)]  # noqa: E731 - a deferred value
+        warm = lambda: [parse_filters({}, window_days=window, timezone=zone_name, currency=currency)]  # noqa: E731 - a deferred value
         return StoreWriter(shop().db, current_app.config["ANALYTICS_STORE"], warm=warm)
     except duckdb.IOException as error:  # DuckDB's file lock: the store has one writer
         raise click.ClickException(f"another analytics sync is running on this store ({error})") from None
@@ -95,5 +96,6 @@ def enqueue() -> None:
     if not redis_url:
         raise click.ClickException("REDIS_URL is not set: run `flask analytics sync --follow` instead.")
     store, window = current_app.config["ANALYTICS_STORE"], shop().return_policy.window_days
-    job = enqueue_sync(shop().db.url, store, redis_url, window, current_app.config.get("SHOP_TIMEZONE") or "UTC")
+    zone_name = current_app.config.get("SHOP_TIMEZONE") or "UTC"
+    job = enqueue_sync(shop().db.url, store, redis_url, window, zone_name, shop().currency)
     click.echo(f"queued {job.id}" if job else "a sync is already queued")

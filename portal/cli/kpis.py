@@ -38,8 +38,11 @@ def _table(bundle: dict[str, Any]) -> None:
     )
     for key, comparison in bundle["kpis"].items():
         kpi = BY_KEY[key]
-        change, _ = delta_text(kpi, comparison)
-        click.echo(f"  {key:<48} {value_text(kpi, comparison['value']):>16}   {change}")
+        change, _ = delta_text(kpi, comparison, bundle["reporting_currency"])
+        shown = value_text(kpi, comparison["value"], bundle["reporting_currency"])
+        click.echo(f"  {key:<48} {shown:>16}   {change}")
+    if bundle.get("currency_note"):
+        click.echo(f"Note: {bundle['currency_note']}")
 
 
 @click.command("kpis")
@@ -65,7 +68,8 @@ def kpis(
     }
     try:
         zone_name = current_app.config.get("SHOP_TIMEZONE") or "UTC"
-        filters = parse_filters(args, window_days=shop().return_policy.window_days, timezone=zone_name)
+        window, currency = shop().return_policy.window_days, shop().currency
+        filters = parse_filters(args, window_days=window, timezone=zone_name, currency=currency)
     except DomainError as error:
         raise click.BadParameter(error.message, param_hint=f"--{error.field}") from None
     bundle = _bundle(filters)

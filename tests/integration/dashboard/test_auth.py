@@ -144,5 +144,5 @@ def test_drill_endpoint_pages_orders(manager: FlaskClient, staff: FlaskClient) -
     assert "value_minor" in body["rows"][0]
     assert "value_minor" not in staff.get(url).get_json()["rows"][0]
     csv = manager.get("/dashboard/export/drill.csv?" + STORY_ARGS + "&kind=sku&key=TEE-L").get_data(as_text=True)
-    assert csv.splitlines()[1] == "order_id,number,placed_at,status,channel,value_minor"
+    assert csv.splitlines()[1] == "order_id,number,placed_at,status,channel,value_minor,currency"
     assert len(csv.splitlines()) == 3

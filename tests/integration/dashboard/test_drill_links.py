@@ -36,6 +36,6 @@ def test_drill_table_head_is_readable() -> None:
 def test_drill_csv_has_labels_with_units_then_keys_then_money_in_major_units(manager: FlaskClient) -> None:
     csv = manager.get("/dashboard/export/drill.csv?" + STORY_ARGS + "&kind=sku&key=TEE-L").get_data(as_text=True)
     labels, keys, row = csv.splitlines()
-    assert labels == "Order id,Order,Placed (UTC),Status,Channel,Value (USD)"
-    assert keys == "order_id,number,placed_at,status,channel,value_minor"
-    assert re.fullmatch(r"\d+,SL\w+,2025-03-0\dT\d\d:\d\d,\w+,\w+,\d+\.\d\d", row), row
+    assert labels == "Order id,Order,Placed (UTC),Status,Channel,Value (USD),Currency"
+    assert keys == "order_id,number,placed_at,status,channel,value_minor,currency"
+    assert re.fullmatch(r"\d+,SL\w+,2025-03-0\dT\d\d:\d\d,\w+,\w+,\d+\.\d\d,USD", row), row
