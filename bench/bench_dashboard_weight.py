@@ -12,6 +12,7 @@ time until every chart is drawn (``performance.now()`` once Plotly has laid each
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 STORY = "from=2025-03-03&to=2025-03-09"
+PLOTLY_URL = re.compile(r"/plotly(\.v[\w-]+m[0-9a-f]+)?\.min\.js")
 PASSWORD = "correct horse battery"
 CHARTS_DRAWN = "() => document.querySelectorAll('.js-plotly-plot').length > 0 && [...document.querySelectorAll('.js-plotly-plot')].every(p => p._fullLayout)"
 PAINT = "() => Object.fromEntries(performance.getEntriesByType('paint').map(e => [e.name, e.startTime]))"
@@ -59,7 +61,7 @@ def _load(page: Any, cdp: Any, url: str) -> dict[str, Any]:
             moved["plotly"] = int(event["encodedDataLength"])
 
     def responded(event: dict[str, Any]) -> None:
-        if "plotly.min.js" in event["response"]["url"]:
+        if PLOTLY_URL.search(event["response"]["url"]):  # versioned (plotly.v…m<hash>.min.js) or not
             moved["plotly_id"] = event["requestId"]
 
     cdp.on("Network.loadingFinished", finished)

@@ -15,7 +15,7 @@ from dash import Dash, dash_table, dcc, html
 from flask import Flask
 from flask_login import current_user
 
-from dashboard import callbacks, drilldown, service
+from dashboard import callbacks, drilldown, service, versions
 from dashboard.guard import CSRF_COOKIE
 from dashboard.pages import PAGES
 
@@ -40,11 +40,32 @@ TABLE_HEAD = {"backgroundColor": "#e8edf3", "color": "#1d2733", "fontWeight": "6
 
 
 class ShiplogDash(Dash):
-    """Dash with its renderer started from a file, so the page needs no inline script."""
+    """Dash with its renderer started from a file, so the page needs no inline script, and every static
+    file at a URL naming its content (``dashboard.versions``), so the browser keeps each for a year."""
 
     def _generate_renderer(self) -> str:
-        src = self.get_asset_url("boot.js")
+        src = f"{self.get_asset_url('boot.js')}?m={versions.content_version(ASSETS / 'boot.js')}"
         return f'<script id="_dash-renderer" src="{src}"></script>'
+
+    def _config(self) -> dict[str, Any]:
+        # The renderer loads plotly.js from a fixed, unversioned URL when scripts are served locally, and
+        # from ``plotlyjs_url`` otherwise: that flag is all it reads ``serve_locally`` for, so the page says
+        # "not locally" and names our own versioned URL (still this server: no CDN).
+        config: dict[str, Any] = super()._config()
+        config["serve_locally"] = False
+        config["plotlyjs_url"] = versions.plotly_url(self.config.requests_pathname_prefix)
+        return config
+
+    def _collect_and_register_resources(self, resources: Any, include_async: bool = True, url_attr: str = "src") -> Any:
+        """Dash's script and stylesheet URLs, the assets' ``?m=<mtime>`` made ``?m=<content hash>``."""
+        found = super()._collect_and_register_resources(resources, include_async, url_attr)
+        base = self.get_asset_url("")
+        return [
+            {**src, url_attr: versions.with_content_version(src[url_attr], base, ASSETS)}
+            if isinstance(src, dict)
+            else versions.with_content_version(src, base, ASSETS)
+            for src in found
+        ]
 
 
 def _nav() -> html.Nav:

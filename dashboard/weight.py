@@ -2,14 +2,16 @@
 
 ``plotly.min.js`` alone is 4.8 MB; gzip makes it about a third of that (bench/README.md,
 ``bench/bench_dashboard_weight.py``). Each file is compressed once per version and kept in memory, so a
-request pays for the lookup, not for the compression. Dash names a file's version in its URL
-(``plotly.v2_35_2m1700000000.min.js``, ``dashboard.css?m=1700000000``): such a URL never changes content,
+request pays for the lookup, not for the compression. Every URL the page uses names its file's version
+(``dash_renderer.v3_0_0m1700000000.min.js``; plotly's and our assets' by content hash, ``dashboard.versions``:
+``plotly.v7_1_0m3b6e15d45dbb.min.js``, ``dashboard.css?m=9c1f0e2ab344``): such a URL never changes content,
 so the browser may keep it for a year; any other file is revalidated by its ETag.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import re
 from threading import Lock
 
@@ -18,7 +20,8 @@ from flask import Flask, Response, request
 PREFIXES = ("/dashboard/_dash-component-suites/", "/dashboard/assets/")
 TYPES = ("javascript", "css", "json", "svg", "text/")
 MIN_BYTES = 1024  # below this, gzip's header costs more than it saves
-VERSIONED = re.compile(r"\.v[\w-]+m\d+\.")  # Dash's fingerprint in a component suite's file name
+# Dash's fingerprint in a component suite's file name: package version, then a time or a content hash
+VERSIONED = re.compile(r"\.v[\w-]+m[0-9a-f]+\.")
 YEAR = "private, max-age=31536000, immutable"  # staff-only files: no shared cache keeps them
 _cache: dict[tuple[str, int], bytes] = {}
 _lock = Lock()
@@ -59,12 +62,21 @@ def _not_modified(response: Response, tag: str, weak: bool) -> Response:
     return response
 
 
+def _url_validator(response: Response) -> None:
+    """A versioned URL names its content, so it is its own validator (Dash sends none with such a file).
+    Without one, a browser whose cache could not keep the body (a private window's small memory cache
+    drops a 1.5 MB entry) fetches it whole on every visit; with one it revalidates and gets a 304."""
+    response.set_etag(hashlib.sha256(request.full_path.encode()).hexdigest()[:20])
+
+
 def shrink(response: Response) -> Response:
     """gzip and cache headers for the dashboard's static files; anything else goes out untouched."""
     if not request.path.startswith(PREFIXES):
         return response
     if response.status_code == 200 and _versioned():
         response.headers["Cache-Control"] = YEAR
+        if not response.get_etag()[0]:
+            _url_validator(response)
     response.vary.add("Accept-Encoding")
     if not _wants_gzip(response):
         return response
