@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
-from core.analytics import DrillPage, Filters, StoreNotReady, drill_orders, labels
+from core.analytics import DrillPage, Filters, StoreNotReady, labels
 from core.analytics.formatting import money
 from core.errors import DomainError
 from dashboard import service
@@ -32,10 +32,7 @@ KIND_TEXT = {
 
 def drill_page(filters: Filters, kind: str, key: str, page: int, page_size: int = PAGE_SIZE) -> DrillPage:
     """One page of the orders behind a chart element (the dashboard's drill-down query)."""
-    warehouse = service.kpi_service().warehouse
-    warehouse.sync()
-    with warehouse.cursor() as cur:
-        return drill_orders(cur, filters, kind, key, page=page, page_size=page_size)
+    return service.analytics().drill(filters, kind, key, page, page_size)
 
 
 def key_words(kind: str, key: str) -> str:
