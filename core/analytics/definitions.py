@@ -137,7 +137,8 @@ KPIS: tuple[Kpi, ...] = (
         "Return rate (value)",
         "share",
         False,
-        "Paid value of units on returns / paid value of units delivered, for orders placed in the period.",
+        "Paid value (after line and order discounts) of units on returns / of units delivered,"
+        " for orders placed in the period.",
     ),
     _K(
         "returns.return_rate_by_period",
