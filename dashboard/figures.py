@@ -71,7 +71,7 @@ def sales_by_period(rows: Rows) -> go.Figure:
     fig = go.Figure(
         [
             _money_bar("Net sales", periods, [r["net_minor"] for r in rows], BLUE, data),
-            _money_bar("Refunds", periods, [r["refunds_minor"] for r in rows], RED, data),
+            _money_bar("Returns", periods, [r["returns_minor"] for r in rows], RED, data),
             go.Scatter(
                 name="Orders",
                 x=periods,
@@ -192,7 +192,7 @@ FIGURES: dict[str, Callable[[Rows], go.Figure]] = {
 
 # What each chart's y values are, in bundle terms: (series key, trace name) → row field, and scale.
 PLOTTED: dict[str, list[tuple[str, float]]] = {
-    "sales.by_period": [("net_minor", 100), ("refunds_minor", 100), ("orders", 1)],
+    "sales.by_period": [("net_minor", 100), ("returns_minor", 100), ("orders", 1)],
     "fulfilment.placed_to_shipped_distribution": [("orders", 1)],
     "fulfilment.waiting_by_age": [("orders", 1)],
     "fulfilment.hold_queue": [("orders", 1)],

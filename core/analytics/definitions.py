@@ -15,13 +15,30 @@ KPIS: tuple[Kpi, ...] = (
     _K("sales.gross_minor", "Gross sales", "minor", True, "Sum of unit price × quantity before discounts."),
     _K("sales.discounts_minor", "Discounts", "minor", False, "Line and order discounts on those orders."),
     _K(
-        "sales.refunds_minor",
-        "Refunds",
+        "sales.returns_minor",
+        "Returns",
         "minor",
         False,
-        "Refunds made in the period (booked on the refund date), except refunds of cancelled orders.",
+        "Paid value (after discounts) of the goods sent back for a refund, booked on the day the return was refunded.",
+        basis="returns refunded in the period",
     ),
-    _K("sales.net_minor", "Net sales", "minor", True, "Gross sales − discounts − refunds."),
+    _K(
+        "sales.net_minor",
+        "Net sales",
+        "minor",
+        True,
+        "Gross sales − discounts − returns (other refunds are not subtracted).",
+        basis="orders placed and returns refunded in the period",
+    ),
+    _K(
+        "sales.other_refunds_minor",
+        "Other refunds",
+        "minor",
+        False,
+        "Refunds not for returned goods (goodwill, lost parcels, shipping), booked on the refund date;"
+        " not subtracted from net sales.",
+        basis="refunds made in the period",
+    ),
     _K("sales.shipping_minor", "Shipping charged", "minor", True, "Shipping charged on the period's orders."),
     _K("sales.aov_minor", "Average order value", "minor", True, "(Gross sales − discounts) / orders, rounded."),
     _K(
@@ -198,7 +215,7 @@ COHORT_RATES: tuple[str, ...] = (
 
 # Tables and chart series, each keyed like the KPIs and described in docs/kpis.md.
 SERIES: dict[str, str] = {
-    "sales.by_period": "Sales figures per day, week or month (refunds on their own date).",
+    "sales.by_period": "Sales figures per day, week or month, each amount in the period it is booked in.",
     "fulfilment.placed_to_shipped_distribution": "Shipped orders per placed → shipped hours bucket.",
     "fulfilment.waiting_by_age": "Orders waiting at the end of the period, per age bucket.",
     "fulfilment.hold_queue": "Orders on hold at the end of the period (or now), per reason, with the oldest hold in hours.",

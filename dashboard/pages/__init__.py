@@ -31,7 +31,7 @@ PAGES: dict[str, Page] = {
             ("sales",),
             ("sales.by_period",),
             managers_only=True,
-            summary="Orders count on the day placed, refunds on the day made; cancelled orders are left out.",
+            summary="Net sales the way Shopify counts them: orders on the day placed, returned goods on the day refunded.",
         ),
         Page(
             "fulfilment",

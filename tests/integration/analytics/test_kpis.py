@@ -22,15 +22,20 @@ def cur(warehouse: Warehouse) -> Cursor:
         yield cursor  # type: ignore[misc]
 
 
-def test_sales_totals_leave_out_cancelled_orders_and_book_refunds_on_their_date(cur: Cursor) -> None:
-    # A B D E F G I (C cancelled); gross 6800+5000+7500+2500+5000+2500+2500; refunds: A's return + B's goodwill.
+def test_net_sales_subtract_returned_goods_not_other_refunds(cur: Cursor) -> None:
+    # A B D E F G I (C cancelled); gross 6800 + 5000 + 7500 + 2500 + 5000 + 2500 + 2500 = 31800; discounts A 500
+    # + B 300. Returns: A's 1 × TEE-M refunded 03-07, paid 4632 / 2 = 2316 after A's order discount (see
+    # test_three_return_rates_are_kept_apart) — the goods' value, not the 2500 refunded; B's TEE-L was
+    # exchanged (the sale stays). Net 31800 − 800 − 2316 = 28684. B's goodwill 1000 is an other refund, not
+    # subtracted. *Changed*: net subtracted every refund (2500 + 1000): 27500.
     assert sales.sales_totals(cur, WEEK) == {
         "orders": 7,
         "units": 13,
         "gross_minor": 31800,
         "discounts_minor": 800,
-        "refunds_minor": 3500,
-        "net_minor": 27500,
+        "returns_minor": 2316,
+        "net_minor": 28684,
+        "other_refunds_minor": 1000,
         "shipping_minor": 3000,
         "aov_minor": 4429,  # (31800 - 800) / 7 = 4428.57
     }
@@ -42,45 +47,52 @@ def test_sales_previous_period_is_the_week_before(cur: Cursor) -> None:
         "units": 1,
         "gross_minor": 2500,
         "discounts_minor": 0,
-        "refunds_minor": 0,
+        "returns_minor": 0,  # H's return is still open: nothing refunded yet
         "net_minor": 2500,
+        "other_refunds_minor": 0,
         "shipping_minor": 500,
         "aov_minor": 2500,
     }
 
 
-def test_sales_by_day_puts_refunds_on_the_refund_day(cur: Cursor) -> None:
+def test_sales_by_day_books_returns_and_refunds_on_their_day(cur: Cursor) -> None:
     days = {row["period"]: row for row in sales.sales_by_period(cur, WEEK)}
     assert list(days) == [f"2025-03-0{d}" for d in range(3, 10)]
+    # 03-03: A B I placed, 6800 + 5000 + 2500 − 800.
     assert (days["2025-03-03"]["orders"], days["2025-03-03"]["gross_minor"], days["2025-03-03"]["net_minor"]) == (
         3,
         14300,
         13500,
     )
-    assert (days["2025-03-07"]["refunds_minor"], days["2025-03-07"]["net_minor"]) == (2500, 2500)
-    assert (days["2025-03-08"]["refunds_minor"], days["2025-03-08"]["net_minor"]) == (1000, 1500)
+    # 03-07: F placed (5000) and A's return refunded (2316): net 2684. 03-08: G placed (2500), B's goodwill
+    # 1000 beside it, not subtracted.
+    assert (days["2025-03-07"]["returns_minor"], days["2025-03-07"]["net_minor"]) == (2316, 2684)
+    assert (days["2025-03-08"]["other_refunds_minor"], days["2025-03-08"]["net_minor"]) == (1000, 2500)
     assert days["2025-03-04"] | {"period": None} == {
         "period": None,
         "orders": 0,
         "units": 0,
         "gross_minor": 0,
         "discounts_minor": 0,
-        "refunds_minor": 0,
+        "returns_minor": 0,
         "net_minor": 0,
+        "other_refunds_minor": 0,
         "shipping_minor": 0,
         "aov_minor": None,
     }
     weekly = sales.sales_by_period(cur, Filters(date(2025, 3, 3), date(2025, 3, 9), granularity="week", as_of=AS_OF))
-    assert [(r["period"], r["orders"], r["net_minor"]) for r in weekly] == [("2025-03-03", 7, 27500)]
+    assert [(r["period"], r["orders"], r["net_minor"]) for r in weekly] == [("2025-03-03", 7, 28684)]
 
 
 @pytest.mark.parametrize(
     ("filters", "expected"),
     [
-        ({"sku": "TEE-L"}, (3, 5, 12500, 300, 1000, 11200, 1000, 4067)),  # B E F
+        # B E F: gross 5000 + 2500 + 5000, B's line discount 300, no returned goods (B's was an exchange),
+        # B's goodwill 1000; AOV 12200 / 3 = 4066.67.
+        ({"sku": "TEE-L"}, (3, 5, 12500, 300, 0, 12200, 1000, 1000, 4067)),
         # Order KPIs ignore the carrier filter (docs/kpis.md, Filters): the whole week, as unfiltered.
-        ({"carrier": "ups"}, (7, 13, 31800, 800, 3500, 27500, 3000, 4429)),
-        ({"channel": "shopify"}, (1, 2, 5000, 300, 1000, 3700, 0, 4700)),  # B
+        ({"carrier": "ups"}, (7, 13, 31800, 800, 2316, 28684, 1000, 3000, 4429)),
+        ({"channel": "shopify"}, (1, 2, 5000, 300, 0, 4700, 1000, 0, 4700)),  # B
     ],
 )
 def test_sales_filters_keep_whole_orders(cur: Cursor, filters: dict[str, str], expected: tuple[int, ...]) -> None:

@@ -18,7 +18,7 @@ def test_figures_show_words_with_separators_and_legends_above_the_plot() -> None
         [{"carrier": "dhl", "service": "Express Worldwide", "median_hours": 169.5, "p90_hours": 200.0}]
     )
     sales = FIGURES["sales.by_period"](
-        [{"period": "2025-03-03", "net_minor": 1912797, "refunds_minor": 0, "orders": 3}]
+        [{"period": "2025-03-03", "net_minor": 1912797, "returns_minor": 0, "orders": 3}]
     )
     assert hold.data[0].x == ("PO box address the<br>chosen carrier does<br>not deliver to",)
     assert list(hold.data[0].customdata[0]) == ["hold_reason", "po_box"]  # the click still names the code
