@@ -7,40 +7,11 @@ use these same keys. Units: ``count``, ``minor`` (money in minor units), ``hours
 from __future__ import annotations
 
 from core.analytics.kpi import Kpi
+from core.analytics.sales_kpis import SALES_KPIS
 
 _K = Kpi
 KPIS: tuple[Kpi, ...] = (
-    _K("sales.orders", "Orders", "count", True, "Orders placed in the period, cancelled orders left out."),
-    _K("sales.units", "Units", "count", True, "Units on those orders (sum of line quantities)."),
-    _K("sales.gross_minor", "Gross sales", "minor", True, "Sum of unit price × quantity before discounts."),
-    _K("sales.discounts_minor", "Discounts", "minor", False, "Line and order discounts on those orders."),
-    _K(
-        "sales.returns_minor",
-        "Returns",
-        "minor",
-        False,
-        "Paid value (after discounts) of the goods sent back for a refund, booked on the day the return was refunded.",
-        basis="returns refunded in the period",
-    ),
-    _K(
-        "sales.net_minor",
-        "Net sales",
-        "minor",
-        True,
-        "Gross sales − discounts − returns (other refunds are not subtracted).",
-        basis="orders placed and returns refunded in the period",
-    ),
-    _K(
-        "sales.other_refunds_minor",
-        "Other refunds",
-        "minor",
-        False,
-        "Refunds not for returned goods (goodwill, lost parcels, shipping), booked on the refund date;"
-        " not subtracted from net sales.",
-        basis="refunds made in the period",
-    ),
-    _K("sales.shipping_minor", "Shipping charged", "minor", True, "Shipping charged on the period's orders."),
-    _K("sales.aov_minor", "Average order value", "minor", True, "(Gross sales − discounts) / orders, rounded."),
+    *SALES_KPIS,
     _K(
         "fulfilment.placed_to_shipped_median_hours",
         "Placed → shipped (median)",

@@ -1,11 +1,13 @@
-"""Sales KPIs the way Shopify reports them: net sales = gross − discounts − returns.
+"""Sales KPIs the way Shopify reports them: net sales = gross − discounts − returns − cancellations.
 
-Orders, units, gross, discounts and shipping count on the day the order was placed. Returns are the
-paid value of the goods sent back for a refund (``core.analytics.paid``), booked on the day the return
-was refunded. Refunds that are not for returned goods (goodwill, lost parcels, shipping) are a line of
-their own, booked on the refund day and not subtracted from net sales: no goods came back. Cancelled
-orders are left out entirely, their refunds included: a cancelled sale never counted, so its refund
-must not.
+Every amount is booked once, on the day it happened, so a past period's figures never change later.
+Orders, units, gross, discounts and shipping count on the day the order was placed, cancelled orders
+included. A cancellation undoes the order's value (gross − discounts) and shipping on the day it was
+cancelled. Returns are the paid value of the goods sent back for a refund (``core.analytics.paid``),
+booked on the day the return was refunded. Refunds that are not for returned goods (goodwill, lost
+parcels, shipping) are a line of their own, booked on the refund day and not subtracted from net
+sales: no goods came back. A cancellation's refund is neither: the cancellation line already undoes
+that sale.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from core.analytics.filters import Filters
 from core.analytics.paid import paid_lines_sql, paid_part_sql
 from core.analytics.sql import Cursor, all_buckets_sql, buckets_sql, one, order_filter, per, run, scope_sql
 
-_PLACED = "placed AS (SELECT * FROM scoped WHERE placed_at >= $start AND placed_at < $end AND cancelled_at IS NULL)"
+_PLACED = "placed AS (SELECT * FROM scoped WHERE placed_at >= $start AND placed_at < $end)"
+_CANCELLED = "cancelled AS (SELECT * FROM scoped WHERE cancelled_at >= $start AND cancelled_at < $end)"
 # Goods back for a refund: an exchange keeps the sale (its replacement is no new sale either).
 _GOODS = (
     "goods AS (SELECT rl.order_id, rl.order_line_id, rl.quantity, r.resolved_at FROM return_lines_f rl"
@@ -35,9 +38,11 @@ _BOOKED = """booked AS (
     UNION ALL SELECT placed_at, 'gross', subtotal_minor FROM placed
     UNION ALL SELECT placed_at, 'discounts', discount_minor FROM placed
     UNION ALL SELECT placed_at, 'shipping', shipping_minor FROM placed
+    UNION ALL SELECT cancelled_at, 'cancellations', subtotal_minor - discount_minor FROM cancelled
+    UNION ALL SELECT cancelled_at, 'shipping', -shipping_minor FROM cancelled
     UNION ALL SELECT g.resolved_at, 'returns', {returned} FROM goods g JOIN paid_lines p ON p.id = g.order_line_id
     UNION ALL SELECT created_at, 'other_refunds', amount_minor FROM other)"""
-LINES = ("orders", "units", "gross", "discounts", "returns", "other_refunds", "shipping")
+LINES = ("orders", "units", "gross", "discounts", "returns", "cancellations", "other_refunds", "shipping")
 _SUMS = ", ".join(f"coalesce(sum(amount) FILTER (WHERE line = '{line}'), 0)" for line in LINES)
 
 
@@ -45,6 +50,7 @@ def _head(f: Filters) -> str:
     parts = (
         scope_sql(f),
         _PLACED,
+        _CANCELLED,
         _GOODS.format(scope=order_filter(f, "rl.order_id")),
         paid_lines_sql("SELECT order_id FROM goods"),
         _OTHER.format(scope=order_filter(f, "r.order_id")),
@@ -54,7 +60,7 @@ def _head(f: Filters) -> str:
 
 
 def _figures(
-    orders: int, units: int, gross: int, discounts: int, returns: int, other: int, shipping: int
+    orders: int, units: int, gross: int, discounts: int, returns: int, cancellations: int, other: int, shipping: int
 ) -> dict[str, Any]:
     return {
         "orders": int(orders),
@@ -62,7 +68,8 @@ def _figures(
         "gross_minor": int(gross),
         "discounts_minor": int(discounts),
         "returns_minor": int(returns),
-        "net_minor": int(gross - discounts - returns),
+        "cancellations_minor": int(cancellations),
+        "net_minor": int(gross - discounts - returns - cancellations),
         "other_refunds_minor": int(other),
         "shipping_minor": int(shipping),
         "aov_minor": per(gross - discounts, int(orders)),

@@ -22,22 +22,26 @@ def cur(warehouse: Warehouse) -> Cursor:
         yield cursor  # type: ignore[misc]
 
 
-def test_net_sales_subtract_returned_goods_not_other_refunds(cur: Cursor) -> None:
-    # A B D E F G I (C cancelled); gross 6800 + 5000 + 7500 + 2500 + 5000 + 2500 + 2500 = 31800; discounts A 500
-    # + B 300. Returns: A's 1 × TEE-M refunded 03-07, paid 4632 / 2 = 2316 after A's order discount (see
+def test_net_sales_subtract_returned_goods_and_cancellations_not_other_refunds(cur: Cursor) -> None:
+    # Placed in the week, C (cancelled) included: A B C D E F G I, 8 orders, units 3+2+1+3+1+2+1+1 = 14;
+    # gross 6800 + 5000 + 2500 + 7500 + 2500 + 5000 + 2500 + 2500 = 34300; discounts A 500 + B 300.
+    # Returns: A's 1 × TEE-M refunded 03-07, paid 4632 / 2 = 2316 after A's order discount (see
     # test_three_return_rates_are_kept_apart) — the goods' value, not the 2500 refunded; B's TEE-L was
-    # exchanged (the sale stays). Net 31800 − 800 − 2316 = 28684. B's goodwill 1000 is an other refund, not
-    # subtracted. *Changed*: net subtracted every refund (2500 + 1000): 27500.
+    # exchanged (the sale stays). Cancellations: C, cancelled 03-04, 2500 − 0. Net 34300 − 800 − 2316 − 2500
+    # = 28684. B's goodwill 1000 is an other refund, not subtracted; C's refund 3000 is the cancellation's.
+    # Shipping 8 × 500 − B's 0 = 3500, less C's 500 undone by its cancellation = 3000. AOV 33500 / 8 = 4187.5.
+    # *Changed*: C was left out, net subtracted every refund (31800 − 800 − 2500 − 1000 = 27500), AOV over 7.
     assert sales.sales_totals(cur, WEEK) == {
-        "orders": 7,
-        "units": 13,
-        "gross_minor": 31800,
+        "orders": 8,
+        "units": 14,
+        "gross_minor": 34300,
         "discounts_minor": 800,
         "returns_minor": 2316,
+        "cancellations_minor": 2500,
         "net_minor": 28684,
         "other_refunds_minor": 1000,
         "shipping_minor": 3000,
-        "aov_minor": 4429,  # (31800 - 800) / 7 = 4428.57
+        "aov_minor": 4188,
     }
 
 
@@ -48,6 +52,7 @@ def test_sales_previous_period_is_the_week_before(cur: Cursor) -> None:
         "gross_minor": 2500,
         "discounts_minor": 0,
         "returns_minor": 0,  # H's return is still open: nothing refunded yet
+        "cancellations_minor": 0,
         "net_minor": 2500,
         "other_refunds_minor": 0,
         "shipping_minor": 500,
@@ -55,7 +60,7 @@ def test_sales_previous_period_is_the_week_before(cur: Cursor) -> None:
     }
 
 
-def test_sales_by_day_books_returns_and_refunds_on_their_day(cur: Cursor) -> None:
+def test_sales_by_day_books_each_amount_on_its_own_day(cur: Cursor) -> None:
     days = {row["period"]: row for row in sales.sales_by_period(cur, WEEK)}
     assert list(days) == [f"2025-03-0{d}" for d in range(3, 10)]
     # 03-03: A B I placed, 6800 + 5000 + 2500 − 800.
@@ -64,24 +69,40 @@ def test_sales_by_day_books_returns_and_refunds_on_their_day(cur: Cursor) -> Non
         14300,
         13500,
     )
+    # 03-04: C placed and cancelled the same day: its sale and its reversal cancel out.
+    assert days["2025-03-04"] | {"period": None} == {
+        "period": None,
+        "orders": 1,
+        "units": 1,
+        "gross_minor": 2500,
+        "discounts_minor": 0,
+        "returns_minor": 0,
+        "cancellations_minor": 2500,
+        "net_minor": 0,
+        "other_refunds_minor": 0,
+        "shipping_minor": 0,  # 500 charged, 500 undone
+        "aov_minor": 2500,
+    }
     # 03-07: F placed (5000) and A's return refunded (2316): net 2684. 03-08: G placed (2500), B's goodwill
     # 1000 beside it, not subtracted.
     assert (days["2025-03-07"]["returns_minor"], days["2025-03-07"]["net_minor"]) == (2316, 2684)
     assert (days["2025-03-08"]["other_refunds_minor"], days["2025-03-08"]["net_minor"]) == (1000, 2500)
-    assert days["2025-03-04"] | {"period": None} == {
+    # 03-09: nothing placed, refunded or cancelled (B's exchange is no return of goods).
+    assert days["2025-03-09"] | {"period": None} == {
         "period": None,
         "orders": 0,
         "units": 0,
         "gross_minor": 0,
         "discounts_minor": 0,
         "returns_minor": 0,
+        "cancellations_minor": 0,
         "net_minor": 0,
         "other_refunds_minor": 0,
         "shipping_minor": 0,
         "aov_minor": None,
     }
     weekly = sales.sales_by_period(cur, Filters(date(2025, 3, 3), date(2025, 3, 9), granularity="week", as_of=AS_OF))
-    assert [(r["period"], r["orders"], r["net_minor"]) for r in weekly] == [("2025-03-03", 7, 28684)]
+    assert [(r["period"], r["orders"], r["net_minor"]) for r in weekly] == [("2025-03-03", 8, 28684)]
 
 
 @pytest.mark.parametrize(
@@ -89,10 +110,13 @@ def test_sales_by_day_books_returns_and_refunds_on_their_day(cur: Cursor) -> Non
     [
         # B E F: gross 5000 + 2500 + 5000, B's line discount 300, no returned goods (B's was an exchange),
         # B's goodwill 1000; AOV 12200 / 3 = 4066.67.
-        ({"sku": "TEE-L"}, (3, 5, 12500, 300, 0, 12200, 1000, 1000, 4067)),
+        ({"sku": "TEE-L"}, (3, 5, 12500, 300, 0, 0, 12200, 1000, 1000, 4067)),
+        # A C G: gross 6800 + 2500 + 2500, A's 500, A's return 2316, C's cancellation 2500: net 11800 − 500
+        # − 2316 − 2500 = 6484; shipping 3 × 500 − C's 500; AOV 11300 / 3 = 3766.67.
+        ({"sku": "TEE-M"}, (3, 5, 11800, 500, 2316, 2500, 6484, 0, 1000, 3767)),
         # Order KPIs ignore the carrier filter (docs/kpis.md, Filters): the whole week, as unfiltered.
-        ({"carrier": "ups"}, (7, 13, 31800, 800, 2316, 28684, 1000, 3000, 4429)),
-        ({"channel": "shopify"}, (1, 2, 5000, 300, 0, 4700, 1000, 0, 4700)),  # B
+        ({"carrier": "ups"}, (8, 14, 34300, 800, 2316, 2500, 28684, 1000, 3000, 4188)),
+        ({"channel": "shopify"}, (1, 2, 5000, 300, 0, 0, 4700, 1000, 0, 4700)),  # B
     ],
 )
 def test_sales_filters_keep_whole_orders(cur: Cursor, filters: dict[str, str], expected: tuple[int, ...]) -> None:
