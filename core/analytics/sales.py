@@ -33,15 +33,15 @@ _OTHER = (
 )
 # Every amount of the period as (when it is booked, which line, amount): totals and series sum the same rows.
 _BOOKED = """booked AS (
-    SELECT placed_at AS booked_at, 'orders' AS line, 1 AS amount FROM placed
-    UNION ALL SELECT placed_at, 'units', units FROM placed
-    UNION ALL SELECT placed_at, 'gross', subtotal_minor FROM placed
-    UNION ALL SELECT placed_at, 'discounts', discount_minor FROM placed
-    UNION ALL SELECT placed_at, 'shipping', shipping_minor FROM placed
-    UNION ALL SELECT cancelled_at, 'cancellations', subtotal_minor - discount_minor FROM cancelled
-    UNION ALL SELECT cancelled_at, 'shipping', -shipping_minor FROM cancelled
-    UNION ALL SELECT g.resolved_at, 'returns', {returned} FROM goods g JOIN paid_lines p ON p.id = g.order_line_id
-    UNION ALL SELECT created_at, 'other_refunds', amount_minor FROM other)"""
+    SELECT order_id, placed_at AS booked_at, 'orders' AS line, 1 AS amount FROM placed
+    UNION ALL SELECT order_id, placed_at, 'units', units FROM placed
+    UNION ALL SELECT order_id, placed_at, 'gross', subtotal_minor FROM placed
+    UNION ALL SELECT order_id, placed_at, 'discounts', discount_minor FROM placed
+    UNION ALL SELECT order_id, placed_at, 'shipping', shipping_minor FROM placed
+    UNION ALL SELECT order_id, cancelled_at, 'cancellations', subtotal_minor - discount_minor FROM cancelled
+    UNION ALL SELECT order_id, cancelled_at, 'shipping', -shipping_minor FROM cancelled
+    UNION ALL SELECT g.order_id, g.resolved_at, 'returns', {returned} FROM goods g JOIN paid_lines p ON p.id = g.order_line_id
+    UNION ALL SELECT order_id, created_at, 'other_refunds', amount_minor FROM other)"""
 LINES = ("orders", "units", "gross", "discounts", "returns", "cancellations", "other_refunds", "shipping")
 _SUMS = ", ".join(f"coalesce(sum(amount) FILTER (WHERE line = '{line}'), 0)" for line in LINES)
 
@@ -92,3 +92,10 @@ def sales_by_period(cur: Cursor, f: Filters) -> list[dict[str, Any]]:
         f,
     )
     return [{"period": period.isoformat(), **_figures(*rest)} for period, *rest in rows]
+
+
+def orders_booked_sql(f: Filters, lines: tuple[str, ...]) -> str:
+    """The ids of the orders with an amount of one of ``lines`` booked in the period ``$key`` (a bar's
+    drill-down: the same rows the bar sums)."""
+    named = ", ".join(f"'{line}'" for line in lines if line in LINES)
+    return f"{_head(f)} SELECT order_id FROM booked WHERE line IN ({named}) AND {buckets_sql('booked_at')} = CAST($key AS DATE)"

@@ -8,6 +8,7 @@ import pytest
 
 from core.analytics import delivery, fulfilment, returns, sales
 from core.analytics.bundle import compute
+from core.analytics.drill import drill_orders
 from core.analytics.filters import Filters
 from core.analytics.sql import Cursor
 from core.analytics.warehouse import Warehouse
@@ -338,3 +339,15 @@ def test_return_rate_by_period(cur: Cursor) -> None:
         "period_delivered_orders": 1,
         "return_rate_by_period": 0.0,
     }
+
+
+def test_each_sales_bar_drills_to_the_orders_it_sums(cur: Cursor) -> None:
+    def drilled(kind: str, day: str) -> list[tuple[str, int]]:
+        return [(r["status"], r["value_minor"]) for r in drill_orders(cur, WEEK, kind, day).rows]
+
+    assert drilled("sales_period", "2025-03-04") == [("cancelled", 2500)]  # C, placed that day
+    assert drilled("sales_cancellations", "2025-03-04") == [("cancelled", 2500)]
+    assert drilled("sales_returns", "2025-03-07") == [("delivered", 6300)]  # A, its TEE-M back
+    assert drilled("sales_other_refunds", "2025-03-08") == [("delivered", 4700)]  # B's goodwill refund
+    assert drill_orders(cur, WEEK, "sales_net", "2025-03-07").total == 2  # F placed, A's return
+    assert drill_orders(cur, WEEK, "sales_returns", "2025-03-09").total == 0  # B's exchange is no return
