@@ -109,7 +109,16 @@ def sales_by_period(rows: Rows) -> go.Figure:
         go.Figure([*bars, net, refunds, orders]),
         barmode="relative",
         yaxis={"title": f"Amount ({CURRENCY})", "tickprefix": SYMBOL, "tickformat": ",~f", "zeroline": True},
-        yaxis2={"title": "Orders", "overlaying": "y", "side": "right", "rangemode": "tozero", "tickformat": ",~r"},
+        # Its own round ticks and no grid of its own: synced to the money axis, they fell on 0.59, 1.45...
+        yaxis2={
+            "title": "Orders",
+            "overlaying": "y",
+            "side": "right",
+            "rangemode": "tozero",
+            "tickformat": ",~r",
+            "tickmode": "auto",
+            "showgrid": False,
+        },
     )
 
 
