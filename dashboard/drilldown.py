@@ -19,6 +19,10 @@ from web.times import stamp
 PAGE_SIZE = 20
 KIND_TEXT = {
     "sales_period": "placed in period",
+    "sales_returns": "with goods returned (refunded) in period",
+    "sales_cancellations": "cancelled in period",
+    "sales_other_refunds": "with other refunds in period",
+    "sales_net": "placed, returned or cancelled in period",
     "ship_bucket": "placed → shipped",
     "wait_bucket": "waiting",
     "hold_reason": "on hold for",
