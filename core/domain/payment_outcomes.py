@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 from core.domain import payments
 from core.domain.unit import Unit
-from core.errors import PaymentRefused
+from core.errors import PaymentRefused, RefundTooLarge
 from core.events import orders as facts
 from core.events import payments as processor_facts
 from core.events.fact import Act
 from core.lifecycle import Move, PaymentStatus, RefundStatus, record
 from core.models import Payment, Refund
+from core.money import money_text
 from core.payments import Refunded
 
 
@@ -108,3 +109,25 @@ def disputed(unit: Unit, act: Act, payment: Payment, *, amount_minor: int, reaso
     )
     record(unit, act, fact)
     return True
+
+
+def refunded_elsewhere(
+    unit: Unit, act: Act, payment: Payment, *, amount_minor: int, answer: Refunded, reason: str,
+    cancellation: bool = False,
+) -> Refund:  # fmt: skip
+    """A refund made outside Shiplog (a store's admin, the card processor's dashboard), recorded as it
+    is reported: quietly (whoever made it told the customer), never asked of anyone again, and never
+    more than is refundable here (then staff must look). A pending one is done when the processor
+    says so (``refund_settled``)."""
+    if amount_minor <= 0 or amount_minor > payment.refundable_minor:
+        left = money_text(payment.refundable_minor, payment.currency)
+        raise RefundTooLarge(f"A refund was made elsewhere beyond the {left} recorded as refundable.", field="amount")
+    payment.refunded_minor += amount_minor  # a pending refund is spoken for already
+    why = " ".join(reason.split())[:200] or "refunded elsewhere"
+    made = payments.new_refund(unit, act, payment, amount_minor, reason=why, return_id=None, answer=answer)
+    if made.status == RefundStatus.PENDING:
+        fact = processor_facts.refund_pending(refund=made, message=None, cancellation=cancellation)
+    else:
+        fact = facts.refund_issued(refund=made, message=None, cancellation=cancellation)
+    record(unit, act.quietly(), fact, Move.new("refund", made))
+    return made

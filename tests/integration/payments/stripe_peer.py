@@ -53,6 +53,19 @@ class StripeState:
     answers: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)  # by Idempotency-Key
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def add_refund(
+        self, intent: dict[str, Any], amount: int, status: str = "succeeded", metadata: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        """A refund object as Stripe keeps it; called without ``metadata``, one made in Stripe's dashboard."""
+        refund = {
+            "id": f"re_{uuid.uuid4().hex[:24]}", "object": "refund", "amount": amount, "currency": intent["currency"],
+            "payment_intent": intent["id"], "charge": intent["latest_charge"], "status": status,
+            "failure_reason": "expired_or_canceled_card" if status == "failed" else None, "metadata": metadata or {},
+            "reason": None if metadata else "requested_by_customer",
+        }  # fmt: skip
+        self.refunds[refund["id"]] = refund
+        return refund
+
     def posts(self, path: str) -> list[Request]:
         return [r for r in self.requests if r.method == "POST" and re.fullmatch(path, r.path)]
 
@@ -175,14 +188,11 @@ class _Handler(BaseHTTPRequestHandler):
         if self.state.refund_mode == "refuse" or int(form["amount"]) > intent["amount_received"] - done:
             message = "Refund amount is greater than the unrefunded amount on the charge."
             return _error(400, "invalid_request_error", "amount_too_large", message)
+        if form.get("metadata[shiplog_key]") != self.headers.get("Idempotency-Key"):
+            self.state.problems.append(f"refund: metadata[shiplog_key] {form.get('metadata[shiplog_key]')!r}")
         status = {"refuse": "failed", "failed": "failed"}.get(self.state.refund_mode, self.state.refund_mode)
-        refund = {
-            "id": f"re_{uuid.uuid4().hex[:24]}", "object": "refund", "amount": int(form["amount"]), "currency": intent["currency"],
-            "payment_intent": intent["id"], "charge": intent["latest_charge"], "status": status,
-            "failure_reason": "expired_or_canceled_card" if status == "failed" else None,
-        }  # fmt: skip
-        self.state.refunds[refund["id"]] = refund
-        return 200, refund
+        metadata = {"shiplog_key": form.get("metadata[shiplog_key]", "")}
+        return 200, self.state.add_refund(intent, int(form["amount"]), status, metadata)
 
 
 class StripePeer:
