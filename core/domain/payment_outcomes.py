@@ -31,17 +31,18 @@ def refused(unit: Unit, act: Act, payment: Payment, error: PaymentRefused, *, re
     return False
 
 
-def payment_lost(unit: Unit, act: Act, payment: Payment, *, reason_code: str, message: str, expired: bool) -> bool:
-    """An authorisation that can no longer be taken: declined at capture, or expired."""
+def payment_lost(
+    unit: Unit, act: Act, payment: Payment, *, reason_code: str, message: str, expired: bool,
+    after_shipping: bool = False,
+) -> bool:  # fmt: skip
+    """An authorisation that can no longer be taken: declined at capture, or expired
+    (``after_shipping``: refused as the parcel left with the carrier, which ships it regardless)."""
     if payment.status != PaymentStatus.AUTHORIZED:
         return False
     payment.failure = message[:200]
-    if expired:
-        lost = processor_facts.payment_expired(payment=payment, reason=reason_code, message=message)
-        record(unit, act, lost, Move("payment", payment, PaymentStatus.EXPIRED))
-    else:
-        lost = processor_facts.payment_failed(payment=payment, reason=reason_code, message=message)
-        record(unit, act, lost, Move("payment", payment, PaymentStatus.FAILED))
+    made = processor_facts.payment_expired if expired else processor_facts.payment_failed
+    lost = made(payment=payment, reason=reason_code, message=message, after_shipping=after_shipping)
+    record(unit, act, lost, Move("payment", payment, PaymentStatus.EXPIRED if expired else PaymentStatus.FAILED))
     return True
 
 

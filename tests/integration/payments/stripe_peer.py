@@ -5,7 +5,7 @@ It checks what the SDK sends as Stripe documents it: ``Authorization: Bearer sk_
 and ``confirm=true``, ``amount_to_capture`` on capture, ``payment_intent`` and ``amount`` on a
 refund), and answers with Stripe-shaped objects. It keeps each key's first answer and replays it,
 as Stripe does, so a retried operation happens once. It can be told to decline a card, to have
-expired an authorisation, to refuse or delay a refund, and to fail with a 500 or a timeout.
+expired an authorisation, to decline a capture, to refuse or delay a refund, and to fail with a 500 or a timeout.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ class Request:
 class StripeState:
     refund_mode: str = "succeeded"  # succeeded | pending | refuse (400) | failed (a failed refund object)
     expired: bool = False  # every authorisation has lapsed: capture finds the PaymentIntent cancelled
+    capture_declined: bool = False  # the bank declines every capture (a card error, 402)
     faults: list[str] = field(
         default_factory=list
     )  # next POSTs: "500" (after doing it), "down" (500, not done), "timeout"
@@ -167,6 +168,9 @@ class _Handler(BaseHTTPRequestHandler):
         if intent["status"] != "requires_capture":
             message = f"This PaymentIntent could not be {verb}d because it has a status of {intent['status']}."
             return _error(400, "invalid_request_error", "payment_intent_unexpected_state", message)
+        if verb == "capture" and self.state.capture_declined:
+            message = "Your card was declined."
+            return _error(402, "card_error", "card_declined", message, decline_code="insufficient_funds")
         if verb == "cancel":
             intent.update(status="canceled", cancellation_reason="requested_by_customer", amount_capturable=0)
             return 200, intent
