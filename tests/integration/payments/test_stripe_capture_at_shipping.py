@@ -16,6 +16,8 @@ from core.domain.scans import CarrierScan
 from core.errors import PaymentRefused
 from core.events.fact import Actor
 from core.models import Event, Order, Shipment
+from core.policies import ReturnPolicy
+from core.queries.orders import order_view
 from core.replay import differences
 from core.services import fulfilment, scan_batch, tracking
 from core.shop import Shop
@@ -67,6 +69,8 @@ def _shipped_unpaid(shop: Shop, peer: StripePeer, manager: FlaskClient, order: O
     assert "Your card was declined." in page
     assert "it shipped unpaid" in page  # the timeline's entry of the refusal
     assert '<strong class="payment-status">failed</strong>' in page
+    with shop.db.read() as session:  # the customer's order page lists no payment: none was taken
+        assert order_view(session, order.id, ReturnPolicy(), utcnow()).payments == ()  # type: ignore[union-attr]
     assert peer.state.problems == []
 
 
