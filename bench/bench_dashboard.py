@@ -1,20 +1,18 @@
-"""The dashboard at scale behind gunicorn: the first view in every worker, each worker's memory, and
-how far the shared analytics store trails the event log under ingest.
+"""The dashboard at scale behind gunicorn: every worker's first view and a filtered view, each
+worker's memory, and how far the shared analytics store trails the event log under ingest.
 
-    .venv/bin/python bench/bench_dashboard.py --workers 4 [--db sqlite:////work/bench1m-analytics.db]
-        [--store /work/analytics-store-1m] [--baseline] [--ingest-seconds 60]
+    .venv/bin/python bench/bench_dashboard.py --workers 4 [--db sqlite:////work/bench1m.db]
+        [--store /work/analytics-store-1m] [--local] [--baseline] [--ingest-seconds 60]
 
-1. ``flask analytics sync`` (timed, its progress shown) brings the store up to date;
-2. gunicorn starts ``--workers`` sync workers (``bench/dashboard_wsgi.py``, each answer names its pid);
-   rounds of ``--workers`` concurrent requests on fresh connections ask for the dashboard's KPI
-   bundle (``/dashboard/api/kpis``, default filters: what the first page plots) until every worker
-   pid has answered; each worker's first answer is its "first view";
-3. each worker's RSS (``/proc/<pid>/status``) after that;
-4. freshness under ingest: ``sync --follow`` runs while carrier scans are recorded through the
-   tracking service for ``--ingest-seconds``; every second the newest event id in the database is
-   compared with the store's; lag = how long the oldest event missing from the store has existed.
-``--baseline`` repeats 2-3 with the old per-process copy (each worker loads its own in memory).
-Nothing here writes to the database except step 4's scans (point ``--db`` at a copy).
+1. ``flask analytics sync`` (timed, progress shown) brings the store up to date;
+2. with ``analytics sync --follow`` running (the writer, which also answers the workers' views),
+   gunicorn starts ``--workers`` workers (``bench/dashboard_wsgi.py``: answers name their pid);
+   bursts of concurrent requests ask for the default KPI bundle until every worker has answered
+   (its "first view"), then for a filtered one nobody computed ahead; RSS from /proc after each;
+3. freshness: ``sync --follow`` runs while carrier scans are recorded for ``--ingest-seconds``; lag =
+   how long the oldest event missing from the published store has existed.
+``--local`` repeats 2 with each worker computing its own views; ``--baseline`` with the first design
+(each worker loads its own in-memory copy). Only step 3 writes (scans): point ``--db`` at a copy.
 """
 
 from __future__ import annotations
@@ -25,11 +23,9 @@ import json
 import os
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -37,6 +33,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.dashboard_freshness import freshness, start_follower  # noqa: E402
+
 SECRET = "bench-dashboard"
 FLASK = [str(ROOT / ".venv/bin/flask"), "--app", "wsgi"]
 
@@ -155,78 +154,6 @@ def measure_workers(db: str, store: str, workers: int, baseline: bool, limit: fl
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=120)
-
-
-def _ingest(db: str, store: str, stop: threading.Event, counted: list[int]) -> None:
-    """Carrier scans through the tracking service (events, projection, outbox in one transaction each)."""
-    import uuid
-
-    from sqlalchemy import select
-
-    from core.clock import utcnow
-    from core.domain.scans import CarrierScan
-    from core.models import Shipment
-    from core.services.tracking import record_scan
-    from web.extensions import shop
-    from wsgi import create_app
-
-    app = create_app({"DATABASE_URL": db, "ANALYTICS_STORE": store, "SECRET_KEY": SECRET})
-    the_shop = shop(app)
-    with the_shop.db.read() as session:
-        numbers = list(
-            session.scalars(select(Shipment.tracking_number).where(Shipment.status == "in_transit").limit(5000))
-        )
-    while not stop.is_set():
-        number = numbers[counted[0] % len(numbers)]
-        scan = CarrierScan(
-            number, "in_transit", utcnow(), location="Bench hub", external_id=f"bench-{uuid.uuid4().hex}"
-        )
-        record_scan(the_shop, scan)
-        counted[0] += 1
-
-
-def _newest_event(db: str) -> int:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(db)
-    with engine.connect() as conn:
-        found = int(conn.execute(text("SELECT max(id) FROM events")).scalar() or 0)
-    engine.dispose()
-    return found
-
-
-def freshness(db: str, store: str, seconds: float, interval: float) -> dict[str, Any]:
-    """Lag of the published store behind the event log while scans arrive and ``sync --follow`` runs."""
-    follower = start_follower(db, store, interval)
-    stop, counted = threading.Event(), [0]
-    writer = threading.Thread(target=_ingest, args=(db, store, stop, counted))
-    writer.start()
-    seen: list[tuple[float, int]] = []
-    lags: list[float] = []
-    started = time.monotonic()
-    while time.monotonic() - started < seconds:
-        now = time.monotonic()
-        seen.append((now, _newest_event(db)))
-        published = json.loads((Path(store) / "current.json").read_text())["event_id"]
-        missing = [t for t, newest in seen if newest > published]
-        lags.append(now - missing[0] if missing else 0.0)
-        time.sleep(1)
-    stop.set()
-    writer.join()
-    follower.send_signal(signal.SIGTERM)
-    follower.wait(timeout=120)
-    return {"events": counted[0], "rate": counted[0] / seconds, "p50": statistics.median(lags), "max": max(lags)}
-
-
-def start_follower(db: str, store: str, interval: float) -> subprocess.Popen[bytes]:
-    """``analytics sync --follow``: the one writer, which also answers the workers' views."""
-    return subprocess.Popen(
-        [*FLASK, "analytics", "sync", "--follow", "--interval", str(interval)],
-        env=_env(db, store),
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 def _cells(run: dict[str, Any], key: str, unit: str) -> str:
