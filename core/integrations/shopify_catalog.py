@@ -35,7 +35,7 @@ QUERY = """query Products($first: Int!, $after: String) {
 GRAMS = {"GRAMS": 1, "KILOGRAMS": 1000, "OUNCES": 28.349523125, "POUNDS": 453.59237}
 
 
-def client(domain: str, token: str, **options: Any) -> Client:
+def client(token: str, **options: Any) -> Client:
     return Client("Shopify", {"X-Shopify-Access-Token": token, "Accept": "application/json"}, **options)
 
 
@@ -66,11 +66,13 @@ def _page(shop_client: Client, url: str, after: str | None) -> dict[str, Any]:
     raise StoreError("Shopify kept throttling the products query.")
 
 
-def pages(shop_client: Client, domain: str, version: str) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+def endpoint(base_url: str, version: str) -> str:
+    return f"{base_url}/admin/api/{version}/graphql.json"
+
+
+def pages(shop_client: Client, base_url: str, version: str) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """(the store's currency, one page of product nodes), until ``hasNextPage`` is false."""
-    url, after = f"https://{domain}/admin/api/{version}/graphql.json", None
-    if domain.startswith(("http://", "https://")):  # a local peer in tests; stores are always https
-        url = f"{domain}/admin/api/{version}/graphql.json"
+    url, after = endpoint(base_url, version), None
     while True:
         data = _page(shop_client, url, after)
         found = data.get("products") or {}

@@ -16,7 +16,7 @@ from core.events.fact import Actor
 from core.integrations import shopify_catalog, woo_catalog
 from core.integrations.common import load_json, parse_time, text
 from core.integrations.store_http import Client, StoreError
-from core.models import StoreConnection, WebhookDelivery
+from core.models import WebhookDelivery
 from core.money import check_currency
 from core.services import ingest
 from core.services import store_connections as stores
@@ -25,7 +25,6 @@ from core.shop import Shop
 SHOPIFY_TOPICS = frozenset({"products/create", "products/update", "products/delete", "inventory_levels/update"})
 WOO_TOPICS = frozenset({"product.created", "product.updated", "product.deleted", "product.restored"})
 TOPICS = {"shopify": SHOPIFY_TOPICS, "woocommerce": WOO_TOPICS}
-DEFAULT_SHOPIFY_VERSION = "2025-01"
 
 
 @dataclass(frozen=True)
@@ -80,10 +79,18 @@ def _currency(shop: Shop, found: str) -> str:
     return found
 
 
-def sync_shopify(shop: Shop, conn: StoreConnection, store: Client, report: SyncReport) -> Iterator[int]:
+def reader(shop: Shop, platform: str) -> tuple[stores.StoreAccess, Client]:
+    """The connected store (``store_connections.access``: ``NotConnected`` if it is not) and a client to read it."""
+    found, options = stores.access(shop, platform), dict(shop.store_http)
+    if platform == "shopify":
+        return found, shopify_catalog.client(found.credentials["access_token"], **options)
+    return found, woo_catalog.client(found.credentials["consumer_key"], found.credentials["consumer_secret"], **options)
+
+
+def sync_shopify(shop: Shop, found: stores.StoreAccess, store: Client, report: SyncReport) -> Iterator[int]:
     """Save each page's products; yields the number saved so far (for a progress bar)."""
     done = 0
-    for money, nodes in shopify_catalog.pages(store, conn.domain, conn.api_version or DEFAULT_SHOPIFY_VERSION):
+    for money, nodes in shopify_catalog.pages(store, found.base_url, found.api_version or stores.SHOPIFY_VERSION):
         money = _currency(shop, money)
         for node in nodes:
             _save(shop, report, node, partial(shopify_catalog.from_node, node, money))
@@ -91,19 +98,27 @@ def sync_shopify(shop: Shop, conn: StoreConnection, store: Client, report: SyncR
             yield done
 
 
-def sync_woocommerce(shop: Shop, conn: StoreConnection, store: Client, report: SyncReport) -> Iterator[int]:
-    money, done = _currency(shop, woo_catalog.currency(store, conn.domain)), 0
-    for _, products in woo_catalog.pages(store, conn.domain):
+def sync_woocommerce(shop: Shop, found: stores.StoreAccess, store: Client, report: SyncReport) -> Iterator[int]:
+    money, done = _currency(shop, woo_catalog.currency(store, found.base_url)), 0
+    for _, products in woo_catalog.pages(store, found.base_url):
         for raw in products:
-            found = (
-                woo_catalog.variations(store, conn.domain, text(raw.get("id"))) if raw.get("type") == "variable" else []
+            kinds = (
+                woo_catalog.variations(store, found.base_url, text(raw.get("id")))
+                if raw.get("type") == "variable"
+                else []
             )
-            _save(shop, report, raw, partial(woo_catalog.product, raw, found, money))
+            _save(shop, report, raw, partial(woo_catalog.product, raw, kinds, money))
             done += 1
             yield done
 
 
 SYNCS = {"shopify": sync_shopify, "woocommerce": sync_woocommerce}
+
+
+def run(shop: Shop, platform: str, report: SyncReport) -> Iterator[int]:
+    """The sync of the connected store of ``platform``, read with its stored address and its credentials."""
+    found, store = reader(shop, platform)
+    return SYNCS[platform](shop, found, store, report)
 
 
 def resource(topic: str, body: dict[str, Any]) -> tuple[str | None, datetime | None] | None:

@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 
 SHOPIFY_TOKEN = "shpat_test_0123456789"
 WOO_KEY, WOO_SECRET = "ck_test_key", "cs_test_secret"
-VERSION = "2025-01"
+VERSION = "2026-01"  # the version Shiplog connects with (store_connections.SHOPIFY_VERSION)
 
 
 @dataclass

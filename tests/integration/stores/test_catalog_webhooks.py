@@ -29,7 +29,7 @@ def client(shop: Shop) -> FlaskClient:
     app = make_test_app(
         shop, SHOPIFY_WEBHOOK_SECRET=SECRETS["shopify"], WOOCOMMERCE_WEBHOOK_SECRET=SECRETS["woocommerce"]
     )
-    stores.connect(shop, "shopify", SHOP_DOMAIN, "2025-01", actor=Actor("integration", "test"))
+    stores.connect(shop, "shopify", SHOP_DOMAIN, "2026-01", actor=Actor("integration", "test"))
     stores.connect(shop, "woocommerce", WOO_URL, None, actor=Actor("integration", "test"))
     return app.test_client()  # type: ignore[no-any-return]
 
