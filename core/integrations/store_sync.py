@@ -152,13 +152,25 @@ def handle_webhook(shop: Shop, delivery: WebhookDelivery) -> str:
 def _save_sent(shop: Shop, platform: str, body: dict[str, Any], actor: Actor) -> str:
     """A product a webhook sent whole, priced in the shop's currency (the bodies do not name one)."""
     if platform == "woocommerce":
-        if body.get("type") == "variable":
-            return "ignored"  # its variations are not in the body: `stores sync` loads them
-        found = mapped(partial(woo_catalog.product, body, [], shop.currency))
+        found = mapped(partial(woo_catalog.product, *_woo_whole(shop, body), shop.currency))
     else:
         found = mapped(partial(shopify_catalog.from_webhook, body, shop.currency))
     saved = stores.save_store_product(shop, platform, found, actor=actor, reference=f"{platform} webhook")
     return "ignored" if saved.outcome == "unchanged" else "processed"
+
+
+def _woo_whole(shop: Shop, body: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A WooCommerce product and its variations. A variable product's webhook carries only the parent, and a
+    variation's only itself: the variations (and a variation's parent) are read through the REST API of the
+    connected store, so each is saved as a variant with its own SKU, price and stock."""
+    kind = text(body.get("type"))
+    if kind not in ("variable", "variation"):
+        return body, []
+    found, store = reader(shop, "woocommerce")
+    parent = body if kind == "variable" else woo_catalog.one(store, found.base_url, text(body.get("parent_id"), 30))
+    if text(parent.get("type")) != "variable":
+        raise ValidationFailed(f"WooCommerce product {text(parent.get('id'))} is not a variable product.", field="type")
+    return parent, woo_catalog.variations(store, found.base_url, text(parent.get("id"), 30))
 
 
 def _origin(source: str, headers: dict[str, str]) -> str:

@@ -104,8 +104,9 @@ def access(shop: Shop, platform: str) -> StoreAccess:
     names = {key: name for key, name in SECRET_NAMES[platform].items() if key != "webhook_secret"}
     missing = [name for name in names.values() if not shop.store_secrets.get(name)]
     if missing:
+        verb = "is" if len(missing) == 1 else "are"
         raise NotConnected(
-            f"{', '.join(missing)} is not set in the environment: {platform} cannot be called without it."
+            f"{', '.join(missing)} {verb} not set in the environment: {platform} cannot be called without it."
         )
     version = conn.api_version or (SHOPIFY_VERSION if platform == "shopify" else None)
     secrets = {key: shop.store_secrets[name] for key, name in names.items()}

@@ -4,7 +4,8 @@ They check what the sync sends as the platforms document it: Shopify's ``X-Shopi
 a POST to ``/admin/api/<version>/graphql.json`` whose query reads the ``products`` connection with
 ``first``/``after`` variables and ``pageInfo { hasNextPage endCursor }``; WooCommerce's basic auth
 (consumer key and secret) on ``GET /wp-json/wc/v3/products?page=N&per_page=M`` answered with
-``X-WP-TotalPages``, and ``/products/<id>/variations``. Each can be told to fail: ``429`` (with
+``X-WP-TotalPages``, ``/products/<id>`` and ``/products/<id>/variations`` (paged the same way, at most
+``variation_page_size`` a page; ``per_page`` over WooCommerce's maximum of 100 is a problem). Each can be told to fail: ``429`` (with
 Retry-After), ``throttled`` (Shopify's 200 with a THROTTLED error and the query's cost), ``500``
 or ``timeout``. Pages are at most ``page_size`` long, so a few products make several pages.
 """
@@ -41,6 +42,7 @@ class PeerState:
     variations: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     currency: str = "USD"
     page_size: int = 2
+    variation_page_size: int = 100
     faults: list[str] = field(default_factory=list)  # next requests: "429", "throttled", "500", "timeout"
     requests: list[Seen] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # what the client sent wrong
@@ -137,6 +139,8 @@ def _shopify_page(state: PeerState, seen: Seen, problems: list[str]) -> dict[str
 
 def _woo_page(items: list[dict[str, Any]], seen: Seen, size: int) -> tuple[int, Any, dict[str, str]]:
     page, per_page = int(seen.query.get("page", "1")), int(seen.query.get("per_page", "10"))
+    if not 0 < per_page <= 100:
+        return 400, {"code": "rest_invalid_param", "message": "Invalid parameter(s): per_page"}, {}
     size = min(size, per_page)
     pages = max(1, -(-len(items) // size))
     chunk = items[(page - 1) * size : page * size]
@@ -150,7 +154,11 @@ def _woo_answer(state: PeerState, seen: Seen) -> tuple[int, Any, dict[str, str]]
         return _woo_page(state.products, seen, state.page_size)
     found = re.fullmatch(r"/wp-json/wc/v3/products/(\d+)/variations", seen.path)
     if found and found.group(1) in state.variations:
-        return _woo_page(state.variations[found.group(1)], seen, 100)
+        return _woo_page(state.variations[found.group(1)], seen, state.variation_page_size)
+    found = re.fullmatch(r"/wp-json/wc/v3/products/(\d+)", seen.path)
+    one = [p for p in state.products if found and str(p.get("id")) == found.group(1)]
+    if one:
+        return 200, one[0], {}
     return 404, {"code": "rest_no_route", "message": "No route was found matching the URL and request method."}, {}
 
 
