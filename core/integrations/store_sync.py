@@ -142,11 +142,22 @@ def handle_webhook(shop: Shop, delivery: WebhookDelivery) -> str:
     if delivery.topic in ("products/delete", "product.deleted"):
         return "processed" if stores.unlist_store_product(shop, platform, ref, actor=actor) else "ignored"
     if delivery.topic == "inventory_levels/update":
-        item, available = text(body.get("inventory_item_id"), 64), body.get("available")
-        if not isinstance(available, int):
-            return "ignored"
-        return "processed" if stores.set_store_level(shop, platform, item, available, actor=actor) else "ignored"
+        return _shopify_level(shop, text(body.get("inventory_item_id"), 64), actor)
     return _save_sent(shop, platform, body, actor)
+
+
+def _shopify_level(shop: Shop, item: str, actor: Actor) -> str:
+    """The webhook names one location's level; the shop's stock is the item's ``available`` over all of its
+    locations, so every level is read again from the Admin API (docs/integrations.md) and the sum set."""
+    if not item or not stores.links_item(shop, "shopify", item):
+        return "ignored"  # not a variant Shiplog sells: no need to ask Shopify
+    found, store = reader(shop, "shopify")
+    total = shopify_catalog.available_everywhere(
+        store, found.base_url, found.api_version or stores.SHOPIFY_VERSION, item
+    )
+    if total is None:
+        return "ignored"
+    return "processed" if stores.set_store_level(shop, "shopify", item, total, actor=actor) else "ignored"
 
 
 def _save_sent(shop: Shop, platform: str, body: dict[str, Any], actor: Actor) -> str:

@@ -167,6 +167,17 @@ def unlist_store_product(shop: Shop, platform: str, store_product_id: str, *, ac
         return product is not None and _set_listed(unit, Act(actor, utcnow()), product, False)
 
 
+def links_item(shop: Shop, platform: str, inventory_item_id: str) -> bool:
+    """Whether a variant here is the store's inventory item."""
+    with shop.db.read() as session:
+        found = session.scalar(
+            select(StoreVariantLink.id)
+            .where(StoreVariantLink.platform == platform, StoreVariantLink.inventory_item_id == inventory_item_id)
+            .limit(1)
+        )
+    return found is not None
+
+
 def set_store_level(shop: Shop, platform: str, inventory_item_id: str, available: int, *, actor: Actor) -> Level | None:
     """The store's count for an inventory item becomes the variant's on hand (``stock.set``), unless it
     already is; None when no variant here has that item."""
