@@ -6,29 +6,7 @@ use these same keys. Units: ``count``, ``minor`` (money in minor units), ``hours
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Kpi:
-    key: str
-    label: str
-    unit: str
-    up_is_good: bool | None  # None: neither direction is good or bad in itself
-    definition: str
-
-    @property
-    def section(self) -> str:
-        return self.key.split(".", 1)[0]
-
-    @property
-    def name(self) -> str:
-        return self.key.split(".", 1)[1]
-
-    @property
-    def is_money(self) -> bool:
-        return self.unit == "minor"
-
+from core.analytics.kpi import Kpi
 
 _K = Kpi
 KPIS: tuple[Kpi, ...] = (
