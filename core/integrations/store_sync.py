@@ -163,7 +163,10 @@ def _shopify_level(shop: Shop, item: str, actor: Actor) -> str:
 def _save_sent(shop: Shop, platform: str, body: dict[str, Any], actor: Actor) -> str:
     """A product a webhook sent whole, priced in the shop's currency (the bodies do not name one)."""
     if platform == "woocommerce":
-        found = mapped(partial(woo_catalog.product, *_woo_whole(shop, body), shop.currency))
+        parent, variations = _woo_whole(shop, body)
+        if text(parent.get("type")) == "variable" and not variations:
+            return "ignored"  # nothing to sell yet: its variations come with a later product.updated
+        found = mapped(partial(woo_catalog.product, parent, variations, shop.currency))
     else:
         found = mapped(partial(shopify_catalog.from_webhook, body, shop.currency))
     saved = stores.save_store_product(shop, platform, found, actor=actor, reference=f"{platform} webhook")

@@ -122,3 +122,14 @@ def test_keys_missing_from_the_environment_fail_the_delivery_naming_them(shop: S
         error = session.scalars(select(WebhookDelivery.error)).one()
     assert "WOOCOMMERCE_CONSUMER_KEY, WOOCOMMERCE_CONSUMER_SECRET are not set in the environment" in (error or "")
     assert woo.state.requests == []
+
+
+def test_a_variable_product_without_variations_yet_is_ignored(shop: Shop, woo: Peer) -> None:
+    app = _app(shop, woo)
+    woo.state.variations["104"] = []
+    empty = _hoodie() | {"id": 104, "slug": "bare-hoodie", "variations": []}
+
+    assert _send(app, woo, "product.created", "v1", empty) == "ignored"
+
+    assert _variants(shop) == {}
+    assert [r.path for r in woo.state.requests] == ["/wp-json/wc/v3/products/104/variations"]
