@@ -168,9 +168,31 @@ def returns_by_cohort(rows: Rows) -> go.Figure:
                 customdata=data,
                 hovertemplate=hover("Still inside return window", SHARE),
             ),
+            _projected(rows, cohorts, data),
         ]
     )
     return _layout(fig, yaxis={"tickformat": ".0%"})
+
+
+def _projected(rows: Rows, cohorts: list[str], data: list[list[str]]) -> go.Scatter:
+    """Each cohort's projected final rate, its 95 % interval as error bars (core.analytics.forecast)."""
+    value = [r.get("projected_return_rate") for r in rows]
+    above = [None if v is None else r["projected_high"] - v for r, v in zip(rows, value, strict=True)]
+    below = [None if v is None else v - r["projected_low"] for r, v in zip(rows, value, strict=True)]
+    return go.Scatter(
+        name="Projected final rate (95 % interval)",
+        x=cohorts,
+        y=value,
+        mode="markers",
+        marker={"color": RED, "symbol": "diamond"},
+        error_y={"type": "data", "array": above, "arrayminus": below, "color": RED},
+        customdata=data,
+        text=[
+            "" if v is None else f"{r['projected_low']:.1%}–{r['projected_high']:.1%}"
+            for r, v in zip(rows, value, strict=True)
+        ],
+        hovertemplate="%{x}<br>Projected final rate: %{y:.1%} (%{text})<extra></extra>",
+    )
 
 
 FIGURES: dict[str, Callable[[Rows], go.Figure]] = {
@@ -198,6 +220,6 @@ PLOTTED: dict[str, list[tuple[str, float]]] = {
     "fulfilment.hold_queue": [("orders", 1)],
     "fulfilment.holds_by_reason": [("orders", 1)],
     "delivery.transit_by_carrier_service": [("median_hours", 1), ("p90_hours", 1)],
-    "returns.by_cohort": [("return_rate_by_orders", 1), ("inside_window_share", 1)],
+    "returns.by_cohort": [("return_rate_by_orders", 1), ("inside_window_share", 1), ("projected_return_rate", 1)],
     "returns.reason_mix": [("units", 1)],
 }

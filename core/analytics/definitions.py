@@ -6,6 +6,7 @@ use these same keys. Units: ``count``, ``minor`` (money in minor units), ``hours
 
 from __future__ import annotations
 
+from core.analytics.forecast import FORECAST_KPIS
 from core.analytics.kpi import Kpi
 
 _K = Kpi
@@ -184,6 +185,7 @@ KPIS: tuple[Kpi, ...] = (
         " at the end of the period (or now).",
     ),
 )
+KPIS += FORECAST_KPIS
 
 BY_KEY: dict[str, Kpi] = {k.key: k for k in KPIS}
 
@@ -204,7 +206,7 @@ SERIES: dict[str, str] = {
     "fulfilment.holds_by_reason": "Orders put on hold during the period, per reason.",
     "delivery.transit_by_carrier_service": "Parcels shipped, delivered, median and p90 transit hours per carrier and service.",
     "delivery.exceptions_by_carrier": "Parcels with each exception sub-reason over the carrier's parcels shipped in the period.",
-    "returns.by_cohort": "Per period of order date: return rate by orders, the share still inside the return window and whether the rate is incomplete.",
+    "returns.by_cohort": "Per period of order date: return rate by orders, the share still inside the return window, whether the rate is incomplete, and its projected final rate with a 95 % interval.",
     "returns.by_sku": "Per SKU: units delivered and returned, unit return rate and priority = rate × returned units.",
     "returns.reason_mix": "Units asked back in the period, per reason.",
 }
