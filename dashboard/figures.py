@@ -195,6 +195,31 @@ def _projected(rows: Rows, cohorts: list[str], data: list[list[str]]) -> go.Scat
     )
 
 
+WHATIF_COLUMNS = (
+    ("Policy", "scenario"),
+    ("Returns", "returns"),
+    ("Units", "units"),
+    (f"Refunded ({CURRENCY})", "refunded_minor"),
+    (f"Revenue kept ({CURRENCY})", "revenue_kept_minor"),
+)
+
+
+def policy_whatif(rows: Rows) -> go.Figure:
+    """The policy back-test as a table: what happened, then each variant (core.analytics.whatif)."""
+
+    def shown(key: str, value: Any) -> str:
+        if key.endswith("_minor"):
+            return f"{SYMBOL}{value / 100:,.2f}"
+        return f"{value:,}" if isinstance(value, int) else str(value)
+
+    cells = [[shown(key, r[key]) for r in rows] for _, key in WHATIF_COLUMNS]
+    table = go.Table(
+        header={"values": [name for name, _ in WHATIF_COLUMNS], "fill_color": BLUE, "font": {"color": "#fff"}},
+        cells={"values": cells, "align": ["left", "right", "right", "right", "right"]},
+    )
+    return _layout(go.Figure([table]))
+
+
 FIGURES: dict[str, Callable[[Rows], go.Figure]] = {
     "sales.by_period": sales_by_period,
     "fulfilment.placed_to_shipped_distribution": lambda rows: _bars(rows, "bucket", "orders", "ship_bucket", "Orders"),
@@ -210,6 +235,7 @@ FIGURES: dict[str, Callable[[Rows], go.Figure]] = {
     "returns.by_cohort": returns_by_cohort,
     "returns.by_sku": lambda rows: _bars(rows[:15], "sku", "priority", "sku", "Priority (rate × count)"),
     "returns.reason_mix": lambda rows: _bars(rows, "reason", "units", "reason", "Units", words=labels.return_reason),
+    "returns.policy_whatif": policy_whatif,
 }
 
 # What each chart's y values are, in bundle terms: (series key, trace name) → row field, and scale.

@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from core.analytics import delivery, forecast, fulfilment, returns, sales
+from core.analytics import delivery, forecast, fulfilment, returns, sales, whatif
 from core.analytics.definitions import BY_KEY, COHORT_RATES, KPIS, filters_applied
 from core.analytics.filters import Filters
 from core.analytics.sql import Cursor
@@ -70,6 +70,7 @@ SERIES_FUNCTIONS: dict[str, Callable[[Cursor, Filters], list[dict[str, Any]]]] =
     "returns.by_cohort": forecast.returns_by_cohort,
     "returns.by_sku": returns.returns_by_sku,
     "returns.reason_mix": returns.reason_mix,
+    "returns.policy_whatif": whatif.policy_whatif,
 }
 
 
@@ -146,7 +147,8 @@ def without_money(bundle: dict[str, Any]) -> dict[str, Any]:
     """The bundle as staff (not managers) see it: no sales section, no money anywhere."""
 
     def keep(key: str) -> bool:
-        return not key.startswith("sales.") and not key.endswith("_minor") and key != "returns.return_rate_by_value"
+        money = key.endswith("_minor") or key in whatif.MONEY_SERIES
+        return not key.startswith("sales.") and not money and key != "returns.return_rate_by_value"
 
     series = {
         key: [{k: v for k, v in row.items() if not k.endswith("_minor")} for row in rows]

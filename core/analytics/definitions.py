@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from core.analytics.forecast import FORECAST_KPIS
 from core.analytics.kpi import Kpi
+from core.analytics.whatif import WHATIF_SERIES
 
 _K = Kpi
 KPIS: tuple[Kpi, ...] = (
@@ -210,6 +211,7 @@ SERIES: dict[str, str] = {
     "returns.by_sku": "Per SKU: units delivered and returned, unit return rate and priority = rate × returned units.",
     "returns.reason_mix": "Units asked back in the period, per reason.",
 }
+SERIES |= WHATIF_SERIES
 
 # The carrier filter is a parcel filter: these count only that carrier's parcels. Every other KPI and
 # series is about orders, which have no carrier until labelled, and ignores it (docs/kpis.md, Filters).

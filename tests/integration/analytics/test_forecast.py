@@ -1,4 +1,4 @@
-"""The return-rate forecast, on a small story of their own (not dataset.py's).
+"""The return-rate forecast and the policy back-test, on a small story of their own (not dataset.py's).
 
 Made through the real services; read "as of" Friday 2025-06-20 12:00 UTC. Every order is 1×TEE-M (2500).
 
@@ -21,8 +21,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from core.analytics import forecast
-from core.analytics.bundle import compute
+from core.analytics import forecast, whatif
+from core.analytics.bundle import compute, without_money
 from core.analytics.definitions import BY_KEY
 from core.analytics.filters import Filters
 from core.analytics.sql import Cursor
@@ -139,3 +139,31 @@ def test_what_is_known_at_a_cut_off_is_all_the_forecast_reads(cur: Cursor) -> No
     # more is expected, (1 + 0) / 4.
     then = Filters(date(2025, 5, 1), date(2025, 5, 31), as_of=datetime(2025, 5, 9, 12, tzinfo=UTC))
     assert forecast.projected_return_rate(cur, then)["projected_return_rate"] == 0.25
+
+
+def row(scenario: str, window: int, fee: int | None, counts: tuple[int, int, int]) -> dict[str, object]:
+    returned, units, refunded = counts
+    return {
+        "scenario": scenario, "window_days": window, "restocking_fee_bps": fee, "returns": returned,
+        "units": units, "refunded_minor": refunded, "revenue_kept_minor": 5000 - refunded,
+    }  # fmt: skip
+
+
+def test_policy_backtest_refuses_late_returns_and_charges_the_fee(cur: Cursor) -> None:
+    # O2 was asked on 05-25, 20 days after its delivery: a 14-day window (closing 05-19) refuses it.
+    # A 10 % fee takes 250 off each refund of 2500. Y1 is not refunded yet, so no fee applies to it.
+    assert whatif.policy_whatif(cur, RANGE) == [
+        row("Actual", 30, None, (3, 3, 5000)),
+        row("14 days, fee 0 %", 14, 0, (2, 2, 2500)),
+        row("14 days, fee 10 %", 14, 1000, (2, 2, 2250)),
+        row("30 days, fee 0 %", 30, 0, (3, 3, 5000)),
+        row("30 days, fee 10 %", 30, 1000, (3, 3, 4500)),
+        row("45 days, fee 0 %", 45, 0, (3, 3, 5000)),
+        row("45 days, fee 10 %", 45, 1000, (3, 3, 4500)),
+    ]
+
+
+def test_the_backtest_is_for_managers_only(cur: Cursor) -> None:
+    bundle = compute(cur, RANGE)
+    assert len(bundle["series"]["returns.policy_whatif"]) == 7
+    assert "returns.policy_whatif" not in without_money(bundle)["series"]
