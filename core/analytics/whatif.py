@@ -35,11 +35,11 @@ WHATIF_SERIES: dict[str, str] = {
 }
 
 _LINES = """WITH {scope},
+delivered AS (SELECT order_id, max(delivered_at) AS delivered FROM shipments_f WHERE kind = 'outbound' GROUP BY 1),
 lines AS (SELECT r.id AS return_id, r.created_at AS asked_at, rl.reason, rl.quantity, rl.resolution,
-                 l.qty_delivered, paid_unit(l.unit_price_minor, l.quantity, l.discount_minor) AS paid,
-                 (SELECT max(s.delivered_at) FROM shipments_f s
-                  WHERE s.order_id = r.order_id AND s.kind = 'outbound') AS delivered
+                 l.qty_delivered, paid_unit(l.unit_price_minor, l.quantity, l.discount_minor) AS paid, d.delivered
           FROM returns_f r JOIN return_lines_f rl ON rl.return_id = r.id JOIN lines_f l ON l.id = rl.order_line_id
+          LEFT JOIN delivered d ON d.order_id = r.order_id
           WHERE r.status NOT IN ('rejected', 'cancelled') AND r.created_at >= $start AND r.created_at < $end
             AND {orders}),
 refunded AS (SELECT return_id, sum(amount_minor) AS amount FROM refunds_f
@@ -82,12 +82,11 @@ def accepted(line: Line, policy: ReturnPolicy) -> bool:
     return verdict.code != "window_closed" or line.reason in policy.override_reasons
 
 
-def _refund(lines: list[Line], policy: ReturnPolicy) -> int:
-    """One return's refund under ``policy``: the accepted refund lines' value less its fee, capped at
-    the share of what was really refunded that those lines stand for."""
+def _refund(lines: list[Line], kept: list[Line], policy: ReturnPolicy) -> int:
+    """One return's refund under ``policy`` (``kept``: its lines the policy accepts): the accepted refund
+    lines' value less its fee, capped at the share of what was really refunded that those lines stand for."""
     gross_all = sum(line.paid_unit * line.quantity for line in lines if line.refund)
-    kept = [line for line in lines if line.refund and accepted(line, policy)]
-    gross = sum(line.paid_unit * line.quantity for line in kept)
+    gross = sum(line.paid_unit * line.quantity for line in kept if line.refund)
     if not gross_all or not gross:
         return 0
     actual_share = lines[0].return_refunded * gross // gross_all
@@ -101,7 +100,7 @@ def outcome(returns: dict[int, list[Line]], policy: ReturnPolicy | None) -> dict
         kept = lines if policy is None else [line for line in lines if accepted(line, policy)]
         counted += bool(kept)
         units += sum(line.quantity for line in kept)
-        refunded += lines[0].return_refunded if policy is None else _refund(lines, policy)
+        refunded += lines[0].return_refunded if policy is None else _refund(lines, kept, policy)
     return {"returns": counted, "units": units, "refunded_minor": refunded}
 
 
