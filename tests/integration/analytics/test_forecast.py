@@ -29,6 +29,7 @@ from core.analytics.sql import Cursor
 from core.analytics.warehouse import Warehouse
 from core.domain.commands import LineInput, ReturnLineInput
 from core.payments import FakeGateway
+from core.policies import ReturnPolicy
 from core.services import fulfilment, return_resolution, returns, tracking
 from core.shop import Shop
 from dashboard.components import kpi_card
@@ -167,3 +168,15 @@ def test_the_backtest_is_for_managers_only(cur: Cursor) -> None:
     bundle = compute(cur, RANGE)
     assert len(bundle["series"]["returns.policy_whatif"]) == 7
     assert "returns.policy_whatif" not in without_money(bundle)["series"]
+
+
+def test_a_late_return_for_the_shops_fault_is_still_taken_back() -> None:
+    # Asked 20 days after delivery: a 14-day window refuses "changed my mind" but not "damaged"
+    # (ReturnPolicy.override_reasons); the 30-day window takes both.
+    def late(reason: str) -> whatif.Line:
+        return whatif.Line(1, datetime(2025, 5, 25), reason, 1, True, 1, 2500, datetime(2025, 5, 5), 2500)
+
+    policies = dict(whatif.scenarios(ReturnPolicy()))
+    short, usual = policies["14 days, fee 0 %"], policies["30 days, fee 0 %"]
+    assert [whatif.accepted(late(r), short) for r in ("changed_mind", "damaged")] == [False, True]
+    assert [whatif.accepted(late(r), usual) for r in ("changed_mind", "damaged")] == [True, True]
