@@ -66,8 +66,8 @@ def cases_at(cur: Cursor, cut: datetime, now: datetime) -> list[Case]:
     then = _weeks(monday - timedelta(days=7 * WEEKS), cut)
     guessed = forecast.cohort_projections(cur, then)
     final = forecast.cohort_projections(cur, replace(then, as_of=now))
-    seen = forecast.cohort_counts(cur, then)
-    closed = forecast.cohort_counts(cur, _weeks(monday - timedelta(days=7 * 2 * WEEKS + 7), cut))
+    _, seen = forecast.follow_counts(cur, then)
+    _, closed = forecast.follow_counts(cur, _weeks(monday - timedelta(days=7 * 2 * WEEKS + 7), cut))
     delivered = sum(n for n, _, _ in closed.values())
     previous = sum(r for _, r, _ in closed.values()) / delivered if delivered else 0.0
     found = []
@@ -140,12 +140,12 @@ def main() -> None:
         warehouse = Warehouse(Database(f"sqlite:///{path}"))
         warehouse.sync()
         with warehouse.cursor() as cur:
-            first, now = cur.execute(
-                "SELECT (SELECT min(placed_at) FROM orders_f), max(occurred_at) FROM moves_f"
-            ).fetchone()
+            span = "SELECT (SELECT min(placed_at) FROM orders_f), max(occurred_at), (SELECT count(*) FROM orders_f)"
+            first, now, orders = cur.execute(span + " FROM moves_f").fetchone()
             cases = backtest(cur, now, first)
         warehouse.close()
-    print(f"{args.orders:,} orders over {args.days} days (seed {args.seed}); return window 30 days; 95 % intervals")
+    source = str(args.db) if args.db else f"seed {args.seed}"
+    print(f"{orders:,} orders over {(now - first).days + 1} days ({source}); return window 30 days; 95 % intervals")
     print_table(cases)
 
 

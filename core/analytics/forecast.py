@@ -117,38 +117,40 @@ def project(curve: Curve, delivered: int, returned: int, open_by_seen: dict[int,
     }
 
 
-def pooled_curve(cur: Cursor, f: Filters) -> Curve:
-    rows = run(
-        cur,
-        _FOLLOW.format(scope=scope_sql(f)) + " SELECT day, seen, count(*) FROM follow"
-        f" WHERE delivered >= $now - INTERVAL {POOL_DAYS} DAY GROUP BY 1, 2",
-        f,
-    )
-    return life_table(rows, f.return_window_days)
+# One scan: each order counts in the pool (delivered in the last POOL_DAYS) and/or in a cohort (placed in
+# the range, ``period`` set), by days seen and return day.
+_COUNTS = (
+    f" SELECT delivered >= $now - INTERVAL {POOL_DAYS} DAY, CASE WHEN placed_at >= $start AND placed_at < $end"
+    " THEN {bucket} END AS period, seen, day, count(*) FROM follow"
+    f" WHERE delivered >= $now - INTERVAL {POOL_DAYS} DAY OR (placed_at >= $start AND placed_at < $end)"
+    " GROUP BY 1, 2, 3, 4"
+)
+
+Cohorts = dict[Any, tuple[int, int, dict[int, int]]]
 
 
-def cohort_counts(cur: Cursor, f: Filters) -> dict[Any, tuple[int, int, dict[int, int]]]:
-    """Per period of order date: delivered, returned so far, and open unreturned orders by days seen."""
-    rows = run(
-        cur,
-        _FOLLOW.format(scope=scope_sql(f)) + f" SELECT {buckets_sql('placed_at')}, seen, day IS NOT NULL, count(*)"
-        " FROM follow WHERE placed_at >= $start AND placed_at < $end GROUP BY 1, 2, 3",
-        f,
-    )
-    found: dict[Any, tuple[int, int, dict[int, int]]] = {}
-    for period, seen, was_returned, count in rows:
+def follow_counts(cur: Cursor, f: Filters) -> tuple[Curve, Cohorts]:
+    """The pooled curve, and per period of order date: delivered, returned so far, and the open orders
+    not returned by days seen."""
+    query = _FOLLOW.format(scope=scope_sql(f)) + _COUNTS.replace("{bucket}", buckets_sql("placed_at"))
+    rows = run(cur, query, f)
+    curve = life_table([(day, seen, count) for pool, _, seen, day, count in rows if pool], f.return_window_days)
+    found: Cohorts = {}
+    for _, period, seen, day, count in rows:
+        if period is None:
+            continue
         delivered, returned, open_by_seen = found.get(period, (0, 0, {}))
-        if was_returned:
+        if day is not None:
             returned += count
         elif seen < f.return_window_days:
             open_by_seen[int(seen)] = open_by_seen.get(int(seen), 0) + count
         found[period] = (delivered + count, returned, open_by_seen)
-    return found
+    return curve, found
 
 
 def cohort_projections(cur: Cursor, f: Filters) -> dict[str, dict[str, Any]]:
     """Projection per cohort (ISO date of its period) and for the whole period (key ``"period"``)."""
-    curve, cohorts = pooled_curve(cur, f), cohort_counts(cur, f)
+    curve, cohorts = follow_counts(cur, f)
     found = {p.isoformat(): project(curve, n, r, o) for p, (n, r, o) in cohorts.items()}
     total: dict[int, int] = {}
     for _, _, open_by_seen in cohorts.values():
