@@ -21,6 +21,12 @@ def definition(text: str) -> html.Details:
     return html.Details([html.Summary("Definition"), html.P(text)], className="definition")
 
 
+def projected_text(projected: dict[str, Any]) -> str:
+    """ "projected final: 7.2 % (6.6–7.7 %)"."""
+    low, high = (f"{(projected.get(k) or 0) * 100:.1f}" for k in ("low", "high"))
+    return f"projected final: {(projected.get('value') or 0) * 100:.1f} % ({low}–{high} %)"
+
+
 def kpi_card(kpi: Kpi, comparison: dict[str, Any]) -> html.Div:
     """Value, change against the previous period (coloured by good/bad news), then its definition."""
     text, css = delta_text(kpi, comparison)
@@ -31,6 +37,8 @@ def kpi_card(kpi: Kpi, comparison: dict[str, Any]) -> html.Div:
         html.Div(text, className=f"delta {css}"),
         html.Div(f"previous: {previous}", className="label"),
     ]
+    if comparison.get("projected"):  # where the still-open cohort's rate is heading (core.analytics.forecast)
+        parts.append(html.Div(projected_text(comparison["projected"]), className="projected"))
     if comparison.get("incomplete"):  # a cohort rate that can still rise: say so, never colour it
         still = f"{(comparison.get('open_share') or 0) * 100:.0f}%"
         parts.append(

@@ -33,6 +33,9 @@ WORDS = {
     "previous": "Previous period",
     "incomplete": "Still incomplete",
     "open_share": "Orders still inside return window (share 0–1)",
+    "projected_return_rate": "Projected final return rate (share 0–1)",
+    "projected_low": "Projected final rate 95 % low (share 0–1)",
+    "projected_high": "Projected final rate 95 % high (share 0–1)",
 }
 KPI_LABELS = {k.key: k for k in KPIS}
 # Every KPI row has the cohort-rate flags (empty for KPIs that are always final), so one header fits all.

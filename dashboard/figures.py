@@ -199,9 +199,56 @@ def returns_by_cohort(rows: Rows) -> go.Figure:
                 customdata=data,
                 hovertemplate=hover("Still inside return window", SHARE),
             ),
+            _projected(rows, cohorts, data),
         ]
     )
     return _layout(fig, yaxis={"tickformat": ".0%"})
+
+
+def _projected(rows: Rows, cohorts: list[str], data: list[list[str]]) -> go.Scatter:
+    """Each cohort's projected final rate, its 95 % interval as error bars (core.analytics.forecast)."""
+    value = [r.get("projected_return_rate") for r in rows]
+    above = [None if v is None else r["projected_high"] - v for r, v in zip(rows, value, strict=True)]
+    below = [None if v is None else v - r["projected_low"] for r, v in zip(rows, value, strict=True)]
+    return go.Scatter(
+        name="Projected final rate (95 % interval)",
+        x=cohorts,
+        y=value,
+        mode="markers",
+        marker={"color": RED, "symbol": "diamond"},
+        error_y={"type": "data", "array": above, "arrayminus": below, "color": RED},
+        customdata=data,
+        text=[
+            "" if v is None else f"{r['projected_low']:.1%}–{r['projected_high']:.1%}"
+            for r, v in zip(rows, value, strict=True)
+        ],
+        hovertemplate="%{x}<br>Projected final rate: %{y:.1%} (%{text})<extra></extra>",
+    )
+
+
+WHATIF_COLUMNS = (
+    ("Policy", "scenario"),
+    ("Returns", "returns"),
+    ("Units", "units"),
+    (f"Refunded ({CURRENCY})", "refunded_minor"),
+    (f"Revenue kept ({CURRENCY})", "revenue_kept_minor"),
+)
+
+
+def policy_whatif(rows: Rows) -> go.Figure:
+    """The policy back-test as a table: what happened, then each variant (core.analytics.whatif)."""
+
+    def shown(key: str, value: Any) -> str:
+        if key.endswith("_minor"):
+            return f"{SYMBOL}{value / 100:,.2f}"
+        return f"{value:,}" if isinstance(value, int) else str(value)
+
+    cells = [[shown(key, r[key]) for r in rows] for _, key in WHATIF_COLUMNS]
+    table = go.Table(
+        header={"values": [name for name, _ in WHATIF_COLUMNS], "fill_color": BLUE, "font": {"color": "#fff"}},
+        cells={"values": cells, "align": ["left", "right", "right", "right", "right"]},
+    )
+    return _layout(go.Figure([table]))
 
 
 FIGURES: dict[str, Callable[[Rows], go.Figure]] = {
@@ -219,6 +266,7 @@ FIGURES: dict[str, Callable[[Rows], go.Figure]] = {
     "returns.by_cohort": returns_by_cohort,
     "returns.by_sku": lambda rows: _bars(rows[:15], "sku", "priority", "sku", "Priority (rate × count)"),
     "returns.reason_mix": lambda rows: _bars(rows, "reason", "units", "reason", "Units", words=labels.return_reason),
+    "returns.policy_whatif": policy_whatif,
 }
 
 # What each chart's y values are, in bundle terms: (series key, trace name) → row field, and scale.
@@ -237,6 +285,6 @@ PLOTTED: dict[str, list[tuple[str, float]]] = {
     "fulfilment.hold_queue": [("orders", 1)],
     "fulfilment.holds_by_reason": [("orders", 1)],
     "delivery.transit_by_carrier_service": [("median_hours", 1), ("p90_hours", 1)],
-    "returns.by_cohort": [("return_rate_by_orders", 1), ("inside_window_share", 1)],
+    "returns.by_cohort": [("return_rate_by_orders", 1), ("inside_window_share", 1), ("projected_return_rate", 1)],
     "returns.reason_mix": [("units", 1)],
 }

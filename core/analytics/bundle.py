@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from core.analytics import delivery, fulfilment, returns, sales
+from core.analytics import delivery, forecast, fulfilment, returns, sales, whatif
 from core.analytics.definitions import BY_KEY, COHORT_RATES, KPIS, filters_applied
 from core.analytics.filters import Filters
 from core.analytics.sql import Cursor
@@ -56,6 +56,7 @@ SCALARS: tuple[tuple[str, Section], ...] = (
     ("returns", returns.exchanges),
     ("returns", returns.refunds),
     ("returns", returns.open_returns),
+    ("returns", forecast.projected_return_rate),
 )
 
 SERIES_FUNCTIONS: dict[str, Callable[[Cursor, Filters], list[dict[str, Any]]]] = {
@@ -66,9 +67,10 @@ SERIES_FUNCTIONS: dict[str, Callable[[Cursor, Filters], list[dict[str, Any]]]] =
     "fulfilment.holds_by_reason": fulfilment.holds_by_reason,
     "delivery.transit_by_carrier_service": delivery.transit_by_carrier_service,
     "delivery.exceptions_by_carrier": delivery.exceptions_by_carrier,
-    "returns.by_cohort": returns.returns_by_cohort,
+    "returns.by_cohort": forecast.returns_by_cohort,
     "returns.by_sku": returns.returns_by_sku,
     "returns.reason_mix": returns.reason_mix,
+    "returns.policy_whatif": whatif.policy_whatif,
 }
 
 
@@ -102,7 +104,8 @@ def immature(comparison: dict[str, Any], open_share: float | None, previous_open
 def _kpis(now: dict[str, Any], before: dict[str, Any]) -> dict[str, dict[str, Any]]:
     found = {k.key: compare(now[k.key], before[k.key], k.up_is_good) for k in KPIS}
     share, previous_share = now["returns.cohort_open_share"], before["returns.cohort_open_share"]
-    return found | {key: immature(found[key], share, previous_share) for key in COHORT_RATES}
+    found |= {key: immature(found[key], share, previous_share) for key in COHORT_RATES}
+    return forecast.beside(found, now)
 
 
 def _in_parallel(cur: Cursor, jobs: dict[str, Callable[[Cursor], Any]]) -> dict[str, Any]:
@@ -144,7 +147,8 @@ def without_money(bundle: dict[str, Any]) -> dict[str, Any]:
     """The bundle as staff (not managers) see it: no sales section, no money anywhere."""
 
     def keep(key: str) -> bool:
-        return not key.startswith("sales.") and not key.endswith("_minor") and key != "returns.return_rate_by_value"
+        money = key.endswith("_minor") or key in whatif.MONEY_SERIES
+        return not key.startswith("sales.") and not money and key != "returns.return_rate_by_value"
 
     series = {
         key: [{k: v for k, v in row.items() if not k.endswith("_minor")} for row in rows]

@@ -6,8 +6,10 @@ use these same keys. Units: ``count``, ``minor`` (money in minor units), ``hours
 
 from __future__ import annotations
 
+from core.analytics.forecast import FORECAST_KPIS
 from core.analytics.kpi import Kpi
 from core.analytics.sales_kpis import SALES_KPIS
+from core.analytics.whatif import WHATIF_SERIES
 
 _K = Kpi
 KPIS: tuple[Kpi, ...] = (
@@ -173,6 +175,7 @@ KPIS: tuple[Kpi, ...] = (
         " at the end of the period (or now).",
     ),
 )
+KPIS += FORECAST_KPIS
 
 BY_KEY: dict[str, Kpi] = {k.key: k for k in KPIS}
 
@@ -193,10 +196,11 @@ SERIES: dict[str, str] = {
     "fulfilment.holds_by_reason": "Orders put on hold during the period, per reason.",
     "delivery.transit_by_carrier_service": "Parcels shipped, delivered, median and p90 transit hours per carrier and service.",
     "delivery.exceptions_by_carrier": "Parcels with each exception sub-reason over the carrier's parcels shipped in the period.",
-    "returns.by_cohort": "Per period of order date: return rate by orders, the share still inside the return window and whether the rate is incomplete.",
+    "returns.by_cohort": "Per period of order date: return rate by orders, the share still inside the return window, whether the rate is incomplete, and its projected final rate with a 95 % interval.",
     "returns.by_sku": "Per SKU: units delivered and returned, unit return rate and priority = rate × returned units.",
     "returns.reason_mix": "Units asked back in the period, per reason.",
 }
+SERIES |= WHATIF_SERIES
 
 # The carrier filter is a parcel filter: these count only that carrier's parcels. Every other KPI and
 # series is about orders, which have no carrier until labelled, and ignores it (docs/kpis.md, Filters).

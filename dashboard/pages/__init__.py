@@ -56,7 +56,7 @@ PAGES: dict[str, Page] = {
             "returns",
             "Returns",
             ("returns",),
-            ("returns.by_cohort", "returns.by_sku", "returns.reason_mix"),
+            ("returns.by_cohort", "returns.by_sku", "returns.reason_mix", "returns.policy_whatif"),
             summary="What comes back and why. Rates by orders, units and value are separate numbers.",
         ),
     )
@@ -73,6 +73,7 @@ CHART_TITLES: dict[str, str] = {
     "returns.by_cohort": "Returns by order cohort",
     "returns.by_sku": "Returns by SKU (priority = unit return rate × units returned)",
     "returns.reason_mix": "Return reasons (units)",
+    "returns.policy_whatif": "Policy back-test: the period's returns under other windows and fees (managers)",
 }
 
 
