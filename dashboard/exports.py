@@ -33,6 +33,9 @@ WORDS = {
     "previous": "Previous period",
     "incomplete": "Still incomplete",
     "open_share": "Orders still inside return window (share 0–1)",
+    "on_time": "Parcels on time",
+    "due": "Parcels due",
+    "on_time_rate": "On time",
 }
 KPI_LABELS = {k.key: k for k in KPIS}
 # Every KPI row has the cohort-rate flags (empty for KPIs that are always final), so one header fits all.

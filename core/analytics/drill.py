@@ -12,6 +12,7 @@ from typing import Any
 
 from core.analytics.filters import Filters
 from core.analytics.fulfilment import SHIP_BUCKETS, WAIT_BUCKETS, bucket_case, held_sql
+from core.analytics.fulfilment_more import CANCELLED_SQL
 from core.analytics.sql import Cursor, buckets_sql, one, run, scope_sql, shipment_carrier_sql
 from core.errors import ValidationFailed
 
@@ -30,6 +31,7 @@ def _orders_sql(f: Filters) -> dict[str, str]:
         " AND (cancelled_at IS NULL OR cancelled_at >= $snapshot)"
         f" AND {bucket_case('hours_between(placed_at, $snapshot)', WAIT_BUCKETS)} = $key",
         "hold_reason": f"WITH {held_sql(f)} SELECT order_id FROM held WHERE hold_reason = $key",
+        "cancel_reason": f"WITH {CANCELLED_SQL} SELECT order_id FROM cancelled WHERE reason = $key",
         "carrier_service": f"SELECT s.order_id FROM shipments_f s WHERE {_SHIPPED} AND s.carrier = $key AND s.service = $key2",
         "exception": f"SELECT s.order_id FROM shipments_f s JOIN exceptions_f e ON e.shipment_id = s.id WHERE {_SHIPPED}"
         f" AND {shipment_carrier_sql(f)} AND s.carrier = $key AND e.reason = $key2",

@@ -10,6 +10,7 @@ import pytest
 
 from core.analytics import delivery, delivery_more, fulfilment, fulfilment_more, sales, sales_more
 from core.analytics.bundle import compute, without_money
+from core.analytics.drill import drill_orders
 from core.analytics.filters import Filters
 from core.analytics.sql import Cursor
 from core.analytics.warehouse import Warehouse
@@ -172,3 +173,10 @@ def test_the_bundle_carries_them_and_staff_see_no_money(cur: Cursor) -> None:
     assert "delivery.lost_damaged_refunds_minor" not in staff["kpis"]
     assert not [key for key in staff["kpis"] | staff["series"] if key.startswith("sales.")]
     assert staff["kpis"]["delivery.lost_damaged_rate"]["value"] == 0.4
+
+
+def test_a_cancellation_reason_drills_to_its_orders(cur: Cursor) -> None:
+    assert drill_orders(cur, WEEK, "cancel_reason", "customer asked").total == 2  # O4, O7
+    [fraud] = drill_orders(cur, WEEK, "cancel_reason", "fraud suspected").rows
+    assert (fraud["channel"], fraud["status"]) == ("api", "cancelled")  # O5
+    assert drill_orders(cur, WEEK, "cancel_reason", "no such reason").total == 0
