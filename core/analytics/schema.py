@@ -107,10 +107,12 @@ def _event_facts(code: str, key: str) -> Callable[[], Select[tuple[object, ...]]
 
 
 def _etas() -> Select[tuple[object, ...]]:
-    """Every ETA a carrier scan gave, with when it was given (ETA accuracy, ``delivery_more``)."""
+    """Every ETA a carrier scan gave, with when it was given (ETA accuracy, ``delivery_more``). A stale
+    scan's ETA (older than a scan already applied) was never given: the parcel's ETA did not change."""
     eta = Event.payload["eta"].as_string()
     columns = (Event.id, Event.order_id, Event.shipment_id, _raw(eta), _raw(Event.occurred_at))
-    return select(*columns).where(Event.type.in_(list(SCANNED)), Event.order_id.is_not(None), eta.is_not(None))
+    given = (Event.type.in_(list(SCANNED)), Event.order_id.is_not(None), eta.is_not(None))
+    return select(*columns).where(*given, Event.payload["stale"].as_boolean().is_not(True))
 
 
 def _moved(aggregate: str) -> object:

@@ -5,7 +5,7 @@ Same week as dataset.py: Monday 2025-03-03 to Sunday 2025-03-09 (UTC shop days),
 
 | order | placed (UTC) | customer | what happens |
 | P  | Tue 02-25 10:00 | ada | previous week; web; TEE-S; never shipped |
-| O1 | Mon 03-03 10:00 | ada | web; 2×TEE-M + MUG-1 (line discount 200); SPLIT: UPS Ground parcel 1 (2×TEE-M) labelled Mon 11:00 (ETA 03-05), handed over Mon 15:00, first scan Tue 09:00 (in transit, new ETA 03-06), delivered Thu 03-06 10:00; UPS Ground parcel 2 (MUG-1) labelled Tue 08:00 (ETA 03-05), first scan Tue 14:00, failed attempt Wed 18:00, delivered Thu 03-06 12:00 |
+| O1 | Mon 03-03 10:00 | ada | web; 2×TEE-M + MUG-1 (line discount 200); SPLIT: UPS Ground parcel 1 (2×TEE-M) labelled Mon 11:00 (ETA 03-05), handed over Mon 15:00, first scan Tue 09:00 (in transit, new ETA 03-06), delivered Thu 03-06 10:00; UPS Ground parcel 2 (MUG-1) labelled Tue 08:00 (ETA 03-05), first scan Tue 14:00, failed attempt Wed 18:00, then a stale scan of Wed 08:00 with ETA 03-06 (older than the newest: changes nothing), delivered Thu 03-06 12:00 |
 | O2 | Tue 03-04 09:00 | BOB@example.com | shopify; TEE-L; USPS Ground Advantage labelled Tue 10:00 (ETA 03-07), first scan Tue 20:00, out for delivery Fri 07:00 with ETA 03-08 (given ON the delivery day: ignored), delivered Fri 03-07 09:00 |
 | O3 | Wed 03-05 10:00 | ada | web; TEE-S; FedEx Home Delivery labelled Wed 11:00 (ETA 03-07), handed over Wed 15:00, refund 300 Thu 12:00, first scan Thu 11:00, damaged Fri 03-07 10:00 (ETA 03-08), delivered Sat 03-08 10:00, refund of the rest (2200) Sat 15:00 |
 | O4 | Thu 03-06 09:00 | cy  | web; TEE-M; cancelled Thu 10:00 "customer asked" |
@@ -85,6 +85,7 @@ def _order_1(shop: Shop, clock: Clock, ids: dict[str, int]) -> None:
     _scan(shop, "1ZMORE0001", "in_transit", at(4, 9), eta=at(6, 0))
     _scan(shop, "1ZMORE0002", "in_transit", at(4, 14))
     _scan(shop, "1ZMORE0002", "exception", at(5, 18), exception_reason="failed_attempt")
+    _scan(shop, "1ZMORE0002", "in_transit", at(5, 8), eta=at(6, 0))  # late news, stale: its ETA was never given
     _scan(shop, "1ZMORE0001", "delivered", at(6, 10))
     _scan(shop, "1ZMORE0002", "delivered", at(6, 12))
 

@@ -135,7 +135,8 @@ def test_first_attempt_lost_damaged_and_their_refunds(cur: Cursor) -> None:
 
 
 def test_eta_accuracy_judges_the_last_eta_given_before_the_delivery_day(cur: Cursor) -> None:
-    # O1/1: told 03-06 on 03-04, came 03-06 (hit). O1/2: label's 03-05, came 03-06 (miss). O2: the 03-08 ETA
+    # O1/1: told 03-06 on 03-04, came 03-06 (hit). O1/2: label's 03-05 (the stale scan's 03-06 was never
+    # given), came 03-06 (miss). O2: the 03-08 ETA
     # came on the delivery day itself, so the label's 03-07 counts: came 03-07 (hit). O3: told 03-08 on 03-07,
     # came 03-08 (hit). O6 never arrived.
     assert delivery_more.eta_accuracy(cur, WEEK) == {
