@@ -183,7 +183,7 @@ def on_time_by_carrier_service(rows: Rows) -> go.Figure:
         x=shown,
         y=[r["on_time_rate"] for r in rows],
         marker_color=BLUE,
-        customdata=_drill("carrier_service", [f"{r['carrier']}|{r['service']}" for r in rows]),
+        customdata=_drill("late", [f"{r['carrier']}|{r['service']}" for r in rows]),  # the click: the late ones
         text=said,
         textposition="none",
         hovertemplate="%{x}<br>On time: %{y:.1%} (%{text})<extra></extra>",

@@ -88,7 +88,7 @@ def order_to_door(cur: Cursor, f: Filters) -> dict[str, Any]:
 # The on-time rule, shared by the KPI and its table per carrier and service (``delivery_more``).
 shipped_sql = _shipped
 PROMISED = (
-    f"promised AS (SELECT carrier, service, {local_day_sql('delivered_at')} AS delivered_day,"
+    f"promised AS (SELECT order_id, carrier, service, {local_day_sql('delivered_at')} AS delivered_day,"
     f" {local_day_sql('original_eta')} AS due_day FROM shipped WHERE original_eta IS NOT NULL)"
 )
 ON_TIME, DUE = "delivered_day <= due_day", f"delivered_day IS NOT NULL OR due_day < {local_day_sql('$now')}"

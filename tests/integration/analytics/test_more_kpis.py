@@ -181,3 +181,10 @@ def test_a_cancellation_reason_drills_to_its_orders(cur: Cursor) -> None:
     [fraud] = drill_orders(cur, WEEK, "cancel_reason", "fraud suspected").rows
     assert (fraud["channel"], fraud["status"]) == ("api", "cancelled")  # O5
     assert drill_orders(cur, WEEK, "cancel_reason", "no such reason").total == 0
+
+
+def test_an_on_time_bar_drills_to_the_orders_of_its_late_parcels(cur: Cursor) -> None:
+    assert drill_orders(cur, WEEK, "late", "ups|Ground").total == 1  # O1 (both parcels late); O6 not yet due
+    [late] = drill_orders(cur, WEEK, "late", "fedex|Home Delivery").rows
+    assert late["channel"] == "web"  # O3
+    assert drill_orders(cur, WEEK, "late", "usps|Ground Advantage").total == 0  # O2 came on the day

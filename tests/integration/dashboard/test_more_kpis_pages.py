@@ -71,6 +71,7 @@ def test_fulfilment_and_delivery_pages_show_the_new_charts(manager: FlaskClient)
         [0.0, 0.3333, 0.0],
     )
     assert on_time["text"] == ["0 of 1 parcels", "1 of 3 parcels", "0 of 2 parcels"]
+    assert on_time["customdata"][1] == ["late", "ups|Ground"]  # a click lists the orders of the late parcels
     cards = {c["props"]["id"] for c in delivery if str(c["props"].get("id", "")).startswith("kpi-")}
     assert {"kpi-delivery-first_attempt_rate", "kpi-delivery-lost_damaged_refunds_minor"} <= cards
 
@@ -86,3 +87,12 @@ def test_staff_see_no_sales_tables_and_no_money(staff: FlaskClient) -> None:
     api = staff.get("/dashboard/api/kpis?" + STORY_ARGS).get_json()
     assert "delivery.lost_damaged_refunds_minor" not in api["kpis"]
     assert not [k for k in [*api["kpis"], *api["series"]] if k.startswith("sales.")]
+
+
+def test_the_late_parcels_behind_an_on_time_bar_open_as_orders(manager: FlaskClient, staff: FlaskClient) -> None:
+    # UPS Ground late in the app's days: I (due 03-04, came 03-05) and G (due 03-11, never came).
+    reply = manager.get("/dashboard/api/drill?" + STORY_ARGS + "&kind=late&key=ups|Ground&page=0").get_json()
+    assert (reply["total"], {r["channel"] for r in reply["rows"]}) == (2, {"web", "api"})
+    seen = staff.get("/dashboard/api/drill?" + STORY_ARGS + "&kind=cancel_reason&key=customer asked").get_json()
+    assert seen["total"] == 1  # C
+    assert "value_minor" not in seen["rows"][0]
