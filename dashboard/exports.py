@@ -36,6 +36,9 @@ WORDS = {
     "projected_return_rate": "Projected final return rate (share 0–1)",
     "projected_low": "Projected final rate 95 % low (share 0–1)",
     "projected_high": "Projected final rate 95 % high (share 0–1)",
+    "on_time": "Parcels on time",
+    "due": "Parcels due",
+    "on_time_rate": "On time",
 }
 KPI_LABELS = {k.key: k for k in KPIS}
 # Every KPI row has the cohort-rate flags (empty for KPIs that are always final), so one header fits all.

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from core.analytics import labels
 from core.analytics.formatting import CURRENCY, hours_text
 from core.money import SYMBOLS
+from dashboard import tables
 
 Rows = list[dict[str, Any]]
 BLUE, ORANGE, GREY, RED = "#1f4f82", "#f2a900", "#8a96a3", "#b3261e"
@@ -251,6 +252,23 @@ def policy_whatif(rows: Rows) -> go.Figure:
     return _layout(go.Figure([table]))
 
 
+def on_time_by_carrier_service(rows: Rows) -> go.Figure:
+    """The on-time rate per carrier and service; the hover says how many of how many parcels."""
+    shown = [wrapped(labels.carrier_service(r["carrier"], r["service"])) for r in rows]
+    said = [f"{r['on_time']:,} of {r['due']:,} parcels" for r in rows]
+    bar = go.Bar(
+        name="On time",
+        x=shown,
+        y=[r["on_time_rate"] for r in rows],
+        marker_color=BLUE,
+        customdata=_drill("late", [f"{r['carrier']}|{r['service']}" for r in rows]),  # the click: the late ones
+        text=said,
+        textposition="none",
+        hovertemplate="%{x}<br>On time: %{y:.1%} (%{text})<extra></extra>",
+    )
+    return _layout(go.Figure([bar]), yaxis={"title": "Share of due parcels", "tickformat": ".0%", "range": [0, 1]})
+
+
 FIGURES: dict[str, Callable[[Rows], go.Figure]] = {
     "sales.by_period": sales_by_period,
     "fulfilment.placed_to_shipped_distribution": lambda rows: _bars(rows, "bucket", "orders", "ship_bucket", "Orders"),
@@ -267,6 +285,12 @@ FIGURES: dict[str, Callable[[Rows], go.Figure]] = {
     "returns.by_sku": lambda rows: _bars(rows[:15], "sku", "priority", "sku", "Priority (rate × count)"),
     "returns.reason_mix": lambda rows: _bars(rows, "reason", "units", "reason", "Units", words=labels.return_reason),
     "returns.policy_whatif": policy_whatif,
+    "sales.by_product": lambda rows: tables.table(rows, tables.PRODUCT),
+    "sales.by_channel": lambda rows: tables.table(rows, tables.CHANNEL),
+    "fulfilment.cancellations_by_reason": lambda rows: _bars(
+        rows, "reason", "orders", "cancel_reason", "Orders cancelled", RED, labels.spelled
+    ),
+    "delivery.on_time_by_carrier_service": on_time_by_carrier_service,
 }
 
 # What each chart's y values are, in bundle terms: (series key, trace name) → row field, and scale.
@@ -287,4 +311,6 @@ PLOTTED: dict[str, list[tuple[str, float]]] = {
     "delivery.transit_by_carrier_service": [("median_hours", 1), ("p90_hours", 1)],
     "returns.by_cohort": [("return_rate_by_orders", 1), ("inside_window_share", 1), ("projected_return_rate", 1)],
     "returns.reason_mix": [("units", 1)],
+    "fulfilment.cancellations_by_reason": [("orders", 1)],
+    "delivery.on_time_by_carrier_service": [("on_time_rate", 1)],
 }

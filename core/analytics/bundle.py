@@ -16,7 +16,17 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from core.analytics import delivery, forecast, fulfilment, returns, sales, whatif
+from core.analytics import (
+    delivery,
+    delivery_more,
+    forecast,
+    fulfilment,
+    fulfilment_more,
+    returns,
+    sales,
+    sales_more,
+    whatif,
+)
 from core.analytics.definitions import BY_KEY, COHORT_RATES, KPIS, filters_applied
 from core.analytics.filters import Filters
 from core.analytics.sql import Cursor
@@ -41,15 +51,21 @@ WORKERS = 4
 # (section, function) pairs whose dict fields hold the scalar KPIs and their counts.
 SCALARS: tuple[tuple[str, Section], ...] = (
     ("sales", sales.sales_totals),
+    ("sales", sales_more.customers),
     ("fulfilment", fulfilment.placed_to_shipped),
     ("fulfilment", fulfilment.sla),
     ("fulfilment", fulfilment.waiting),
     ("fulfilment", fulfilment.cancellations),
+    ("fulfilment", fulfilment_more.split_shipments),
+    ("fulfilment", fulfilment_more.label_to_first_scan),
     ("delivery", delivery.transit),
     ("delivery", delivery.order_to_door),
     ("delivery", delivery.on_time),
     ("delivery", delivery.exceptions),
     ("delivery", delivery.in_transit),
+    ("delivery", delivery_more.first_attempt),
+    ("delivery", delivery_more.lost_damaged),
+    ("delivery", delivery_more.eta_accuracy),
     ("returns", returns.return_rates),
     ("returns", returns.cohort_maturity),
     ("returns", returns.return_rate_by_period),
@@ -71,6 +87,10 @@ SERIES_FUNCTIONS: dict[str, Callable[[Cursor, Filters], list[dict[str, Any]]]] =
     "returns.by_sku": returns.returns_by_sku,
     "returns.reason_mix": returns.reason_mix,
     "returns.policy_whatif": whatif.policy_whatif,
+    "sales.by_product": sales_more.by_product,
+    "sales.by_channel": sales_more.by_channel,
+    "fulfilment.cancellations_by_reason": fulfilment_more.cancellations_by_reason,
+    "delivery.on_time_by_carrier_service": delivery_more.on_time_by_carrier_service,
 }
 
 

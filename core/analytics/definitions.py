@@ -6,6 +6,7 @@ use these same keys. Units: ``count``, ``minor`` (money in minor units), ``hours
 
 from __future__ import annotations
 
+from core.analytics import delivery_more, fulfilment_more, sales_more
 from core.analytics.forecast import FORECAST_KPIS
 from core.analytics.kpi import Kpi
 from core.analytics.sales_kpis import SALES_KPIS
@@ -177,6 +178,7 @@ KPIS: tuple[Kpi, ...] = (
 )
 KPIS += FORECAST_KPIS
 
+KPIS += sales_more.KPIS + fulfilment_more.KPIS + delivery_more.KPIS  # each area's own catalogue
 BY_KEY: dict[str, Kpi] = {k.key: k for k in KPIS}
 
 # Rates over the period's order cohort that rise until every order's return window has closed: while
@@ -201,6 +203,7 @@ SERIES: dict[str, str] = {
     "returns.reason_mix": "Units asked back in the period, per reason.",
 }
 SERIES |= WHATIF_SERIES
+SERIES |= sales_more.SERIES | fulfilment_more.SERIES | delivery_more.SERIES
 
 # The carrier filter is a parcel filter: these count only that carrier's parcels. Every other KPI and
 # series is about orders, which have no carrier until labelled, and ignores it (docs/kpis.md, Filters).
@@ -213,6 +216,10 @@ CARRIER_FILTERED: frozenset[str] = frozenset(
         "delivery.in_transit",
         "delivery.transit_by_carrier_service",
         "delivery.exceptions_by_carrier",
+        "fulfilment.label_to_first_scan_median_hours",
+        "fulfilment.label_to_first_scan_p90_hours",
+        *(k.key for k in delivery_more.KPIS),
+        *delivery_more.SERIES,
     }
 )
 _ORDER_FILTER_NOTES = {
@@ -220,7 +227,8 @@ _ORDER_FILTER_NOTES = {
     "sku": "Orders with a line of that product (their whole figures), in every KPI.",
 }
 CARRIER_NOTE = (
-    "Only that carrier's parcels, in the parcel KPIs (transit time, on time, exceptions, in transit)."
+    "Only that carrier's parcels, in the parcel KPIs (transit time, on time, exceptions, in transit,"
+    " first attempt, lost or damaged, ETA accuracy, label → first scan)."
     " Order KPIs (sales, fulfilment, cancellations, order to door, returns) ignore it:"
     " an order has no carrier until it is labelled."
 )

@@ -85,17 +85,22 @@ def order_to_door(cur: Cursor, f: Filters) -> dict[str, Any]:
     }
 
 
+# The on-time rule, shared by the KPI and its table per carrier and service (``delivery_more``).
+shipped_sql = _shipped
+PROMISED = (
+    f"promised AS (SELECT order_id, carrier, service, {local_day_sql('delivered_at')} AS delivered_day,"
+    f" {local_day_sql('original_eta')} AS due_day FROM shipped WHERE original_eta IS NOT NULL)"
+)
+ON_TIME, DUE = "delivered_day <= due_day", f"delivered_day IS NOT NULL OR due_day < {local_day_sql('$now')}"
+
+
 def on_time(cur: Cursor, f: Filters) -> dict[str, Any]:
     """Delivered on or before the originally promised day, among parcels delivered or past that day.
     Days are the shop's: due 14 Sep and delivered 14 Sep 21:30 New York time is on time."""
     punctual, due = one(
         cur,
-        f"""WITH {scope_sql(f)}, {_shipped(f)},
-        promised AS (SELECT {local_day_sql("delivered_at")} AS delivered_day, {local_day_sql("original_eta")} AS due_day
-                     FROM shipped WHERE original_eta IS NOT NULL)
-        SELECT count(*) FILTER (WHERE delivered_day <= due_day),
-               count(*) FILTER (WHERE delivered_day IS NOT NULL OR due_day < {local_day_sql("$now")})
-        FROM promised""",
+        f"""WITH {scope_sql(f)}, {_shipped(f)}, {PROMISED}
+        SELECT count(*) FILTER (WHERE {ON_TIME}), count(*) FILTER (WHERE {DUE}) FROM promised""",
         f,
     )
     return {"on_time_parcels": int(punctual), "due_parcels": int(due), "on_time_rate": rate(punctual, due)}

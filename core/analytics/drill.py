@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from core.analytics.delivery import DUE, ON_TIME, PROMISED, shipped_sql
 from core.analytics.filters import Filters
 from core.analytics.fulfilment import SHIP_BUCKETS, WAIT_BUCKETS, bucket_case, held_sql
+from core.analytics.fulfilment_more import CANCELLED_SQL
 from core.analytics.sales import orders_booked_sql
 from core.analytics.sql import Cursor, buckets_sql, one, run, scope_sql, shipment_carrier_sql
 from core.errors import ValidationFailed
@@ -38,6 +40,10 @@ def _orders_sql(f: Filters) -> dict[str, str]:
         " AND (cancelled_at IS NULL OR cancelled_at >= $snapshot)"
         f" AND {bucket_case('hours_between(placed_at, $snapshot)', WAIT_BUCKETS)} = $key",
         "hold_reason": f"WITH {held_sql(f)} SELECT order_id FROM held WHERE hold_reason = $key",
+        "cancel_reason": f"WITH {CANCELLED_SQL} SELECT order_id FROM cancelled WHERE reason = $key",
+        # The on-time bar's gap: orders with a parcel of that carrier and service that is due and not on time.
+        "late": f"WITH {shipped_sql(f)}, {PROMISED} SELECT order_id FROM promised WHERE ({DUE})"
+        f" AND NOT coalesce({ON_TIME}, false) AND carrier = $key AND service = $key2",
         "carrier_service": f"SELECT s.order_id FROM shipments_f s WHERE {_SHIPPED} AND s.carrier = $key AND s.service = $key2",
         "exception": f"SELECT s.order_id FROM shipments_f s JOIN exceptions_f e ON e.shipment_id = s.id WHERE {_SHIPPED}"
         f" AND {shipment_carrier_sql(f)} AND s.carrier = $key AND e.reason = $key2",
@@ -62,7 +68,7 @@ class DrillPage:
 
 
 def _split(kind: str, key: str) -> tuple[str, str]:
-    if kind in {"carrier_service", "exception"}:
+    if kind in {"carrier_service", "exception", "late"}:
         first, _, second = key.partition("|")
         return first, second
     return key, ""

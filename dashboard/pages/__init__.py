@@ -29,7 +29,7 @@ PAGES: dict[str, Page] = {
             "sales",
             "Sales",
             ("sales",),
-            ("sales.by_period",),
+            ("sales.by_period", "sales.by_product", "sales.by_channel"),
             managers_only=True,
             summary="Net sales the way Shopify counts them: orders on the day placed, returned goods on the day refunded.",
         ),
@@ -42,6 +42,7 @@ PAGES: dict[str, Page] = {
                 "fulfilment.waiting_by_age",
                 "fulfilment.hold_queue",
                 "fulfilment.holds_by_reason",
+                "fulfilment.cancellations_by_reason",
             ),
             summary="How fast orders leave: orders placed in the period, measured with everything known now.",
         ),
@@ -49,7 +50,11 @@ PAGES: dict[str, Page] = {
             "delivery",
             "Delivery",
             ("delivery",),
-            ("delivery.transit_by_carrier_service", "delivery.exceptions_by_carrier"),
+            (
+                "delivery.transit_by_carrier_service",
+                "delivery.on_time_by_carrier_service",
+                "delivery.exceptions_by_carrier",
+            ),
             summary="How reliably parcels arrive: outbound parcels shipped in the period.",
         ),
         Page(
@@ -74,6 +79,10 @@ CHART_TITLES: dict[str, str] = {
     "returns.by_sku": "Returns by SKU (priority = unit return rate × units returned)",
     "returns.reason_mix": "Return reasons (units)",
     "returns.policy_whatif": "Policy back-test: the period's returns under other windows and fees (managers)",
+    "sales.by_product": "Sales by product",
+    "sales.by_channel": "Sales by channel",
+    "fulfilment.cancellations_by_reason": "Orders cancelled, by reason",
+    "delivery.on_time_by_carrier_service": "On time by carrier and service",
 }
 
 
