@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from core.analytics import delivery, fulfilment, returns, sales
+from core.analytics import delivery, fulfilment, perfect_order, returns, returns_more, sales
 from core.analytics.definitions import BY_KEY, COHORT_RATES, KPIS, filters_applied
 from core.analytics.filters import Filters
 from core.analytics.sql import Cursor
@@ -56,6 +56,10 @@ SCALARS: tuple[tuple[str, Section], ...] = (
     ("returns", returns.exchanges),
     ("returns", returns.refunds),
     ("returns", returns.open_returns),
+    ("returns", returns_more.return_legs),
+    ("returns", returns_more.rejections),
+    ("returns", returns_more.restocking),
+    ("fulfilment", perfect_order.perfect_orders),
 )
 
 SERIES_FUNCTIONS: dict[str, Callable[[Cursor, Filters], list[dict[str, Any]]]] = {
@@ -69,6 +73,10 @@ SERIES_FUNCTIONS: dict[str, Callable[[Cursor, Filters], list[dict[str, Any]]]] =
     "returns.by_cohort": returns.returns_by_cohort,
     "returns.by_sku": returns.returns_by_sku,
     "returns.reason_mix": returns.reason_mix,
+    "returns.resolution_split": returns_more.resolution_split,
+    "returns.frequent_returners": returns_more.frequent_returners,
+    "returns.reasons_by_sku": returns_more.reasons_by_sku,
+    "fulfilment.perfect_order_failures": perfect_order.perfect_order_failures,
 }
 
 

@@ -6,6 +6,7 @@ use these same keys. Units: ``count``, ``minor`` (money in minor units), ``hours
 
 from __future__ import annotations
 
+from core.analytics import perfect_order, returns_more
 from core.analytics.kpi import Kpi
 
 _K = Kpi
@@ -185,6 +186,8 @@ KPIS: tuple[Kpi, ...] = (
     ),
 )
 
+KPIS += returns_more.KPIS + perfect_order.KPIS
+
 BY_KEY: dict[str, Kpi] = {k.key: k for k in KPIS}
 
 # Rates over the period's order cohort that rise until every order's return window has closed: while
@@ -208,6 +211,7 @@ SERIES: dict[str, str] = {
     "returns.by_sku": "Per SKU: units delivered and returned, unit return rate and priority = rate × returned units.",
     "returns.reason_mix": "Units asked back in the period, per reason.",
 }
+SERIES |= returns_more.SERIES | perfect_order.SERIES
 
 # The carrier filter is a parcel filter: these count only that carrier's parcels. Every other KPI and
 # series is about orders, which have no carrier until labelled, and ignores it (docs/kpis.md, Filters).

@@ -13,7 +13,7 @@ from sqlalchemy import Select, func, or_, select, type_coerce
 from sqlalchemy.sql.sqltypes import NullType
 
 from core.lifecycle import RefundStatus
-from core.models import Event, Order, OrderLine, Refund, Return, ReturnLine, Shipment
+from core.models import Customer, Event, Order, OrderLine, Refund, Return, ReturnLine, Shipment
 
 
 def _raw(column: object) -> object:
@@ -56,6 +56,8 @@ def _orders() -> Select[tuple[object, ...]]:
         select(func.coalesce(func.sum(OrderLine.quantity), 0))
         .where(OrderLine.order_id == Order.id, OrderLine.replaces_line_id.is_(None))
         .scalar_subquery(),
+        # The customer's own (lower-cased, unique) email: an order's contact address may differ per order.
+        select(Customer.email).where(Customer.id == Order.customer_id).scalar_subquery(),
     )
 
 
@@ -122,6 +124,7 @@ def _return_lines() -> Select[tuple[object, ...]]:
         ReturnLine.quantity,
         ReturnLine.reason,
         ReturnLine.resolution,
+        ReturnLine.restocked_qty,
     ).join(Return, Return.id == ReturnLine.return_id)
 
 
@@ -139,7 +142,8 @@ FACT_TABLES: tuple[FactTable, ...] = (
         "orders_f",
         "order_id BIGINT, number VARCHAR, channel VARCHAR, status VARCHAR, hold_reason VARCHAR,"
         " placed_at TIMESTAMP, shipped_at TIMESTAMP, delivered_at TIMESTAMP, cancelled_at TIMESTAMP,"
-        " subtotal_minor BIGINT, discount_minor BIGINT, shipping_minor BIGINT, units BIGINT",
+        " subtotal_minor BIGINT, discount_minor BIGINT, shipping_minor BIGINT, units BIGINT,"
+        " customer_email VARCHAR",
         _orders,
         Order.id,
         Order.id,
@@ -205,7 +209,7 @@ FACT_TABLES: tuple[FactTable, ...] = (
     FactTable(
         "return_lines_f",
         "id BIGINT, order_id BIGINT, return_id BIGINT, order_line_id BIGINT, quantity BIGINT,"
-        " reason VARCHAR, resolution VARCHAR",
+        " reason VARCHAR, resolution VARCHAR, restocked_qty BIGINT",
         _return_lines,
         ReturnLine.id,
         Return.order_id,
