@@ -27,6 +27,8 @@ KIND_TEXT = {
     "cohort": "with returns, ordered in",
     "sku": "with returns of",
     "reason": "returns for",
+    "resolution": "with returns settled by",
+    "sku_reason": "with returns of",
 }
 
 
@@ -45,6 +47,10 @@ def key_words(kind: str, key: str) -> str:
         return labels.carrier_service(first, second)
     if kind == "exception":
         return f"{labels.carrier_name(first)}: {labels.exception_reason(second)}"
+    if kind == "sku_reason":
+        return f"{first}: {labels.return_reason(second)}"
+    if kind == "resolution":
+        return labels.spelled(key).lower()
     words = {"hold_reason": labels.hold_reason, "reason": labels.return_reason}.get(kind)
     return words(key) if words else key
 

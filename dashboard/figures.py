@@ -173,6 +173,44 @@ def returns_by_cohort(rows: Rows) -> go.Figure:
     return _layout(fig, yaxis={"tickformat": ".0%"})
 
 
+def resolution_split(rows: Rows) -> go.Figure:
+    """Paid value per way of settling (money in major units); staff, who see no money, get units."""
+    keys = [r["resolution"] for r in rows]
+    shown, data = [labels.spelled(k) for k in keys], _drill("resolution", keys)
+    if rows and "value_minor" in rows[0]:
+        bar = _money_bar("Value asked back", shown, [r["value_minor"] for r in rows], BLUE, data)
+        axis = {"title": f"Value ({CURRENCY})", "tickprefix": SYMBOL, "tickformat": ",~f"}
+        return _layout(go.Figure([bar]), yaxis=axis)
+    units = [r["units"] for r in rows]
+    bar = go.Bar(name="Units", x=shown, y=units, marker_color=BLUE, customdata=data, hovertemplate=hover("Units"))
+    return _layout(go.Figure([bar]), yaxis={"title": "Units", "tickformat": ",~r"})
+
+
+def reasons_by_sku(rows: Rows, top: int = 15) -> go.Figure:
+    """Units asked back per SKU (the most returned first), one stacked colour per reason."""
+    skus = list(dict.fromkeys(r["sku"] for r in rows))[:top]
+    traces = []
+    for reason in sorted({r["reason"] for r in rows if r["sku"] in skus}):
+        picked = [r for r in rows if r["reason"] == reason and r["sku"] in skus]
+        name = labels.return_reason(reason)
+        traces.append(
+            go.Bar(
+                name=name,
+                x=[r["sku"] for r in picked],
+                y=[r["units"] for r in picked],
+                customdata=_drill("sku_reason", [f"{r['sku']}|{reason}" for r in picked]),
+                hovertemplate=hover(name),
+            )
+        )
+    fig = go.Figure(traces)
+    return _layout(
+        fig,
+        barmode="stack",
+        xaxis={"categoryorder": "array", "categoryarray": skus},
+        yaxis={"title": "Units", "tickformat": ",~r"},
+    )
+
+
 FIGURES: dict[str, Callable[[Rows], go.Figure]] = {
     "sales.by_period": sales_by_period,
     "fulfilment.placed_to_shipped_distribution": lambda rows: _bars(rows, "bucket", "orders", "ship_bucket", "Orders"),
@@ -188,6 +226,8 @@ FIGURES: dict[str, Callable[[Rows], go.Figure]] = {
     "returns.by_cohort": returns_by_cohort,
     "returns.by_sku": lambda rows: _bars(rows[:15], "sku", "priority", "sku", "Priority (rate × count)"),
     "returns.reason_mix": lambda rows: _bars(rows, "reason", "units", "reason", "Units", words=labels.return_reason),
+    "returns.resolution_split": resolution_split,
+    "returns.reasons_by_sku": reasons_by_sku,
 }
 
 # What each chart's y values are, in bundle terms: (series key, trace name) → row field, and scale.
@@ -200,4 +240,5 @@ PLOTTED: dict[str, list[tuple[str, float]]] = {
     "delivery.transit_by_carrier_service": [("median_hours", 1), ("p90_hours", 1)],
     "returns.by_cohort": [("return_rate_by_orders", 1), ("inside_window_share", 1)],
     "returns.reason_mix": [("units", 1)],
+    "returns.resolution_split": [("value_minor", 100)],
 }

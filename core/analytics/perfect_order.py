@@ -38,8 +38,14 @@ SERIES: dict[str, str] = {
 
 # Return reasons that are the shop's or the carrier's fault (codes of core.policies.RETURN_REASONS).
 FAULT_REASONS: tuple[str, ...] = ("damaged", "wrong_item")
-# The tests, in the order the table lists them.
-FAILURES: tuple[str, ...] = ("late_shipment", "late_delivery", "exception", "returned_damaged_or_wrong")
+# The tests, in the order the table lists them, with the words the dashboard shows for a failed one.
+FAILURE_WORDS: dict[str, str] = {
+    "late_shipment": "Shipped after the SLA",
+    "late_delivery": "Delivered after the promised day",
+    "exception": "Carrier exception",
+    "returned_damaged_or_wrong": "Returned damaged or wrong",
+}
+FAILURES: tuple[str, ...] = tuple(FAILURE_WORDS)
 FAILURE_LIMIT = 1_000
 
 _PARCELS = (

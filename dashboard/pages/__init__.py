@@ -42,6 +42,7 @@ PAGES: dict[str, Page] = {
                 "fulfilment.waiting_by_age",
                 "fulfilment.hold_queue",
                 "fulfilment.holds_by_reason",
+                "fulfilment.perfect_order_failures",
             ),
             summary="How fast orders leave: orders placed in the period, measured with everything known now.",
         ),
@@ -56,7 +57,14 @@ PAGES: dict[str, Page] = {
             "returns",
             "Returns",
             ("returns",),
-            ("returns.by_cohort", "returns.by_sku", "returns.reason_mix"),
+            (
+                "returns.by_cohort",
+                "returns.by_sku",
+                "returns.reason_mix",
+                "returns.resolution_split",
+                "returns.reasons_by_sku",
+                "returns.frequent_returners",
+            ),
             summary="What comes back and why. Rates by orders, units and value are separate numbers.",
         ),
     )
@@ -73,6 +81,10 @@ CHART_TITLES: dict[str, str] = {
     "returns.by_cohort": "Returns by order cohort",
     "returns.by_sku": "Returns by SKU (priority = unit return rate × units returned)",
     "returns.reason_mix": "Return reasons (units)",
+    "returns.resolution_split": "Refund, store credit and exchange, by value asked back",
+    "returns.reasons_by_sku": "Return reasons per SKU (units)",
+    "returns.frequent_returners": "Customers who return often",
+    "fulfilment.perfect_order_failures": "Orders that were not perfect, and why",
 }
 
 
