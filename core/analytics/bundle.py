@@ -155,7 +155,8 @@ def without_money(bundle: dict[str, Any]) -> dict[str, Any]:
         return not key.startswith("sales.") and not key.endswith("_minor") and key != "returns.return_rate_by_value"
 
     series = {
-        key: [{k: v for k, v in row.items() if not k.endswith("_minor")} for row in rows]
+        # A share of value (returns.resolution_split) is money by another name, like the value return rate.
+        key: [{k: v for k, v in row.items() if not k.endswith("_minor") and not k.startswith("value_")} for row in rows]
         for key, rows in bundle["series"].items()
         if keep(key)
     }

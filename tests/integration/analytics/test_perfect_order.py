@@ -70,3 +70,11 @@ def test_a_tighter_sla_fails_more_orders_through_the_same_decision(cur: Cursor) 
 
 def test_the_fault_reasons_are_return_reasons() -> None:
     assert set(perfect_order.FAULT_REASONS) <= set(RETURN_REASONS)
+
+
+def test_an_order_filter_judges_its_orders_only(cur: Cursor) -> None:
+    # Shopify: B only, delivered late with an exception. Product TEE-S: B, D and I of the week.
+    shopify = perfect_order.perfect_orders(cur, Filters(WEEK.start, WEEK.end, as_of=AS_OF, channel="shopify"))
+    assert (shopify["perfect_order_judged"], shopify["perfect_order_rate"]) == (1, 0.0)
+    tees = perfect_order.perfect_orders(cur, Filters(WEEK.start, WEEK.end, as_of=AS_OF, sku="TEE-S"))
+    assert (tees["perfect_order_judged"], tees["perfect_orders"]) == (3, 1)

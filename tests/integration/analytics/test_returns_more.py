@@ -80,3 +80,15 @@ def test_reasons_per_sku(cur: Cursor) -> None:
         {"sku": "TEE-M", "reason": "too_small", "units": 1},
         {"sku": "TEE-S", "reason": "changed_mind", "units": 1},
     ]
+
+
+def test_an_order_filter_keeps_its_orders_returns(cur: Cursor) -> None:
+    # Shopify: order B only. Its exchange arrived 1 h after the request and was approved at once.
+    shopify = Filters(WEEK.start, WEEK.end, as_of=AS_OF, channel="shopify")
+    legs = returns_more.return_legs(cur, shopify)
+    assert (legs["returns_received"], legs["request_to_received_median_hours"], legs["received_refunds"]) == (1, 1.0, 0)
+    assert returns_more.rejections(cur, shopify)["rejection_rate"] == 0.0
+    assert returns_more.restocking(cur, shopify)["received_units"] == 1
+    assert [row["units"] for row in returns_more.resolution_split(cur, shopify)] == [0, 0, 1]
+    assert returns_more.frequent_returners(cur, shopify) == []  # one delivered order, one return
+    assert returns_more.reasons_by_sku(cur, shopify) == [{"sku": "TEE-L", "reason": "too_large", "units": 1}]
