@@ -48,9 +48,11 @@ FAILURE_WORDS: dict[str, str] = {
 FAILURES: tuple[str, ...] = tuple(FAILURE_WORDS)
 FAILURE_LIMIT = 1_000
 
+# The parcels that left, as on-time counts them: a label never shipped promised nothing yet.
 _PARCELS = (
     "parcels AS (SELECT order_id, bool_or(original_eta IS NOT NULL AND {due} AND NOT coalesce({on_time}, FALSE))"
-    " AS late FROM shipments_f WHERE kind = 'outbound' AND order_id IN (SELECT order_id FROM cohort) GROUP BY 1)"
+    " AS late FROM shipments_f WHERE kind = 'outbound' AND shipped_at IS NOT NULL"
+    " AND order_id IN (SELECT order_id FROM cohort) GROUP BY 1)"
 )
 _HIT = (
     "hit AS (SELECT DISTINCT e.order_id FROM exceptions_f e JOIN shipments_f s ON s.id = e.shipment_id"
