@@ -167,7 +167,7 @@ def resolution_split(cur: Cursor, f: Filters) -> list[dict[str, Any]]:
         resolution: (int(units), int(value))
         for resolution, units, value in run(
             cur,
-            f"{_requested_head(f)} SELECT resolution, sum(quantity), sum(quantity * paid) FROM requested GROUP BY 1",
+            f"{_requested_head(f)} SELECT resolution, sum(quantity), sum(paid_value) FROM requested GROUP BY 1",
             f,
         )
     }

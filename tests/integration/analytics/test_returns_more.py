@@ -51,11 +51,14 @@ def test_restock_rate_counts_units_received_back(cur: Cursor) -> None:
 
 
 def test_resolution_split_by_value(cur: Cursor) -> None:
-    # Asked back in the week (I rejected): H's TEE-S and A's TEE-M refunded, B's TEE-L exchanged, 2500 each.
+    # Asked back in the week (I rejected): H's TEE-S (paid 2500) and A's TEE-M refunded, B's TEE-L (2500)
+    # exchanged. A's order discount of 500 spread over its 6800 of lines (core/analytics/paid.py): the two
+    # TEE-M take 500 × 5000 // 6800 = 367 plus the leftover unit (largest remainder), so they were paid
+    # 5000 − 368 = 4632 and one of them 2316. Refund 2500 + 2316 = 4816 of 7316 (65.83 %).
     assert returns_more.resolution_split(cur, WEEK) == [
-        {"resolution": "refund", "units": 2, "value_minor": 5000, "value_share": 0.6667},
+        {"resolution": "refund", "units": 2, "value_minor": 4816, "value_share": 0.6583},
         {"resolution": "store_credit", "units": 0, "value_minor": 0, "value_share": 0.0},
-        {"resolution": "exchange", "units": 1, "value_minor": 2500, "value_share": 0.3333},
+        {"resolution": "exchange", "units": 1, "value_minor": 2500, "value_share": 0.3417},
     ]
 
 

@@ -80,7 +80,10 @@ def test_returns_page_shows_tables_and_charts(manager: FlaskClient) -> None:
         ("ada@example.com", 2, "66.7%")
     ]
     split = _by_id(components, {"type": "chart", "series": "returns.resolution_split"})["props"]["figure"]
-    assert (split["data"][0]["x"], split["data"][0]["y"]) == (["Refund", "Store credit", "Exchange"], [50.0, 0.0, 25.0])
+    assert (split["data"][0]["x"], split["data"][0]["y"]) == (
+        ["Refund", "Store credit", "Exchange"],
+        [48.16, 0.0, 25.0],
+    )
     reasons = _by_id(components, {"type": "chart", "series": "returns.reasons_by_sku"})["props"]["figure"]
     assert {(t["name"], tuple(t["x"]), tuple(t["y"])) for t in reasons["data"]} == {
         ("Too large", ("TEE-L",), (1,)),
