@@ -12,6 +12,7 @@ from core.analytics.formatting import delta_text, value_text
 from dashboard.figures import FIGURES
 from dashboard.pages import CHART_TITLES, Page
 from dashboard.service import as_of_text
+from dashboard.tables import TABLES
 
 PREFIX = "/dashboard/"
 
@@ -59,11 +60,11 @@ def kpi_section(section: str, bundle: dict[str, Any]) -> list[Any]:
 def chart(key: str, bundle: dict[str, Any], search: str) -> html.Div:
     """One chart card; a click on a bar opens its orders below, the CSV link exports the series."""
     rows = bundle["series"].get(key, [])
-    body: Any = (
-        dcc.Graph(id={"type": "chart", "series": key}, figure=FIGURES[key](rows), config={"displaylogo": False})
-        if rows
-        else html.P("No data for these filters.", className="empty")
-    )
+    body: Any = html.P("No data for these filters.", className="empty")
+    if rows and key in TABLES:
+        body = TABLES[key](rows)
+    elif rows:
+        body = dcc.Graph(id={"type": "chart", "series": key}, figure=FIGURES[key](rows), config={"displaylogo": False})
     head = html.Div(
         [
             html.H3(CHART_TITLES[key]),

@@ -33,6 +33,8 @@ KIND_TEXT = {
     "reason": "returns for",
     "cancel_reason": "cancelled:",
     "late": "with a late parcel of",
+    "resolution": "with returns settled by",
+    "sku_reason": "with returns of",
 }
 
 
@@ -48,6 +50,10 @@ def key_words(kind: str, key: str) -> str:
         return labels.carrier_service(first, second)
     if kind == "exception":
         return f"{labels.carrier_name(first)}: {labels.exception_reason(second)}"
+    if kind == "sku_reason":
+        return f"{first}: {labels.return_reason(second)}"
+    if kind == "resolution":
+        return labels.spelled(key).lower()
     words = {"hold_reason": labels.hold_reason, "reason": labels.return_reason}.get(kind)
     return words(key) if words else key
 

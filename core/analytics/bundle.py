@@ -22,7 +22,9 @@ from core.analytics import (
     forecast,
     fulfilment,
     fulfilment_more,
+    perfect_order,
     returns,
+    returns_more,
     sales,
     sales_more,
     whatif,
@@ -73,6 +75,10 @@ SCALARS: tuple[tuple[str, Section], ...] = (
     ("returns", returns.refunds),
     ("returns", returns.open_returns),
     ("returns", forecast.projected_return_rate),
+    ("returns", returns_more.return_legs),
+    ("returns", returns_more.rejections),
+    ("returns", returns_more.restocking),
+    ("fulfilment", perfect_order.perfect_orders),
 )
 
 SERIES_FUNCTIONS: dict[str, Callable[[Cursor, Filters], list[dict[str, Any]]]] = {
@@ -91,6 +97,10 @@ SERIES_FUNCTIONS: dict[str, Callable[[Cursor, Filters], list[dict[str, Any]]]] =
     "sales.by_channel": sales_more.by_channel,
     "fulfilment.cancellations_by_reason": fulfilment_more.cancellations_by_reason,
     "delivery.on_time_by_carrier_service": delivery_more.on_time_by_carrier_service,
+    "returns.resolution_split": returns_more.resolution_split,
+    "returns.frequent_returners": returns_more.frequent_returners,
+    "returns.reasons_by_sku": returns_more.reasons_by_sku,
+    "fulfilment.perfect_order_failures": perfect_order.perfect_order_failures,
 }
 
 
@@ -171,7 +181,8 @@ def without_money(bundle: dict[str, Any]) -> dict[str, Any]:
         return not key.startswith("sales.") and not money and key != "returns.return_rate_by_value"
 
     series = {
-        key: [{k: v for k, v in row.items() if not k.endswith("_minor")} for row in rows]
+        # A share of value (returns.resolution_split) is money by another name, like the value return rate.
+        key: [{k: v for k, v in row.items() if not k.endswith("_minor") and not k.startswith("value_")} for row in rows]
         for key, rows in bundle["series"].items()
         if keep(key)
     }

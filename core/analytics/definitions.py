@@ -6,7 +6,7 @@ use these same keys. Units: ``count``, ``minor`` (money in minor units), ``hours
 
 from __future__ import annotations
 
-from core.analytics import delivery_more, fulfilment_more, sales_more
+from core.analytics import delivery_more, fulfilment_more, perfect_order, returns_more, sales_more
 from core.analytics.forecast import FORECAST_KPIS
 from core.analytics.kpi import Kpi
 from core.analytics.sales_kpis import SALES_KPIS
@@ -179,6 +179,8 @@ KPIS: tuple[Kpi, ...] = (
 KPIS += FORECAST_KPIS
 
 KPIS += sales_more.KPIS + fulfilment_more.KPIS + delivery_more.KPIS  # each area's own catalogue
+KPIS += returns_more.KPIS + perfect_order.KPIS
+
 BY_KEY: dict[str, Kpi] = {k.key: k for k in KPIS}
 
 # Rates over the period's order cohort that rise until every order's return window has closed: while
@@ -204,6 +206,7 @@ SERIES: dict[str, str] = {
 }
 SERIES |= WHATIF_SERIES
 SERIES |= sales_more.SERIES | fulfilment_more.SERIES | delivery_more.SERIES
+SERIES |= returns_more.SERIES | perfect_order.SERIES
 
 # The carrier filter is a parcel filter: these count only that carrier's parcels. Every other KPI and
 # series is about orders, which have no carrier until labelled, and ignores it (docs/kpis.md, Filters).

@@ -19,8 +19,9 @@ from core.analytics.sql import Cursor, buckets_sql, one, run, scope_sql, shipmen
 from core.errors import ValidationFailed
 
 _SHIPPED = "s.kind = 'outbound' AND s.shipped_at >= $start AND s.shipped_at < $end"
-_VALID_RETURNS = "SELECT rl.order_id, rl.reason, rl.order_line_id, r.created_at FROM return_lines_f rl JOIN returns_f r ON r.id = rl.return_id WHERE r.status NOT IN ('rejected', 'cancelled')"
+_VALID_RETURNS = "SELECT rl.order_id, rl.reason, rl.resolution, rl.order_line_id, r.created_at FROM return_lines_f rl JOIN returns_f r ON r.id = rl.return_id WHERE r.status NOT IN ('rejected', 'cancelled')"
 _IN_RANGE = "placed_at >= $start AND placed_at < $end AND cancelled_at IS NULL"
+_ASKED = "v.created_at >= $start AND v.created_at < $end"  # returns asked in the range
 # Each sales bar's orders: those with an amount of its line booked in the period (core.analytics.sales).
 SALES_DRILLS = {
     "sales_period": ("orders",),
@@ -53,6 +54,9 @@ def _orders_sql(f: Filters) -> dict[str, str]:
         " JOIN scoped o ON o.order_id = v.order_id WHERE o.placed_at >= $start AND o.placed_at < $end"
         " AND o.cancelled_at IS NULL AND l.sku = $key",
         "reason": f"SELECT order_id FROM ({_VALID_RETURNS}) v WHERE v.created_at >= $start AND v.created_at < $end AND v.reason = $key",
+        "resolution": f"SELECT order_id FROM ({_VALID_RETURNS}) v WHERE {_ASKED} AND v.resolution = $key",
+        "sku_reason": f"SELECT v.order_id FROM ({_VALID_RETURNS}) v JOIN lines_f l ON l.id = v.order_line_id"
+        f" WHERE {_ASKED} AND l.sku = $key AND v.reason = $key2",
     }
 
 
@@ -68,7 +72,7 @@ class DrillPage:
 
 
 def _split(kind: str, key: str) -> tuple[str, str]:
-    if kind in {"carrier_service", "exception", "late"}:
+    if kind in {"carrier_service", "exception", "late", "sku_reason"}:
         first, _, second = key.partition("|")
         return first, second
     return key, ""

@@ -14,7 +14,7 @@ from sqlalchemy.sql.sqltypes import NullType
 
 from core.events.shipments import SCANNED
 from core.lifecycle import RefundStatus
-from core.models import Event, Order, OrderLine, Refund, Return, ReturnLine, Shipment
+from core.models import Customer, Event, Order, OrderLine, Refund, Return, ReturnLine, Shipment
 
 
 def _raw(column: object) -> object:
@@ -57,8 +57,13 @@ def _orders() -> Select[tuple[object, ...]]:
         select(func.coalesce(func.sum(OrderLine.quantity), 0))
         .where(OrderLine.order_id == Order.id, OrderLine.replaces_line_id.is_(None))
         .scalar_subquery(),
-        # Who ordered, to tell new customers from returning ones (sales_more): never shown or exported.
-        func.lower(func.trim(Order.email)),
+        # Who ordered, to tell new customers from returning ones and who returns often (never shown or
+        # exported): the customer's own (lower-cased, unique) email, since an order's contact address may
+        # differ per order; an order without a customer record by its own address, normalised the same way.
+        func.coalesce(
+            select(Customer.email).where(Customer.id == Order.customer_id).scalar_subquery(),
+            func.lower(func.trim(Order.email)),
+        ),
     )
 
 
@@ -142,6 +147,7 @@ def _return_lines() -> Select[tuple[object, ...]]:
         ReturnLine.quantity,
         ReturnLine.reason,
         ReturnLine.resolution,
+        ReturnLine.restocked_qty,
     ).join(Return, Return.id == ReturnLine.return_id)
 
 
@@ -170,7 +176,8 @@ FACT_TABLES: tuple[FactTable, ...] = (
         "orders_f",
         "order_id BIGINT, number VARCHAR, channel VARCHAR, status VARCHAR, hold_reason VARCHAR,"
         " placed_at TIMESTAMP, shipped_at TIMESTAMP, delivered_at TIMESTAMP, cancelled_at TIMESTAMP,"
-        " subtotal_minor BIGINT, discount_minor BIGINT, shipping_minor BIGINT, units BIGINT, customer_email VARCHAR",
+        " subtotal_minor BIGINT, discount_minor BIGINT, shipping_minor BIGINT, units BIGINT,"
+        " customer_email VARCHAR",
         _orders,
         Order.id,
         Order.id,
@@ -254,7 +261,7 @@ FACT_TABLES: tuple[FactTable, ...] = (
     FactTable(
         "return_lines_f",
         "id BIGINT, order_id BIGINT, return_id BIGINT, order_line_id BIGINT, quantity BIGINT,"
-        " reason VARCHAR, resolution VARCHAR",
+        " reason VARCHAR, resolution VARCHAR, restocked_qty BIGINT",
         _return_lines,
         ReturnLine.id,
         Return.order_id,

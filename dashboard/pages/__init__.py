@@ -43,6 +43,7 @@ PAGES: dict[str, Page] = {
                 "fulfilment.hold_queue",
                 "fulfilment.holds_by_reason",
                 "fulfilment.cancellations_by_reason",
+                "fulfilment.perfect_order_failures",
             ),
             summary="How fast orders leave: orders placed in the period, measured with everything known now.",
         ),
@@ -61,7 +62,15 @@ PAGES: dict[str, Page] = {
             "returns",
             "Returns",
             ("returns",),
-            ("returns.by_cohort", "returns.by_sku", "returns.reason_mix", "returns.policy_whatif"),
+            (
+                "returns.by_cohort",
+                "returns.by_sku",
+                "returns.reason_mix",
+                "returns.resolution_split",
+                "returns.reasons_by_sku",
+                "returns.frequent_returners",
+                "returns.policy_whatif",
+            ),
             summary="What comes back and why. Rates by orders, units and value are separate numbers.",
         ),
     )
@@ -83,6 +92,10 @@ CHART_TITLES: dict[str, str] = {
     "sales.by_channel": "Sales by channel",
     "fulfilment.cancellations_by_reason": "Orders cancelled, by reason",
     "delivery.on_time_by_carrier_service": "On time by carrier and service",
+    "returns.resolution_split": "Refund, store credit and exchange, by value asked back",
+    "returns.reasons_by_sku": "Return reasons per SKU (units)",
+    "returns.frequent_returners": "Customers who return often",
+    "fulfilment.perfect_order_failures": "Orders that were not perfect, and why",
 }
 
 
