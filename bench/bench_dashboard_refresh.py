@@ -38,9 +38,10 @@ import plotly.utils
 from flask_login import UserMixin, login_user
 
 from core.analytics import Filters, StoreWriter, compute
-from core.analytics.schema import CARRIER_SCANS, MACROS
+from core.analytics.schema import MACROS
 from core.analytics.store import current_version
 from core.db import Database
+from core.events.shipments import SCANNED
 
 RAW = {
     "orders": "SELECT id, number, channel, status, hold_reason, placed_at, shipped_at, delivered_at, cancelled_at,"
@@ -52,7 +53,7 @@ RAW = {
     "return_lines": "SELECT id, return_id, order_line_id, quantity, reason, resolution FROM return_lines",
     "refunds": "SELECT id, order_id, return_id, amount_minor, created_at FROM refunds",
     "events": "SELECT id, type, order_id, shipment_id, payload, occurred_at FROM events"
-    f" WHERE type IN ('order.held', {', '.join(repr(t) for t in CARRIER_SCANS)})",
+    f" WHERE type IN ('order.held', {', '.join(repr(t) for t in SCANNED)})",
 }
 TIMES = {"placed_at", "shipped_at", "delivered_at", "cancelled_at", "original_eta", "created_at", "occurred_at"}
 VIEWS = (
@@ -61,7 +62,7 @@ VIEWS = (
     "CREATE OR REPLACE VIEW lines_f AS SELECT * FROM order_lines",
     "CREATE OR REPLACE VIEW shipments_f AS SELECT s.* EXCLUDE (created_at), s.created_at AS label_created_at,"
     " c.first_scan_at FROM shipments s LEFT JOIN (SELECT shipment_id, min(occurred_at) AS first_scan_at FROM events"
-    f" WHERE type IN ({', '.join(repr(t) for t in CARRIER_SCANS)}) GROUP BY 1) c ON c.shipment_id = s.id",
+    f" WHERE type IN ({', '.join(repr(t) for t in SCANNED)}) GROUP BY 1) c ON c.shipment_id = s.id",
     "CREATE OR REPLACE VIEW returns_f AS SELECT * FROM returns",
     "CREATE OR REPLACE VIEW return_lines_f AS SELECT rl.id, r.order_id, rl.return_id, rl.order_line_id, rl.quantity,"
     " rl.reason, rl.resolution FROM return_lines rl JOIN returns r ON r.id = rl.return_id",

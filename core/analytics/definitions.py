@@ -7,33 +7,16 @@ use these same keys. Units: ``count``, ``minor`` (money in minor units), ``hours
 from __future__ import annotations
 
 from core.analytics import bases as b
+from core.analytics import delivery_more, fulfilment_more, perfect_order, returns_more, sales_more
 from core.analytics.ends import END_KPIS
+from core.analytics.forecast import FORECAST_KPIS
 from core.analytics.kpi import Kpi
+from core.analytics.sales_kpis import SALES_KPIS
+from core.analytics.whatif import WHATIF_SERIES
 
 _K = Kpi
 KPIS: tuple[Kpi, ...] = (
-    _K("sales.orders", "Orders", "count", True, "Orders placed in the period, cancelled orders left out.", b.PLACED),
-    _K("sales.units", "Units", "count", True, "Units on those orders (sum of line quantities).", b.PLACED),
-    _K("sales.gross_minor", "Gross sales", "minor", True, "Sum of unit price × quantity before discounts.", b.PLACED),
-    _K("sales.discounts_minor", "Discounts", "minor", False, "Line and order discounts on those orders.", b.PLACED),
-    _K(
-        "sales.refunds_minor",
-        "Refunds",
-        "minor",
-        False,
-        "Refunds made in the period (booked on the refund date), except refunds of cancelled orders.",
-        b.REFUNDED,
-    ),
-    _K("sales.net_minor", "Net sales", "minor", True, "Gross sales − discounts − refunds.", b.PLACED_AND_REFUNDED),
-    _K("sales.shipping_minor", "Shipping charged", "minor", True, "Shipping charged on the period's orders.", b.PLACED),
-    _K(
-        "sales.aov_minor",
-        "Average order value",
-        "minor",
-        True,
-        "(Gross sales − discounts) / orders, rounded.",
-        b.PLACED,
-    ),
+    *SALES_KPIS,
     _K(
         "fulfilment.placed_to_shipped_median_hours",
         "Placed → shipped (median)",
@@ -176,7 +159,8 @@ KPIS: tuple[Kpi, ...] = (
         "Return rate (value)",
         "share",
         False,
-        "Paid value of units on returns / paid value of units delivered, for orders placed in the period.",
+        "Paid value (after line and order discounts) of units on returns / of units delivered,"
+        " for orders placed in the period.",
         b.DELIVERED_ORDERS,
     ),
     _K(
@@ -238,6 +222,11 @@ KPIS: tuple[Kpi, ...] = (
     ),
 )
 KPIS += END_KPIS  # fulfilment time to the label and to the first scan, on time over delivered parcels
+KPIS += FORECAST_KPIS
+
+KPIS += sales_more.KPIS + fulfilment_more.KPIS + delivery_more.KPIS  # each area's own catalogue
+KPIS += returns_more.KPIS + perfect_order.KPIS
+
 BY_KEY: dict[str, Kpi] = {k.key: k for k in KPIS}
 
 # Rates over the period's order cohort that rise until every order's return window has closed: while
@@ -250,17 +239,20 @@ COHORT_RATES: tuple[str, ...] = (
 
 # Tables and chart series, each keyed like the KPIs and described in docs/kpis.md.
 SERIES: dict[str, str] = {
-    "sales.by_period": "Sales figures per day, week or month (refunds on their own date).",
+    "sales.by_period": "Sales figures per day, week or month, each amount in the period it is booked in.",
     "fulfilment.placed_to_shipped_distribution": "Shipped orders per placed → shipped hours bucket.",
     "fulfilment.waiting_by_age": "Orders waiting at the end of the period, per age bucket.",
     "fulfilment.hold_queue": "Orders on hold at the end of the period (or now), per reason, with the oldest hold in hours.",
     "fulfilment.holds_by_reason": "Orders put on hold during the period, per reason.",
     "delivery.transit_by_carrier_service": "Parcels shipped, delivered, median and p90 transit hours per carrier and service.",
     "delivery.exceptions_by_carrier": "Parcels with each exception sub-reason over the carrier's parcels shipped in the period.",
-    "returns.by_cohort": "Per period of order date: return rate by orders, the share still inside the return window and whether the rate is incomplete.",
+    "returns.by_cohort": "Per period of order date: return rate by orders, the share still inside the return window, whether the rate is incomplete, and its projected final rate with a 95 % interval.",
     "returns.by_sku": "Per SKU: units delivered and returned, unit return rate and priority = rate × returned units.",
     "returns.reason_mix": "Units asked back in the period, per reason.",
 }
+SERIES |= WHATIF_SERIES
+SERIES |= sales_more.SERIES | fulfilment_more.SERIES | delivery_more.SERIES
+SERIES |= returns_more.SERIES | perfect_order.SERIES
 
 # The carrier filter is a parcel filter: these count only that carrier's parcels. Every other KPI and
 # series is about orders, which have no carrier until labelled, and ignores it (docs/kpis.md, Filters).
@@ -274,5 +266,9 @@ CARRIER_FILTERED: frozenset[str] = frozenset(
         "delivery.in_transit",
         "delivery.transit_by_carrier_service",
         "delivery.exceptions_by_carrier",
+        "fulfilment.label_to_first_scan_median_hours",
+        "fulfilment.label_to_first_scan_p90_hours",
+        *(k.key for k in delivery_more.KPIS),
+        *delivery_more.SERIES,
     }
 )

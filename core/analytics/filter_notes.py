@@ -9,7 +9,8 @@ _ORDER_FILTER_NOTES = {
     "sku": "Orders with a line of that product (their whole figures), in every KPI.",
 }
 CARRIER_NOTE = (
-    "Only that carrier's parcels, in the parcel KPIs (transit time, on time, exceptions, in transit)."
+    "Only that carrier's parcels, in the parcel KPIs (transit time, on time, exceptions, in transit,"
+    " first attempt, lost or damaged, ETA accuracy, label → first scan)."
     " Order KPIs (sales, fulfilment, cancellations, order to door, returns) ignore it:"
     " an order has no carrier until it is labelled."
 )

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, or_, select, type_coerce
 from sqlalchemy.sql.sqltypes import NullType
 
+from core.events.shipments import SCANNED
 from core.lifecycle import RefundStatus
-from core.models import Event, Order, OrderLine, Refund, Return, ReturnLine, Shipment
+from core.models import Customer, Event, Order, OrderLine, Refund, Return, ReturnLine, Shipment
 
 
 def _raw(column: object) -> object:
@@ -56,6 +57,13 @@ def _orders() -> Select[tuple[object, ...]]:
         select(func.coalesce(func.sum(OrderLine.quantity), 0))
         .where(OrderLine.order_id == Order.id, OrderLine.replaces_line_id.is_(None))
         .scalar_subquery(),
+        # Who ordered, to tell new customers from returning ones and who returns often (never shown or
+        # exported): the customer's own (lower-cased, unique) email, since an order's contact address may
+        # differ per order; an order without a customer record by its own address, normalised the same way.
+        func.coalesce(
+            select(Customer.email).where(Customer.id == Order.customer_id).scalar_subquery(),
+            func.lower(func.trim(Order.email)),
+        ),
         Order.currency,  # money KPIs add up the reporting currency's orders only (docs/kpis.md, Currency)
     )
 
@@ -73,24 +81,7 @@ def _lines() -> Select[tuple[object, ...]]:
     ).where(OrderLine.replaces_line_id.is_(None))
 
 
-# Carrier scans that say the carrier has the parcel (an ETA change alone may come from label data).
-CARRIER_SCANS = (
-    "shipment.in_transit",
-    "shipment.out_for_delivery",
-    "shipment.available_for_pickup",
-    "shipment.delivered",
-    "shipment.exception",
-)
-
-
 def _shipments() -> Select[tuple[object, ...]]:
-    """Each parcel with both ends of fulfilment time: its label (``created_at``) and the first carrier scan
-    (the earliest scan event; a scan is an event on its order, so the row is re-read when one arrives)."""
-    first_scan = (
-        select(func.min(Event.occurred_at))
-        .where(Event.shipment_id == Shipment.id, Event.type.in_(CARRIER_SCANS))
-        .scalar_subquery()
-    )
     return select(
         Shipment.id,
         Shipment.order_id,
@@ -102,8 +93,13 @@ def _shipments() -> Select[tuple[object, ...]]:
         _raw(Shipment.shipped_at),
         _raw(Shipment.delivered_at),
         _raw(Shipment.original_eta),
-        _raw(Shipment.created_at),
-        _raw(first_scan),
+        _raw(Shipment.created_at),  # the label was created with the parcel's row
+        # The first carrier scan: a staff hand-over is not one, so the pickup delay stays visible.
+        _raw(
+            select(func.min(Event.occurred_at))
+            .where(Event.shipment_id == Shipment.id, Event.type.in_(list(SCANNED)))
+            .scalar_subquery()
+        ),
     )
 
 
@@ -114,6 +110,15 @@ def _event_facts(code: str, key: str) -> Callable[[], Select[tuple[object, ...]]
         ).where(Event.type == code, Event.order_id.is_not(None))
 
     return query
+
+
+def _etas() -> Select[tuple[object, ...]]:
+    """Every ETA a carrier scan gave, with when it was given (ETA accuracy, ``delivery_more``). A stale
+    scan's ETA (older than a scan already applied) was never given: the parcel's ETA did not change."""
+    eta = Event.payload["eta"].as_string()
+    columns = (Event.id, Event.order_id, Event.shipment_id, _raw(eta), _raw(Event.occurred_at))
+    given = (Event.type.in_(list(SCANNED)), Event.order_id.is_not(None), eta.is_not(None))
+    return select(*columns).where(*given, Event.payload["stale"].as_boolean().is_not(True))
 
 
 def _moved(aggregate: str) -> object:
@@ -130,7 +135,8 @@ def _moves() -> Select[tuple[object, ...]]:
 
 
 def _returns() -> Select[tuple[object, ...]]:
-    return select(Return.id, Return.order_id, Return.status, _raw(Return.created_at))
+    """``resolved_at``: when it was refunded or exchanged (net sales book returned goods on that day)."""
+    return select(Return.id, Return.order_id, Return.status, _raw(Return.created_at), _raw(Return.resolved_at))
 
 
 def _return_lines() -> Select[tuple[object, ...]]:
@@ -142,14 +148,26 @@ def _return_lines() -> Select[tuple[object, ...]]:
         ReturnLine.quantity,
         ReturnLine.reason,
         ReturnLine.resolution,
+        ReturnLine.restocked_qty,
     ).join(Return, Return.id == ReturnLine.return_id)
 
 
 def _refunds() -> Select[tuple[object, ...]]:
     """Money given back: a refund the processor has not confirmed (pending) or refused is not. A change
     of its status is an event on its order, so the order's rows are read again (``warehouse.sync``)."""
-    columns = (Refund.id, Refund.order_id, Refund.return_id, Refund.amount_minor, _raw(Refund.created_at))
+    columns = (Refund.id, Refund.order_id, Refund.return_id, Refund.amount_minor, _raw(Refund.created_at), _cause())
     return select(*columns).where(Refund.status == RefundStatus.SUCCEEDED)
+
+
+def _cause() -> object:
+    """What a refund was for (return, cancellation or goodwill), as its ``refund.issued`` event says: the
+    rule that tells them apart lives where the refund is made (``core.events.orders.refund_issued``)."""
+    issued = Event.payload["refund_id"].as_integer() == Refund.id
+    return (
+        select(func.max(Event.payload["cause"].as_string()))
+        .where(Event.order_id == Refund.order_id, Event.type == "refund.issued", issued)
+        .scalar_subquery()
+    )
 
 
 _EVENT_DDL = "id BIGINT, order_id BIGINT, shipment_id BIGINT, reason VARCHAR, occurred_at TIMESTAMP"
@@ -159,7 +177,8 @@ FACT_TABLES: tuple[FactTable, ...] = (
         "orders_f",
         "order_id BIGINT, number VARCHAR, channel VARCHAR, status VARCHAR, hold_reason VARCHAR,"
         " placed_at TIMESTAMP, shipped_at TIMESTAMP, delivered_at TIMESTAMP, cancelled_at TIMESTAMP,"
-        " subtotal_minor BIGINT, discount_minor BIGINT, shipping_minor BIGINT, units BIGINT, currency VARCHAR",
+        " subtotal_minor BIGINT, discount_minor BIGINT, shipping_minor BIGINT, units BIGINT,"
+        " customer_email VARCHAR, currency VARCHAR",
         _orders,
         Order.id,
         Order.id,
@@ -205,6 +224,23 @@ FACT_TABLES: tuple[FactTable, ...] = (
         nullable_ints=("shipment_id",),
     ),
     FactTable(
+        "cancels_f",
+        _EVENT_DDL,
+        _event_facts("order.cancelled", "reason"),
+        Event.id,
+        Event.order_id,
+        times=("occurred_at",),
+        nullable_ints=("shipment_id",),
+    ),
+    FactTable(
+        "etas_f",
+        "id BIGINT, order_id BIGINT, shipment_id BIGINT, eta TIMESTAMP, occurred_at TIMESTAMP",
+        _etas,
+        Event.id,
+        Event.order_id,
+        times=("eta", "occurred_at"),
+    ),
+    FactTable(
         "moves_f",
         "id BIGINT, order_id BIGINT, shipment_id BIGINT, return_id BIGINT, order_to VARCHAR, shipment_to VARCHAR,"
         " return_to VARCHAR, occurred_at TIMESTAMP",
@@ -217,23 +253,23 @@ FACT_TABLES: tuple[FactTable, ...] = (
     ),
     FactTable(
         "returns_f",
-        "id BIGINT, order_id BIGINT, status VARCHAR, created_at TIMESTAMP",
+        "id BIGINT, order_id BIGINT, status VARCHAR, created_at TIMESTAMP, resolved_at TIMESTAMP",
         _returns,
         Return.id,
         Return.order_id,
-        times=("created_at",),
+        times=("created_at", "resolved_at"),
     ),
     FactTable(
         "return_lines_f",
         "id BIGINT, order_id BIGINT, return_id BIGINT, order_line_id BIGINT, quantity BIGINT,"
-        " reason VARCHAR, resolution VARCHAR",
+        " reason VARCHAR, resolution VARCHAR, restocked_qty BIGINT",
         _return_lines,
         ReturnLine.id,
         Return.order_id,
     ),
     FactTable(
         "refunds_f",
-        "id BIGINT, order_id BIGINT, return_id BIGINT, amount_minor BIGINT, created_at TIMESTAMP",
+        "id BIGINT, order_id BIGINT, return_id BIGINT, amount_minor BIGINT, created_at TIMESTAMP, cause VARCHAR",
         _refunds,
         Refund.id,
         Refund.order_id,
@@ -252,5 +288,4 @@ MACROS = (
     " + least(date_diff('second', TIMESTAMP '1970-01-05', t) % 604800, 432000)",
     "CREATE OR REPLACE MACRO biz_hours_between(a, b) AS (biz_seconds(b) - biz_seconds(a)) / 3600.0",
     "CREATE OR REPLACE MACRO shop_local(ts, zone) AS timezone(zone, timezone('UTC', ts))",
-    "CREATE OR REPLACE MACRO paid_unit(price, qty, discount) AS (price * qty - discount) // qty",
 )

@@ -29,9 +29,9 @@ PAGES: dict[str, Page] = {
             "sales",
             "Sales",
             ("sales",),
-            ("sales.by_period",),
+            ("sales.by_period", "sales.by_product", "sales.by_channel"),
             managers_only=True,
-            summary="Orders count on the day placed, refunds on the day made; cancelled orders are left out.",
+            summary="Net sales the way Shopify counts them: orders on the day placed, returned goods on the day refunded.",
         ),
         Page(
             "fulfilment",
@@ -42,6 +42,8 @@ PAGES: dict[str, Page] = {
                 "fulfilment.waiting_by_age",
                 "fulfilment.hold_queue",
                 "fulfilment.holds_by_reason",
+                "fulfilment.cancellations_by_reason",
+                "fulfilment.perfect_order_failures",
             ),
             summary="How fast orders leave: orders placed in the period, measured with everything known now.",
         ),
@@ -49,21 +51,33 @@ PAGES: dict[str, Page] = {
             "delivery",
             "Delivery",
             ("delivery",),
-            ("delivery.transit_by_carrier_service", "delivery.exceptions_by_carrier"),
+            (
+                "delivery.transit_by_carrier_service",
+                "delivery.on_time_by_carrier_service",
+                "delivery.exceptions_by_carrier",
+            ),
             summary="How reliably parcels arrive: outbound parcels shipped in the period.",
         ),
         Page(
             "returns",
             "Returns",
             ("returns",),
-            ("returns.by_cohort", "returns.by_sku", "returns.reason_mix"),
+            (
+                "returns.by_cohort",
+                "returns.by_sku",
+                "returns.reason_mix",
+                "returns.resolution_split",
+                "returns.reasons_by_sku",
+                "returns.frequent_returners",
+                "returns.policy_whatif",
+            ),
             summary="What comes back and why. Rates by orders, units and value are separate numbers.",
         ),
     )
 }
 
 CHART_TITLES: dict[str, str] = {
-    "sales.by_period": "Net sales, refunds and orders per period",
+    "sales.by_period": "Sales per period: gross, discounts, returns, cancellations, net sales, other refunds, orders",
     "fulfilment.placed_to_shipped_distribution": "Placed → shipped (hours)",
     "fulfilment.waiting_by_age": "Orders waiting, by age",
     "fulfilment.hold_queue": "Hold and review queue now, by reason",
@@ -73,6 +87,15 @@ CHART_TITLES: dict[str, str] = {
     "returns.by_cohort": "Returns by order cohort",
     "returns.by_sku": "Returns by SKU (priority = unit return rate × units returned)",
     "returns.reason_mix": "Return reasons (units)",
+    "returns.policy_whatif": "Policy back-test: the period's returns under other windows and fees (managers)",
+    "sales.by_product": "Sales by product",
+    "sales.by_channel": "Sales by channel",
+    "fulfilment.cancellations_by_reason": "Orders cancelled, by reason",
+    "delivery.on_time_by_carrier_service": "On time by carrier and service",
+    "returns.resolution_split": "Refund, store credit and exchange, by value asked back",
+    "returns.reasons_by_sku": "Return reasons per SKU (units)",
+    "returns.frequent_returners": "Customers who return often",
+    "fulfilment.perfect_order_failures": "Orders that were not perfect, and why",
 }
 
 
