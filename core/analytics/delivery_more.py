@@ -12,7 +12,7 @@ from typing import Any
 from core.analytics.delivery import DUE, ON_TIME, PROMISED, shipped_sql
 from core.analytics.filters import Filters
 from core.analytics.kpi import Kpi
-from core.analytics.sql import Cursor, local_day_sql, one, rate, run, scope_sql
+from core.analytics.sql import Cursor, local_day_sql, one, priced_sql, rate, run, scope_sql
 from core.lifecycle import ExceptionReason
 
 # A missed delivery attempt is recorded as a carrier exception with this sub-reason.
@@ -90,7 +90,7 @@ def lost_damaged(cur: Cursor, f: Filters) -> dict[str, Any]:
         hit_orders AS (SELECT order_id, min(since) AS since FROM hit GROUP BY 1)
         SELECT (SELECT count(*) FROM hit), (SELECT count(*) FROM shipped),
                (SELECT coalesce(sum(r.amount_minor), 0) FROM refunds_f r JOIN hit_orders h USING (order_id)
-                WHERE r.created_at >= h.since)""",
+                WHERE r.created_at >= h.since AND {priced_sql("r.order_id")})""",
         f,
     )
     return {

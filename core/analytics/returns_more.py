@@ -14,7 +14,7 @@ from typing import Any
 from core.analytics import returns
 from core.analytics.filters import Filters
 from core.analytics.kpi import Kpi
-from core.analytics.sql import Cursor, hours, one, order_filter, rate, run, scope_sql
+from core.analytics.sql import Cursor, hours, one, order_filter, priced_sql, rate, run, scope_sql
 
 _K = Kpi
 KPIS: tuple[Kpi, ...] = (
@@ -167,7 +167,8 @@ def resolution_split(cur: Cursor, f: Filters) -> list[dict[str, Any]]:
         resolution: (int(units), int(value))
         for resolution, units, value in run(
             cur,
-            f"{_requested_head(f)} SELECT resolution, sum(quantity), sum(paid_value) FROM requested GROUP BY 1",
+            f"{_requested_head(f)} SELECT resolution, sum(quantity),"
+            f" coalesce(sum(paid_value) FILTER (WHERE {priced_sql('order_id')}), 0) FROM requested GROUP BY 1",
             f,
         )
     }

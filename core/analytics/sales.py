@@ -136,7 +136,7 @@ def sales_by_period(cur: Cursor, f: Filters) -> list[dict[str, Any]]:
     rows = run(
         cur,
         f"""{_head(f)}, periods AS ({all_buckets_sql()}),
-        bucketed AS (SELECT {buckets_sql("booked_at")} AS period, line, amount FROM booked)
+        bucketed AS (SELECT {buckets_sql("booked_at")} AS period, order_id, line, amount FROM booked)
         SELECT periods.period, {_SUMS} FROM periods LEFT JOIN bucketed USING (period) GROUP BY 1 ORDER BY 1""",
         f,
     )

@@ -11,7 +11,7 @@ from typing import Any
 
 from core.analytics.filters import Filters
 from core.analytics.kpi import Kpi
-from core.analytics.sql import Cursor, one, per, rate, run, scope_sql
+from core.analytics.sql import Cursor, one, per, priced_sql, rate, run, scope_sql
 
 _PLACED = "placed AS (SELECT * FROM scoped WHERE placed_at >= $start AND placed_at < $end AND cancelled_at IS NULL)"
 # Every customer's history over ALL orders (no channel or product filter): someone who bought on the
@@ -92,8 +92,9 @@ def by_product(cur: Cursor, f: Filters) -> list[dict[str, Any]]:
     rows = run(
         cur,
         f"""WITH {scope_sql(f)}, {_PLACED}
-        SELECT l.sku, count(DISTINCT l.order_id), sum(l.quantity), sum(l.unit_price_minor * l.quantity),
-               sum(l.discount_minor)
+        SELECT l.sku, count(DISTINCT l.order_id), sum(l.quantity),
+               coalesce(sum(l.unit_price_minor * l.quantity) FILTER (WHERE {priced_sql("l.order_id")}), 0),
+               coalesce(sum(l.discount_minor) FILTER (WHERE {priced_sql("l.order_id")}), 0)
         FROM lines_f l JOIN placed p USING (order_id) GROUP BY 1 ORDER BY 4 DESC, 1""",
         f,
     )
@@ -108,7 +109,10 @@ def by_channel(cur: Cursor, f: Filters) -> list[dict[str, Any]]:
     rows = run(
         cur,
         f"""WITH {scope_sql(f)}, {_PLACED}
-        SELECT channel, count(*), coalesce(sum(units), 0), sum(subtotal_minor), sum(discount_minor)
+        SELECT channel, count(*), coalesce(sum(units), 0),
+               coalesce(sum(subtotal_minor) FILTER (WHERE currency = $currency), 0),
+               coalesce(sum(discount_minor) FILTER (WHERE currency = $currency), 0),
+               count(*) FILTER (WHERE currency = $currency)
         FROM placed GROUP BY 1 ORDER BY 4 DESC, 1""",
         f,
     )
@@ -119,7 +123,7 @@ def by_channel(cur: Cursor, f: Filters) -> list[dict[str, Any]]:
             "units": int(u),
             "gross_minor": int(g),
             "discounts_minor": int(d),
-            "aov_minor": per(int(g) - int(d), int(n)),
+            "aov_minor": per(int(g) - int(d), int(priced)),  # over the reporting currency's orders
         }
-        for channel, n, u, g, d in rows
+        for channel, n, u, g, d, priced in rows
     ]

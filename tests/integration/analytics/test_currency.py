@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from core.analytics import returns, sales
+from core.analytics import returns, sales, sales_more
 from core.analytics.bundle import compute, without_money
 from core.analytics.filters import Filters
 from core.analytics.sql import Cursor
@@ -84,3 +84,12 @@ def test_the_bundle_says_what_was_left_out(cur: Cursor) -> None:
     assert without_money(bundle)["currency_note"] is None
     only_dollars = compute(cur, replace(USD, start=date(2025, 3, 3), end=date(2025, 3, 4)))
     assert only_dollars["currency_note"] is None
+
+
+def test_sales_tables_count_every_order_and_add_up_one_currency(cur: Cursor) -> None:
+    channels = {row["channel"]: row for row in sales_more.by_channel(cur, USD)}
+    assert (channels["web"]["orders"], channels["web"]["gross_minor"], channels["web"]["aov_minor"]) == (2, 6800, 3400)
+    shopify = channels["shopify"]  # E1 alone: an order, but no dollars
+    assert (shopify["orders"], shopify["units"], shopify["gross_minor"], shopify["aov_minor"]) == (1, 1, 0, None)
+    products = {row["sku"]: row for row in sales_more.by_product(cur, USD)}
+    assert (products["TEE-M"]["orders"], products["TEE-M"]["units"], products["TEE-M"]["gross_minor"]) == (2, 3, 5000)
