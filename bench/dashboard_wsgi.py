@@ -1,7 +1,8 @@
 """The app as gunicorn serves it in ``bench_dashboard.py``, each answer naming the worker that gave it.
 
 ``BENCH_BASELINE=1`` puts back the old per-process copy (each worker builds and syncs its own
-in-memory DuckDB on first use), for the side-by-side figures.
+in-memory DuckDB on first use), for the side-by-side figures; ``ANALYTICS_VIEWS=local`` (no code here)
+is the store's first design, each worker computing its views on the published file.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from core.analytics import KpiService, Warehouse
+from core.analytics import Warehouse
+from core.analytics.views import LocalAnalytics
 from dashboard import service
 from web.extensions import shop
 from wsgi import create_app
@@ -25,7 +27,7 @@ class _OwnCopy(Warehouse):
 
 
 if os.environ.get("BENCH_BASELINE") == "1":
-    flask_app.extensions[service._KEY] = KpiService(_OwnCopy(shop(flask_app).db))
+    flask_app.extensions[service._KEY] = LocalAnalytics(_OwnCopy(shop(flask_app).db))  # type: ignore[arg-type]
 
 
 def app(environ: dict[str, Any], start_response: Any) -> Any:

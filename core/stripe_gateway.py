@@ -93,7 +93,9 @@ class StripeGateway:
                 raise
 
     def refund(self, reference: str, amount_minor: int, *, key: str) -> Refunded:
-        params: Any = {"payment_intent": reference, "amount": amount_minor}
+        # The key rides along as metadata too: Stripe's refund webhooks carry it back, so Shiplog's own
+        # refunds are matched by key as well as by id, and one without it was made in Stripe's dashboard.
+        params: Any = {"payment_intent": reference, "amount": amount_minor, "metadata": {"shiplog_key": key}}
         made = _call(lambda: self.client.v1.refunds.create(params, {"idempotency_key": key}))
         if made.status in ("failed", "canceled"):
             reason = str(made.to_dict().get("failure_reason") or made.status)

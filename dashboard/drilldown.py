@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
-from core.analytics import DrillPage, Filters, StoreNotReady, drill_orders, labels
+from core.analytics import DrillPage, Filters, StoreNotReady, labels
 from core.analytics.formatting import money
 from core.errors import DomainError
 from dashboard import service
@@ -19,6 +19,10 @@ from web.times import stamp
 PAGE_SIZE = 20
 KIND_TEXT = {
     "sales_period": "placed in period",
+    "sales_returns": "with goods returned (refunded) in period",
+    "sales_cancellations": "cancelled in period",
+    "sales_other_refunds": "with other refunds in period",
+    "sales_net": "placed, returned or cancelled in period",
     "ship_bucket": "placed → shipped",
     "wait_bucket": "waiting",
     "hold_reason": "on hold for",
@@ -32,10 +36,7 @@ KIND_TEXT = {
 
 def drill_page(filters: Filters, kind: str, key: str, page: int, page_size: int = PAGE_SIZE) -> DrillPage:
     """One page of the orders behind a chart element (the dashboard's drill-down query)."""
-    warehouse = service.kpi_service().warehouse
-    warehouse.sync()
-    with warehouse.cursor() as cur:
-        return drill_orders(cur, filters, kind, key, page=page, page_size=page_size)
+    return service.analytics().drill(filters, kind, key, page, page_size)
 
 
 def key_words(kind: str, key: str) -> str:

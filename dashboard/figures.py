@@ -19,6 +19,7 @@ from core.money import SYMBOLS
 
 Rows = list[dict[str, Any]]
 BLUE, ORANGE, GREY, RED = "#1f4f82", "#f2a900", "#8a96a3", "#b3261e"
+LIGHT, PURPLE, DARK = "#9fbbdc", "#6b4c9a", "#2b2b2b"
 SYMBOL = SYMBOLS.get(CURRENCY, "")
 COUNT, MONEY, SHARE = ",d", ",.2f", ".1%"
 
@@ -59,35 +60,65 @@ def _drill(kind: str, keys: list[str]) -> list[list[str]]:
     return [[kind, key] for key in keys]
 
 
-def _money_bar(name: str, x: list[str], minor: list[int], color: str, data: list[list[str]]) -> go.Bar:
-    """Bars of money in major units, hovered with the currency and two decimals."""
-    y = [m / 100 for m in minor]
+def _money_bar(name: str, x: list[str], minor: list[int], color: str, data: list[list[str]], sign: int = 1) -> go.Bar:
+    """Bars of money in major units, hovered with the currency and two decimals; ``sign`` -1 draws an
+    amount taken off (discounts, returns, cancellations) below zero."""
+    y = [sign * m / 100 for m in minor]
     return go.Bar(name=name, x=x, y=y, marker_color=color, customdata=data, hovertemplate=hover(name, MONEY, SYMBOL))
 
 
+# The sales lines of sales.by_period drawn as bars: (name, row field, colour, drill kind, drawn below zero).
+SALES_BARS = (
+    ("Gross sales", "gross_minor", LIGHT, "sales_period", False),
+    ("Discounts", "discounts_minor", ORANGE, "sales_period", True),
+    ("Returns", "returns_minor", RED, "sales_returns", True),
+    ("Cancellations", "cancellations_minor", PURPLE, "sales_cancellations", True),
+)
+
+
+def _money_line(name: str, x: list[str], minor: list[int], color: str, data: list[list[str]], dash: str) -> go.Scatter:
+    y = [m / 100 for m in minor]
+    line = {"dash": dash, "color": color}
+    return go.Scatter(
+        name=name, x=x, y=y, mode="lines+markers", line=line, customdata=data, hovertemplate=hover(name, MONEY, SYMBOL)
+    )
+
+
 def sales_by_period(rows: Rows) -> go.Figure:
+    """Gross sales above zero and what comes off it below (discounts, returns, cancellations), net sales
+    as a line; other refunds, not part of net sales, a dotted line of their own; orders on the right axis."""
     periods = [r["period"] for r in rows]
-    data = _drill("sales_period", periods)
-    fig = go.Figure(
-        [
-            _money_bar("Net sales", periods, [r["net_minor"] for r in rows], BLUE, data),
-            _money_bar("Refunds", periods, [r["refunds_minor"] for r in rows], RED, data),
-            go.Scatter(
-                name="Orders",
-                x=periods,
-                y=[r["orders"] for r in rows],
-                yaxis="y2",
-                mode="lines+markers",
-                marker_color=ORANGE,
-                customdata=data,
-                hovertemplate=hover("Orders"),
-            ),
-        ]
+    bars = [
+        _money_bar(name, periods, [r[field] for r in rows], color, _drill(kind, periods), -1 if off else 1)
+        for name, field, color, kind, off in SALES_BARS
+    ]
+    net = _money_line("Net sales", periods, [r["net_minor"] for r in rows], BLUE, _drill("sales_net", periods), "solid")
+    other = [r["other_refunds_minor"] for r in rows]
+    refunds = _money_line("Other refunds", periods, other, GREY, _drill("sales_other_refunds", periods), "dot")
+    orders = go.Scatter(
+        name="Orders",
+        x=periods,
+        y=[r["orders"] for r in rows],
+        yaxis="y2",
+        mode="markers",
+        marker={"color": DARK, "symbol": "diamond"},
+        customdata=_drill("sales_period", periods),
+        hovertemplate=hover("Orders"),
     )
     return _layout(
-        fig,
-        yaxis={"title": f"Amount ({CURRENCY})", "rangemode": "tozero", "tickprefix": SYMBOL, "tickformat": ",~f"},
-        yaxis2={"title": "Orders", "overlaying": "y", "side": "right", "rangemode": "tozero", "tickformat": ",~r"},
+        go.Figure([*bars, net, refunds, orders]),
+        barmode="relative",
+        yaxis={"title": f"Amount ({CURRENCY})", "tickprefix": SYMBOL, "tickformat": ",~f", "zeroline": True},
+        # Its own round ticks and no grid of its own: synced to the money axis, they fell on 0.59, 1.45...
+        yaxis2={
+            "title": "Orders",
+            "overlaying": "y",
+            "side": "right",
+            "rangemode": "tozero",
+            "tickformat": ",~r",
+            "tickmode": "auto",
+            "showgrid": False,
+        },
     )
 
 
@@ -192,7 +223,15 @@ FIGURES: dict[str, Callable[[Rows], go.Figure]] = {
 
 # What each chart's y values are, in bundle terms: (series key, trace name) → row field, and scale.
 PLOTTED: dict[str, list[tuple[str, float]]] = {
-    "sales.by_period": [("net_minor", 100), ("refunds_minor", 100), ("orders", 1)],
+    "sales.by_period": [
+        ("gross_minor", 100),
+        ("discounts_minor", -100),  # drawn below zero: taken off gross
+        ("returns_minor", -100),
+        ("cancellations_minor", -100),
+        ("net_minor", 100),
+        ("other_refunds_minor", 100),
+        ("orders", 1),
+    ],
     "fulfilment.placed_to_shipped_distribution": [("orders", 1)],
     "fulfilment.waiting_by_age": [("orders", 1)],
     "fulfilment.hold_queue": [("orders", 1)],

@@ -15,8 +15,10 @@ from typing import Any
 from flask import Flask, current_app
 from flask_login import current_user
 
-from core.analytics import Filters, KpiService, StoreNotReady, StoreReader, parse_filters, without_money
+from core.analytics import Filters, StoreNotReady, StoreReader, parse_filters, without_money
+from core.analytics.views import LocalAnalytics, SharedAnalytics, ViewPending
 from core.permissions import Permission
+from web.analytics_jobs import views_nudge
 from web.extensions import shop
 from web.times import shop_time, stamp
 
@@ -24,21 +26,33 @@ _KEY = "shiplog.kpis"
 _build_lock = threading.Lock()
 
 
-def kpi_service(app: Flask | None = None) -> KpiService:
-    """The app's KPI service over the shared store (opening it costs a file open, not a load)."""
+def analytics(app: Flask | None = None) -> LocalAnalytics | SharedAnalytics:
+    """Where this app's figures come from: the analytics process's answers (``ANALYTICS_VIEWS=shared``,
+    the default: a worker never runs the queries) or this process (``local``: tests, one-process runs)."""
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     found = app.extensions.get(_KEY)
     if found is None:
         with _build_lock:
             found = app.extensions.get(_KEY)
             if found is None:
-                found = KpiService(StoreReader(app.config["ANALYTICS_STORE"]))
+                found = _build(app.config)
                 app.extensions[_KEY] = found
     return found
 
 
+def _build(config: Mapping[str, Any]) -> LocalAnalytics | SharedAnalytics:
+    root = config["ANALYTICS_STORE"]
+    mode = config.get("ANALYTICS_VIEWS", "shared")
+    if mode == "local":
+        return LocalAnalytics(StoreReader(root))
+    nudge = views_nudge(config["REDIS_URL"], root) if mode == "queue" else None
+    return SharedAnalytics(root, wait=float(config.get("ANALYTICS_VIEW_WAIT_SECONDS", 20)), nudge=nudge)
+
+
 def preparing_text(error: StoreNotReady) -> str:
-    """What a viewer reads while the first sync runs."""
+    """What a viewer reads while the first sync runs, or while the analytics process works on a view."""
+    if isinstance(error, ViewPending):
+        return "These figures are still being computed by the analytics process. Reload the page in a moment."
     since = f" (the sync started {stamp(error.started_at)})" if error.started_at else ""
     return f"Analytics are being prepared{since}. This page fills in once the first copy is published."
 
@@ -64,25 +78,13 @@ def filters_from(args: Mapping[str, str]) -> Filters:
 
 def bundle_for(filters: Filters) -> dict[str, Any]:
     """Every KPI for the filters; staff who are not managers get it without money."""
-    bundle = kpi_service().bundle(filters)
+    bundle = analytics().bundle(filters)
     return bundle if sees_money() else without_money(bundle)
 
 
 def dimension_values() -> dict[str, list[str]]:
     """Channels, carriers and SKUs present in the data, for the filter drop-downs."""
-    service = kpi_service()
     try:
-        service.warehouse.sync()
+        return analytics().dimensions()
     except StoreNotReady:
         return {"channel": [], "carrier": [], "product": []}
-    with service.warehouse.cursor() as cur:
-        return {
-            "channel": [r[0] for r in cur.execute("SELECT DISTINCT channel FROM orders_f ORDER BY 1").fetchall()],
-            "carrier": [
-                r[0]
-                for r in cur.execute(
-                    "SELECT DISTINCT carrier FROM shipments_f WHERE kind = 'outbound' ORDER BY 1"
-                ).fetchall()
-            ],
-            "product": [r[0] for r in cur.execute("SELECT DISTINCT sku FROM lines_f ORDER BY 1").fetchall()],
-        }

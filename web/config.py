@@ -41,6 +41,8 @@ their variables below are only the defaults of what was never set there. Secrets
 | TRACKING_RATE_LIMIT / POLL_RATE_LIMIT | 60 per minute;1000 per hour / 120 per minute | unknown tracking numbers per IP / live-update polls |
 | SHOP_RETURN_ADDRESS | (unset; `make run` sets a demo one) | where returns go, printed on labels and in return emails; lines separated by new lines or `;`. Unset: pages and emails ask the customer to write to support for it |
 | ANALYTICS_STORE | <instance>/analytics | the shared analytics store (a local directory): `flask analytics sync [--follow]` (or its RQ job) writes it, web workers only read it; docs/analytics-store.md |
+| ANALYTICS_VIEWS | shared | who computes the dashboard's figures: `shared`, the analytics process (`flask analytics sync --follow` answers; web workers never run the queries); `queue`, a job on the `analytics` RQ queue (REDIS_URL; `rq worker analytics`); `local`, each web process itself (one-process runs) |
+| ANALYTICS_VIEW_WAIT_SECONDS | 20 | how long a request waits for the analytics process's answer before the page says the figures are still being computed |
 | ANALYTICS_SYNC_SECONDS | 10 | how often `analytics sync --follow` (and the RQ job's schedule) refreshes the store |
 | API_RATE_LIMIT | 6000 per minute | requests per API key, unless the key has its own (`api-keys limit`) |
 | API_KEY_CACHE_SECONDS | 10 | how long a process trusts an API key it has verified (a revoked key works at most this long) |
@@ -87,6 +89,8 @@ def load_config(instance_path: str) -> dict[str, Any]:
         "SECRET_KEY": os.environ.get("SECRET_KEY") or _secret_key(instance),
         "ANALYTICS_STORE": _env("ANALYTICS_STORE", str(instance / "analytics")),
         "ANALYTICS_SYNC_SECONDS": float(_env("ANALYTICS_SYNC_SECONDS", "10")),
+        "ANALYTICS_VIEWS": _env("ANALYTICS_VIEWS", "shared"),
+        "ANALYTICS_VIEW_WAIT_SECONDS": float(_env("ANALYTICS_VIEW_WAIT_SECONDS", "20")),
         "PUBLIC_BASE_URL": base_url,
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "SHOP_NAME": _env("SHOP_NAME", "Shiplog Demo Store"),

@@ -6,46 +6,12 @@ use these same keys. Units: ``count``, ``minor`` (money in minor units), ``hours
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Kpi:
-    key: str
-    label: str
-    unit: str
-    up_is_good: bool | None  # None: neither direction is good or bad in itself
-    definition: str
-
-    @property
-    def section(self) -> str:
-        return self.key.split(".", 1)[0]
-
-    @property
-    def name(self) -> str:
-        return self.key.split(".", 1)[1]
-
-    @property
-    def is_money(self) -> bool:
-        return self.unit == "minor"
-
+from core.analytics.kpi import Kpi
+from core.analytics.sales_kpis import SALES_KPIS
 
 _K = Kpi
 KPIS: tuple[Kpi, ...] = (
-    _K("sales.orders", "Orders", "count", True, "Orders placed in the period, cancelled orders left out."),
-    _K("sales.units", "Units", "count", True, "Units on those orders (sum of line quantities)."),
-    _K("sales.gross_minor", "Gross sales", "minor", True, "Sum of unit price × quantity before discounts."),
-    _K("sales.discounts_minor", "Discounts", "minor", False, "Line and order discounts on those orders."),
-    _K(
-        "sales.refunds_minor",
-        "Refunds",
-        "minor",
-        False,
-        "Refunds made in the period (booked on the refund date), except refunds of cancelled orders.",
-    ),
-    _K("sales.net_minor", "Net sales", "minor", True, "Gross sales − discounts − refunds."),
-    _K("sales.shipping_minor", "Shipping charged", "minor", True, "Shipping charged on the period's orders."),
-    _K("sales.aov_minor", "Average order value", "minor", True, "(Gross sales − discounts) / orders, rounded."),
+    *SALES_KPIS,
     _K(
         "fulfilment.placed_to_shipped_median_hours",
         "Placed → shipped (median)",
@@ -159,7 +125,8 @@ KPIS: tuple[Kpi, ...] = (
         "Return rate (value)",
         "share",
         False,
-        "Paid value of units on returns / paid value of units delivered, for orders placed in the period.",
+        "Paid value (after line and order discounts) of units on returns / of units delivered,"
+        " for orders placed in the period.",
     ),
     _K(
         "returns.return_rate_by_period",
@@ -219,7 +186,7 @@ COHORT_RATES: tuple[str, ...] = (
 
 # Tables and chart series, each keyed like the KPIs and described in docs/kpis.md.
 SERIES: dict[str, str] = {
-    "sales.by_period": "Sales figures per day, week or month (refunds on their own date).",
+    "sales.by_period": "Sales figures per day, week or month, each amount in the period it is booked in.",
     "fulfilment.placed_to_shipped_distribution": "Shipped orders per placed → shipped hours bucket.",
     "fulfilment.waiting_by_age": "Orders waiting at the end of the period, per age bucket.",
     "fulfilment.hold_queue": "Orders on hold at the end of the period (or now), per reason, with the oldest hold in hours.",

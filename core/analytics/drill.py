@@ -12,18 +12,26 @@ from typing import Any
 
 from core.analytics.filters import Filters
 from core.analytics.fulfilment import SHIP_BUCKETS, WAIT_BUCKETS, bucket_case, held_sql
+from core.analytics.sales import orders_booked_sql
 from core.analytics.sql import Cursor, buckets_sql, one, run, scope_sql, shipment_carrier_sql
 from core.errors import ValidationFailed
 
 _SHIPPED = "s.kind = 'outbound' AND s.shipped_at >= $start AND s.shipped_at < $end"
 _VALID_RETURNS = "SELECT rl.order_id, rl.reason, rl.order_line_id, r.created_at FROM return_lines_f rl JOIN returns_f r ON r.id = rl.return_id WHERE r.status NOT IN ('rejected', 'cancelled')"
 _IN_RANGE = "placed_at >= $start AND placed_at < $end AND cancelled_at IS NULL"
+# Each sales bar's orders: those with an amount of its line booked in the period (core.analytics.sales).
+SALES_DRILLS = {
+    "sales_period": ("orders",),
+    "sales_returns": ("returns",),
+    "sales_cancellations": ("cancellations",),
+    "sales_other_refunds": ("other_refunds",),
+    "sales_net": ("orders", "returns", "cancellations"),
+}
 
 
 def _orders_sql(f: Filters) -> dict[str, str]:
     """Per drill kind, a query of order ids in ``scoped`` matching ``$key`` (and ``$key2``)."""
-    return {
-        "sales_period": f"SELECT order_id FROM scoped WHERE {_IN_RANGE} AND {buckets_sql('placed_at')} = CAST($key AS DATE)",
+    return {kind: orders_booked_sql(f, lines) for kind, lines in SALES_DRILLS.items()} | {
         "ship_bucket": f"SELECT order_id FROM scoped WHERE {_IN_RANGE} AND shipped_at IS NOT NULL"
         f" AND {bucket_case('hours_between(placed_at, shipped_at)', SHIP_BUCKETS)} = $key",
         "wait_bucket": "SELECT order_id FROM scoped WHERE placed_at < $snapshot AND (shipped_at IS NULL OR shipped_at >= $snapshot)"

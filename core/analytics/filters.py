@@ -88,6 +88,24 @@ class Filters:
         }
 
 
+def filters_to_json(f: Filters) -> dict[str, object]:
+    """Every field, for a view request another process answers (``core.analytics.views``)."""
+    values = asdict(f)
+    values |= {
+        "start": f.start.isoformat(),
+        "end": f.end.isoformat(),
+        "as_of": f.as_of.isoformat() if f.as_of else None,
+    }
+    return values
+
+
+def filters_from_json(data: Mapping[str, object]) -> Filters:
+    values = dict(data)
+    values |= {"start": date.fromisoformat(str(data["start"])), "end": date.fromisoformat(str(data["end"]))}
+    values["as_of"] = datetime.fromisoformat(str(data["as_of"])) if data.get("as_of") else None
+    return Filters(**values)  # type: ignore[arg-type]
+
+
 def _date(raw: str | None, field: str, default: date) -> date:
     if raw is None or raw == "":
         return default

@@ -2,7 +2,8 @@
 
 * by orders — delivered orders with a return / delivered orders;
 * by units  — units returned / units delivered;
-* by value  — value of units returned / value of units delivered (what the customer paid per unit).
+* by value  — value of units returned / value of units delivered (what the customer paid for them,
+  after line and order discounts: ``core.analytics.paid``).
 
 Rates, cohorts and SKUs follow the orders placed in the range (the cohort); the reason mix and
 exchanges follow returns requested in the range; refunds follow the day the refund was made.
@@ -14,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.analytics.filters import Filters
+from core.analytics.paid import paid_lines_sql, paid_part_sql
 from core.analytics.sql import (
     Cursor,
     all_buckets_sql,
@@ -31,10 +33,10 @@ _VALID = (
     "valid AS (SELECT rl.*, r.created_at AS requested_at FROM return_lines_f rl JOIN returns_f r ON r.id = rl.return_id"
     " WHERE r.status NOT IN ('rejected', 'cancelled'))"
 )
+_COHORT_ORDERS = "SELECT order_id FROM scoped WHERE placed_at >= $start AND placed_at < $end AND cancelled_at IS NULL"
 _COHORT = (
-    "cohort AS (SELECT l.*, paid_unit(l.unit_price_minor, l.quantity, l.discount_minor) AS paid,"
-    " o.placed_at FROM lines_f l JOIN scoped o USING (order_id)"
-    " WHERE o.placed_at >= $start AND o.placed_at < $end AND o.cancelled_at IS NULL AND l.qty_delivered > 0)"
+    f"{paid_lines_sql(_COHORT_ORDERS)}, cohort AS (SELECT p.*, o.placed_at FROM paid_lines p"
+    " JOIN scoped o USING (order_id) WHERE p.qty_delivered > 0)"
 )
 _BACK = "back AS (SELECT order_line_id AS id, sum(quantity) AS qty FROM valid GROUP BY 1)"
 
@@ -50,7 +52,7 @@ def return_rates(cur: Cursor, f: Filters) -> dict[str, Any]:
         f"""{_head(f)}
         SELECT count(DISTINCT c.order_id), count(DISTINCT c.order_id) FILTER (WHERE b.qty IS NOT NULL),
                coalesce(sum(c.qty_delivered), 0), coalesce(sum(b.qty), 0),
-               coalesce(sum(c.qty_delivered * c.paid), 0), coalesce(sum(b.qty * c.paid), 0)
+               coalesce(sum({paid_part_sql("c", "c.qty_delivered")}), 0), coalesce(sum({paid_part_sql("c", "b.qty")}), 0)
         FROM cohort c LEFT JOIN back b USING (id)""",
         f,
     )
@@ -160,15 +162,15 @@ def returns_by_sku(cur: Cursor, f: Filters, limit: int = 25) -> list[dict[str, A
     return found[:limit]
 
 
-_REQUESTED = (
-    "requested AS (SELECT v.*, paid_unit(l.unit_price_minor, l.quantity, l.discount_minor) AS paid"
-    " FROM valid v JOIN lines_f l ON l.id = v.order_line_id"
-    " WHERE v.requested_at >= $start AND v.requested_at < $end AND {scope})"
-)
+_ASKED = "v.requested_at >= $start AND v.requested_at < $end AND {scope}"
+_REQUESTED = "requested AS (SELECT v.*, {paid} AS paid_value FROM valid v JOIN paid_lines p ON p.id = v.order_line_id WHERE {asked})"
 
 
 def _requested(f: Filters) -> str:
-    return _REQUESTED.format(scope=order_filter(f, "v.order_id"))
+    """``requested``: valid return lines asked in the range, each with the paid value of its units."""
+    asked = _ASKED.format(scope=order_filter(f, "v.order_id"))
+    orders = paid_lines_sql(f"SELECT v.order_id FROM valid v WHERE {asked}")
+    return f"{orders}, " + _REQUESTED.format(paid=paid_part_sql("p", "v.quantity"), asked=asked)
 
 
 def reason_mix(cur: Cursor, f: Filters) -> list[dict[str, Any]]:
@@ -187,7 +189,7 @@ def exchanges(cur: Cursor, f: Filters) -> dict[str, Any]:
         cur,
         f"""WITH {scope_sql(f)}, {_VALID}, {_requested(f)}
         SELECT coalesce(sum(quantity), 0), coalesce(sum(quantity) FILTER (WHERE resolution = 'exchange'), 0),
-               coalesce(sum(quantity * paid) FILTER (WHERE resolution = 'exchange'), 0) FROM requested""",
+               coalesce(sum(paid_value) FILTER (WHERE resolution = 'exchange'), 0) FROM requested""",
         f,
     )
     return {

@@ -1,7 +1,13 @@
-"""Sales KPIs: orders, units, gross, discounts, refunds, net, shipping and average order value.
+"""Sales KPIs the way Shopify reports them: net sales = gross − discounts − returns − cancellations.
 
-Orders count on the day they were placed; refunds on the day they were made. Cancelled orders are
-left out entirely, their refunds included: a cancelled sale never counted, so its refund must not.
+Every amount is booked once, on the day it happened, so a past period's figures never change later.
+Orders, units, gross, discounts and shipping count on the day the order was placed, cancelled orders
+included. A cancellation undoes the order's value (gross − discounts) and shipping on the day it was
+cancelled. Returns are the paid value of the goods sent back for a refund (``core.analytics.paid``),
+booked on the day the return was refunded. Refunds that are not for returned goods (goodwill, lost
+parcels, shipping) are a line of their own, booked on the refund day and not subtracted from net
+sales: no goods came back. A cancellation's refund is neither: the cancellation line already undoes
+that sale.
 """
 
 from __future__ import annotations
@@ -9,27 +15,62 @@ from __future__ import annotations
 from typing import Any
 
 from core.analytics.filters import Filters
+from core.analytics.paid import paid_lines_sql, paid_part_sql
 from core.analytics.sql import Cursor, all_buckets_sql, buckets_sql, one, order_filter, per, run, scope_sql
 
-_PLACED = "placed AS (SELECT * FROM scoped WHERE placed_at >= $start AND placed_at < $end AND cancelled_at IS NULL)"
-_REFUNDS = (
-    "booked AS (SELECT r.* FROM refunds_f r WHERE r.created_at >= $start AND r.created_at < $end AND {scope}"
-    " AND r.order_id NOT IN (SELECT order_id FROM orders_f WHERE cancelled_at IS NOT NULL))"
+_PLACED = "placed AS (SELECT * FROM scoped WHERE placed_at >= $start AND placed_at < $end)"
+_CANCELLED = "cancelled AS (SELECT * FROM scoped WHERE cancelled_at >= $start AND cancelled_at < $end)"
+# Goods back for a refund: an exchange keeps the sale (its replacement is no new sale either).
+_GOODS = (
+    "goods AS (SELECT rl.order_id, rl.order_line_id, rl.quantity, r.resolved_at FROM return_lines_f rl"
+    " JOIN returns_f r ON r.id = rl.return_id WHERE r.status IN ('refunded', 'exchanged') AND rl.resolution = 'refund'"
+    " AND r.resolved_at >= $start AND r.resolved_at < $end AND {scope})"
 )
+# A cancellation's refund gives back a sale that never counted; a return's is the goods' (``goods``).
+_OTHER = (
+    "other AS (SELECT * FROM refunds_f r WHERE r.created_at >= $start AND r.created_at < $end AND {scope}"
+    " AND r.return_id IS NULL AND coalesce(r.cause, '') <> 'cancellation')"
+)
+# Every amount of the period as (when it is booked, which line, amount): totals and series sum the same rows.
+_BOOKED = """booked AS (
+    SELECT order_id, placed_at AS booked_at, 'orders' AS line, 1 AS amount FROM placed
+    UNION ALL SELECT order_id, placed_at, 'units', units FROM placed
+    UNION ALL SELECT order_id, placed_at, 'gross', subtotal_minor FROM placed
+    UNION ALL SELECT order_id, placed_at, 'discounts', discount_minor FROM placed
+    UNION ALL SELECT order_id, placed_at, 'shipping', shipping_minor FROM placed
+    UNION ALL SELECT order_id, cancelled_at, 'cancellations', subtotal_minor - discount_minor FROM cancelled
+    UNION ALL SELECT order_id, cancelled_at, 'shipping', -shipping_minor FROM cancelled
+    UNION ALL SELECT g.order_id, g.resolved_at, 'returns', {returned} FROM goods g JOIN paid_lines p ON p.id = g.order_line_id
+    UNION ALL SELECT order_id, created_at, 'other_refunds', amount_minor FROM other)"""
+LINES = ("orders", "units", "gross", "discounts", "returns", "cancellations", "other_refunds", "shipping")
+_SUMS = ", ".join(f"coalesce(sum(amount) FILTER (WHERE line = '{line}'), 0)" for line in LINES)
 
 
-def _refunds(f: Filters) -> str:
-    return _REFUNDS.format(scope=order_filter(f, "r.order_id"))
+def _head(f: Filters) -> str:
+    parts = (
+        scope_sql(f),
+        _PLACED,
+        _CANCELLED,
+        _GOODS.format(scope=order_filter(f, "rl.order_id")),
+        paid_lines_sql("SELECT order_id FROM goods"),
+        _OTHER.format(scope=order_filter(f, "r.order_id")),
+        _BOOKED.format(returned=paid_part_sql("p", "g.quantity")),
+    )
+    return "WITH " + ", ".join(parts)
 
 
-def _figures(orders: int, units: int, gross: int, discounts: int, refunds: int, shipping: int) -> dict[str, Any]:
+def _figures(
+    orders: int, units: int, gross: int, discounts: int, returns: int, cancellations: int, other: int, shipping: int
+) -> dict[str, Any]:
     return {
         "orders": int(orders),
         "units": int(units),
         "gross_minor": int(gross),
         "discounts_minor": int(discounts),
-        "refunds_minor": int(refunds),
-        "net_minor": int(gross - discounts - refunds),
+        "returns_minor": int(returns),
+        "cancellations_minor": int(cancellations),
+        "net_minor": int(gross - discounts - returns - cancellations),
+        "other_refunds_minor": int(other),
         "shipping_minor": int(shipping),
         "aov_minor": per(gross - discounts, int(orders)),
     }
@@ -37,35 +78,24 @@ def _figures(orders: int, units: int, gross: int, discounts: int, refunds: int, 
 
 def sales_totals(cur: Cursor, f: Filters) -> dict[str, Any]:
     """The period's totals (see docs/kpis.md, section Sales)."""
-    row = one(
-        cur,
-        f"""WITH {scope_sql(f)}, {_PLACED}, {_refunds(f)}
-        SELECT (SELECT count(*) FROM placed),
-               (SELECT coalesce(sum(units), 0) FROM placed),
-               (SELECT coalesce(sum(subtotal_minor), 0) FROM placed),
-               (SELECT coalesce(sum(discount_minor), 0) FROM placed),
-               (SELECT coalesce(sum(amount_minor), 0) FROM booked),
-               (SELECT coalesce(sum(shipping_minor), 0) FROM placed)""",
-        f,
-    )
-    return _figures(*row)
+    return _figures(*one(cur, f"{_head(f)} SELECT {_SUMS} FROM booked", f))
 
 
 def sales_by_period(cur: Cursor, f: Filters) -> list[dict[str, Any]]:
-    """The same figures per day, week or month of the range, empty periods included."""
+    """The same figures per day, week or month of the range, each amount in the period it is booked in,
+    empty periods included."""
     rows = run(
         cur,
-        f"""WITH {scope_sql(f)}, {_PLACED}, {_refunds(f)},
-        periods AS ({all_buckets_sql()}),
-        sold AS (SELECT {buckets_sql("p.placed_at")} AS period, count(*) AS orders,
-                        coalesce(sum(p.units), 0) AS units, sum(p.subtotal_minor) AS gross,
-                        sum(p.discount_minor) AS discounts, sum(p.shipping_minor) AS shipping
-                 FROM placed p GROUP BY 1),
-        refunded AS (SELECT {buckets_sql("created_at")} AS period, sum(amount_minor) AS refunds FROM booked GROUP BY 1)
-        SELECT periods.period, coalesce(orders, 0), coalesce(units, 0), coalesce(gross, 0),
-               coalesce(discounts, 0), coalesce(refunds, 0), coalesce(shipping, 0)
-        FROM periods LEFT JOIN sold USING (period) LEFT JOIN refunded USING (period)
-        ORDER BY periods.period""",
+        f"""{_head(f)}, periods AS ({all_buckets_sql()}),
+        bucketed AS (SELECT {buckets_sql("booked_at")} AS period, line, amount FROM booked)
+        SELECT periods.period, {_SUMS} FROM periods LEFT JOIN bucketed USING (period) GROUP BY 1 ORDER BY 1""",
         f,
     )
     return [{"period": period.isoformat(), **_figures(*rest)} for period, *rest in rows]
+
+
+def orders_booked_sql(f: Filters, lines: tuple[str, ...]) -> str:
+    """The ids of the orders with an amount of one of ``lines`` booked in the period ``$key`` (a bar's
+    drill-down: the same rows the bar sums)."""
+    named = ", ".join(f"'{line}'" for line in lines if line in LINES)
+    return f"{_head(f)} SELECT order_id FROM booked WHERE line IN ({named}) AND {buckets_sql('booked_at')} = CAST($key AS DATE)"

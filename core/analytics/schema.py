@@ -110,7 +110,8 @@ def _moves() -> Select[tuple[object, ...]]:
 
 
 def _returns() -> Select[tuple[object, ...]]:
-    return select(Return.id, Return.order_id, Return.status, _raw(Return.created_at))
+    """``resolved_at``: when it was refunded or exchanged (net sales book returned goods on that day)."""
+    return select(Return.id, Return.order_id, Return.status, _raw(Return.created_at), _raw(Return.resolved_at))
 
 
 def _return_lines() -> Select[tuple[object, ...]]:
@@ -128,8 +129,19 @@ def _return_lines() -> Select[tuple[object, ...]]:
 def _refunds() -> Select[tuple[object, ...]]:
     """Money given back: a refund the processor has not confirmed (pending) or refused is not. A change
     of its status is an event on its order, so the order's rows are read again (``warehouse.sync``)."""
-    columns = (Refund.id, Refund.order_id, Refund.return_id, Refund.amount_minor, _raw(Refund.created_at))
+    columns = (Refund.id, Refund.order_id, Refund.return_id, Refund.amount_minor, _raw(Refund.created_at), _cause())
     return select(*columns).where(Refund.status == RefundStatus.SUCCEEDED)
+
+
+def _cause() -> object:
+    """What a refund was for (return, cancellation or goodwill), as its ``refund.issued`` event says: the
+    rule that tells them apart lives where the refund is made (``core.events.orders.refund_issued``)."""
+    issued = Event.payload["refund_id"].as_integer() == Refund.id
+    return (
+        select(func.max(Event.payload["cause"].as_string()))
+        .where(Event.order_id == Refund.order_id, Event.type == "refund.issued", issued)
+        .scalar_subquery()
+    )
 
 
 _EVENT_DDL = "id BIGINT, order_id BIGINT, shipment_id BIGINT, reason VARCHAR, occurred_at TIMESTAMP"
@@ -196,11 +208,11 @@ FACT_TABLES: tuple[FactTable, ...] = (
     ),
     FactTable(
         "returns_f",
-        "id BIGINT, order_id BIGINT, status VARCHAR, created_at TIMESTAMP",
+        "id BIGINT, order_id BIGINT, status VARCHAR, created_at TIMESTAMP, resolved_at TIMESTAMP",
         _returns,
         Return.id,
         Return.order_id,
-        times=("created_at",),
+        times=("created_at", "resolved_at"),
     ),
     FactTable(
         "return_lines_f",
@@ -212,7 +224,7 @@ FACT_TABLES: tuple[FactTable, ...] = (
     ),
     FactTable(
         "refunds_f",
-        "id BIGINT, order_id BIGINT, return_id BIGINT, amount_minor BIGINT, created_at TIMESTAMP",
+        "id BIGINT, order_id BIGINT, return_id BIGINT, amount_minor BIGINT, created_at TIMESTAMP, cause VARCHAR",
         _refunds,
         Refund.id,
         Refund.order_id,
@@ -231,5 +243,4 @@ MACROS = (
     " + least(date_diff('second', TIMESTAMP '1970-01-05', t) % 604800, 432000)",
     "CREATE OR REPLACE MACRO biz_hours_between(a, b) AS (biz_seconds(b) - biz_seconds(a)) / 3600.0",
     "CREATE OR REPLACE MACRO shop_local(ts, zone) AS timezone(zone, timezone('UTC', ts))",
-    "CREATE OR REPLACE MACRO paid_unit(price, qty, discount) AS (price * qty - discount) // qty",
 )

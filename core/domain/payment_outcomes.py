@@ -11,12 +11,13 @@ from dataclasses import dataclass
 
 from core.domain import payments
 from core.domain.unit import Unit
-from core.errors import PaymentRefused
+from core.errors import PaymentRefused, RefundTooLarge
 from core.events import orders as facts
 from core.events import payments as processor_facts
 from core.events.fact import Act
 from core.lifecycle import Move, PaymentStatus, RefundStatus, record
 from core.models import Payment, Refund
+from core.money import money_text
 from core.payments import Refunded
 
 
@@ -30,17 +31,18 @@ def refused(unit: Unit, act: Act, payment: Payment, error: PaymentRefused, *, re
     return False
 
 
-def payment_lost(unit: Unit, act: Act, payment: Payment, *, reason_code: str, message: str, expired: bool) -> bool:
-    """An authorisation that can no longer be taken: declined at capture, or expired."""
+def payment_lost(
+    unit: Unit, act: Act, payment: Payment, *, reason_code: str, message: str, expired: bool,
+    after_shipping: bool = False,
+) -> bool:  # fmt: skip
+    """An authorisation that can no longer be taken: declined at capture, or expired
+    (``after_shipping``: refused as the parcel left with the carrier, which ships it regardless)."""
     if payment.status != PaymentStatus.AUTHORIZED:
         return False
     payment.failure = message[:200]
-    if expired:
-        lost = processor_facts.payment_expired(payment=payment, reason=reason_code, message=message)
-        record(unit, act, lost, Move("payment", payment, PaymentStatus.EXPIRED))
-    else:
-        lost = processor_facts.payment_failed(payment=payment, reason=reason_code, message=message)
-        record(unit, act, lost, Move("payment", payment, PaymentStatus.FAILED))
+    made = processor_facts.payment_expired if expired else processor_facts.payment_failed
+    lost = made(payment=payment, reason=reason_code, message=message, after_shipping=after_shipping)
+    record(unit, act, lost, Move("payment", payment, PaymentStatus.EXPIRED if expired else PaymentStatus.FAILED))
     return True
 
 
@@ -108,3 +110,25 @@ def disputed(unit: Unit, act: Act, payment: Payment, *, amount_minor: int, reaso
     )
     record(unit, act, fact)
     return True
+
+
+def refunded_elsewhere(
+    unit: Unit, act: Act, payment: Payment, *, amount_minor: int, answer: Refunded, reason: str,
+    cancellation: bool = False,
+) -> Refund:  # fmt: skip
+    """A refund made outside Shiplog (a store's admin, the card processor's dashboard), recorded as it
+    is reported: quietly (whoever made it told the customer), never asked of anyone again, and never
+    more than is refundable here (then staff must look). A pending one is done when the processor
+    says so (``refund_settled``)."""
+    if amount_minor <= 0 or amount_minor > payment.refundable_minor:
+        left = money_text(payment.refundable_minor, payment.currency)
+        raise RefundTooLarge(f"A refund was made elsewhere beyond the {left} recorded as refundable.", field="amount")
+    payment.refunded_minor += amount_minor  # a pending refund is spoken for already
+    why = " ".join(reason.split())[:200] or "refunded elsewhere"
+    made = payments.new_refund(unit, act, payment, amount_minor, reason=why, return_id=None, answer=answer)
+    if made.status == RefundStatus.PENDING:
+        fact = processor_facts.refund_pending(refund=made, message=None, cancellation=cancellation)
+    else:
+        fact = facts.refund_issued(refund=made, message=None, cancellation=cancellation)
+    record(unit, act.quietly(), fact, Move.new("refund", made))
+    return made

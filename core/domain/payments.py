@@ -84,6 +84,16 @@ def authorised(order: Order) -> Payment | None:
     return next((p for p in order.payments if p.status == PaymentStatus.AUTHORIZED), None)
 
 
+def shipped_unpaid(order: Order) -> Payment | None:
+    """The card payment the processor refused to take although the order's goods left (a capture at
+    shipping refused once the carrier had the parcel): staff must get paid another way, or give up."""
+    if not any(line.qty_shipped for line in order.lines):
+        return None
+    if any(p.status in (PaymentStatus.AUTHORIZED, PaymentStatus.CAPTURED) for p in order.payments):
+        return None
+    return next((p for p in order.payments if p.status in (PaymentStatus.FAILED, PaymentStatus.EXPIRED)), None)
+
+
 def capture(unit: Unit, act: Act, payment: Payment) -> None:
     """Take the whole authorisation."""
     if held_here(payment):

@@ -12,10 +12,10 @@ from datetime import datetime
 
 from core import characters
 from core.clock import as_utc
-from core.domain import payments
+from core.domain import payment_outcomes, payments
 from core.domain.stock import stocked
 from core.domain.unit import Unit
-from core.errors import IllegalTransition, ValidationFailed
+from core.errors import IllegalTransition, PaymentRefused, ValidationFailed
 from core.events import shipments as facts
 from core.events.fact import Act
 from core.lifecycle import Move, OrderStatus, ShipmentStatus, initial, record
@@ -136,9 +136,10 @@ def fulfilment_moves(order: Order) -> list[Move]:
     return [] if target is None or target == order.status else [Move("order", order, target)]
 
 
-def hand_over(unit: Unit, act: Act, order: Order, shipment: Shipment) -> None:
+def hand_over(unit: Unit, act: Act, order: Order, shipment: Shipment, *, carried: bool = False) -> None:
     """The parcel leaves: stock goes down, its lines count as shipped, the order moves on (an exchange
-    parcel's lines are replacements: the order's own fulfilment does not change)."""
+    parcel's lines are replacements: the order's own fulfilment does not change). ``carried``: the
+    carrier's scan says it has the parcel already, so a capture refused now cannot keep it back."""
     # The table lets a moving parcel go back to in_transit (a carrier scan), so it cannot be
     # what stops a second hand-over: that would take the stock out twice.
     if shipment.status != ShipmentStatus.LABEL_CREATED:
@@ -158,10 +159,26 @@ def hand_over(unit: Unit, act: Act, order: Order, shipment: Shipment) -> None:
         order.shipped_at = order.shipped_at or act.at
         moves += fulfilment_moves(order)
         if unit.payment_policy.at_shipping and payments.authorised(order) is not None:
-            payments.capture_authorised(unit, act, order)  # first, so a refused capture ships nothing
+            _take_payment(unit, act, order, carried=carried)  # first, so a refused capture ships nothing
     items = [[item.order_line_id, item.quantity] for item in shipment.lines]
     made = facts.exchange_shipped if shipment.kind == "exchange" else facts.shipment_shipped
     record(unit, act, made(shipment=shipment, items=items), *moves)
+
+
+def _take_payment(unit: Unit, act: Act, order: Order, *, carried: bool) -> None:
+    """Capture at shipping. Staff handing the parcel over are stopped by a refusal (the parcel stays);
+    a parcel the carrier already moves ships anyway, and the refusal is recorded on the payment, never
+    a silent success: the order shows shipped unpaid (``payments.shipped_unpaid``) for staff to act on."""
+    try:
+        payments.capture_authorised(unit, act, order)
+    except PaymentRefused as error:
+        payment = next((p for p in order.payments if p.id == error.payment_id), None)
+        if not carried or payment is None:
+            raise
+        payment_outcomes.payment_lost(
+            unit, act.quietly(), payment, reason_code=error.reason, message=error.message, expired=error.expired,
+            after_shipping=True,
+        )  # fmt: skip
 
 
 def deliver(order: Order, shipment: Shipment, when: datetime) -> list[Move]:

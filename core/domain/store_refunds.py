@@ -4,12 +4,10 @@ by ``payment_outcomes.refund_settled``, as a card processor's.)"""
 
 from __future__ import annotations
 
-from core.domain import payments
+from core.domain import payment_outcomes, payments
 from core.domain.unit import Unit
 from core.errors import RefundTooLarge
-from core.events import orders as facts
 from core.events.fact import Act
-from core.lifecycle import Move, record
 from core.models import Payment, Refund
 from core.money import money_text
 from core.payments import Refunded
@@ -19,15 +17,12 @@ def made_in_store(
     unit: Unit, act: Act, payment: Payment, *, amount_minor: int, store_ref: str, reason: str, cancellation: bool
 ) -> Refund:
     """Recorded as the store reports it; never more than is refundable here (then staff must look)."""
-    if payment.method != payments.EXTERNAL or amount_minor > payment.refundable_minor:
-        left = money_text(payment.refundable_minor, payment.currency)
+    if payment.method != payments.EXTERNAL:  # its money is not the store's: nothing of it is the store's to give
+        left = money_text(0, payment.currency)
         raise RefundTooLarge(f"The store refunded more than the {left} recorded as refundable.", field="amount")
-    payment.refunded_minor += amount_minor
-    why = " ".join(reason.split())[:200] or "refunded in the store"
-    refund = payments.new_refund(
-        unit, act, payment, amount_minor, reason=why, return_id=None, answer=Refunded(store_ref[:64])
-    )
+    refund = payment_outcomes.refunded_elsewhere(
+        unit, act, payment, amount_minor=amount_minor, answer=Refunded(store_ref[:64]),
+        reason=reason or "refunded in the store", cancellation=cancellation,
+    )  # fmt: skip
     refund.store_ref = store_ref[:120]
-    issued = facts.refund_issued(refund=refund, message=None, cancellation=cancellation)
-    record(unit, act.quietly(), issued, Move.new("refund", refund))
     return refund

@@ -12,15 +12,26 @@ from core.models import Payment, Refund
 from core.money import money_text
 
 
-def payment_failed(*, payment: Payment, reason: str, message: str, key: str | None = None) -> Fact:
+def _lost_body(payment: Payment, reason: str, message: str, after_shipping: bool) -> dict[str, object]:
+    body: dict[str, object] = {"reference": payment.reference, "reason_code": reason[:80], "message": message[:200]}
+    if after_shipping:  # the capture at shipping was refused, and the carrier had the parcel already
+        body["after_shipping"] = True
+    return body
+
+
+def payment_failed(
+    *, payment: Payment, reason: str, message: str, key: str | None = None, after_shipping: bool = False
+) -> Fact:
     """The processor refused to take the payment (a declined card at capture); ``reason`` is its code."""
-    body = {"reference": payment.reference, "reason_code": reason[:80], "message": message[:200]}
+    body = _lost_body(payment, reason, message, after_shipping)
     return Fact("payment.failed", body, order_id=payment.order_id, payment_id=payment.id, key=key)
 
 
-def payment_expired(*, payment: Payment, reason: str, message: str, key: str | None = None) -> Fact:
+def payment_expired(
+    *, payment: Payment, reason: str, message: str, key: str | None = None, after_shipping: bool = False
+) -> Fact:
     """The authorisation lapsed before it was captured: the money can no longer be taken."""
-    body = {"reference": payment.reference, "reason_code": reason[:80], "message": message[:200]}
+    body = _lost_body(payment, reason, message, after_shipping)
     return Fact("payment.expired", body, order_id=payment.order_id, payment_id=payment.id, key=key)
 
 

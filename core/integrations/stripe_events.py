@@ -51,21 +51,29 @@ def authorised(shop: Shop, intent: dict[str, Any]) -> bool:
     return False
 
 
-def refund_changed(shop: Shop, refund: dict[str, Any]) -> bool:
-    status = text(refund.get("status"))
-    if status not in {"succeeded", "failed", "canceled"}:
-        return False  # still pending
-    failure = text(refund.get("failure_reason"), 80)
-    return card_payments.refund_settled(
-        shop, text(refund.get("id"), 64), succeeded=status == "succeeded", failure=failure or status,
-        reason_code=failure or status, actor=ACTOR,
+def _report(refund: dict[str, Any], payment_intent: object = None) -> card_payments.RefundReport:
+    """What a Stripe refund object says; ``metadata.shiplog_key`` is the key Shiplog sent with the
+    refunds it asked for (``core.stripe_gateway``), so a refund without one was made elsewhere."""
+    metadata = refund.get("metadata") if isinstance(refund.get("metadata"), dict) else {}
+    return card_payments.RefundReport(
+        reference=text(refund.get("id"), 64), payment_reference=text(refund.get("payment_intent") or payment_intent, 64),
+        key=text(metadata.get("shiplog_key"), 255), amount_minor=_amount(refund.get("amount")),
+        status=text(refund.get("status"), 20), failure=text(refund.get("failure_reason"), 80),
     )  # fmt: skip
 
 
+def refund_changed(shop: Shop, refund: dict[str, Any]) -> bool:
+    """A refund created, settled or refused: Shiplog's own are settled, one made in Stripe's
+    dashboard is recorded (each once, by its id)."""
+    return card_payments.refund_reported(shop, _report(refund), actor=ACTOR)
+
+
 def charge_refunded(shop: Shop, charge: dict[str, Any]) -> bool:
-    """The charge lists its refunds (when the API version includes them): settle each we know."""
+    """The charge lists its refunds when the API version (or the endpoint's expansion) includes them;
+    otherwise each one comes as its own ``refund.created``."""
     refunds = (charge.get("refunds") or {}).get("data") or []
-    changed = [refund_changed(shop, refund) for refund in refunds if isinstance(refund, dict)]
+    reports = [_report(refund, charge.get("payment_intent")) for refund in refunds if isinstance(refund, dict)]
+    changed = [card_payments.refund_reported(shop, report, actor=ACTOR) for report in reports]
     return any(changed)
 
 
@@ -83,6 +91,7 @@ HANDLERS: dict[str, Handler] = {
     "payment_intent.amount_capturable_updated": authorised,
     "charge.refunded": charge_refunded,
     "charge.refund.updated": refund_changed,
+    "refund.created": refund_changed,
     "refund.updated": refund_changed,
     "refund.failed": refund_changed,
     "charge.dispute.created": dispute_created,

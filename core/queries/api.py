@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.events.catalogue import describe
-from core.models import Event, Order, Refund, Return, Shipment, ShipmentLine
+from core.models import Event, Order, Refund, Return, Shipment, ShipmentLine, Variant
 
 
 def _time(value: datetime | None) -> str | None:
@@ -133,6 +133,8 @@ def return_json(session: Session, return_id: int) -> dict[str, Any] | None:
     number = order_number(session, found.order_id)
     events = session.scalars(select(Event).where(Event.return_id == found.id).order_by(Event.id))
     line_keys = ("id", "order_line_id", "quantity", "reason", "resolution", "condition", "restocked_qty")
+    wanted = {line.exchange_variant_id for line in found.lines if line.exchange_variant_id is not None}
+    skus = dict(session.execute(select(Variant.id, Variant.sku).where(Variant.id.in_(wanted))).tuples().all())
     return {
         "id": found.id,
         "rma": found.rma,
@@ -140,7 +142,10 @@ def return_json(session: Session, return_id: int) -> dict[str, Any] | None:
         "status": found.status,
         "restocking_fee_minor": found.restocking_fee_minor,
         "created_at": _time(found.created_at),
-        "lines": [{key: getattr(line, key) for key in line_keys} for line in found.lines],
+        "lines": [
+            {key: getattr(line, key) for key in line_keys} | {"exchange_sku": skus.get(line.exchange_variant_id or 0)}
+            for line in found.lines
+        ],
         "events": [event_json(e, number) for e in events],
     }
 

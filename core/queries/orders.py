@@ -14,6 +14,7 @@ from core.carriers import carrier
 from core.clock import as_utc
 from core.domain.returns import delivered_times, eligibility
 from core.events.catalogue import VISIBLE_TO
+from core.lifecycle import PaymentStatus
 from core.models import Order, OrderAddress, OrderLine, Payment, Refund, Return, Shipment, ShipmentLine
 from core.money import paid_unit_minor
 from core.policies import LineEligibility, ReturnPolicy
@@ -163,7 +164,8 @@ def _aware(value: datetime | None) -> datetime | None:
 def _money_rows(session: Session, order_id: int) -> tuple[tuple[dict[str, Any], ...], ...]:
     payments = session.execute(
         select(P.method, P.card_last4, P.status, P.amount_minor, P.captured_minor, P.refunded_minor, P.currency)
-        .where(P.order_id == order_id)
+        # A payment that holds or took money: one refused, expired or voided paid for nothing.
+        .where(P.order_id == order_id, P.status.in_((PaymentStatus.AUTHORIZED, PaymentStatus.CAPTURED)))
         .order_by(P.id)
     )
     refunds = session.execute(

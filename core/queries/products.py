@@ -64,3 +64,11 @@ def variant_by_sku(session: Session, sku: str) -> dict[str, Any] | None:
         select(Variant, Product.handle).join(Product, Product.id == Variant.product_id).where(Variant.sku == sku)
     ).first()
     return None if found is None else variant_json(found[0], found[1])
+
+
+def variant_ids(session: Session, skus: set[str]) -> dict[str, int]:
+    """The variant id of each of ``skus`` that names one (a SKU with characters no SKU has names none)."""
+    wanted = {sku for sku in skus if characters.refused(sku) is None}
+    if not wanted:
+        return {}
+    return dict(session.execute(select(Variant.sku, Variant.id).where(Variant.sku.in_(wanted))).tuples().all())

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from core.domain.payments import EXTERNAL, given_back_on_cancel
+from core.domain.payments import EXTERNAL, given_back_on_cancel, shipped_unpaid
 from core.domain.returns import delivered_times, eligibility
 from core.events.catalogue import EVENT_TYPES, HOLD_REASON_TEXT, describe
 from core.models import (
@@ -25,6 +25,7 @@ from core.models import (
     Order,
     OrderLine,
     OutboxMessage,
+    Payment,
     Refund,
     Return,
     ReturnLine,
@@ -128,6 +129,11 @@ class StaffOrder:
         return {p.id for p in self.order.payments if p.method == EXTERNAL}
 
     @property
+    def shipped_unpaid(self) -> Payment | None:
+        """The card payment refused as the parcel left: the goods are gone, the money is not taken."""
+        return shipped_unpaid(self.order)
+
+    @property
     def refundable_minor(self) -> int:
         return sum(p.captured_minor - p.refunded_minor for p in self.order.payments)
 
@@ -162,6 +168,8 @@ def _detail(code: str, payload: dict[str, Any]) -> str:
         return f"Internal reason: {payload.get('reason') or '—'}" + (f" · Told the customer: {told}" if told else "")
     if code == "return.requested" and isinstance(payload.get("override"), dict):
         return _override_text(payload["override"])
+    if payload.get("after_shipping"):
+        return f"{payload.get('message') or ''} The carrier had the parcel already: it shipped unpaid."
     if code == "order.risk_scored":
         return "; ".join(f"+{r.points} {r.text}" for r in _reasons(payload))
     return str(payload.get("message") or payload.get("next_step") or payload.get("location") or "")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from core.domain import payment_outcomes, payments
 from core.errors import PaymentRefused
 from core.events.fact import Act, Actor
 from core.models import Event, Payment, Refund
+from core.payments import Refunded
 from core.services.common import load_order
 from core.services.unit import SessionUnit, unit_of_work
 from core.shop import Shop
@@ -73,22 +75,66 @@ def payment_lost(shop: Shop, reference: str, *, reason_code: str, message: str, 
     )
 
 
-def refund_settled(
-    shop: Shop, reference: str, *, succeeded: bool, failure: str, reason_code: str, actor: Actor
-) -> bool:
-    """The processor's last word on a refund it had pending; False for one we do not know."""
+@dataclass(frozen=True)
+class RefundReport:
+    """A refund as the processor reports it: its id, the payment it gives back (the processor's id for
+    it: the PaymentIntent), the idempotency key Shiplog sent when Shiplog asked for it, and its state."""
+
+    reference: str
+    payment_reference: str = ""
+    key: str = ""  # empty: the refund was made elsewhere (the processor's dashboard)
+    amount_minor: int = 0
+    status: str = "succeeded"  # succeeded | pending | failed | canceled
+    failure: str = ""
+
+    @property
+    def final(self) -> bool:
+        return self.status in {"succeeded", "failed", "canceled"}
+
+
+def _known(session: Session, payment_id: int, report: RefundReport) -> Refund | None:
+    """The refund Shiplog has for the report: by the processor's id, or by the key Shiplog sent."""
+    names = {report.reference, report.key[:64]} - {""}
+    found = select(Refund).where(Refund.payment_id == payment_id, Refund.reference.in_(names)).order_by(Refund.id)
+    return session.scalar(found.limit(1).execution_options(populate_existing=True))
+
+
+def _reported_payment(session: Session, report: RefundReport) -> Payment | None:
+    """The payment the report is about, locked (before the refunds are read: a refund Shiplog is still
+    making holds the lock, and is found once it has committed)."""
+    owner = session.scalar(select(Refund.payment_id).where(Refund.reference.in_({report.reference, report.key[:64]} - {""})))  # fmt: skip
+    if owner is not None:
+        return _locked(session, owner)
+    return _by_reference(session, report.payment_reference) if report.payment_reference else None
+
+
+def refund_reported(shop: Shop, report: RefundReport, *, actor: Actor) -> bool:
+    """The processor's word on a refund: settles one Shiplog has pending, records one made in its
+    dashboard (once, however often it is reported); False when nothing changed or it is not ours."""
     with unit_of_work(shop) as unit:
-        row = unit.session.execute(select(Refund.id, Refund.payment_id).where(Refund.reference == reference)).first()
-        if row is None:
+        payment = _reported_payment(unit.session, report)
+        if payment is None:
             return False
-        payment = _locked(unit.session, row.payment_id)
-        refund = unit.session.get_one(Refund, row.id, populate_existing=True)
-        asked = pending_of(unit.session, refund)
-        kept = asked.payload if asked is not None else {}
-        settled = payment_outcomes.Settled(
-            succeeded, failure, reason_code, kept.get("customer_message"), bool(kept.get("cancellation"))
-        )
-        return payment_outcomes.refund_settled(unit, Act(actor, utcnow()), refund, payment, settled)
+        known = _known(unit.session, payment.id, report)
+        if known is not None:
+            return report.final and _settle(unit, known, payment, report, actor)
+        if report.status not in {"succeeded", "pending"} or report.amount_minor <= 0:
+            return False  # a refund made elsewhere that gave nothing back
+        answer = Refunded(report.reference[:64], report.status)
+        reason = "refunded at the card processor"
+        payment_outcomes.refunded_elsewhere(unit, Act(actor, utcnow()), payment, amount_minor=report.amount_minor, answer=answer, reason=reason)  # fmt: skip
+        return True
+
+
+def _settle(unit: SessionUnit, refund: Refund, payment: Payment, report: RefundReport, actor: Actor) -> bool:
+    """The processor's last word on a refund it had pending (done, or refused with its reason)."""
+    asked = pending_of(unit.session, refund)
+    kept = asked.payload if asked is not None else {}
+    failure = report.failure or report.status
+    settled = payment_outcomes.Settled(
+        report.status == "succeeded", failure, failure, kept.get("customer_message"), bool(kept.get("cancellation"))
+    )
+    return payment_outcomes.refund_settled(unit, Act(actor, utcnow()), refund, payment, settled)
 
 
 def pending_of(session: Session, refund: Refund) -> Event | None:

@@ -145,7 +145,7 @@ class _Batch:
             when = as_utc(scan.occurred_at)
             act = Act(self.actor, when, self.notify)
             if shipment.status == ShipmentStatus.LABEL_CREATED:
-                shipping.hand_over(unit, act, order, shipment)
+                shipping.hand_over(unit, act, order, shipment, carried=True)
             eta = None if scan.eta is None else as_utc(scan.eta)
             scans.apply(unit, act, order, shipment, scan, when=when, eta=eta, key=key)
         last = self.session.scalar(

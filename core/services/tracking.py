@@ -36,7 +36,7 @@ def record_scan(shop: Shop, scan: CarrierScan, *, actor: Actor = CARRIER, notify
         when = as_utc(scan.occurred_at)
         act = Act(actor, when, notify)
         if shipment.status == ShipmentStatus.LABEL_CREATED:
-            shipping.hand_over(unit, act, order, shipment)
+            shipping.hand_over(unit, act, order, shipment, carried=True)
         eta = None if scan.eta is None else as_utc(scan.eta)
         scans.apply(unit, act, order, shipment, scan, when=when, eta=eta, key=key)
         return shipment

@@ -31,7 +31,7 @@ PAGES: dict[str, Page] = {
             ("sales",),
             ("sales.by_period",),
             managers_only=True,
-            summary="Orders count on the day placed, refunds on the day made; cancelled orders are left out.",
+            summary="Net sales the way Shopify counts them: orders on the day placed, returned goods on the day refunded.",
         ),
         Page(
             "fulfilment",
@@ -63,7 +63,7 @@ PAGES: dict[str, Page] = {
 }
 
 CHART_TITLES: dict[str, str] = {
-    "sales.by_period": "Net sales, refunds and orders per period",
+    "sales.by_period": "Sales per period: gross, discounts, returns, cancellations, net sales, other refunds, orders",
     "fulfilment.placed_to_shipped_distribution": "Placed → shipped (hours)",
     "fulfilment.waiting_by_age": "Orders waiting, by age",
     "fulfilment.hold_queue": "Hold and review queue now, by reason",

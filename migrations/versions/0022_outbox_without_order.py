@@ -5,7 +5,7 @@ place), run with foreign keys off and every reference checked before the commit 
 send log and the mailbox sink keep pointing at the same ids; a plain ALTER COLUMN on PostgreSQL.
 
 Revision ID: 0022_outbox_without_order
-Revises: 0019_store_money
+Revises: 0024_refund_events
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0022_outbox_without_order"
-down_revision: str | Sequence[str] | None = "0019_store_money"
+down_revision: str | Sequence[str] | None = "0024_refund_events"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -14,7 +14,7 @@ from msgspec import Meta, field
 
 from core.events.catalogue import HOLD_REASON_TEXT
 from core.policies import CONDITIONS, RETURN_REASONS
-from portal.api.schemas import LINE, Carrier, Closed, Quantity, TrackingNumber, whole
+from portal.api.schemas import LINE, Carrier, Closed, Quantity, Sku, TrackingNumber, whole
 
 Notify = Annotated[bool, Meta(description="Tell the customer; false is the hub's 'Don't notify the customer'.")]
 Reason = Annotated[
@@ -65,10 +65,25 @@ class ReturnLineRequest(Closed, kw_only=True):
     line_id: LineId
     quantity: Quantity
     reason: ReturnReason
+    resolution: Annotated[
+        Literal["refund", "exchange"],
+        Meta(description="Refund the line, or exchange it for another variant of the same product."),
+    ] = "refund"
+    exchange_sku: (
+        Annotated[
+            Sku,
+            Meta(
+                description="For an exchange (and only then): the SKU of the replacement, another variant of the "
+                "same product with stock to send; it is reserved when the return opens."
+            ),
+        ]
+        | None
+    ) = None
 
 
 class ReturnCreate(Closed, kw_only=True):
-    """Open a return for the customer (refunded when resolved); the return policy decides what may go back."""
+    """Open a return for the customer, as the customer portal does: each line refunded or exchanged when the
+    return is resolved; the return policy decides what may go back."""
 
     lines: Annotated[list[ReturnLineRequest], Meta(min_length=1, max_length=100)]
     note: Annotated[str, Meta(max_length=2000, pattern=LINE)] | None = None

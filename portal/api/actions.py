@@ -17,6 +17,7 @@ from flask import Response, jsonify
 from core.domain.commands import ReturnLineInput
 from core.permissions import Permission
 from core.queries import api as queries
+from core.queries import products as product_queries
 from core.queries.staff import order_id_for
 from core.services import ordering, refunds, return_resolution, returns
 from portal.api import bp
@@ -26,6 +27,7 @@ from portal.api.action_schemas import (
     OrderHold,
     RefundCreate,
     ReturnCreate,
+    ReturnLineRequest,
     ReturnReceive,
     ReturnReject,
     ReturnResolve,
@@ -136,15 +138,35 @@ def refund_order(number: str, order_id: int, body: RefundCreate) -> Answer:
         return jsonify(queries.refund_json(session, refund.id)), 201
 
 
+def _return_lines(lines: list[ReturnLineRequest]) -> list[ReturnLineInput] | Response:
+    """The lines as the service takes them, each replacement SKU its variant; or the 422 naming the line."""
+    with shop().db.read() as session:
+        variants = product_queries.variant_ids(session, {line.exchange_sku for line in lines if line.exchange_sku})
+    items = []
+    for index, line in enumerate(lines):
+        field, exchanging = f"lines[{index}].exchange_sku", line.resolution == "exchange"
+        if exchanging and line.exchange_sku is None:
+            return invalid({field: "An exchange line names the SKU of its replacement."})
+        if not exchanging and line.exchange_sku is not None:
+            return invalid({field: "Only an exchange line names a replacement SKU."})
+        variant = variants.get(line.exchange_sku or "")
+        if exchanging and variant is None:
+            return invalid({field: f"No variant with SKU {line.exchange_sku!r}."})
+        items.append(ReturnLineInput(line.line_id, line.quantity, line.reason, line.resolution, variant))
+    if len({item.order_line_id for item in items}) != len(items):
+        return invalid({"lines": "Each line may appear once."})
+    return items
+
+
 @bp.post("/orders/<number>/returns")
 @require_key("write", permission=P.RETURN_OPEN)
 @idempotent
 @on_order(ReturnCreate)
 def create_return(number: str, order_id: int, body: ReturnCreate) -> Answer:
-    """Open a return for the customer (the return policy decides what may go back)."""
-    items = [ReturnLineInput(line.line_id, line.quantity, line.reason) for line in body.lines]
-    if len({item.order_line_id for item in items}) != len(items):
-        return invalid({"lines": "Each line may appear once."})
+    """Open a return for the customer: refund or exchange lines (the return policy decides what may go back)."""
+    items = _return_lines(body.lines)
+    if isinstance(items, Response):
+        return items
     made = returns.request_return(shop(), order_id, items, note=body.note, actor=key_actor(), notify=body.notify)
     return _return_now(made.id, 201)
 

@@ -150,7 +150,9 @@ ACTION_PATHS: dict[str, Any] = {
     "/orders/{number}/release": _order_action("Release a hold", "releaseOrder", "Notified", P.ORDER_RELEASE),
     "/orders/{number}/cancel": _order_action("Cancel an order", "cancelOrder", "OrderCancel", P.ORDER_CANCEL),
     "/orders/{number}/refunds": _order_action("Refund an amount", "refundOrder", "RefundCreate", P.REFUND, "Refund"),
-    "/orders/{number}/returns": _order_action("Open a return", "createReturn", "ReturnCreate", P.RETURN_OPEN, "Return"),
+    "/orders/{number}/returns": _order_action(
+        "Open a return (refund or exchange lines)", "createReturn", "ReturnCreate", P.RETURN_OPEN, "Return"
+    ),
     "/returns/{rma}/approve": _return_action("Approve a return", "approveReturn", "Notified", P.RETURN_REVIEW),
     "/returns/{rma}/reject": _return_action("Reject a return", "rejectReturn", "ReturnReject", P.RETURN_REVIEW),
     "/returns/{rma}/receive": _return_action("Receive a return", "receiveReturn", "ReturnReceive", P.RETURN_RECEIVE),

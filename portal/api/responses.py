@@ -103,6 +103,7 @@ class ReturnLine(Struct, kw_only=True):
     quantity: int
     reason: str
     resolution: Literal["refund", "exchange"]
+    exchange_sku: str | None = None  # the replacement's SKU, for an exchange line
     condition: str | None = None
     restocked_qty: int
 

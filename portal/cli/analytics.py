@@ -1,6 +1,7 @@
 """``flask analytics``: keep the shared analytics store current (the web workers only read it).
 
-flask --app wsgi analytics sync [--follow] [--interval 10]
+flask --app wsgi analytics sync [--follow] [--interval 10]   (--follow also answers the web workers' views)
+flask --app wsgi analytics serve          (only answer the views: when the sync runs elsewhere, e.g. RQ)
 flask --app wsgi analytics enqueue        (REDIS_URL set: queue one sync for an ``rq worker analytics``)
 """
 
@@ -19,6 +20,7 @@ from flask.cli import with_appcontext
 
 from core.analytics import StoreWriter, parse_filters
 from core.analytics.store import Version
+from core.analytics.views import serve
 from portal.analytics_sync import enqueue_sync
 from web.extensions import shop
 
@@ -67,8 +69,14 @@ def _follow(writer: StoreWriter, interval: float | None) -> None:
             _say(version, time.monotonic())
 
     pause = interval if interval is not None else current_app.config["ANALYTICS_SYNC_SECONDS"]
+    # The web workers' views are answered beside the syncs, in this same process: a view never waits
+    # for a sync to finish, and no web worker runs the queries (core.analytics.views).
+    answering = threading.Thread(target=serve, args=(writer.root, stop), name="analytics-views", daemon=True)
+    answering.start()
     with contextlib.suppress(KeyboardInterrupt):
         writer.follow(stop, pause, on_sync=said)
+    stop.set()
+    answering.join(timeout=5)
 
 
 @analytics.command("sync")
@@ -85,6 +93,16 @@ def sync(follow: bool, interval: float | None) -> None:
             _follow(writer, interval)
     finally:
         writer.close()
+
+
+@analytics.command("serve")
+@with_appcontext
+def serve_views() -> None:
+    """Answer the web workers' views until SIGTERM or Ctrl-C (``analytics sync --follow`` does this too)."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with contextlib.suppress(KeyboardInterrupt):
+        serve(current_app.config["ANALYTICS_STORE"], stop)
 
 
 @analytics.command("enqueue")

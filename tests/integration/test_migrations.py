@@ -176,7 +176,7 @@ def _sends(url: str) -> list[tuple[object, ...]]:
 
 
 def test_outbox_rows_may_name_no_order_and_what_refers_to_them_is_kept(empty_url: str) -> None:
-    upgrade_through(empty_url, "0019_store_money", OLD_HISTORY + ";" + OLD_SENDS)
+    upgrade_through(empty_url, "0024_refund_events", OLD_HISTORY + ";" + OLD_SENDS)
     assert _sends(empty_url) == [(9, 1, 3, 5)]  # the table copied (SQLite) keeps its ids and their references
     engine = create_engine(empty_url)
     with engine.begin() as conn:
@@ -184,7 +184,7 @@ def test_outbox_rows_may_name_no_order_and_what_refers_to_them_is_kept(empty_url
             conn.execute(text(statement))
     engine.dispose()
     assert _sends(empty_url) == [(9, 1, 3, 5), (10, None, 4, 6)]
-    migrations.downgrade(empty_url, "0019_store_money")  # the older schema cannot hold the row without an order
+    migrations.downgrade(empty_url, "0024_refund_events")  # the older schema cannot hold the row without an order
     assert _sends(empty_url) == [(9, 1, 3, 5)]
     migrations.upgrade(empty_url)
     assert _sends(empty_url) == [(9, 1, 3, 5)]

@@ -11,7 +11,7 @@ from core.services.access import create_staff_user
 from tests.e2e.conftest import serving
 from tests.e2e.staff.conftest import recording_page
 from tests.integration.analytics.conftest import build_story, open_database
-from tests.integration.dashboard.conftest import publish_store
+from tests.integration.dashboard.conftest import answering, publish_store
 
 STORY = "from=2025-03-03&to=2025-03-09"
 
@@ -33,7 +33,7 @@ def base_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
             "ANALYTICS_STORE": str(publish_store(database, tmp_path_factory)),
         }
     )
-    with serving(app) as url:
+    with answering(app.config["ANALYTICS_STORE"]), serving(app) as url:
         yield url
     database.dispose()
 

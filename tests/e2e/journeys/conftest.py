@@ -23,6 +23,7 @@ from core.shop import Shop
 from tests import factories
 from tests.e2e.conftest import SCREENSHOTS, serving
 from tests.e2e.journeys.harness import SIZES, Journey
+from tests.integration.dashboard.conftest import answering
 
 PASSWORD = "correct horse battery"
 FIGURES = "axe-*.json"  # written by each journey beside its screenshots
@@ -100,7 +101,7 @@ def site(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     store = tmp_path_factory.mktemp("analytics")
     app = _app(shop, store)
     try:
-        with serving(app) as url:
+        with answering(store), serving(app) as url:
             app.config["PUBLIC_BASE_URL"] = url  # read when the dispatcher is built
             yield Site(url, shop, app, store)
     finally:

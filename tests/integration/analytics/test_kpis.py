@@ -8,6 +8,7 @@ import pytest
 
 from core.analytics import delivery, fulfilment, returns, sales
 from core.analytics.bundle import compute
+from core.analytics.drill import drill_orders
 from core.analytics.filters import Filters
 from core.analytics.sql import Cursor
 from core.analytics.warehouse import Warehouse
@@ -22,17 +23,26 @@ def cur(warehouse: Warehouse) -> Cursor:
         yield cursor  # type: ignore[misc]
 
 
-def test_sales_totals_leave_out_cancelled_orders_and_book_refunds_on_their_date(cur: Cursor) -> None:
-    # A B D E F G I (C cancelled); gross 6800+5000+7500+2500+5000+2500+2500; refunds: A's return + B's goodwill.
+def test_net_sales_subtract_returned_goods_and_cancellations_not_other_refunds(cur: Cursor) -> None:
+    # Placed in the week, C (cancelled) included: A B C D E F G I, 8 orders, units 3+2+1+3+1+2+1+1 = 14;
+    # gross 6800 + 5000 + 2500 + 7500 + 2500 + 5000 + 2500 + 2500 = 34300; discounts A 500 + B 300.
+    # Returns: A's 1 × TEE-M refunded 03-07, paid 4632 / 2 = 2316 after A's order discount (see
+    # test_three_return_rates_are_kept_apart) — the goods' value, not the 2500 refunded; B's TEE-L was
+    # exchanged (the sale stays). Cancellations: C, cancelled 03-04, 2500 − 0. Net 34300 − 800 − 2316 − 2500
+    # = 28684. B's goodwill 1000 is an other refund, not subtracted; C's refund 3000 is the cancellation's.
+    # Shipping 8 × 500 − B's 0 = 3500, less C's 500 undone by its cancellation = 3000. AOV 33500 / 8 = 4187.5.
+    # *Changed*: C was left out, net subtracted every refund (31800 − 800 − 2500 − 1000 = 27500), AOV over 7.
     assert sales.sales_totals(cur, WEEK) == {
-        "orders": 7,
-        "units": 13,
-        "gross_minor": 31800,
+        "orders": 8,
+        "units": 14,
+        "gross_minor": 34300,
         "discounts_minor": 800,
-        "refunds_minor": 3500,
-        "net_minor": 27500,
+        "returns_minor": 2316,
+        "cancellations_minor": 2500,
+        "net_minor": 28684,
+        "other_refunds_minor": 1000,
         "shipping_minor": 3000,
-        "aov_minor": 4429,  # (31800 - 800) / 7 = 4428.57
+        "aov_minor": 4188,
     }
 
 
@@ -42,45 +52,72 @@ def test_sales_previous_period_is_the_week_before(cur: Cursor) -> None:
         "units": 1,
         "gross_minor": 2500,
         "discounts_minor": 0,
-        "refunds_minor": 0,
+        "returns_minor": 0,  # H's return is still open: nothing refunded yet
+        "cancellations_minor": 0,
         "net_minor": 2500,
+        "other_refunds_minor": 0,
         "shipping_minor": 500,
         "aov_minor": 2500,
     }
 
 
-def test_sales_by_day_puts_refunds_on_the_refund_day(cur: Cursor) -> None:
+def test_sales_by_day_books_each_amount_on_its_own_day(cur: Cursor) -> None:
     days = {row["period"]: row for row in sales.sales_by_period(cur, WEEK)}
     assert list(days) == [f"2025-03-0{d}" for d in range(3, 10)]
+    # 03-03: A B I placed, 6800 + 5000 + 2500 − 800.
     assert (days["2025-03-03"]["orders"], days["2025-03-03"]["gross_minor"], days["2025-03-03"]["net_minor"]) == (
         3,
         14300,
         13500,
     )
-    assert (days["2025-03-07"]["refunds_minor"], days["2025-03-07"]["net_minor"]) == (2500, 2500)
-    assert (days["2025-03-08"]["refunds_minor"], days["2025-03-08"]["net_minor"]) == (1000, 1500)
+    # 03-04: C placed and cancelled the same day: its sale and its reversal cancel out.
     assert days["2025-03-04"] | {"period": None} == {
+        "period": None,
+        "orders": 1,
+        "units": 1,
+        "gross_minor": 2500,
+        "discounts_minor": 0,
+        "returns_minor": 0,
+        "cancellations_minor": 2500,
+        "net_minor": 0,
+        "other_refunds_minor": 0,
+        "shipping_minor": 0,  # 500 charged, 500 undone
+        "aov_minor": 2500,
+    }
+    # 03-07: F placed (5000) and A's return refunded (2316): net 2684. 03-08: G placed (2500), B's goodwill
+    # 1000 beside it, not subtracted.
+    assert (days["2025-03-07"]["returns_minor"], days["2025-03-07"]["net_minor"]) == (2316, 2684)
+    assert (days["2025-03-08"]["other_refunds_minor"], days["2025-03-08"]["net_minor"]) == (1000, 2500)
+    # 03-09: nothing placed, refunded or cancelled (B's exchange is no return of goods).
+    assert days["2025-03-09"] | {"period": None} == {
         "period": None,
         "orders": 0,
         "units": 0,
         "gross_minor": 0,
         "discounts_minor": 0,
-        "refunds_minor": 0,
+        "returns_minor": 0,
+        "cancellations_minor": 0,
         "net_minor": 0,
+        "other_refunds_minor": 0,
         "shipping_minor": 0,
         "aov_minor": None,
     }
     weekly = sales.sales_by_period(cur, Filters(date(2025, 3, 3), date(2025, 3, 9), granularity="week", as_of=AS_OF))
-    assert [(r["period"], r["orders"], r["net_minor"]) for r in weekly] == [("2025-03-03", 7, 27500)]
+    assert [(r["period"], r["orders"], r["net_minor"]) for r in weekly] == [("2025-03-03", 8, 28684)]
 
 
 @pytest.mark.parametrize(
     ("filters", "expected"),
     [
-        ({"sku": "TEE-L"}, (3, 5, 12500, 300, 1000, 11200, 1000, 4067)),  # B E F
+        # B E F: gross 5000 + 2500 + 5000, B's line discount 300, no returned goods (B's was an exchange),
+        # B's goodwill 1000; AOV 12200 / 3 = 4066.67.
+        ({"sku": "TEE-L"}, (3, 5, 12500, 300, 0, 0, 12200, 1000, 1000, 4067)),
+        # A C G: gross 6800 + 2500 + 2500, A's 500, A's return 2316, C's cancellation 2500: net 11800 − 500
+        # − 2316 − 2500 = 6484; shipping 3 × 500 − C's 500; AOV 11300 / 3 = 3766.67.
+        ({"sku": "TEE-M"}, (3, 5, 11800, 500, 2316, 2500, 6484, 0, 1000, 3767)),
         # Order KPIs ignore the carrier filter (docs/kpis.md, Filters): the whole week, as unfiltered.
-        ({"carrier": "ups"}, (7, 13, 31800, 800, 3500, 27500, 3000, 4429)),
-        ({"channel": "shopify"}, (1, 2, 5000, 300, 1000, 3700, 0, 4700)),  # B
+        ({"carrier": "ups"}, (8, 14, 34300, 800, 2316, 2500, 28684, 1000, 3000, 4188)),
+        ({"channel": "shopify"}, (1, 2, 5000, 300, 0, 0, 4700, 1000, 0, 4700)),  # B
     ],
 )
 def test_sales_filters_keep_whole_orders(cur: Cursor, filters: dict[str, str], expected: tuple[int, ...]) -> None:
@@ -196,7 +233,12 @@ def test_in_transit_leaves_out_lost_parcels(cur: Cursor) -> None:
 
 
 def test_three_return_rates_are_kept_apart(cur: Cursor) -> None:
-    # Cohort A B I: 3 orders, 6 units, value 6800 + 4700 + 2500. Returns: A 1×TEE-M, B 1×TEE-L; I's rejected.
+    # Cohort A B I: 3 orders, 6 units. Returns: A 1×TEE-M, B 1×TEE-L; I's rejected. Paid value after line
+    # AND order discounts (core/analytics/paid.py): A's order discount 500 spread over TEE-M 2×2500 = 5000
+    # and MUG-1 1800: 500×5000/6800 = 367.65, 500×1800/6800 = 132.35 → 367 + 132, the 1 left to the larger
+    # remainder → 368 and 132: TEE-M line 4632 (one unit 2316), MUG-1 1668, A = 6300. B: 2200 + 2500 (its
+    # 300 is a line discount). I: 2500. Delivered 6300 + 4700 + 2500 = 13500; returned 2316 + 2500 = 4816;
+    # 4816 / 13500 = 0.35674. *Changed*: A's TEE-M counted at 2500 a unit (value 14000, 5000, 0.3571).
     assert returns.return_rates(cur, WEEK) == {
         "delivered_orders": 3,
         "returned_orders": 2,
@@ -204,9 +246,9 @@ def test_three_return_rates_are_kept_apart(cur: Cursor) -> None:
         "delivered_units": 6,
         "returned_units": 2,
         "return_rate_by_units": 0.3333,
-        "delivered_value_minor": 14000,
-        "returned_value_minor": 5000,
-        "return_rate_by_value": 0.3571,
+        "delivered_value_minor": 13500,
+        "returned_value_minor": 4816,
+        "return_rate_by_value": 0.3567,
     }
     # H's return is open, and still counts for its own (previous) cohort.
     assert returns.return_rates(cur, WEEK.previous())["return_rate_by_orders"] == 1.0
@@ -242,6 +284,7 @@ def test_reason_mix_and_exchanges(cur: Cursor) -> None:
         {"reason": "too_large", "units": 1},
         {"reason": "too_small", "units": 1},
     ]
+    # B's TEE-L (2500, no order discount on B) exchanged: revenue kept 2500.
     assert returns.exchanges(cur, WEEK) == {
         "requested_units": 3,
         "exchanged_units": 1,
@@ -296,3 +339,15 @@ def test_return_rate_by_period(cur: Cursor) -> None:
         "period_delivered_orders": 1,
         "return_rate_by_period": 0.0,
     }
+
+
+def test_each_sales_bar_drills_to_the_orders_it_sums(cur: Cursor) -> None:
+    def drilled(kind: str, day: str) -> list[tuple[str, int]]:
+        return [(r["status"], r["value_minor"]) for r in drill_orders(cur, WEEK, kind, day).rows]
+
+    assert drilled("sales_period", "2025-03-04") == [("cancelled", 2500)]  # C, placed that day
+    assert drilled("sales_cancellations", "2025-03-04") == [("cancelled", 2500)]
+    assert drilled("sales_returns", "2025-03-07") == [("delivered", 6300)]  # A, its TEE-M back
+    assert drilled("sales_other_refunds", "2025-03-08") == [("delivered", 4700)]  # B's goodwill refund
+    assert drill_orders(cur, WEEK, "sales_net", "2025-03-07").total == 2  # F placed, A's return
+    assert drill_orders(cur, WEEK, "sales_returns", "2025-03-09").total == 0  # B's exchange is no return

@@ -28,13 +28,13 @@ def test_new_events_refresh_the_copy_and_the_cache(fresh_story: tuple[Shop, dict
     service = KpiService(Warehouse(shop.db))
     first = service.bundle(WEEK)
     assert service.bundle(WEEK) is first  # cached
-    assert first["kpis"]["sales.refunds_minor"]["value"] == 3500
+    assert first["kpis"]["sales.other_refunds_minor"]["value"] == 1000  # B's goodwill refund
 
     refunds.refund_order(shop, ids["G"], amount_minor=700, reason="goodwill", actor=factories.MANAGER)
     second = service.bundle(Filters(date(2025, 3, 3), date.today(), as_of=AS_OF))
     assert second["as_of_event_id"] > first["as_of_event_id"]
-    assert second["kpis"]["sales.refunds_minor"]["value"] == 4200  # booked today, inside the longer range
-    assert service.bundle(WEEK)["kpis"]["sales.refunds_minor"]["value"] == 3500  # not in the story week
+    assert second["kpis"]["sales.other_refunds_minor"]["value"] == 1700  # booked today, inside the longer range
+    assert service.bundle(WEEK)["kpis"]["sales.other_refunds_minor"]["value"] == 1000  # not in the story week
     with service.warehouse.cursor() as cur:
         rows = cur.execute("SELECT count(*) FROM refunds_f WHERE order_id = ?", [ids["G"]]).fetchone()
     assert rows == (1,)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from core.analytics import StoreWriter
+from core.analytics.views import serve
 from core.db import Database
 from core.services.access import create_staff_user
 from tests.integration.analytics.conftest import build_story, open_database
@@ -26,6 +29,19 @@ def publish_store(database: Database, tmp_path_factory: pytest.TempPathFactory) 
     writer.sync()
     writer.close()
     return root
+
+
+@contextmanager
+def answering(root: Path | str) -> Iterator[None]:
+    """The analytics process's answering loop (as ``flask analytics sync --follow`` runs it), on a thread."""
+    stop = threading.Event()
+    thread = threading.Thread(target=serve, args=(root, stop), daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +63,8 @@ def story_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
             "ANALYTICS_STORE": str(publish_store(database, tmp_path_factory)),
         }
     )
-    yield app
+    with answering(app.config["ANALYTICS_STORE"]):  # the production way: web code never runs the queries
+        yield app
     database.dispose()
 
 

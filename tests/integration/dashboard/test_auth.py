@@ -90,12 +90,17 @@ def test_staff_get_no_money(staff: FlaskClient) -> None:
 
 def test_managers_get_money(manager: FlaskClient) -> None:
     body = manager.get("/dashboard/api/kpis?" + STORY_ARGS).get_json()
-    assert body["kpis"]["sales.net_minor"]["value"] == 27500
+    # 34300 − 800 − 2316 (A's returned TEE-M) − 2500 (C cancelled): tests/integration/analytics/test_kpis.py.
+    assert body["kpis"]["sales.net_minor"]["value"] == 28684
     csv = manager.get("/dashboard/export/sales.by_period.csv?" + STORY_ARGS).get_data(as_text=True)
     labels, keys = csv.splitlines()[:2]
     assert labels.startswith("Period,Orders,Units,Gross sales (USD),")
-    assert keys.startswith("period,orders,units,gross_minor")
-    assert "2025-03-03,3,6,143.00,8.00,0.00,135.00,10.00,45.00" in csv
+    assert keys == (
+        "period,orders,units,gross_minor,discounts_minor,returns_minor,cancellations_minor,net_minor,"
+        "other_refunds_minor,shipping_minor,aov_minor"
+    )
+    assert "2025-03-03,3,6,143.00,8.00,0.00,0.00,135.00,0.00,10.00,45.00" in csv
+    assert "2025-03-04,1,1,25.00,0.00,0.00,25.00,0.00,0.00,0.00,25.00" in csv  # C placed and cancelled
 
 
 def test_callback_post_without_csrf_token_is_refused(manager: FlaskClient) -> None:
@@ -116,8 +121,8 @@ def test_kpi_csv_has_every_kpi_with_its_comparison(manager: FlaskClient) -> None
         "Orders still inside return window (share 0–1)"
     )
     assert lines[1] == "kpi,key,value,previous,delta,change,better,incomplete,open_share"
-    assert "Orders,sales.orders,7,1,6,6.0,True,False," in lines
-    assert "Net sales (USD),sales.net_minor,275.00," in "\n".join(lines)
+    assert "Orders,sales.orders,8,1,7,7.0,True,False," in lines  # cancelled C counts where it was placed
+    assert "Net sales (USD),sales.net_minor,286.84," in "\n".join(lines)
 
 
 def test_json_endpoints_refuse_anonymous_callers_with_a_problem_document(story_app: Flask) -> None:

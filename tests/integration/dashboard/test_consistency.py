@@ -47,9 +47,9 @@ def test_cli_json_equals_the_endpoint(story_app: Flask, manager: FlaskClient) ->
     assert result.exit_code == 0, result.output
     printed = json.loads(result.stdout)
     assert printed == api
-    # Order KPIs ignore the carrier filter (all 7 orders of the week); parcel KPIs count UPS parcels only
-    # (A, I, G shipped in the week; only G still travelling), and the JSON says which is which.
-    assert printed["kpis"]["sales.orders"]["value"] == 7
+    # Order KPIs ignore the carrier filter (all 8 orders placed in the week, cancelled C included); parcel KPIs
+    # count UPS parcels only (A, I, G shipped in the week; only G still travelling), and the JSON says which is which.
+    assert printed["kpis"]["sales.orders"]["value"] == 8
     assert printed["counts"]["delivery.shipped_parcels"] == 3
     assert printed["kpis"]["delivery.in_transit"]["value"] == 1
     [applied] = printed["filters_applied"]

@@ -5,7 +5,7 @@ It checks what the SDK sends as Stripe documents it: ``Authorization: Bearer sk_
 and ``confirm=true``, ``amount_to_capture`` on capture, ``payment_intent`` and ``amount`` on a
 refund), and answers with Stripe-shaped objects. It keeps each key's first answer and replays it,
 as Stripe does, so a retried operation happens once. It can be told to decline a card, to have
-expired an authorisation, to refuse or delay a refund, and to fail with a 500 or a timeout.
+expired an authorisation, to decline a capture, to refuse or delay a refund, and to fail with a 500 or a timeout.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ class Request:
 class StripeState:
     refund_mode: str = "succeeded"  # succeeded | pending | refuse (400) | failed (a failed refund object)
     expired: bool = False  # every authorisation has lapsed: capture finds the PaymentIntent cancelled
+    capture_declined: bool = False  # the bank declines every capture (a card error, 402)
     faults: list[str] = field(
         default_factory=list
     )  # next POSTs: "500" (after doing it), "down" (500, not done), "timeout"
@@ -52,6 +53,19 @@ class StripeState:
     refunds: dict[str, dict[str, Any]] = field(default_factory=dict)
     answers: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)  # by Idempotency-Key
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add_refund(
+        self, intent: dict[str, Any], amount: int, status: str = "succeeded", metadata: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        """A refund object as Stripe keeps it; called without ``metadata``, one made in Stripe's dashboard."""
+        refund = {
+            "id": f"re_{uuid.uuid4().hex[:24]}", "object": "refund", "amount": amount, "currency": intent["currency"],
+            "payment_intent": intent["id"], "charge": intent["latest_charge"], "status": status,
+            "failure_reason": "expired_or_canceled_card" if status == "failed" else None, "metadata": metadata or {},
+            "reason": None if metadata else "requested_by_customer",
+        }  # fmt: skip
+        self.refunds[refund["id"]] = refund
+        return refund
 
     def posts(self, path: str) -> list[Request]:
         return [r for r in self.requests if r.method == "POST" and re.fullmatch(path, r.path)]
@@ -154,6 +168,9 @@ class _Handler(BaseHTTPRequestHandler):
         if intent["status"] != "requires_capture":
             message = f"This PaymentIntent could not be {verb}d because it has a status of {intent['status']}."
             return _error(400, "invalid_request_error", "payment_intent_unexpected_state", message)
+        if verb == "capture" and self.state.capture_declined:
+            message = "Your card was declined."
+            return _error(402, "card_error", "card_declined", message, decline_code="insufficient_funds")
         if verb == "cancel":
             intent.update(status="canceled", cancellation_reason="requested_by_customer", amount_capturable=0)
             return 200, intent
@@ -175,14 +192,11 @@ class _Handler(BaseHTTPRequestHandler):
         if self.state.refund_mode == "refuse" or int(form["amount"]) > intent["amount_received"] - done:
             message = "Refund amount is greater than the unrefunded amount on the charge."
             return _error(400, "invalid_request_error", "amount_too_large", message)
+        if form.get("metadata[shiplog_key]") != self.headers.get("Idempotency-Key"):
+            self.state.problems.append(f"refund: metadata[shiplog_key] {form.get('metadata[shiplog_key]')!r}")
         status = {"refuse": "failed", "failed": "failed"}.get(self.state.refund_mode, self.state.refund_mode)
-        refund = {
-            "id": f"re_{uuid.uuid4().hex[:24]}", "object": "refund", "amount": int(form["amount"]), "currency": intent["currency"],
-            "payment_intent": intent["id"], "charge": intent["latest_charge"], "status": status,
-            "failure_reason": "expired_or_canceled_card" if status == "failed" else None,
-        }  # fmt: skip
-        self.state.refunds[refund["id"]] = refund
-        return 200, refund
+        metadata = {"shiplog_key": form.get("metadata[shiplog_key]", "")}
+        return 200, self.state.add_refund(intent, int(form["amount"]), status, metadata)
 
 
 class StripePeer:

@@ -79,8 +79,8 @@ def test_an_api_order_authorises_captures_and_refunds_partly_then_fully(
     refunds.refund_order(stripe_shop, order.id, amount_minor=TOTAL - 1000, reason="lost", actor=MANAGER)
     sent = peer.state.posts("/v1/refunds")
     assert [r.form for r in sent] == [
-        {"payment_intent": payment.reference, "amount": "1000"},
-        {"payment_intent": payment.reference, "amount": str(TOTAL - 1000)},
+        {"payment_intent": payment.reference, "amount": "1000", "metadata[shiplog_key]": sent[0].key},
+        {"payment_intent": payment.reference, "amount": str(TOTAL - 1000), "metadata[shiplog_key]": sent[1].key},
     ]
     assert len({r.key for r in sent}) == 2  # two operations, two keys
     assert _refunds(stripe_shop) == [(1000, "succeeded", None), (TOTAL - 1000, "succeeded", None)]

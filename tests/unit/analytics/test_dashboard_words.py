@@ -17,14 +17,16 @@ def test_figures_show_words_with_separators_and_legends_above_the_plot() -> None
     transit = FIGURES["delivery.transit_by_carrier_service"](
         [{"carrier": "dhl", "service": "Express Worldwide", "median_hours": 169.5, "p90_hours": 200.0}]
     )
+    money = ("gross_minor", "discounts_minor", "returns_minor", "cancellations_minor", "other_refunds_minor")
     sales = FIGURES["sales.by_period"](
-        [{"period": "2025-03-03", "net_minor": 1912797, "refunds_minor": 0, "orders": 3}]
+        [{"period": "2025-03-03", "net_minor": 1912797, "orders": 3} | dict.fromkeys(money, 0)]
     )
     assert hold.data[0].x == ("PO box address the<br>chosen carrier does<br>not deliver to",)
     assert list(hold.data[0].customdata[0]) == ["hold_reason", "po_box"]  # the click still names the code
     assert transit.data[0].x == ("DHL Express<br>Worldwide",)
     assert transit.data[0].text == ("7 d 2 h",)
-    assert sales.data[0].hovertemplate == "%{x}<br>Net sales: $%{y:,.2f}<extra></extra>"
+    net = next(trace for trace in sales.data if trace.name == "Net sales")
+    assert net.hovertemplate == "%{x}<br>Net sales: $%{y:,.2f}<extra></extra>"
     for fig in (hold, transit, sales):
         assert fig.layout.legend.y >= 1
         assert fig.layout.legend.yanchor == "bottom"
