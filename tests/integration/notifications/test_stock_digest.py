@@ -23,7 +23,7 @@ from core.services import inventory
 from core.services import webhooks as endpoints
 from core.services.access import create_staff_user
 from core.shop import Shop
-from notifications import deadletters, wiring
+from notifications import deadletters, webhook_deliveries, wiring
 from tests import factories
 from tests.integration.notifications.conftest import deliver, make_app, smtp_config
 from tests.integration.notifications.peers import SmtpHandler, SmtpPeer
@@ -226,6 +226,13 @@ def test_an_endpoint_subscribed_to_the_digest_and_stock_events_hears_them_signed
         inventory.record_stock_digest(shop, day=DAY)
         deliver(make_app(shop))
         got = [(r.headers, json.loads(r.body), r.body) for r in receiver.received]
+        digest_delivery = int(got[-1][0]["Shiplog-Delivery"])
+        assert webhook_deliveries.replay(shop, digest_delivery)  # staff's replay: sent again, same delivery id
+        deliver(make_app(shop))
+        replayed = receiver.received[2:]
+    assert [json.loads(r.body)["type"] for r in replayed] == ["stock.digest_sent"]
+    assert replayed[0].headers["Shiplog-Delivery"] == str(digest_delivery)
+    assert verify(secret, replayed[0].headers["Shiplog-Signature"], replayed[0].body)
     assert [body["type"] for _, body, _ in got] == ["stock.received", "stock.digest_sent"]
     for headers, body, raw in got:
         assert verify(secret, headers["Shiplog-Signature"], raw)
