@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from core.errors import PaymentDeclined
@@ -22,6 +23,25 @@ class Authorization:
     # The same card gives the same fingerprint (Stripe: ``payment_method.card.fingerprint``): the risk
     # scorer counts orders per card with it, and no card number is kept.
     fingerprint: str | None = None
+
+
+@dataclass(frozen=True)
+class StoreTransaction:
+    """One money movement a store reports on an order's payment (Shopify's ``order_transactions/create``)."""
+
+    store: str
+    transaction_id: str  # the store's id: the same transaction is recorded once
+    kind: str  # authorization | capture | sale | void | refund
+    status: str  # success | pending | failure | error
+    amount_minor: int
+    gateway: str = ""
+    parent_id: str = ""
+    occurred_at: datetime | None = None
+
+    @property
+    def took_money(self) -> bool:
+        """The store now holds the customer's money (or an authorisation for it): the order is paid."""
+        return self.status == "success" and self.kind in {"authorization", "capture", "sale"}
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Protocol
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 from core.db import Database
 from core.payments import FakeGateway, PaymentGateway
@@ -74,6 +75,8 @@ class Shop:
         risk_policy: RiskPolicy | None = None,
         permissions: PermissionTable | None = None,
         settings: SettingsSource | None = None,
+        store_secrets: Mapping[str, str] | None = None,
+        store_http: Mapping[str, Any] | None = None,
     ) -> None:
         self.db = db
         self.gateway: PaymentGateway = gateway or FakeGateway()
@@ -82,6 +85,12 @@ class Shop:
         self.permissions = permissions or PermissionTable()
         self.settings: SettingsSource = settings or FixedSettings()
         self._hold_policy, self._return_policy = hold_policy, return_policy
+        # The connected stores' API credentials by their environment names (never stored in the database):
+        # ``store_connections.access`` joins them to the stored connection, the one source of every store call.
+        self.store_secrets: Mapping[str, str] = store_secrets or {}
+        self.store_http: Mapping[str, Any] = (
+            store_http or {}
+        )  # ``store_http.Client`` options: tests make retries instant
 
     @property
     def hold_policy(self) -> HoldPolicy:

@@ -18,6 +18,7 @@ from flask_login import current_user
 from dashboard import callbacks, drilldown, service
 from dashboard.guard import CSRF_COOKIE
 from dashboard.pages import PAGES
+from dashboard.tables import TABLE_HEAD
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 # Dash's own page, with the language named (screen readers pick their voice by it) and a word for
@@ -32,11 +33,6 @@ Orders, returns and their actions are in the <a href="/staff/">order hub</a>, wh
 <footer>{%config%}{%scripts%}{%renderer%}</footer>
 </body>
 </html>"""
-
-
-# Dash's default table head is white-ish text on #fafafa for some themes; name both colours so the head
-# reads (contrast 13:1, checked in tests/integration/dashboard/test_drill_links.py).
-TABLE_HEAD = {"backgroundColor": "#e8edf3", "color": "#1d2733", "fontWeight": "600"}
 
 
 class ShiplogDash(Dash):

@@ -12,6 +12,7 @@ from core.analytics.formatting import delta_text, value_text
 from dashboard.figures import FIGURES
 from dashboard.pages import CHART_TITLES, Page
 from dashboard.service import as_of_text
+from dashboard.tables import TABLES
 
 PREFIX = "/dashboard/"
 
@@ -19,6 +20,12 @@ PREFIX = "/dashboard/"
 def definition(text: str) -> html.Details:
     """How a number is counted, one click or Enter away; in the words of docs/kpis.md, without keys."""
     return html.Details([html.Summary("Definition"), html.P(text)], className="definition")
+
+
+def projected_text(projected: dict[str, Any]) -> str:
+    """ "projected final: 7.2 % (6.6–7.7 %)"."""
+    low, high = (f"{(projected.get(k) or 0) * 100:.1f}" for k in ("low", "high"))
+    return f"projected final: {(projected.get('value') or 0) * 100:.1f} % ({low}–{high} %)"
 
 
 def kpi_card(kpi: Kpi, comparison: dict[str, Any]) -> html.Div:
@@ -31,6 +38,8 @@ def kpi_card(kpi: Kpi, comparison: dict[str, Any]) -> html.Div:
         html.Div(text, className=f"delta {css}"),
         html.Div(f"previous: {previous}", className="label"),
     ]
+    if comparison.get("projected"):  # where the still-open cohort's rate is heading (core.analytics.forecast)
+        parts.append(html.Div(projected_text(comparison["projected"]), className="projected"))
     if comparison.get("incomplete"):  # a cohort rate that can still rise: say so, never colour it
         still = f"{(comparison.get('open_share') or 0) * 100:.0f}%"
         parts.append(
@@ -51,11 +60,11 @@ def kpi_section(section: str, bundle: dict[str, Any]) -> list[Any]:
 def chart(key: str, bundle: dict[str, Any], search: str) -> html.Div:
     """One chart card; a click on a bar opens its orders below, the CSV link exports the series."""
     rows = bundle["series"].get(key, [])
-    body: Any = (
-        dcc.Graph(id={"type": "chart", "series": key}, figure=FIGURES[key](rows), config={"displaylogo": False})
-        if rows
-        else html.P("No data for these filters.", className="empty")
-    )
+    body: Any = html.P("No data for these filters.", className="empty")
+    if rows and key in TABLES:
+        body = TABLES[key](rows)
+    elif rows:
+        body = dcc.Graph(id={"type": "chart", "series": key}, figure=FIGURES[key](rows), config={"displaylogo": False})
     head = html.Div(
         [
             html.H3(CHART_TITLES[key]),

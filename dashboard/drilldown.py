@@ -31,6 +31,10 @@ KIND_TEXT = {
     "cohort": "with returns, ordered in",
     "sku": "with returns of",
     "reason": "returns for",
+    "cancel_reason": "cancelled:",
+    "late": "with a late parcel of",
+    "resolution": "with returns settled by",
+    "sku_reason": "with returns of",
 }
 
 
@@ -42,10 +46,14 @@ def drill_page(filters: Filters, kind: str, key: str, page: int, page_size: int 
 def key_words(kind: str, key: str) -> str:
     """The chosen bar as the chart shows it: "DHL Express Worldwide", not ``dhl|Express Worldwide``."""
     first, _, second = key.partition("|")
-    if kind == "carrier_service":
+    if kind in {"carrier_service", "late"}:
         return labels.carrier_service(first, second)
     if kind == "exception":
         return f"{labels.carrier_name(first)}: {labels.exception_reason(second)}"
+    if kind == "sku_reason":
+        return f"{first}: {labels.return_reason(second)}"
+    if kind == "resolution":
+        return labels.spelled(key).lower()
     words = {"hold_reason": labels.hold_reason, "reason": labels.return_reason}.get(kind)
     return words(key) if words else key
 

@@ -33,6 +33,13 @@ WORDS = {
     "previous": "Previous period",
     "incomplete": "Still incomplete",
     "open_share": "Orders still inside return window (share 0–1)",
+    "projected_return_rate": "Projected final return rate (share 0–1)",
+    "projected_low": "Projected final rate 95 % low (share 0–1)",
+    "projected_high": "Projected final rate 95 % high (share 0–1)",
+    "on_time": "Parcels on time",
+    "due": "Parcels due",
+    "on_time_rate": "On time",
+    "reasons": "Failed tests",
 }
 KPI_LABELS = {k.key: k for k in KPIS}
 # Every KPI row has the cohort-rate flags (empty for KPIs that are always final), so one header fits all.
@@ -51,9 +58,11 @@ def label(key: str, currency: str = CURRENCY) -> str:
 
 
 def cell(key: str, value: Any, currency: str = CURRENCY) -> Any:
-    """Money in major units (123.45); any other value unchanged."""
+    """Money in major units (123.45); a list (an order's failed tests) as ``a; b``; any other value unchanged."""
     if key.endswith("_minor") and isinstance(value, int | float) and not isinstance(value, bool):
         return Decimal(round(value)).scaleb(-exponent(currency))
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
     return value
 
 

@@ -9,65 +9,38 @@ no axis label can run into them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import plotly.graph_objects as go
 
 from core.analytics import labels
 from core.analytics.formatting import CURRENCY, hours_text
-from core.money import SYMBOLS
+from dashboard import figure_tables
+from dashboard.figure_parts import (
+    BLUE,
+    DARK,
+    GREY,
+    LIGHT,
+    MONEY,
+    ORANGE,
+    PURPLE,
+    RED,
+    SHARE,
+    SYMBOL,
+    Rows,
+    drill_data,
+    hover,
+    layout,
+    money_bar,
+    wrapped,
+)
+from dashboard.figures_more import (
+    on_time_by_carrier_service,
+    policy_whatif,
+    reasons_by_sku,
+    resolution_split,
+    returns_by_cohort,
+)
 
-Rows = list[dict[str, Any]]
-BLUE, ORANGE, GREY, RED = "#1f4f82", "#f2a900", "#8a96a3", "#b3261e"
-LIGHT, PURPLE, DARK = "#9fbbdc", "#6b4c9a", "#2b2b2b"
-SYMBOL = SYMBOLS.get(CURRENCY, "")
-COUNT, MONEY, SHARE = ",d", ",.2f", ".1%"
-
-
-def hover(name: str, fmt: str = COUNT, prefix: str = "") -> str:
-    """The hover line of a trace: bar, name and value with separators and unit, never SI prefixes."""
-    return f"%{{x}}<br>{name}: {prefix}%{{y:{fmt}}}<extra></extra>"
-
-
-def wrapped(text: str, width: int = 20) -> str:
-    """Long category words on several lines, so neighbouring axis labels do not run into each other."""
-    lines: list[str] = []
-    for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "<br>".join(lines)
-
-
-def _layout(fig: go.Figure, **extra: Any) -> go.Figure:
-    fig.update_layout(
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        height=320,
-        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
-        plot_bgcolor="#fff",
-        clickmode="event",
-        separators=".,",
-        modebar={"orientation": "v"},  # down the right edge, clear of the legend above the plot
-        **extra,
-    )
-    fig.update_xaxes(automargin=True)
-    fig.update_yaxes(automargin=True)
-    return fig
-
-
-def _drill(kind: str, keys: list[str]) -> list[list[str]]:
-    return [[kind, key] for key in keys]
-
-
-def _money_bar(name: str, x: list[str], minor: list[int], color: str, data: list[list[str]], sign: int = 1) -> go.Bar:
-    """Bars of money in major units, hovered with the currency and two decimals; ``sign`` -1 draws an
-    amount taken off (discounts, returns, cancellations) below zero."""
-    y = [sign * m / 100 for m in minor]
-    return go.Bar(name=name, x=x, y=y, marker_color=color, customdata=data, hovertemplate=hover(name, MONEY, SYMBOL))
-
-
-# The sales lines of sales.by_period drawn as bars: (name, row field, colour, drill kind, drawn below zero).
 SALES_BARS = (
     ("Gross sales", "gross_minor", LIGHT, "sales_period", False),
     ("Discounts", "discounts_minor", ORANGE, "sales_period", True),
@@ -89,12 +62,14 @@ def sales_by_period(rows: Rows) -> go.Figure:
     as a line; other refunds, not part of net sales, a dotted line of their own; orders on the right axis."""
     periods = [r["period"] for r in rows]
     bars = [
-        _money_bar(name, periods, [r[field] for r in rows], color, _drill(kind, periods), -1 if off else 1)
+        money_bar(name, periods, [r[field] for r in rows], color, drill_data(kind, periods), -1 if off else 1)
         for name, field, color, kind, off in SALES_BARS
     ]
-    net = _money_line("Net sales", periods, [r["net_minor"] for r in rows], BLUE, _drill("sales_net", periods), "solid")
+    net = _money_line(
+        "Net sales", periods, [r["net_minor"] for r in rows], BLUE, drill_data("sales_net", periods), "solid"
+    )
     other = [r["other_refunds_minor"] for r in rows]
-    refunds = _money_line("Other refunds", periods, other, GREY, _drill("sales_other_refunds", periods), "dot")
+    refunds = _money_line("Other refunds", periods, other, GREY, drill_data("sales_other_refunds", periods), "dot")
     orders = go.Scatter(
         name="Orders",
         x=periods,
@@ -102,10 +77,10 @@ def sales_by_period(rows: Rows) -> go.Figure:
         yaxis="y2",
         mode="markers",
         marker={"color": DARK, "symbol": "diamond"},
-        customdata=_drill("sales_period", periods),
+        customdata=drill_data("sales_period", periods),
         hovertemplate=hover("Orders"),
     )
-    return _layout(
+    return layout(
         go.Figure([*bars, net, refunds, orders]),
         barmode="relative",
         yaxis={"title": f"Amount ({CURRENCY})", "tickprefix": SYMBOL, "tickformat": ",~f", "zeroline": True},
@@ -127,19 +102,19 @@ def _bars(
 ) -> go.Figure:
     """One bar per row; ``words`` turns the row's code into what the axis shows (the click keeps the code)."""
     keys = [str(r[x]) for r in rows]
-    custom = _drill(kind, keys) if kind else None
+    custom = drill_data(kind, keys) if kind else None
     shown = [wrapped(words(k)) for k in keys]
     bar = go.Bar(
         name=name, x=shown, y=[r[y] for r in rows], marker_color=color, customdata=custom, hovertemplate=hover(name)
     )
-    return _layout(go.Figure([bar]), yaxis={"title": name, "tickformat": ",~r"})
+    return layout(go.Figure([bar]), yaxis={"title": name, "tickformat": ",~r"})
 
 
 def transit_by_carrier_service(rows: Rows) -> go.Figure:
     shown = [wrapped(labels.carrier_service(r["carrier"], r["service"])) for r in rows]
-    data = _drill("carrier_service", [f"{r['carrier']}|{r['service']}" for r in rows])
+    data = drill_data("carrier_service", [f"{r['carrier']}|{r['service']}" for r in rows])
     fig = go.Figure([_hours_bar(name, shown, rows, field, color, data) for name, field, color in TRANSIT])
-    return _layout(fig, yaxis={"title": "Hours shipped → delivered", "tickformat": ",~r"})
+    return layout(fig, yaxis={"title": "Hours shipped → delivered", "tickformat": ",~r"})
 
 
 TRANSIT = (("Median", "median_hours", BLUE), ("90th percentile", "p90_hours", GREY))
@@ -170,38 +145,11 @@ def exceptions_by_carrier(rows: Rows) -> go.Figure:
                 name=name,
                 x=[labels.carrier_name(r["carrier"]) for r in picked],
                 y=[r["rate"] for r in picked],
-                customdata=_drill("exception", [f"{r['carrier']}|{reason}" for r in picked]),
+                customdata=drill_data("exception", [f"{r['carrier']}|{reason}" for r in picked]),
                 hovertemplate=hover(name, SHARE),
             )
         )
-    return _layout(go.Figure(traces), barmode="stack", yaxis={"title": "Share of parcels", "tickformat": ".0%"})
-
-
-def returns_by_cohort(rows: Rows) -> go.Figure:
-    cohorts = [r["cohort"] for r in rows]
-    data = _drill("cohort", cohorts)
-    fig = go.Figure(
-        [
-            go.Bar(
-                name="Return rate (orders)",
-                x=cohorts,
-                y=[r["return_rate_by_orders"] for r in rows],
-                marker_color=BLUE,
-                customdata=data,
-                hovertemplate=hover("Return rate (orders)", SHARE),
-            ),
-            go.Scatter(
-                name="Still inside return window",
-                x=cohorts,
-                y=[r["inside_window_share"] for r in rows],
-                mode="lines+markers",
-                marker_color=ORANGE,
-                customdata=data,
-                hovertemplate=hover("Still inside return window", SHARE),
-            ),
-        ]
-    )
-    return _layout(fig, yaxis={"tickformat": ".0%"})
+    return layout(go.Figure(traces), barmode="stack", yaxis={"title": "Share of parcels", "tickformat": ".0%"})
 
 
 FIGURES: dict[str, Callable[[Rows], go.Figure]] = {
@@ -219,6 +167,15 @@ FIGURES: dict[str, Callable[[Rows], go.Figure]] = {
     "returns.by_cohort": returns_by_cohort,
     "returns.by_sku": lambda rows: _bars(rows[:15], "sku", "priority", "sku", "Priority (rate × count)"),
     "returns.reason_mix": lambda rows: _bars(rows, "reason", "units", "reason", "Units", words=labels.return_reason),
+    "returns.policy_whatif": policy_whatif,
+    "sales.by_product": lambda rows: figure_tables.table(rows, figure_tables.PRODUCT),
+    "sales.by_channel": lambda rows: figure_tables.table(rows, figure_tables.CHANNEL),
+    "fulfilment.cancellations_by_reason": lambda rows: _bars(
+        rows, "reason", "orders", "cancel_reason", "Orders cancelled", RED, labels.spelled
+    ),
+    "delivery.on_time_by_carrier_service": on_time_by_carrier_service,
+    "returns.resolution_split": resolution_split,
+    "returns.reasons_by_sku": reasons_by_sku,
 }
 
 # What each chart's y values are, in bundle terms: (series key, trace name) → row field, and scale.
@@ -237,6 +194,9 @@ PLOTTED: dict[str, list[tuple[str, float]]] = {
     "fulfilment.hold_queue": [("orders", 1)],
     "fulfilment.holds_by_reason": [("orders", 1)],
     "delivery.transit_by_carrier_service": [("median_hours", 1), ("p90_hours", 1)],
-    "returns.by_cohort": [("return_rate_by_orders", 1), ("inside_window_share", 1)],
+    "returns.by_cohort": [("return_rate_by_orders", 1), ("inside_window_share", 1), ("projected_return_rate", 1)],
     "returns.reason_mix": [("units", 1)],
+    "fulfilment.cancellations_by_reason": [("orders", 1)],
+    "delivery.on_time_by_carrier_service": [("on_time_rate", 1)],
+    "returns.resolution_split": [("value_minor", 100)],
 }

@@ -25,10 +25,8 @@ from notifications.preparing import Preparer
 from notifications.rendering import Renderer
 from notifications.smtp import SmtpEmail
 from notifications.store import RetryPolicy
-from notifications.stores.calls import StoreAdapter
+from notifications.stores.connected import ConnectedStores
 from notifications.stores.delivery import StoreCalls
-from notifications.stores.shopify import ShopifyAdmin
-from notifications.stores.woocommerce import WooCommerceRest
 from notifications.twilio_http import PooledHttpClient, RedirectingHttpClient
 from web.extensions import shop
 from web.shop_settings import settings as shop_settings
@@ -49,14 +47,8 @@ DEFAULTS: dict[str, tuple[str, type]] = {
     "NOTIFY_RQ_QUEUE": ("notifications", str),
     "TWILIO_API_BASE_URL": ("", str),
     "WEBHOOK_TIMEOUT_SECONDS": ("10", float),  # an outbound webhook's receiver must answer within this
-    # The stores whose orders come in (their webhooks' secrets are read by portal.webhooks): Shiplog asks
-    # them to refund and cancel. Unset: the store is not connected, and a call to it goes dead saying so.
-    "SHOPIFY_ADMIN_URL": ("", str),  # https://<shop>.myshopify.com
-    "SHOPIFY_ACCESS_TOKEN": ("", str),
-    "SHOPIFY_API_VERSION": ("2026-01", str),  # the first with refundCreate's @idempotent directive
-    "WOOCOMMERCE_URL": ("", str),  # the WordPress site
-    "WOOCOMMERCE_CONSUMER_KEY": ("", str),
-    "WOOCOMMERCE_CONSUMER_SECRET": ("", str),
+    # A refund or cancellation asked of a store (its address and credentials: ``store_connections.access``)
+    # that has not answered within this is tried again later.
     "STORE_TIMEOUT_SECONDS": ("10", float),
 }
 
@@ -108,20 +100,6 @@ def build_senders(app: Flask, current: Shop) -> dict[str, Sender]:
     return {"email": email, "sms": sms, "webhook": WebhookSender(float(config.get("WEBHOOK_TIMEOUT_SECONDS", 10)))}
 
 
-def build_store_adapters(config: Mapping[str, Any]) -> dict[str, StoreAdapter]:
-    """One adapter per connected store."""
-    timeout = config["STORE_TIMEOUT_SECONDS"]
-    found: dict[str, StoreAdapter] = {}
-    if config.get("SHOPIFY_ADMIN_URL") and config.get("SHOPIFY_ACCESS_TOKEN"):
-        found["shopify"] = ShopifyAdmin(
-            config["SHOPIFY_ADMIN_URL"], config["SHOPIFY_ACCESS_TOKEN"], config["SHOPIFY_API_VERSION"], timeout
-        )
-    keys = ("WOOCOMMERCE_URL", "WOOCOMMERCE_CONSUMER_KEY", "WOOCOMMERCE_CONSUMER_SECRET")
-    if all(config.get(key) for key in keys):
-        found["woocommerce"] = WooCommerceRest(*(config[key] for key in keys), timeout=timeout)
-    return found
-
-
 def renderer() -> Renderer:
     """The app's compiled-template cache."""
     found = current_app.extensions.get(EXTENSION + ".renderer")
@@ -165,7 +143,9 @@ def build_dispatcher(app: Flask, checkpoint: Checkpoint | None = None) -> Dispat
         preparer(app, current),
         chosen,
         on_opt_out=opted_out,
-        store_calls=StoreCalls(current, build_store_adapters(app.config), chosen.retry),
+        store_calls=StoreCalls(
+            current, ConnectedStores(current, app.config["STORE_TIMEOUT_SECONDS"]).adapter, chosen.retry
+        ),
         **extra,
     )
 

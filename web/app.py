@@ -3,6 +3,8 @@ then each feature installed into it, in order."""
 
 from __future__ import annotations
 
+import os
+from collections import ChainMap
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
@@ -13,6 +15,7 @@ from core.db import Database
 from core.payments import FakeGateway, PaymentGateway
 from core.permissions import PermissionTable, parse_permissions
 from core.policies import PaymentPolicy
+from core.services.store_connections import SECRET_NAMES
 from core.shop import Shop
 from core.stripe_gateway import StripeGateway
 from web import assets, auth, errors, i18n, limit_storage, rendering, security, shop_settings, staffnav, times
@@ -60,6 +63,15 @@ def permission_table(config: Mapping[str, Any]) -> PermissionTable:
     )
 
 
+def bind_stores(config: Mapping[str, Any], current: Shop) -> None:
+    """The connected stores' credentials as configured, else as the environment holds them: with the stored
+    connection, the one source of every store call (``store_connections.access``)."""
+    names = {name for platform in SECRET_NAMES.values() for name in platform.values()}
+    given = {name: str(config[name]) for name in names if config.get(name)}
+    current.store_secrets = ChainMap(given, os.environ)
+    current.store_http = dict(config.get("STORE_HTTP_OPTIONS") or {})  # tests: no real sleeping, short timeouts
+
+
 def _init_extensions(app: Flask) -> None:
     # Counters every worker shares: Redis when there is one, else the app's own database.
     shared = app.config["REDIS_URL"] or limit_storage.DatabaseStorage.STORAGE_SCHEME[0] + "://"
@@ -86,6 +98,7 @@ def build_app(features: Iterable[Feature], overrides: Mapping[str, Any] | None =
     assets.check_theme(app.config)  # before the settings take the colours as their defaults
     current = app.config.get("SHOP") or build_shop(app.config)
     bind_shop(app, current)
+    bind_stores(app.config, current)
     shop_settings.bind(app, current)
     _init_extensions(app)
     security.install(app)

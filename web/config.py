@@ -27,8 +27,8 @@ their variables below are only the defaults of what was never set there. Secrets
 | MAIL_REPLY_TO | SHOP_SUPPORT_EMAIL | the Reply-To of every email: where a customer's reply goes |
 | SHOPIFY_WEBHOOK_SECRET | (unset) | Shopify app secret: verifies X-Shopify-Hmac-Sha256; unset refuses Shopify webhooks |
 | WOOCOMMERCE_WEBHOOK_SECRET | (unset) | WooCommerce webhook secret: verifies X-WC-Webhook-Signature |
-| SHOPIFY_ACCESS_TOKEN | (unset) | the connected Shopify store's Admin API token (`stores sync`); never stored in the database |
-| WOOCOMMERCE_CONSUMER_KEY / WOOCOMMERCE_CONSUMER_SECRET | (unset) | the connected WooCommerce store's REST API keys (`stores sync`) |
+| SHOPIFY_ACCESS_TOKEN | (unset) | the connected Shopify store's Admin API token (every call to it; its address is the stored connection: `stores connect`); never stored in the database |
+| WOOCOMMERCE_CONSUMER_KEY / WOOCOMMERCE_CONSUMER_SECRET | (unset) | the connected WooCommerce store's REST API keys (every call to it) |
 | EASYPOST_WEBHOOK_SECRET | (unset) | EasyPost webhook secret: verifies X-Hmac-Signature |
 | AFTERSHIP_WEBHOOK_SECRET | (unset) | AfterShip webhook secret: verifies aftership-hmac-sha256 |
 | PAYMENT_GATEWAY | fake | card payments of direct (API) orders: fake (the demo's built-in gateway) or stripe |
@@ -57,7 +57,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-# The connected stores' API credentials (portal/cli/stores.py): read here, never written to the database.
+# The connected stores' API credentials (web.app.bind_stores, core.services.store_connections.access): read
+# here, never written to the database.
 STORE_SECRETS = ("SHOPIFY_ACCESS_TOKEN", "WOOCOMMERCE_CONSUMER_KEY", "WOOCOMMERCE_CONSUMER_SECRET")
 
 

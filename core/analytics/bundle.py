@@ -16,7 +16,19 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from core.analytics import delivery, fulfilment, returns, sales
+from core.analytics import (
+    delivery,
+    delivery_more,
+    forecast,
+    fulfilment,
+    fulfilment_more,
+    perfect_order,
+    returns,
+    returns_more,
+    sales,
+    sales_more,
+    whatif,
+)
 from core.analytics.definitions import BY_KEY, COHORT_RATES, KPIS, filters_applied
 from core.analytics.filters import Filters
 from core.analytics.sql import Cursor
@@ -41,21 +53,32 @@ WORKERS = 4
 # (section, function) pairs whose dict fields hold the scalar KPIs and their counts.
 SCALARS: tuple[tuple[str, Section], ...] = (
     ("sales", sales.sales_totals),
+    ("sales", sales_more.customers),
     ("fulfilment", fulfilment.placed_to_shipped),
     ("fulfilment", fulfilment.sla),
     ("fulfilment", fulfilment.waiting),
     ("fulfilment", fulfilment.cancellations),
+    ("fulfilment", fulfilment_more.split_shipments),
+    ("fulfilment", fulfilment_more.label_to_first_scan),
     ("delivery", delivery.transit),
     ("delivery", delivery.order_to_door),
     ("delivery", delivery.on_time),
     ("delivery", delivery.exceptions),
     ("delivery", delivery.in_transit),
+    ("delivery", delivery_more.first_attempt),
+    ("delivery", delivery_more.lost_damaged),
+    ("delivery", delivery_more.eta_accuracy),
     ("returns", returns.return_rates),
     ("returns", returns.cohort_maturity),
     ("returns", returns.return_rate_by_period),
     ("returns", returns.exchanges),
     ("returns", returns.refunds),
     ("returns", returns.open_returns),
+    ("returns", forecast.projected_return_rate),
+    ("returns", returns_more.return_legs),
+    ("returns", returns_more.rejections),
+    ("returns", returns_more.restocking),
+    ("fulfilment", perfect_order.perfect_orders),
 )
 
 SERIES_FUNCTIONS: dict[str, Callable[[Cursor, Filters], list[dict[str, Any]]]] = {
@@ -66,9 +89,18 @@ SERIES_FUNCTIONS: dict[str, Callable[[Cursor, Filters], list[dict[str, Any]]]] =
     "fulfilment.holds_by_reason": fulfilment.holds_by_reason,
     "delivery.transit_by_carrier_service": delivery.transit_by_carrier_service,
     "delivery.exceptions_by_carrier": delivery.exceptions_by_carrier,
-    "returns.by_cohort": returns.returns_by_cohort,
+    "returns.by_cohort": forecast.returns_by_cohort,
     "returns.by_sku": returns.returns_by_sku,
     "returns.reason_mix": returns.reason_mix,
+    "returns.policy_whatif": whatif.policy_whatif,
+    "sales.by_product": sales_more.by_product,
+    "sales.by_channel": sales_more.by_channel,
+    "fulfilment.cancellations_by_reason": fulfilment_more.cancellations_by_reason,
+    "delivery.on_time_by_carrier_service": delivery_more.on_time_by_carrier_service,
+    "returns.resolution_split": returns_more.resolution_split,
+    "returns.frequent_returners": returns_more.frequent_returners,
+    "returns.reasons_by_sku": returns_more.reasons_by_sku,
+    "fulfilment.perfect_order_failures": perfect_order.perfect_order_failures,
 }
 
 
@@ -102,7 +134,8 @@ def immature(comparison: dict[str, Any], open_share: float | None, previous_open
 def _kpis(now: dict[str, Any], before: dict[str, Any]) -> dict[str, dict[str, Any]]:
     found = {k.key: compare(now[k.key], before[k.key], k.up_is_good) for k in KPIS}
     share, previous_share = now["returns.cohort_open_share"], before["returns.cohort_open_share"]
-    return found | {key: immature(found[key], share, previous_share) for key in COHORT_RATES}
+    found |= {key: immature(found[key], share, previous_share) for key in COHORT_RATES}
+    return forecast.beside(found, now)
 
 
 def _in_parallel(cur: Cursor, jobs: dict[str, Callable[[Cursor], Any]]) -> dict[str, Any]:
@@ -144,10 +177,12 @@ def without_money(bundle: dict[str, Any]) -> dict[str, Any]:
     """The bundle as staff (not managers) see it: no sales section, no money anywhere."""
 
     def keep(key: str) -> bool:
-        return not key.startswith("sales.") and not key.endswith("_minor") and key != "returns.return_rate_by_value"
+        money = key.endswith("_minor") or key in whatif.MONEY_SERIES
+        return not key.startswith("sales.") and not money and key != "returns.return_rate_by_value"
 
     series = {
-        key: [{k: v for k, v in row.items() if not k.endswith("_minor")} for row in rows]
+        # A share of value (returns.resolution_split) is money by another name, like the value return rate.
+        key: [{k: v for k, v in row.items() if not k.endswith("_minor") and not k.startswith("value_")} for row in rows]
         for key, rows in bundle["series"].items()
         if keep(key)
     }

@@ -6,8 +6,11 @@ use these same keys. Units: ``count``, ``minor`` (money in minor units), ``hours
 
 from __future__ import annotations
 
+from core.analytics import delivery_more, fulfilment_more, perfect_order, returns_more, sales_more
+from core.analytics.forecast import FORECAST_KPIS
 from core.analytics.kpi import Kpi
 from core.analytics.sales_kpis import SALES_KPIS
+from core.analytics.whatif import WHATIF_SERIES
 
 _K = Kpi
 KPIS: tuple[Kpi, ...] = (
@@ -173,6 +176,10 @@ KPIS: tuple[Kpi, ...] = (
         " at the end of the period (or now).",
     ),
 )
+KPIS += FORECAST_KPIS
+
+KPIS += sales_more.KPIS + fulfilment_more.KPIS + delivery_more.KPIS  # each area's own catalogue
+KPIS += returns_more.KPIS + perfect_order.KPIS
 
 BY_KEY: dict[str, Kpi] = {k.key: k for k in KPIS}
 
@@ -193,10 +200,13 @@ SERIES: dict[str, str] = {
     "fulfilment.holds_by_reason": "Orders put on hold during the period, per reason.",
     "delivery.transit_by_carrier_service": "Parcels shipped, delivered, median and p90 transit hours per carrier and service.",
     "delivery.exceptions_by_carrier": "Parcels with each exception sub-reason over the carrier's parcels shipped in the period.",
-    "returns.by_cohort": "Per period of order date: return rate by orders, the share still inside the return window and whether the rate is incomplete.",
+    "returns.by_cohort": "Per period of order date: return rate by orders, the share still inside the return window, whether the rate is incomplete, and its projected final rate with a 95 % interval.",
     "returns.by_sku": "Per SKU: units delivered and returned, unit return rate and priority = rate × returned units.",
     "returns.reason_mix": "Units asked back in the period, per reason.",
 }
+SERIES |= WHATIF_SERIES
+SERIES |= sales_more.SERIES | fulfilment_more.SERIES | delivery_more.SERIES
+SERIES |= returns_more.SERIES | perfect_order.SERIES
 
 # The carrier filter is a parcel filter: these count only that carrier's parcels. Every other KPI and
 # series is about orders, which have no carrier until labelled, and ignores it (docs/kpis.md, Filters).
@@ -209,6 +219,10 @@ CARRIER_FILTERED: frozenset[str] = frozenset(
         "delivery.in_transit",
         "delivery.transit_by_carrier_service",
         "delivery.exceptions_by_carrier",
+        "fulfilment.label_to_first_scan_median_hours",
+        "fulfilment.label_to_first_scan_p90_hours",
+        *(k.key for k in delivery_more.KPIS),
+        *delivery_more.SERIES,
     }
 )
 _ORDER_FILTER_NOTES = {
@@ -216,7 +230,8 @@ _ORDER_FILTER_NOTES = {
     "sku": "Orders with a line of that product (their whole figures), in every KPI.",
 }
 CARRIER_NOTE = (
-    "Only that carrier's parcels, in the parcel KPIs (transit time, on time, exceptions, in transit)."
+    "Only that carrier's parcels, in the parcel KPIs (transit time, on time, exceptions, in transit,"
+    " first attempt, lost or damaged, ETA accuracy, label → first scan)."
     " Order KPIs (sales, fulfilment, cancellations, order to door, returns) ignore it:"
     " an order has no carrier until it is labelled."
 )

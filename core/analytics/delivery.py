@@ -85,17 +85,35 @@ def order_to_door(cur: Cursor, f: Filters) -> dict[str, Any]:
     }
 
 
+def on_time_sql(delivered: str = "delivered_at", eta: str = "original_eta") -> str:
+    """The on-time rule, one place: delivered on or before the promised day, both the shop's days
+    (perfect order reuses it). NULL, not false, while undelivered."""
+    return f"({local_day_sql(delivered)} <= {local_day_sql(eta)})"
+
+
+def promise_due_sql(delivered: str = "delivered_at", eta: str = "original_eta") -> str:
+    """Whether a parcel's promise can be judged: delivered, or its promised day is over (shop's days)."""
+    return f"({delivered} IS NOT NULL OR {local_day_sql(eta)} < {local_day_sql('$now')})"
+
+
+# The same rule over the parcels shipped in the period, for the table per carrier and service
+# (``delivery_more``) and its drill-down: columns ``on_time`` and ``due`` of ``promised``.
+shipped_sql = _shipped
+PROMISED = (
+    f"promised AS (SELECT order_id, carrier, service, {on_time_sql()} AS on_time, {promise_due_sql()} AS due"
+    " FROM shipped WHERE original_eta IS NOT NULL)"
+)
+ON_TIME, DUE = "on_time", "due"
+
+
 def on_time(cur: Cursor, f: Filters) -> dict[str, Any]:
     """Delivered on or before the originally promised day, among parcels delivered or past that day.
     Days are the shop's: due 14 Sep and delivered 14 Sep 21:30 New York time is on time."""
     punctual, due = one(
         cur,
-        f"""WITH {scope_sql(f)}, {_shipped(f)},
-        promised AS (SELECT {local_day_sql("delivered_at")} AS delivered_day, {local_day_sql("original_eta")} AS due_day
-                     FROM shipped WHERE original_eta IS NOT NULL)
-        SELECT count(*) FILTER (WHERE delivered_day <= due_day),
-               count(*) FILTER (WHERE delivered_day IS NOT NULL OR due_day < {local_day_sql("$now")})
-        FROM promised""",
+        f"""WITH {scope_sql(f)}, {_shipped(f)}
+        SELECT count(*) FILTER (WHERE {on_time_sql()}), count(*) FILTER (WHERE {promise_due_sql()})
+        FROM shipped WHERE original_eta IS NOT NULL""",
         f,
     )
     return {"on_time_parcels": int(punctual), "due_parcels": int(due), "on_time_rate": rate(punctual, due)}

@@ -10,15 +10,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from core.analytics.delivery import DUE, ON_TIME, PROMISED, shipped_sql
 from core.analytics.filters import Filters
 from core.analytics.fulfilment import SHIP_BUCKETS, WAIT_BUCKETS, bucket_case, held_sql
+from core.analytics.fulfilment_more import CANCELLED_SQL
 from core.analytics.sales import orders_booked_sql
 from core.analytics.sql import Cursor, buckets_sql, one, run, scope_sql, shipment_carrier_sql
 from core.errors import ValidationFailed
 
 _SHIPPED = "s.kind = 'outbound' AND s.shipped_at >= $start AND s.shipped_at < $end"
-_VALID_RETURNS = "SELECT rl.order_id, rl.reason, rl.order_line_id, r.created_at FROM return_lines_f rl JOIN returns_f r ON r.id = rl.return_id WHERE r.status NOT IN ('rejected', 'cancelled')"
+_VALID_RETURNS = "SELECT rl.order_id, rl.reason, rl.resolution, rl.order_line_id, r.created_at FROM return_lines_f rl JOIN returns_f r ON r.id = rl.return_id WHERE r.status NOT IN ('rejected', 'cancelled')"
 _IN_RANGE = "placed_at >= $start AND placed_at < $end AND cancelled_at IS NULL"
+_ASKED = "v.created_at >= $start AND v.created_at < $end"  # returns asked in the range
 # Each sales bar's orders: those with an amount of its line booked in the period (core.analytics.sales).
 SALES_DRILLS = {
     "sales_period": ("orders",),
@@ -38,6 +41,10 @@ def _orders_sql(f: Filters) -> dict[str, str]:
         " AND (cancelled_at IS NULL OR cancelled_at >= $snapshot)"
         f" AND {bucket_case('hours_between(placed_at, $snapshot)', WAIT_BUCKETS)} = $key",
         "hold_reason": f"WITH {held_sql(f)} SELECT order_id FROM held WHERE hold_reason = $key",
+        "cancel_reason": f"WITH {CANCELLED_SQL} SELECT order_id FROM cancelled WHERE reason = $key",
+        # The on-time bar's gap: orders with a parcel of that carrier and service that is due and not on time.
+        "late": f"WITH {shipped_sql(f)}, {PROMISED} SELECT order_id FROM promised WHERE ({DUE})"
+        f" AND NOT coalesce({ON_TIME}, false) AND carrier = $key AND service = $key2",
         "carrier_service": f"SELECT s.order_id FROM shipments_f s WHERE {_SHIPPED} AND s.carrier = $key AND s.service = $key2",
         "exception": f"SELECT s.order_id FROM shipments_f s JOIN exceptions_f e ON e.shipment_id = s.id WHERE {_SHIPPED}"
         f" AND {shipment_carrier_sql(f)} AND s.carrier = $key AND e.reason = $key2",
@@ -47,6 +54,9 @@ def _orders_sql(f: Filters) -> dict[str, str]:
         " JOIN scoped o ON o.order_id = v.order_id WHERE o.placed_at >= $start AND o.placed_at < $end"
         " AND o.cancelled_at IS NULL AND l.sku = $key",
         "reason": f"SELECT order_id FROM ({_VALID_RETURNS}) v WHERE v.created_at >= $start AND v.created_at < $end AND v.reason = $key",
+        "resolution": f"SELECT order_id FROM ({_VALID_RETURNS}) v WHERE {_ASKED} AND v.resolution = $key",
+        "sku_reason": f"SELECT v.order_id FROM ({_VALID_RETURNS}) v JOIN lines_f l ON l.id = v.order_line_id"
+        f" WHERE {_ASKED} AND l.sku = $key AND v.reason = $key2",
     }
 
 
@@ -62,7 +72,7 @@ class DrillPage:
 
 
 def _split(kind: str, key: str) -> tuple[str, str]:
-    if kind in {"carrier_service", "exception"}:
+    if kind in {"carrier_service", "exception", "late", "sku_reason"}:
         first, _, second = key.partition("|")
         return first, second
     return key, ""

@@ -71,13 +71,22 @@ def placed_to_shipped_distribution(cur: Cursor, f: Filters) -> list[dict[str, An
     return [{"bucket": label, "orders": int(rows.get(label, 0))} for label, _, _ in SHIP_BUCKETS]
 
 
+def within_sla_sql(f: Filters, placed: str = "placed_at", shipped: str = "shipped_at") -> str:
+    """The SLA decision, one place: shipped, within the SLA's hours of placing (perfect order reuses it)."""
+    return f"({shipped} IS NOT NULL AND {_elapsed(f, placed, shipped)} <= $sla)"
+
+
+def sla_due_sql(f: Filters, placed: str = "placed_at", shipped: str = "shipped_at") -> str:
+    """Whether the SLA can be judged yet: shipped, or already past the deadline unshipped."""
+    return f"({shipped} IS NOT NULL OR {_elapsed(f, placed, '$now')} > $sla)"
+
+
 def sla(cur: Cursor, f: Filters) -> dict[str, Any]:
     """Share of orders shipped within the SLA, among those shipped or already past their deadline."""
     within, due = one(
         cur,
         f"""WITH {scope_sql(f)}, {_COHORT}
-        SELECT count(*) FILTER (WHERE shipped_at IS NOT NULL AND {_elapsed(f, "placed_at", "shipped_at")} <= $sla),
-               count(*) FILTER (WHERE shipped_at IS NOT NULL OR {_elapsed(f, "placed_at", "$now")} > $sla)
+        SELECT count(*) FILTER (WHERE {within_sla_sql(f)}), count(*) FILTER (WHERE {sla_due_sql(f)})
         FROM cohort""",
         f,
     )

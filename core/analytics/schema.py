@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, or_, select, type_coerce
 from sqlalchemy.sql.sqltypes import NullType
 
+from core.events.shipments import SCANNED
 from core.lifecycle import RefundStatus
-from core.models import Event, Order, OrderLine, Refund, Return, ReturnLine, Shipment
+from core.models import Customer, Event, Order, OrderLine, Refund, Return, ReturnLine, Shipment
 
 
 def _raw(column: object) -> object:
@@ -56,6 +57,13 @@ def _orders() -> Select[tuple[object, ...]]:
         select(func.coalesce(func.sum(OrderLine.quantity), 0))
         .where(OrderLine.order_id == Order.id, OrderLine.replaces_line_id.is_(None))
         .scalar_subquery(),
+        # Who ordered, to tell new customers from returning ones and who returns often (never shown or
+        # exported): the customer's own (lower-cased, unique) email, since an order's contact address may
+        # differ per order; an order without a customer record by its own address, normalised the same way.
+        func.coalesce(
+            select(Customer.email).where(Customer.id == Order.customer_id).scalar_subquery(),
+            func.lower(func.trim(Order.email)),
+        ),
     )
 
 
@@ -84,6 +92,13 @@ def _shipments() -> Select[tuple[object, ...]]:
         _raw(Shipment.shipped_at),
         _raw(Shipment.delivered_at),
         _raw(Shipment.original_eta),
+        _raw(Shipment.created_at),  # the label was created with the parcel's row
+        # The first carrier scan: a staff hand-over is not one, so the pickup delay stays visible.
+        _raw(
+            select(func.min(Event.occurred_at))
+            .where(Event.shipment_id == Shipment.id, Event.type.in_(list(SCANNED)))
+            .scalar_subquery()
+        ),
     )
 
 
@@ -94,6 +109,15 @@ def _event_facts(code: str, key: str) -> Callable[[], Select[tuple[object, ...]]
         ).where(Event.type == code, Event.order_id.is_not(None))
 
     return query
+
+
+def _etas() -> Select[tuple[object, ...]]:
+    """Every ETA a carrier scan gave, with when it was given (ETA accuracy, ``delivery_more``). A stale
+    scan's ETA (older than a scan already applied) was never given: the parcel's ETA did not change."""
+    eta = Event.payload["eta"].as_string()
+    columns = (Event.id, Event.order_id, Event.shipment_id, _raw(eta), _raw(Event.occurred_at))
+    given = (Event.type.in_(list(SCANNED)), Event.order_id.is_not(None), eta.is_not(None))
+    return select(*columns).where(*given, Event.payload["stale"].as_boolean().is_not(True))
 
 
 def _moved(aggregate: str) -> object:
@@ -123,6 +147,7 @@ def _return_lines() -> Select[tuple[object, ...]]:
         ReturnLine.quantity,
         ReturnLine.reason,
         ReturnLine.resolution,
+        ReturnLine.restocked_qty,
     ).join(Return, Return.id == ReturnLine.return_id)
 
 
@@ -151,7 +176,8 @@ FACT_TABLES: tuple[FactTable, ...] = (
         "orders_f",
         "order_id BIGINT, number VARCHAR, channel VARCHAR, status VARCHAR, hold_reason VARCHAR,"
         " placed_at TIMESTAMP, shipped_at TIMESTAMP, delivered_at TIMESTAMP, cancelled_at TIMESTAMP,"
-        " subtotal_minor BIGINT, discount_minor BIGINT, shipping_minor BIGINT, units BIGINT",
+        " subtotal_minor BIGINT, discount_minor BIGINT, shipping_minor BIGINT, units BIGINT,"
+        " customer_email VARCHAR",
         _orders,
         Order.id,
         Order.id,
@@ -170,11 +196,12 @@ FACT_TABLES: tuple[FactTable, ...] = (
     FactTable(
         "shipments_f",
         "id BIGINT, order_id BIGINT, kind VARCHAR, carrier VARCHAR, service VARCHAR, status VARCHAR,"
-        " exception_reason VARCHAR, shipped_at TIMESTAMP, delivered_at TIMESTAMP, original_eta TIMESTAMP",
+        " exception_reason VARCHAR, shipped_at TIMESTAMP, delivered_at TIMESTAMP, original_eta TIMESTAMP,"
+        " label_created_at TIMESTAMP, first_scan_at TIMESTAMP",
         _shipments,
         Shipment.id,
         Shipment.order_id,
-        times=("shipped_at", "delivered_at", "original_eta"),
+        times=("shipped_at", "delivered_at", "original_eta", "label_created_at", "first_scan_at"),
         sort_by="shipped_at",
     ),
     FactTable(
@@ -194,6 +221,23 @@ FACT_TABLES: tuple[FactTable, ...] = (
         Event.order_id,
         times=("occurred_at",),
         nullable_ints=("shipment_id",),
+    ),
+    FactTable(
+        "cancels_f",
+        _EVENT_DDL,
+        _event_facts("order.cancelled", "reason"),
+        Event.id,
+        Event.order_id,
+        times=("occurred_at",),
+        nullable_ints=("shipment_id",),
+    ),
+    FactTable(
+        "etas_f",
+        "id BIGINT, order_id BIGINT, shipment_id BIGINT, eta TIMESTAMP, occurred_at TIMESTAMP",
+        _etas,
+        Event.id,
+        Event.order_id,
+        times=("eta", "occurred_at"),
     ),
     FactTable(
         "moves_f",
@@ -217,7 +261,7 @@ FACT_TABLES: tuple[FactTable, ...] = (
     FactTable(
         "return_lines_f",
         "id BIGINT, order_id BIGINT, return_id BIGINT, order_line_id BIGINT, quantity BIGINT,"
-        " reason VARCHAR, resolution VARCHAR",
+        " reason VARCHAR, resolution VARCHAR, restocked_qty BIGINT",
         _return_lines,
         ReturnLine.id,
         Return.order_id,

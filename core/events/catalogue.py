@@ -82,6 +82,7 @@ _TYPES = [
     EventType("payment.failed", "order", _I, "Card payment refused by the processor: {message}"),
     EventType("payment.expired", "order", _I, "Card authorisation expired before capture: {message}"),
     EventType("payment.disputed", "order", _I, "The customer's bank disputed {amount_text} ({reason_code})"),
+    EventType("payment.store_transaction", "order", _I, "{store} {kind} of {amount_text}: {status}"),
     EventType("refund.pending", "order", _I, "Refund of {amount_text} sent: waiting for the processor to confirm"),
     EventType("refund.failed", "order", _I, "Refund of {amount_text} refused by the processor: {failure}"),
     EventType("stock.reorder_needed", "stock", _I, "Stock for {sku} fell below its reorder point"),

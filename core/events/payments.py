@@ -1,5 +1,5 @@
 """Typed constructors of what a card processor tells us about a payment: a refusal, an expiry, a
-dispute, and a refund that is pending or refused (``refund.issued`` itself is in ``orders``).
+dispute, a store's transaction, and a refund that is pending or refused (``refund.issued`` itself is in ``orders``).
 
 All are staff-facing: the customer hears of their money through ``refund.issued`` and the order's
 own events, never of a processor's internals.
@@ -10,6 +10,7 @@ from __future__ import annotations
 from core.events.fact import Fact
 from core.models import Payment, Refund
 from core.money import money_text
+from core.payments import StoreTransaction
 
 
 def _lost_body(payment: Payment, reason: str, message: str, after_shipping: bool) -> dict[str, object]:
@@ -45,6 +46,19 @@ def payment_disputed(*, payment: Payment, amount_minor: int, reason: str, disput
         "reason_code": reason[:80],
     }
     return Fact("payment.disputed", body, order_id=payment.order_id, payment_id=payment.id, key=key)
+
+
+def store_transaction(*, order_id: int, payment: Payment | None, found: StoreTransaction, currency: str) -> Fact:
+    """A transaction the store made on the order's payment (a capture, a later sale, a refund...), keyed by
+    the store's id for it so that it is recorded once."""
+    body = {
+        "store": found.store, "transaction_id": found.transaction_id, "kind": found.kind, "status": found.status,
+        "amount_minor": found.amount_minor, "amount_text": money_text(found.amount_minor, currency),
+        "gateway": found.gateway[:64], "parent_id": found.parent_id[:64],
+        "reference": payment.reference if payment is not None else None,
+    }  # fmt: skip
+    key = f"{found.store}:transaction:{found.transaction_id}"
+    return Fact("payment.store_transaction", body, order_id=order_id, payment_id=payment and payment.id, key=key)
 
 
 def _refund_body(refund: Refund) -> dict[str, object]:

@@ -7,6 +7,7 @@ a ``DomainError`` for a delivery it cannot apply; the delivery then shows as fai
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -22,10 +23,11 @@ from core.integrations.common import carrier_code, load_json, text
 from core.lifecycle import OrderStatus
 from core.models import Order, Shipment, WebhookDelivery
 from core.services import ingest, ordering, refunds, scan_batch, store_refunds
-from core.services.capture import record_external_payment
+from core.services.capture import record_external_payment, record_store_transaction
 from core.services.fulfilment import ship_order
 from core.shop import Shop
 
+log = logging.getLogger("shiplog.webhooks")
 WAITING_FOR_PAYMENT = frozenset({OrderStatus.PLACED, OrderStatus.RELEASED, OrderStatus.ON_HOLD})
 
 
@@ -178,6 +180,8 @@ def handle_shopify(shop: Shop, delivery: WebhookDelivery) -> str:
         return shopify_fulfillment(shop, body)
     if delivery.topic in shopify.REFUND_TOPICS:
         return shopify_refund(shop, body)
+    if delivery.topic in shopify.TRANSACTION_TOPICS:
+        return shopify_transaction(shop, body)
     return "ignored"
 
 
@@ -193,6 +197,24 @@ def shopify_refund(shop: Shop, body: dict[str, Any]) -> str:
         raise NotFound(f"Shopify order {text(body.get('order_id'))} is not known here yet.")
     reported = [shopify.refund_reported(body, order.currency)]
     return _store_refunds(shop, order, reported, cancellation=order.status == OrderStatus.CANCELLED, actor=actor)
+
+
+def shopify_transaction(shop: Shop, body: dict[str, Any]) -> str:
+    """A transaction made in Shopify (``order_transactions/create``): recorded on the order's payment, once; one
+    that took the money of an order waiting for it also marks it paid, as a paid ``orders/updated`` does."""
+    actor = Actor("integration", "shopify")
+    order = _order(shop, "shopify", text(body.get("order_id"), 64))
+    if order is None:
+        raise NotFound(f"Shopify order {text(body.get('order_id'))} is not known here yet.")
+    found = shopify.transaction_reported(body, order.currency)
+    if found is None:
+        log.info("Shopify transaction %s (kind %r) on order %s ignored: not a kind Shiplog records",
+                 text(body.get("id"), 64), text(body.get("kind"), 40), order.number)  # fmt: skip
+        return "ignored"
+    if found.took_money and _unpaid(order):
+        _mark_paid(shop, order, shopify.store_payment({"id": order.source_ref}), actor)
+    record_store_transaction(shop, order.id, found, actor=actor)
+    return "processed"
 
 
 def handle_woocommerce(shop: Shop, delivery: WebhookDelivery) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 from core.domain.commands import PlaceOrder, StorePayment
 from core.domain.scans import CarrierScan
+from core.errors import ValidationFailed
 from core.integrations.common import (
     address,
     amounts,
@@ -28,11 +29,15 @@ from core.integrations.shopify_risk import browser_ip, card_fingerprint, store_r
 from core.lifecycle import ExceptionReason, ShipmentStatus
 from core.locales import canonical_or_none
 from core.money import to_minor
+from core.payments import StoreTransaction
 
 ORDER_TOPICS = frozenset({"orders/create", "orders/updated", "orders/cancelled"})
 FULFILLMENT_TOPICS = frozenset({"fulfillments/create", "fulfillments/update"})
 REFUND_TOPICS = frozenset({"refunds/create"})
-TOPICS = ORDER_TOPICS | FULFILLMENT_TOPICS | REFUND_TOPICS
+TRANSACTION_TOPICS = frozenset({"order_transactions/create"})
+TOPICS = ORDER_TOPICS | FULFILLMENT_TOPICS | REFUND_TOPICS | TRANSACTION_TOPICS
+# The kinds of Shopify's OrderTransaction (REST) Shiplog records; any other is acknowledged and ignored.
+TRANSACTION_KINDS = frozenset({"authorization", "capture", "sale", "void", "refund"})
 PAID = frozenset({"paid", "authorized", "partially_paid", "partially_refunded", "refunded"})
 
 # Fulfillment.shipment_status (and FulfillmentEvent.status) -> (status, exception reason).
@@ -158,6 +163,26 @@ def refund_reported(refund: dict[str, Any], currency: str) -> tuple[str, int, st
     made = [t for t in given if text(t.get("kind")) == "refund" and text(t.get("status")) in {"success", ""}]
     amount = amounts(made, "amount", currency, "transactions")
     return text(refund.get("id"), 120), amount, text(refund.get("note"), 500)
+
+
+def transaction_reported(body: dict[str, Any], currency: str) -> StoreTransaction | None:
+    """An ``order_transactions/create`` body (the REST OrderTransaction), in the order's currency; None for a
+    kind Shiplog does not record."""
+    kind = text(body.get("kind"))
+    if kind not in TRANSACTION_KINDS:
+        return None
+    transaction_id = text(body.get("id"), 64)
+    if not transaction_id:
+        raise ValidationFailed("The transaction has no id.", field="id")
+    given = text(body.get("currency"), 3).upper()
+    if given and given != currency:
+        raise ValidationFailed(f"The transaction is in {given} but the order in {currency}.", field="currency")
+    return StoreTransaction(
+        "shopify", transaction_id, kind, text(body.get("status"), 20) or "success",
+        to_minor(body.get("amount"), currency, field="amount"), gateway=text(body.get("gateway"), 64),
+        parent_id=text(body.get("parent_id"), 64),
+        occurred_at=parse_time(body.get("processed_at") or body.get("created_at")),
+    )  # fmt: skip
 
 
 def shipping_phone(order: dict[str, Any]) -> str | None:

@@ -1,5 +1,6 @@
 """Shopify's products as the catalogue takes them: the Admin GraphQL ``products`` connection read
-page by page (cursor pagination, throttle respected), and the ``products/*`` webhook bodies (REST shape)."""
+page by page (cursor pagination, throttle respected), and the ``products/*`` webhook bodies (REST shape);
+and an inventory item's stock over every location (``inventoryLevels``)."""
 
 from __future__ import annotations
 
@@ -32,10 +33,20 @@ QUERY = """query Products($first: Int!, $after: String) {
     }
   }
 }"""
+# An item's level at each location that stocks it: ``inventory_levels/update`` names one location only.
+LEVELS = """query InventoryLevels($id: ID!, $first: Int!, $after: String) {
+  inventoryItem(id: $id) {
+    id
+    inventoryLevels(first: $first, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      nodes { location { id } quantities(names: ["available"]) { name quantity } }
+    }
+  }
+}"""
 GRAMS = {"GRAMS": 1, "KILOGRAMS": 1000, "OUNCES": 28.349523125, "POUNDS": 453.59237}
 
 
-def client(domain: str, token: str, **options: Any) -> Client:
+def client(token: str, **options: Any) -> Client:
     return Client("Shopify", {"X-Shopify-Access-Token": token, "Accept": "application/json"}, **options)
 
 
@@ -53,24 +64,50 @@ def _throttled(answer: dict[str, Any]) -> float | None:
     return max(missing / float(status.get("restoreRate") or 50), 1.0)
 
 
-def _page(shop_client: Client, url: str, after: str | None) -> dict[str, Any]:
+def _ask(shop_client: Client, url: str, query: str, variables: dict[str, Any], what: str) -> dict[str, Any]:
+    """One GraphQL query's ``data``, waiting out Shopify's throttle."""
     for _ in range(10):
-        answer = shop_client.call("POST", url, {"query": QUERY, "variables": {"first": PAGE_SIZE, "after": after}})
+        answer = shop_client.call("POST", url, {"query": query, "variables": variables})
         body = answer.body if isinstance(answer.body, dict) else {}
         wait = _throttled(body)
         if wait is None:
             if body.get("errors") or not isinstance(body.get("data"), dict):
-                raise StoreError(f"Shopify refused the products query: {text(str(body.get('errors')), 300)}")
+                raise StoreError(f"Shopify refused the {what} query: {text(str(body.get('errors')), 300)}")
             return body["data"]
         shop_client.sleep(wait)
-    raise StoreError("Shopify kept throttling the products query.")
+    raise StoreError(f"Shopify kept throttling the {what} query.")
 
 
-def pages(shop_client: Client, domain: str, version: str) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+def _page(shop_client: Client, url: str, after: str | None) -> dict[str, Any]:
+    return _ask(shop_client, url, QUERY, {"first": PAGE_SIZE, "after": after}, "products")
+
+
+def available_everywhere(shop_client: Client, base_url: str, version: str, item_id: str) -> int | None:
+    """The item's ``available`` summed over every location that stocks it, every page read; None when Shopify
+    has no such item. A location oversold below zero counts against the others; the sum is never below zero."""
+    url, after, total = endpoint(base_url, version), None, 0
+    while True:
+        wanted = {"id": f"gid://shopify/InventoryItem/{item_id}", "first": PAGE_SIZE, "after": after}
+        item = _ask(shop_client, url, LEVELS, wanted, "inventory levels").get("inventoryItem")
+        if not isinstance(item, dict):
+            return None
+        levels = item.get("inventoryLevels") or {}
+        for node in levels.get("nodes") or []:
+            found = [q for q in node.get("quantities") or [] if q.get("name") == "available"]
+            total += sum(int(q.get("quantity") or 0) for q in found)
+        info = levels.get("pageInfo") or {}
+        if not info.get("hasNextPage"):
+            return max(total, 0)
+        after = info.get("endCursor")
+
+
+def endpoint(base_url: str, version: str) -> str:
+    return f"{base_url}/admin/api/{version}/graphql.json"
+
+
+def pages(shop_client: Client, base_url: str, version: str) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """(the store's currency, one page of product nodes), until ``hasNextPage`` is false."""
-    url, after = f"https://{domain}/admin/api/{version}/graphql.json", None
-    if domain.startswith(("http://", "https://")):  # a local peer in tests; stores are always https
-        url = f"{domain}/admin/api/{version}/graphql.json"
+    url, after = endpoint(base_url, version), None
     while True:
         data = _page(shop_client, url, after)
         found = data.get("products") or {}

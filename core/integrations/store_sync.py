@@ -16,7 +16,7 @@ from core.events.fact import Actor
 from core.integrations import shopify_catalog, woo_catalog
 from core.integrations.common import load_json, parse_time, text
 from core.integrations.store_http import Client, StoreError
-from core.models import StoreConnection, WebhookDelivery
+from core.models import WebhookDelivery
 from core.money import check_currency
 from core.services import ingest
 from core.services import store_connections as stores
@@ -25,7 +25,6 @@ from core.shop import Shop
 SHOPIFY_TOPICS = frozenset({"products/create", "products/update", "products/delete", "inventory_levels/update"})
 WOO_TOPICS = frozenset({"product.created", "product.updated", "product.deleted", "product.restored"})
 TOPICS = {"shopify": SHOPIFY_TOPICS, "woocommerce": WOO_TOPICS}
-DEFAULT_SHOPIFY_VERSION = "2025-01"
 
 
 @dataclass(frozen=True)
@@ -80,10 +79,18 @@ def _currency(shop: Shop, found: str) -> str:
     return found
 
 
-def sync_shopify(shop: Shop, conn: StoreConnection, store: Client, report: SyncReport) -> Iterator[int]:
+def reader(shop: Shop, platform: str) -> tuple[stores.StoreAccess, Client]:
+    """The connected store (``store_connections.access``: ``NotConnected`` if it is not) and a client to read it."""
+    found, options = stores.access(shop, platform), dict(shop.store_http)
+    if platform == "shopify":
+        return found, shopify_catalog.client(found.credentials["access_token"], **options)
+    return found, woo_catalog.client(found.credentials["consumer_key"], found.credentials["consumer_secret"], **options)
+
+
+def sync_shopify(shop: Shop, found: stores.StoreAccess, store: Client, report: SyncReport) -> Iterator[int]:
     """Save each page's products; yields the number saved so far (for a progress bar)."""
     done = 0
-    for money, nodes in shopify_catalog.pages(store, conn.domain, conn.api_version or DEFAULT_SHOPIFY_VERSION):
+    for money, nodes in shopify_catalog.pages(store, found.base_url, found.api_version or stores.SHOPIFY_VERSION):
         money = _currency(shop, money)
         for node in nodes:
             _save(shop, report, node, partial(shopify_catalog.from_node, node, money))
@@ -91,19 +98,27 @@ def sync_shopify(shop: Shop, conn: StoreConnection, store: Client, report: SyncR
             yield done
 
 
-def sync_woocommerce(shop: Shop, conn: StoreConnection, store: Client, report: SyncReport) -> Iterator[int]:
-    money, done = _currency(shop, woo_catalog.currency(store, conn.domain)), 0
-    for _, products in woo_catalog.pages(store, conn.domain):
+def sync_woocommerce(shop: Shop, found: stores.StoreAccess, store: Client, report: SyncReport) -> Iterator[int]:
+    money, done = _currency(shop, woo_catalog.currency(store, found.base_url)), 0
+    for _, products in woo_catalog.pages(store, found.base_url):
         for raw in products:
-            found = (
-                woo_catalog.variations(store, conn.domain, text(raw.get("id"))) if raw.get("type") == "variable" else []
+            kinds = (
+                woo_catalog.variations(store, found.base_url, text(raw.get("id")))
+                if raw.get("type") == "variable"
+                else []
             )
-            _save(shop, report, raw, partial(woo_catalog.product, raw, found, money))
+            _save(shop, report, raw, partial(woo_catalog.product, raw, kinds, money))
             done += 1
             yield done
 
 
 SYNCS = {"shopify": sync_shopify, "woocommerce": sync_woocommerce}
+
+
+def run(shop: Shop, platform: str, report: SyncReport) -> Iterator[int]:
+    """The sync of the connected store of ``platform``, read with its stored address and its credentials."""
+    found, store = reader(shop, platform)
+    return SYNCS[platform](shop, found, store, report)
 
 
 def resource(topic: str, body: dict[str, Any]) -> tuple[str | None, datetime | None] | None:
@@ -127,23 +142,49 @@ def handle_webhook(shop: Shop, delivery: WebhookDelivery) -> str:
     if delivery.topic in ("products/delete", "product.deleted"):
         return "processed" if stores.unlist_store_product(shop, platform, ref, actor=actor) else "ignored"
     if delivery.topic == "inventory_levels/update":
-        item, available = text(body.get("inventory_item_id"), 64), body.get("available")
-        if not isinstance(available, int):
-            return "ignored"
-        return "processed" if stores.set_store_level(shop, platform, item, available, actor=actor) else "ignored"
+        return _shopify_level(shop, text(body.get("inventory_item_id"), 64), actor)
     return _save_sent(shop, platform, body, actor)
+
+
+def _shopify_level(shop: Shop, item: str, actor: Actor) -> str:
+    """The webhook names one location's level; the shop's stock is the item's ``available`` over all of its
+    locations, so every level is read again from the Admin API (docs/integrations.md) and the sum set."""
+    if not item or not stores.links_item(shop, "shopify", item):
+        return "ignored"  # not a variant Shiplog sells: no need to ask Shopify
+    found, store = reader(shop, "shopify")
+    total = shopify_catalog.available_everywhere(
+        store, found.base_url, found.api_version or stores.SHOPIFY_VERSION, item
+    )
+    if total is None:
+        return "ignored"
+    return "processed" if stores.set_store_level(shop, "shopify", item, total, actor=actor) else "ignored"
 
 
 def _save_sent(shop: Shop, platform: str, body: dict[str, Any], actor: Actor) -> str:
     """A product a webhook sent whole, priced in the shop's currency (the bodies do not name one)."""
     if platform == "woocommerce":
-        if body.get("type") == "variable":
-            return "ignored"  # its variations are not in the body: `stores sync` loads them
-        found = mapped(partial(woo_catalog.product, body, [], shop.currency))
+        parent, variations = _woo_whole(shop, body)
+        if text(parent.get("type")) == "variable" and not variations:
+            return "ignored"  # nothing to sell yet: its variations come with a later product.updated
+        found = mapped(partial(woo_catalog.product, parent, variations, shop.currency))
     else:
         found = mapped(partial(shopify_catalog.from_webhook, body, shop.currency))
     saved = stores.save_store_product(shop, platform, found, actor=actor, reference=f"{platform} webhook")
     return "ignored" if saved.outcome == "unchanged" else "processed"
+
+
+def _woo_whole(shop: Shop, body: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A WooCommerce product and its variations. A variable product's webhook carries only the parent, and a
+    variation's only itself: the variations (and a variation's parent) are read through the REST API of the
+    connected store, so each is saved as a variant with its own SKU, price and stock."""
+    kind = text(body.get("type"))
+    if kind not in ("variable", "variation"):
+        return body, []
+    found, store = reader(shop, "woocommerce")
+    parent = body if kind == "variable" else woo_catalog.one(store, found.base_url, text(body.get("parent_id"), 30))
+    if text(parent.get("type")) != "variable":
+        raise ValidationFailed(f"WooCommerce product {text(parent.get('id'))} is not a variable product.", field="type")
+    return parent, woo_catalog.variations(store, found.base_url, text(parent.get("id"), 30))
 
 
 def _origin(source: str, headers: dict[str, str]) -> str:

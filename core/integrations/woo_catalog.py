@@ -34,7 +34,16 @@ def currency(store: Client, url: str) -> str:
     return text((body or {}).get("code") if isinstance(body, dict) else "", 3)
 
 
+def one(store: Client, url: str, product_id: str) -> dict[str, Any]:
+    """``GET /products/<id>``: a variation's parent, when a webhook sent only the variation."""
+    body = store.call("GET", f"{url}/wp-json/wc/v3/products/{product_id}").body
+    if not isinstance(body, dict):
+        raise StoreError(f"WooCommerce answered product {product_id} with something that is not a product.")
+    return body
+
+
 def variations(store: Client, url: str, product_id: str) -> list[dict[str, Any]]:
+    """``GET /products/<id>/variations``, every page (``X-WP-TotalPages``)."""
     found, page, last = [], 1, 1
     while page <= last:
         answer = store.call(

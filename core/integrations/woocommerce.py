@@ -1,7 +1,7 @@
 """WooCommerce webhooks (REST API v3 order JSON) mapped to Shiplog commands.
 
 An order is recorded with WooCommerce's money: each line's subtotal (before coupons) and total (after),
-its tax, the shipping total, the tax lines, and the order's total, which Shiplog's must equal. The
+its tax, the shipping total, its fee lines, the tax lines, and the order's total, which Shiplog's must equal. The
 payment is the store's (``StorePayment``, with WooCommerce's ``transaction_id``): never charged here.
 """
 
@@ -71,16 +71,30 @@ def _tax_lines(order: dict[str, Any], currency: str) -> list[dict[str, Any]]:
     return found
 
 
+def _fees(order: dict[str, Any], currency: str) -> tuple[int, int]:
+    """(the positive fees, the negative ones as an amount off): WooCommerce's ``fee_lines`` before tax (their
+    tax is already in ``total_tax`` and the tax lines). A negative fee is how shops and plugins give a
+    discount that is not a coupon, so it is not in ``discount_total``."""
+    fees = [fee for fee in order.get("fee_lines") or [] if isinstance(fee, dict)]
+    totals = [to_minor(fee.get("total"), currency, field=f"fee_lines[{i}].total") for i, fee in enumerate(fees)]
+    return sum(t for t in totals if t > 0), -sum(t for t in totals if t < 0)
+
+
 def _money(order: dict[str, Any], currency: str) -> dict[str, Any]:
     """The order's money as WooCommerce sent it, in ``PlaceOrder``'s fields."""
     lines = priced_lines(order.get("line_items"), lambda item, i: _line_money(item, currency, i))
     on_lines = sum(line.discount_minor for line in lines)
+    charged, taken_off = _fees(order, currency)
+    coupons = max(0, to_minor(order.get("discount_total"), currency, field="discount_total") - on_lines)
     return {
         "lines": lines,
         "store_priced": True,
-        "shipping_minor": to_minor(order.get("shipping_total"), currency, field="shipping_total"),
-        # Coupons are spread over the lines (subtotal - total); anything beyond that is the order's own.
-        "discount_minor": max(0, to_minor(order.get("discount_total"), currency, field="discount_total") - on_lines),
+        # A positive fee (gift wrap, handling, payment surcharge) is charged on top of the goods as shipping is:
+        # the order has no fee column, so it is counted with shipping (docs/integrations.md).
+        "shipping_minor": to_minor(order.get("shipping_total"), currency, field="shipping_total") + charged,
+        # Coupons are spread over the lines (subtotal - total); what is beyond that, and negative fees, are the
+        # order's own discount.
+        "discount_minor": coupons + taken_off,
         "tax_minor": to_minor(order.get("total_tax"), currency, field="total_tax"),
         "tax_lines": _tax_lines(order, currency),
         "store_total_minor": to_minor(order.get("total"), currency, field="total"),

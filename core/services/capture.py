@@ -15,9 +15,10 @@ from core.domain.commands import PlaceOrder
 from core.errors import DuplicateEvent, ValidationFailed
 from core.events.fact import Act, Actor
 from core.events.log import ensure_new
-from core.lifecycle import OrderStatus
+from core.events.payments import store_transaction
+from core.lifecycle import OrderStatus, record
 from core.models import Customer, Order
-from core.payments import Authorization
+from core.payments import Authorization, StoreTransaction
 from core.queries import risk as risk_signals
 from core.risk import Assessment
 from core.risk import score as score_risk
@@ -116,4 +117,32 @@ def record_external_payment(
         )  # fmt: skip
         if order.status in (OrderStatus.PLACED, OrderStatus.RELEASED):
             orders.capture(unit, act, order, payment)
+        return order
+
+
+def _joined(known: str | None, transaction_id: str) -> str:
+    """The payment's store transaction ids with one more, while the column holds them (the events keep all)."""
+    ids = [i for i in (known or "").split(",") if i]
+    if transaction_id in ids:
+        return ",".join(ids)
+    longer = ",".join([*ids, transaction_id])
+    return longer if len(longer) <= 200 else ",".join(ids)
+
+
+def record_store_transaction(shop: Shop, order_id: int, found: StoreTransaction, *, actor: Actor) -> Order:
+    """A transaction the store made on the order (a capture, a sale made later, a refund...): recorded once,
+    on the order's payment in that store when there is one. Its money is the store's business: a sale that
+    paid an order is recorded by ``record_external_payment``, a refund by the store's refund report.
+
+    The same transaction reported again is refused as a ``DuplicateEvent`` (callers treat it as done)."""
+    if not 0 < len(found.transaction_id) <= 64 or found.amount_minor < 0:
+        raise ValidationFailed("A store transaction needs an id and an amount of zero or more.", field="id")
+    with unit_of_work(shop) as unit:
+        order = load_order(unit.session, order_id)
+        payment = next((p for p in order.payments if p.method == payments.EXTERNAL and p.gateway == found.store), None)
+        fact = store_transaction(order_id=order.id, payment=payment, found=found, currency=order.currency)
+        ensure_new(unit.session, fact.key)
+        if payment is not None:
+            payment.store_transactions = _joined(payment.store_transactions, found.transaction_id)
+        record(unit, Act(actor, found.occurred_at or utcnow()), fact)
         return order

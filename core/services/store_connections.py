@@ -1,6 +1,10 @@
 """The connected stores and what their catalogue sync writes beyond ``save_product``: which store
 variant is which Shiplog variant, a product the store deleted (unlisted, never removed: orders name
-its variants), and a store's stock level for an inventory item (through ``inventory.adjust_stock``)."""
+its variants), and a store's stock level for an inventory item (through ``inventory.adjust_stock``).
+
+``access`` is the one source of where and as whom Shiplog calls a store: the address and API version of
+the stored connection (``stores connect``), the credentials from the environment under ``SECRET_NAMES``.
+Every adapter (refunds, cancels, the sync, the reads a webhook needs) is built from it."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from sqlalchemy import select
 
 from core.clock import utcnow
 from core.domain.products import ProductInput
-from core.errors import ValidationFailed
+from core.errors import DomainError, ValidationFailed
 from core.events import products as facts
 from core.events.fact import Act, Actor
 from core.lifecycle import record
@@ -31,6 +35,23 @@ SECRET_NAMES: dict[str, dict[str, str]] = {
         "webhook_secret": "WOOCOMMERCE_WEBHOOK_SECRET",
     },
 }
+
+# The first Shopify Admin API version with refundCreate's @idempotent directive (required from 2026-04).
+SHOPIFY_VERSION = "2026-01"
+
+
+class NotConnected(DomainError):
+    """No store of that platform is connected, or its credentials are not in the environment."""
+
+    code = "store_not_connected"
+
+
+@dataclass(frozen=True)
+class StoreAccess:
+    platform: str
+    base_url: str  # https://x.myshopify.com, or the WordPress site
+    api_version: str | None  # Shopify's Admin API version; WooCommerce's REST API is always wc/v3
+    credentials: dict[str, str]  # access_token (Shopify); consumer_key and consumer_secret (WooCommerce)
 
 
 @dataclass(frozen=True)
@@ -68,6 +89,28 @@ def connect(shop: Shop, platform: str, domain: str, api_version: str | None, *, 
 def connection(shop: Shop, platform: str) -> StoreConnection | None:
     with shop.db.read() as session:
         return session.scalar(select(StoreConnection).where(StoreConnection.platform == platform))
+
+
+def base_url(domain: str) -> str:
+    """A Shopify domain is reached over HTTPS; a WooCommerce site (or a test's local peer) is stored as a URL."""
+    return domain.rstrip("/") if domain.startswith(("https://", "http://")) else f"https://{domain}"
+
+
+def access(shop: Shop, platform: str) -> StoreAccess:
+    """The connected store of ``platform`` and its credentials; ``NotConnected`` says what to do when either is missing."""
+    conn = connection(shop, platform)
+    if conn is None:
+        raise NotConnected(f"No {platform} store is connected: run `flask --app wsgi stores connect {platform}`.")
+    names = {key: name for key, name in SECRET_NAMES[platform].items() if key != "webhook_secret"}
+    missing = [name for name in names.values() if not shop.store_secrets.get(name)]
+    if missing:
+        verb = "is" if len(missing) == 1 else "are"
+        raise NotConnected(
+            f"{', '.join(missing)} {verb} not set in the environment: {platform} cannot be called without it."
+        )
+    version = conn.api_version or (SHOPIFY_VERSION if platform == "shopify" else None)
+    secrets = {key: shop.store_secrets[name] for key, name in names.items()}
+    return StoreAccess(platform, base_url(conn.domain), version, secrets)
 
 
 def _link(unit: SessionUnit, platform: str, store_product_id: str, wanted: StoreVariant) -> None:
@@ -122,6 +165,17 @@ def unlist_store_product(shop: Shop, platform: str, store_product_id: str, *, ac
             .limit(1)
         )
         return product is not None and _set_listed(unit, Act(actor, utcnow()), product, False)
+
+
+def links_item(shop: Shop, platform: str, inventory_item_id: str) -> bool:
+    """Whether a variant here is the store's inventory item."""
+    with shop.db.read() as session:
+        found = session.scalar(
+            select(StoreVariantLink.id)
+            .where(StoreVariantLink.platform == platform, StoreVariantLink.inventory_item_id == inventory_item_id)
+            .limit(1)
+        )
+    return found is not None
 
 
 def set_store_level(shop: Shop, platform: str, inventory_item_id: str, available: int, *, actor: Actor) -> Level | None:

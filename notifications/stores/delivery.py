@@ -10,7 +10,7 @@ the refunds for staff to see and the row goes dead; anything else is retried wit
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable
 
 from sqlalchemy import select
 
@@ -18,9 +18,12 @@ from core import storecalls
 from core.events.fact import Actor
 from core.models import Event, Order, OutboxMessage, Refund
 from core.services import store_refunds
+from core.services.store_connections import NotConnected
 from core.shop import Shop
 from notifications import store
 from notifications.stores.calls import Answer, Call, RefundAsk, StoreAdapter
+
+Adapters = Callable[[str], StoreAdapter]  # the store's adapter; raises ``NotConnected`` (``stores.connected``)
 
 log = logging.getLogger("shiplog.stores")
 
@@ -31,7 +34,7 @@ def _refund_ids(event: Event) -> list[int]:
 
 
 class StoreCalls:
-    def __init__(self, shop: Shop, adapters: Mapping[str, StoreAdapter], policy: store.RetryPolicy) -> None:
+    def __init__(self, shop: Shop, adapters: Adapters, policy: store.RetryPolicy) -> None:
         self.shop, self.adapters, self.policy = shop, adapters, policy
 
     def split(self, claims: list[store.Claim]) -> tuple[list[store.Claim], list[store.Claim]]:
@@ -73,9 +76,10 @@ class StoreCalls:
         name, call = self._call(claim)
         if call.kind == "refund" and not call.refunds:
             return store.skipped(claim, "not sent: the refund is no longer pending here")
-        adapter = self.adapters.get(name)
-        if adapter is None:
-            return store.failed(claim, f"{name} is not connected (no credentials)", permanent=True, policy=self.policy)
+        try:
+            adapter = self.adapters(name)
+        except NotConnected as error:  # dead at once, saying what to do; staff requeue it once connected
+            return store.failed(claim, error.message, permanent=True, policy=self.policy)
         answer = adapter.call(call)
         self._settle(name, call, answer)
         if answer.ok:

@@ -3,21 +3,19 @@
 The connection (platform, address, API version) is stored; its secrets are not. They stay in the
 environment, under the names ``store_connections.SECRET_NAMES`` gives, as every other secret of
 Shiplog does (the webhook secrets were there already): ``connect`` takes them as options (or from
-those variables) only to tell which variable still needs setting.
+those variables) only to tell which variable still needs setting. The stored connection and those
+variables are the one source every store call is made from (``store_connections.access``): the sync
+here, the refunds and cancellations the worker sends, the reads a webhook needs.
 """
 
 from __future__ import annotations
 
-import os
-
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from core.errors import DomainError
 from core.events.fact import Actor
-from core.integrations import shopify_catalog, store_sync, woo_catalog
-from core.integrations.store_http import Client
+from core.integrations import store_sync
 from core.services import store_connections as stores
 from web.extensions import shop
 
@@ -29,10 +27,6 @@ def stores_group() -> None:
     """Connected Shopify and WooCommerce stores."""
 
 
-def _secret(name: str) -> str | None:
-    return current_app.config.get(name) or os.environ.get(name) or None
-
-
 def _connect(platform: str, domain: str, version: str | None, given: dict[str, str]) -> None:
     try:
         stores.connect(shop(), platform, domain, version, actor=OPERATOR)
@@ -40,7 +34,7 @@ def _connect(platform: str, domain: str, version: str | None, given: dict[str, s
         raise click.ClickException(error.message) from None
     click.echo(f"Connected {platform} store {domain}. Its secrets are not stored: they are read from the environment.")
     names = stores.SECRET_NAMES[platform]
-    missing = [names[key] for key, value in given.items() if value and _secret(names[key]) != value]
+    missing = [names[key] for key, value in given.items() if value and shop().store_secrets.get(names[key]) != value]
     for name in missing:
         click.echo(f"Set {name} in the environment to the value you gave (Shiplog reads it from there).")
 
@@ -54,7 +48,7 @@ def connect() -> None:
 @click.option("--shop-domain", required=True, help="x.myshopify.com")
 @click.option("--access-token", envvar="SHOPIFY_ACCESS_TOKEN", required=True)
 @click.option("--webhook-secret", envvar="SHOPIFY_WEBHOOK_SECRET", required=True)
-@click.option("--api-version", default=store_sync.DEFAULT_SHOPIFY_VERSION, show_default=True)
+@click.option("--api-version", default=stores.SHOPIFY_VERSION, show_default=True)
 @with_appcontext
 def connect_shopify(shop_domain: str, access_token: str, webhook_secret: str, api_version: str) -> None:
     domain = shop_domain.strip().lower()
@@ -76,34 +70,14 @@ def connect_woocommerce(url: str, consumer_key: str, consumer_secret: str, webho
     _connect("woocommerce", url.strip().rstrip("/"), None, given)
 
 
-def _needed(platform: str, key: str) -> str:
-    name = stores.SECRET_NAMES[platform][key]
-    value = _secret(name)
-    if not value:
-        raise click.ClickException(f"{name} is not set in the environment: {platform} cannot be read without it.")
-    return value
-
-
-def _client(platform: str) -> Client:
-    options = current_app.config.get("STORE_HTTP_OPTIONS") or {}  # tests: no real sleeping, short timeouts
-    if platform == "shopify":
-        return shopify_catalog.client("", _needed(platform, "access_token"), **options)
-    return woo_catalog.client(_needed(platform, "consumer_key"), _needed(platform, "consumer_secret"), **options)
-
-
 def _sync(platform: str) -> store_sync.SyncReport:
-    conn = stores.connection(shop(), platform)
-    if conn is None:
-        raise click.ClickException(
-            f"No {platform} store is connected: run `flask --app wsgi stores connect {platform}`."
-        )
-    report, store = store_sync.SyncReport(platform), _client(platform)
-    steps = store_sync.SYNCS[platform](shop(), conn, store, report)
+    report = store_sync.SyncReport(platform)
     try:
+        steps = store_sync.run(shop(), platform, report)
         with click.progressbar(steps, label=f"Loading {platform} products", show_pos=True) as bar:
             for _ in bar:
                 pass
-    except DomainError as error:  # the store could not be read: what was saved stays, a re-run goes on
+    except DomainError as error:  # not connected, or the store could not be read: what was saved stays
         raise click.ClickException(error.message) from None
     return report
 

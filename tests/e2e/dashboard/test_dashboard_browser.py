@@ -21,8 +21,11 @@ def _graphs_have_data(page) -> int:  # type: ignore[no-untyped-def]
         "[...document.querySelectorAll('.js-plotly-plot')].every(p => p.data && p._fullLayout)",
         timeout=20_000,
     )
+    # A chart's points, or a table's rows (sales by product and channel are Plotly tables: no y).
     counts = page.eval_on_selector_all(
-        ".js-plotly-plot", "plots => plots.map(p => (p.data || []).reduce((n, t) => n + (t.y || []).length, 0))"
+        ".js-plotly-plot",
+        # points of a chart, rows of a table (the policy back-test)
+        "plots => plots.map(p => (p.data || []).reduce((n, t) => n + (t.y || t.cells?.values[0] || []).length, 0))",
     )
     assert counts, "no charts"
     assert all(n > 0 for n in counts), counts

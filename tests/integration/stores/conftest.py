@@ -12,8 +12,10 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from core.clock import utcnow
+from core.events.fact import Actor
 from core.models import Order, OutboxMessage, Refund
 from core.services import refunds
+from core.services import store_connections as stores
 from core.shop import Shop
 from notifications import wiring
 from notifications.dispatcher import Stats
@@ -31,6 +33,8 @@ from tests.integration.stores.money_peers import (
     woo_peer,
 )
 from tests.integration.webhooks.conftest import SECRETS, send_signed
+
+CONNECTOR = Actor("integration", "test")
 
 
 @pytest.fixture
@@ -53,19 +57,26 @@ def woo(peer_certificate: tuple[Path, ssl.SSLContext], monkeypatch: pytest.Monke
         yield peer
 
 
+def connect_peers(shop: Shop, shopify: Peer, woo: Peer) -> None:
+    """Both stores connected as ``stores connect`` does: their addresses (the peers) stored, nothing else."""
+    stores.connect(shop, "shopify", shopify.url, SHOPIFY_VERSION, actor=CONNECTOR)
+    stores.connect(shop, "woocommerce", woo.url, None, actor=CONNECTOR)
+
+
 @pytest.fixture
 def store_app(shop: Shop, shopify: Peer, woo: Peer) -> Flask:
+    """The stores connected (``stores connect``), their credentials in the configuration: the one source of
+    every store call."""
+    connect_peers(shop, shopify, woo)
     return make_test_app(  # type: ignore[no-any-return]
         shop,
         SHOPIFY_WEBHOOK_SECRET=SECRETS["shopify"],
         WOOCOMMERCE_WEBHOOK_SECRET=SECRETS["woocommerce"],
-        SHOPIFY_ADMIN_URL=shopify.url,
         SHOPIFY_ACCESS_TOKEN=SHOPIFY_TOKEN,
-        SHOPIFY_API_VERSION=SHOPIFY_VERSION,
-        WOOCOMMERCE_URL=woo.url,
         WOOCOMMERCE_CONSUMER_KEY=WOO_KEY,
         WOOCOMMERCE_CONSUMER_SECRET=WOO_SECRET,
         STORE_TIMEOUT_SECONDS=0.5,
+        STORE_HTTP_OPTIONS={"sleep": lambda _: None, "timeout": 0.5},
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from tests.integration.webhooks.payloads import shopify_headers, woo_headers
 
-__all__ = ["shopify_headers", "shopify_order", "shopify_refund", "woo_headers", "woo_order"]
+__all__ = ["shopify_headers", "shopify_order", "shopify_refund", "shopify_transaction", "woo_headers", "woo_order"]
 
 
 def shopify_order(**changes: Any) -> dict[str, Any]:
@@ -68,6 +68,19 @@ def shopify_refund(refund_id: int, amount: str, *, note: str = "", order_id: int
         "transactions": [{"id": refund_id + 1, "order_id": order_id, "kind": "refund", "status": "success",
                           "amount": amount, "gateway": "shopify_payments", "parent_id": 9001}],
     }  # fmt: skip
+
+
+def shopify_transaction(transaction_id: int, kind: str, amount: str, **changes: Any) -> dict[str, Any]:
+    """An ``order_transactions/create`` body: Shopify's OrderTransaction (REST) on order #1042."""
+    body: dict[str, Any] = {
+        "id": transaction_id, "order_id": 5600000001042, "kind": kind, "gateway": "shopify_payments",
+        "status": "success", "message": "Transaction approved", "created_at": "2026-12-02T11:00:00+01:00",
+        "processed_at": "2026-12-02T11:00:00+01:00", "test": False, "authorization": "ch_1", "parent_id": None,
+        "currency": "EUR", "amount": amount, "source_name": "web",
+        "admin_graphql_api_id": f"gid://shopify/OrderTransaction/{transaction_id}",
+    }  # fmt: skip
+    body.update(changes)
+    return body
 
 
 def woo_order(**changes: Any) -> dict[str, Any]:

@@ -2,9 +2,11 @@
 
 They check what the sync sends as the platforms document it: Shopify's ``X-Shopify-Access-Token`` on
 a POST to ``/admin/api/<version>/graphql.json`` whose query reads the ``products`` connection with
-``first``/``after`` variables and ``pageInfo { hasNextPage endCursor }``; WooCommerce's basic auth
+``first``/``after`` variables and ``pageInfo { hasNextPage endCursor }``, or an inventory item's
+``inventoryLevels`` (one per location, ``quantities(names: ["available"])``, paged the same way); WooCommerce's basic auth
 (consumer key and secret) on ``GET /wp-json/wc/v3/products?page=N&per_page=M`` answered with
-``X-WP-TotalPages``, and ``/products/<id>/variations``. Each can be told to fail: ``429`` (with
+``X-WP-TotalPages``, ``/products/<id>`` and ``/products/<id>/variations`` (paged the same way, at most
+``variation_page_size`` a page; ``per_page`` over WooCommerce's maximum of 100 is a problem). Each can be told to fail: ``429`` (with
 Retry-After), ``throttled`` (Shopify's 200 with a THROTTLED error and the query's cost), ``500``
 or ``timeout``. Pages are at most ``page_size`` long, so a few products make several pages.
 """
@@ -23,7 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 
 SHOPIFY_TOKEN = "shpat_test_0123456789"
 WOO_KEY, WOO_SECRET = "ck_test_key", "cs_test_secret"
-VERSION = "2025-01"
+VERSION = "2026-01"  # the version Shiplog connects with (store_connections.SHOPIFY_VERSION)
 
 
 @dataclass
@@ -41,6 +43,8 @@ class PeerState:
     variations: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     currency: str = "USD"
     page_size: int = 2
+    variation_page_size: int = 100
+    levels: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # inventory item -> (location, available)
     faults: list[str] = field(default_factory=list)  # next requests: "429", "throttled", "500", "timeout"
     requests: list[Seen] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # what the client sent wrong
@@ -101,8 +105,11 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(
                 401, {"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"}
             )
-        if not self._fault():
-            self._send(200, _shopify_page(self.state, seen, self.state.problems))
+        if self._fault():
+            return None
+        if "inventoryItem(id: $id)" in str((seen.body or {}).get("query", "")):
+            return self._send(200, _shopify_levels(self.state, seen, self.state.problems))
+        self._send(200, _shopify_page(self.state, seen, self.state.problems))
 
     def do_GET(self) -> None:
         seen = self._record()
@@ -135,8 +142,35 @@ def _shopify_page(state: PeerState, seen: Seen, problems: list[str]) -> dict[str
     return {"data": data, "extensions": {"cost": {"requestedQueryCost": 52, "actualQueryCost": 12}}}
 
 
+def _shopify_levels(state: PeerState, seen: Seen, problems: list[str]) -> dict[str, Any]:
+    """``inventoryItem(id:) { inventoryLevels(first:, after:) }``: each location's available quantity."""
+    body = seen.body or {}
+    query, variables = str(body.get("query", "")), body.get("variables") or {}
+    shape = ("inventoryLevels(first: $first, after: $after)", "pageInfo { hasNextPage endCursor }",
+             'quantities(names: ["available"])', "location { id }")  # fmt: skip
+    problems += [f"levels query lacks {part}" for part in shape if part not in query]
+    item = str(variables.get("id", ""))
+    if not re.fullmatch(r"gid://shopify/InventoryItem/\d+", item):
+        problems.append(f"bad inventory item id {item!r}")
+    if not isinstance(variables.get("first"), int) or not 0 < variables["first"] <= 250:
+        problems.append(f"bad first: {variables.get('first')!r}")
+    levels = state.levels.get(item.rsplit("/", 1)[-1])
+    if levels is None:
+        return {"data": {"inventoryItem": None}}
+    after = variables.get("after")
+    start = 0 if after is None else int(str(after).removeprefix("cursor-"))
+    chunk = levels[start : start + min(state.page_size, int(variables.get("first") or 1))]
+    end = start + len(chunk)
+    nodes = [{"location": {"id": f"gid://shopify/Location/{where}"},
+              "quantities": [{"name": "available", "quantity": available}]} for where, available in chunk]  # fmt: skip
+    info = {"hasNextPage": end < len(levels), "endCursor": f"cursor-{end}" if chunk else None}
+    return {"data": {"inventoryItem": {"id": item, "inventoryLevels": {"pageInfo": info, "nodes": nodes}}}}
+
+
 def _woo_page(items: list[dict[str, Any]], seen: Seen, size: int) -> tuple[int, Any, dict[str, str]]:
     page, per_page = int(seen.query.get("page", "1")), int(seen.query.get("per_page", "10"))
+    if not 0 < per_page <= 100:
+        return 400, {"code": "rest_invalid_param", "message": "Invalid parameter(s): per_page"}, {}
     size = min(size, per_page)
     pages = max(1, -(-len(items) // size))
     chunk = items[(page - 1) * size : page * size]
@@ -150,7 +184,11 @@ def _woo_answer(state: PeerState, seen: Seen) -> tuple[int, Any, dict[str, str]]
         return _woo_page(state.products, seen, state.page_size)
     found = re.fullmatch(r"/wp-json/wc/v3/products/(\d+)/variations", seen.path)
     if found and found.group(1) in state.variations:
-        return _woo_page(state.variations[found.group(1)], seen, 100)
+        return _woo_page(state.variations[found.group(1)], seen, state.variation_page_size)
+    found = re.fullmatch(r"/wp-json/wc/v3/products/(\d+)", seen.path)
+    one = [p for p in state.products if found and str(p.get("id")) == found.group(1)]
+    if one:
+        return 200, one[0], {}
     return 404, {"code": "rest_no_route", "message": "No route was found matching the URL and request method."}, {}
 
 

@@ -1,4 +1,4 @@
-"""Shopify ``products/*`` and ``inventory_levels/update``, WooCommerce ``product.*`` webhooks: verified
+"""Shopify ``products/*``, WooCommerce ``product.*`` webhooks: verified
 as every store webhook, deduplicated by delivery id, saved through the catalogue's writer; a delete
 unlists (the rows stay for the orders that name them); a store that is not connected gets a 403 and
 nothing is written."""
@@ -29,7 +29,7 @@ def client(shop: Shop) -> FlaskClient:
     app = make_test_app(
         shop, SHOPIFY_WEBHOOK_SECRET=SECRETS["shopify"], WOOCOMMERCE_WEBHOOK_SECRET=SECRETS["woocommerce"]
     )
-    stores.connect(shop, "shopify", SHOP_DOMAIN, "2025-01", actor=Actor("integration", "test"))
+    stores.connect(shop, "shopify", SHOP_DOMAIN, "2026-01", actor=Actor("integration", "test"))
     stores.connect(shop, "woocommerce", WOO_URL, None, actor=Actor("integration", "test"))
     return app.test_client()  # type: ignore[no-any-return]
 
@@ -91,13 +91,7 @@ def test_shopify_create_update_stock_and_delete(shop: Shop, client: FlaskClient)
     assert _count(shop, Event) == events
     assert _variant(shop, "ET-S").price_minor == 2100  # type: ignore[union-attr]
 
-    level = {"inventory_item_id": 457924702, "location_id": 1, "available": 12, "updated_at": "2026-12-05T10:00:00Z"}
-    assert shopify(client, "inventory_levels/update", "e-3", level).json["status"] == "processed"  # type: ignore[index]
-    assert _variant(shop, "ET-S").on_hand == 12  # type: ignore[union-attr]
-    with shop.db.read() as session:
-        last = session.scalars(select(Event).order_by(Event.id.desc())).first()
-        assert last is not None
-        assert (last.type, last.payload["after"]) == ("stock.set", 12)
+    # inventory_levels/update: tests/integration/stores/test_shopify_locations.py (it reads every location)
 
     assert shopify(client, "products/delete", "e-4", {"id": 788032119674292922}).json["status"] == "processed"  # type: ignore[index]
     with shop.db.read() as session:
@@ -159,8 +153,3 @@ def test_an_update_older_than_one_applied_is_ignored(shop: Shop, client: FlaskCl
     late = shopify(client, "products/update", "e-2", tee("21.00", updated_at="2026-12-05T11:00:00Z"))
     assert late.json["status"] == "ignored"  # type: ignore[index]
     assert _variant(shop, "ET-S").price_minor == 2500  # type: ignore[union-attr]
-    level = {"inventory_item_id": 457924702, "location_id": 1, "updated_at": "2026-12-05T12:00:00Z"}
-    assert shopify(client, "inventory_levels/update", "e-5", level | {"available": 4}).json["status"] == "processed"  # type: ignore[index]
-    stale = level | {"available": 9, "updated_at": "2026-12-05T11:59:00Z"}
-    assert shopify(client, "inventory_levels/update", "e-4", stale).json["status"] == "ignored"  # type: ignore[index]
-    assert _variant(shop, "ET-S").on_hand == 4  # type: ignore[union-attr]

@@ -5,18 +5,28 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
 from core import replay
 from core.models import Order, Refund
 from core.services import refunds
+from core.services import store_connections as stores
 from core.shop import Shop
 from tests import factories
 from tests.conftest import make_test_app
 from tests.integration.stores import payloads
-from tests.integration.stores.conftest import deliver, due_now, post, refund_here, store_rows, the_order
-from tests.integration.stores.money_peers import Peer
+from tests.integration.stores.conftest import (
+    CONNECTOR,
+    deliver,
+    due_now,
+    post,
+    refund_here,
+    store_rows,
+    the_order,
+)
+from tests.integration.stores.money_peers import SHOPIFY_VERSION, Peer, shopify_peer
 from tests.integration.webhooks.conftest import SECRETS
 
 
@@ -145,14 +155,50 @@ def test_a_woocommerce_order_cancelled_here_is_refunded_and_cancelled_in_woocomm
     _consistent(shop)
 
 
-def test_a_call_to_a_store_that_is_not_connected_stops_saying_so(shop: Shop, skus: dict[str, int]) -> None:
-    app = make_test_app(shop, SHOPIFY_WEBHOOK_SECRET=SECRETS["shopify"])  # no Admin API credentials
+def test_a_call_to_a_store_that_is_not_connected_stops_saying_so(
+    shop: Shop, skus: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SHOPIFY_ACCESS_TOKEN", raising=False)
+    app = make_test_app(shop, SHOPIFY_WEBHOOK_SECRET=SECRETS["shopify"])  # no connection, no Admin API credentials
     post(app, "shopify", payloads.shopify_order(), payloads.shopify_headers("orders/create", "n1"))
     made = refund_here(shop, the_order(shop, "shopify"), 500)
 
     deliver(app)
 
     [row] = store_rows(shop)
-    assert (row.status, row.last_error) == ("dead", "shopify is not connected (no credentials)")
+    assert (row.status, row.last_error) == (
+        "dead", "No shopify store is connected: run `flask --app wsgi stores connect shopify`."
+    )  # fmt: skip
     assert _refunds(shop)[0].id == made.id
     assert _refunds(shop)[0].status == "pending"  # nothing was refunded: it waits for staff to connect and retry
+
+
+def test_a_store_connected_without_its_token_in_the_environment_names_the_variable(
+    shop: Shop, skus: dict[str, int], shopify: Peer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SHOPIFY_ACCESS_TOKEN", raising=False)
+    stores.connect(shop, "shopify", shopify.url, SHOPIFY_VERSION, actor=CONNECTOR)
+    app = make_test_app(shop, SHOPIFY_WEBHOOK_SECRET=SECRETS["shopify"])
+    post(app, "shopify", payloads.shopify_order(), payloads.shopify_headers("orders/create", "n2"))
+    refund_here(shop, the_order(shop, "shopify"), 500)
+
+    deliver(app)
+
+    [row] = store_rows(shop)
+    assert row.status == "dead"
+    assert row.last_error.startswith("SHOPIFY_ACCESS_TOKEN is not set in the environment")
+    assert shopify.state.requests == []
+
+
+def test_the_refund_reaches_the_address_stored_by_stores_connect(
+    shop: Shop, store_app: Flask, shopify_placed: Order, shopify: Peer
+) -> None:
+    """One source: moving the store with ``stores connect`` moves where a running worker sends its calls."""
+    refund_here(shop, shopify_placed, 500)
+    with shopify_peer() as moved:
+        stores.connect(shop, "shopify", moved.url, SHOPIFY_VERSION, actor=CONNECTOR)
+        deliver(store_app)
+        assert ["refundCreate" in r["query"] for r in moved.state.requests] == [False, True]
+        assert moved.state.problems == []
+    assert shopify.state.requests == []
+    assert [r.status for r in _refunds(shop)] == ["succeeded"]

@@ -108,6 +108,50 @@ def test_a_woocommerce_order_keeps_the_stores_exact_money(shop: Shop, skus: dict
     assert shop.gateway.calls == []  # type: ignore[attr-defined]
 
 
+def test_a_woocommerce_order_with_fee_lines_keeps_the_stores_exact_total(
+    shop: Shop, skus: dict[str, int], store_app: Flask
+) -> None:
+    """Gift wrap 3.00 (+0.24 tax) charged, a loyalty fee of -5.00 (-0.40 tax) given off: WooCommerce's total is
+    67.50 + 4.90 shipping + 3.00 - 5.00 + 5.63 tax = 76.03."""
+    fees = [
+        {"id": 401, "name": "Gift wrap", "tax_class": "", "tax_status": "taxable", "total": "3.00", "total_tax": "0.24"},
+        {"id": 402, "name": "Loyalty discount", "tax_class": "", "tax_status": "taxable", "total": "-5.00",
+         "total_tax": "-0.40"},
+    ]  # fmt: skip
+    taxes = [{"id": 1, "rate_code": "US-VA-TAX-1", "label": "Tax", "rate_percent": 8, "tax_total": "5.24",
+              "shipping_tax_total": "0.39"}]  # fmt: skip
+    body = payloads.woo_order(fee_lines=fees, total_tax="5.63", total="76.03", tax_lines=taxes)
+
+    answer = post(store_app, "woocommerce", body, payloads.woo_headers("order.created", "fee1"))
+
+    assert answer["status"] == "processed", answer
+    order = the_order(shop, "woocommerce")
+    assert order.total_minor == 7603
+    assert (order.subtotal_minor, order.discount_minor, order.shipping_minor, order.tax_minor) == (
+        7500,
+        750 + 500,
+        490 + 300,
+        563,
+    )
+    assert order.tax_lines == [{"title": "Tax", "rate": "8", "amount_minor": 563}]
+    [payment] = order.payments
+    assert payment.amount_minor == 7603
+
+
+def test_a_woocommerce_fee_line_that_does_not_add_up_is_refused_naming_both_totals(
+    shop: Shop, skus: dict[str, int], store_app: Flask
+) -> None:
+    fees = [{"id": 401, "name": "Gift wrap", "total": "3.00", "total_tax": "0.00"}]
+    body = payloads.woo_order(fee_lines=fees)  # WooCommerce's total left at 78.19: 3.00 short
+
+    answer = post(store_app, "woocommerce", body, payloads.woo_headers("order.created", "fee2"))
+
+    assert answer["status"] == "failed"
+    with shop.db.read() as session:
+        error = session.scalars(select(WebhookDelivery.error)).one()
+    assert "comes to $81.19 here but $78.19 in the store" in (error or "")
+
+
 def test_a_partial_refund_reaches_shopify_once_through_retries_and_is_done_only_when_confirmed(
     shop: Shop, shopify_placed: Order, store_app: Flask, shopify: Peer
 ) -> None:

@@ -38,15 +38,16 @@ def woo_peer() -> Iterator[Peer]:
 def _run(shop: Shop, platform: str, store: Client) -> store_sync.SyncReport:
     conn = stores.connection(shop, platform)
     assert conn is not None
+    found = stores.StoreAccess(platform, stores.base_url(conn.domain), conn.api_version, {})
     report = store_sync.SyncReport(platform)
-    list(store_sync.SYNCS[platform](shop, conn, store, report))
+    list(store_sync.SYNCS[platform](shop, found, store, report))
     return report
 
 
 def _shopify(shop: Shop, peer: Peer, token: str = SHOPIFY_TOKEN) -> tuple[store_sync.SyncReport, list[float]]:
     stores.connect(shop, "shopify", peer.url, VERSION, actor=ADMIN)
     slept: list[float] = []
-    return _run(shop, "shopify", shopify_catalog.client("", token, sleep=slept.append, timeout=0.5)), slept
+    return _run(shop, "shopify", shopify_catalog.client(token, sleep=slept.append, timeout=0.5)), slept
 
 
 def _variants(shop: Shop) -> dict[str, tuple[object, ...]]:

@@ -50,7 +50,7 @@ def test_connect_stores_the_address_and_never_the_secrets(shop: Shop, app: Flask
     assert runner.invoke(args=woo).exit_code == 0
     with shop.db.read() as session:
         rows = [(c.platform, c.domain, c.api_version) for c in session.scalars(select(StoreConnection))]
-    assert sorted(rows) == [("shopify", "demo.myshopify.com", "2025-01"), ("woocommerce", "https://shop.example", None)]
+    assert sorted(rows) == [("shopify", "demo.myshopify.com", "2026-01"), ("woocommerce", "https://shop.example", None)]
     dump = (
         "\n".join(line for line in shop.db.engine.raw_connection().iterdump())
         if shop.db.url.startswith("sqlite")
@@ -71,7 +71,7 @@ def test_sync_loads_every_connected_store_and_reports_refusals(
     runner = app.test_cli_runner()
     assert "No store is connected" in runner.invoke(args=["stores", "sync"]).output
     actor = Actor("integration", "test")
-    stores.connect(shop, "shopify", shop_peer.url, "2025-01", actor=actor)
+    stores.connect(shop, "shopify", shop_peer.url, stores.SHOPIFY_VERSION, actor=actor)
     stores.connect(shop, "woocommerce", woo_peer.url, None, actor=actor)
     missing = runner.invoke(args=["stores", "sync", "--platform", "shopify"])
     assert missing.exit_code == 1

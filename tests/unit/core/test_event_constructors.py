@@ -14,6 +14,7 @@ from core.domain.scans import CarrierScan
 from core.events import orders, payments, products, returns, shipments, shop
 from core.events.catalogue import EVENT_TYPES
 from core.events.fact import Fact
+from core.payments import StoreTransaction
 
 ORDER = SimpleNamespace(
     id=1, number="SL1", total_minor=2599, currency="USD", locale="es-MX", hold_detail="fraud score 90 > 75"
@@ -171,6 +172,26 @@ CASES: dict[str, tuple[Callable[..., Fact], dict[str, Any], set[str]]] = {
         payments.payment_disputed,
         {"payment": PAYMENT, "amount_minor": 2599, "reason": "fraudulent", "dispute": "dp_1", "key": None},
         {"reference", "dispute", "amount_minor", "amount_text", "reason_code"},
+    ),
+    "payment.store_transaction": (
+        payments.store_transaction,
+        {
+            "order_id": 1,
+            "payment": PAYMENT,
+            "found": StoreTransaction("shopify", "7", "capture", "success", 2599),
+            "currency": "USD",
+        },
+        {
+            "store",
+            "transaction_id",
+            "kind",
+            "status",
+            "amount_minor",
+            "amount_text",
+            "gateway",
+            "parent_id",
+            "reference",
+        },
     ),
     "refund.pending": (
         payments.refund_pending,
