@@ -32,7 +32,7 @@ TWILIO_OPTED_OUT = 21610
 class Outgoing:
     """One rendered message, ready for an adapter."""
 
-    outbox_id: int | None  # None: a staff message that is no outbox row (``notifications.digests``)
+    outbox_id: int | None  # None: a message that is no outbox row
     channel: str
     recipient: str
     rendered: Rendered

@@ -23,8 +23,8 @@ from notifications import store
 @dataclass(frozen=True)
 class DeadMessage:
     id: int
-    order_id: int
-    order_number: str
+    order_id: int | None  # None: a message to staff, or a webhook delivery of an event about no order
+    order_number: str | None
     event_type: str
     template: str
     channel: str
@@ -45,7 +45,7 @@ def _dead(row: Any) -> DeadMessage:
 def _query() -> Select[Any]:
     return (
         select(OutboxMessage, Order.number, Event.type)
-        .join(Order, Order.id == OutboxMessage.order_id)
+        .outerjoin(Order, Order.id == OutboxMessage.order_id)
         .join(Event, Event.id == OutboxMessage.event_id)
         .where(OutboxMessage.status == "dead")
         .order_by(OutboxMessage.id.desc())

@@ -39,6 +39,10 @@ class AppLinks:
     def confirm(self, subscription_id: int) -> str:
         return f"{self.base}{CONFIRM_PATH}{confirm_token(subscription_id)}"
 
+    def staff(self, path: str) -> str:
+        """A staff hub page, for a message to staff (they sign in to open it)."""
+        return f"{self.base}{path}"
+
     def status_callback(self, outbox_id: int, attempt: int | None = None) -> str:
         # The outbox id and attempt name the send: its delivery report settles that send if its worker
         # died before recording Twilio's answer (``notifications/sendlog.py``).

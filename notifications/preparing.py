@@ -4,7 +4,9 @@ Consent is checked again here, not only when the row was planned: a STOP or an
 unsubscribe that arrives between planning and sending still wins, and a subscription's
 row leaves only while the subscription is confirmed (its confirmation request, while it is not).
 Each row is rendered at the level it names (``core.outbox``): a parcel-level row from the
-parcel alone (``context.parcel_context``), and a subscription's row is never order-level.
+parcel alone (``context.parcel_context``), and a subscription's row is never order-level. A row
+of level ``staff`` (``core.outbox.staff``) names no order: it is rendered from its event's payload
+(``staff_mail``) and leaves only while its member of staff is still active.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from sqlalchemy.orm import Session, lazyload, selectinload
 from core import outbox
 from core.db import Database
 from core.models import Event, Order, OutboxMessage, Subscription, WebhookEndpoint
+from core.outbox import staff
 from notifications import context as ctx
-from notifications import outbound
+from notifications import outbound, staff_mail
 from notifications.adapters import Outgoing
 from notifications.rendering import Renderer, Stencil
 from notifications.store import Claim
@@ -32,6 +35,7 @@ Stencils = dict[tuple[int | None, str, str, str], Stencil | None]
 
 class CallbackLinks(ctx.Links):
     def status_callback(self, outbox_id: int, attempt: int | None = None) -> str: ...
+    def staff(self, path: str) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,7 @@ class Row(NamedTuple):
 
     id: int
     event_id: int | None
-    order_id: int
+    order_id: int | None  # None: a message to staff, or a webhook delivery of an event about no order
     subscription_id: int | None
     channel: str
     recipient: str
@@ -75,6 +79,7 @@ class _Loaded:
     confirmed: set[int]
     customer_opted_out: set[int]
     endpoints: dict[int, outbound.Endpoint]
+    staff: set[str]  # every active member of staff's address (read only for a batch with messages to staff)
 
 
 @dataclass
@@ -90,17 +95,17 @@ class _Batch:
 def _load(session: Session, ids: list[int]) -> _Loaded:
     rows = [Row(*found) for found in session.connection().execute(_ROWS, {"b_ids": ids})]
     events = {e.id: e for e in session.scalars(select(Event).where(Event.id.in_({r.event_id for r in rows})))}
-    orders = {
-        o.id: o
-        for o in session.scalars(select(Order).options(*_ORDER_OPTIONS).where(Order.id.in_({r.order_id for r in rows})))
-    }
+    order_ids = {r.order_id for r in rows if r.order_id is not None}
+    orders = {o.id: o for o in session.scalars(select(Order).options(*_ORDER_OPTIONS).where(Order.id.in_(order_ids)))}
     sub_ids = {r.subscription_id for r in rows if r.subscription_id is not None}
     subs = session.execute(
         select(Subscription.id, Subscription.unsubscribed_at, Subscription.confirmed_at).where(
             Subscription.id.in_(sub_ids)
         )
     ).all()
-    customer_orders = {r.order_id for r in rows if r.channel == "email" and r.subscription_id is None}
+    customer_orders = {
+        r.order_id for r in rows if r.channel == "email" and r.subscription_id is None and r.order_id is not None
+    }
     return _Loaded(
         rows=rows,
         events=events,
@@ -110,6 +115,7 @@ def _load(session: Session, ids: list[int]) -> _Loaded:
         confirmed={sid for sid, _, confirmed_at in subs if confirmed_at is not None},
         customer_opted_out={o for o in customer_orders if outbox.customer_email_unsubscribed(session, orders[o])},
         endpoints=_endpoints(session, {r.webhook_id for r in rows if r.webhook_id is not None}),
+        staff=set(staff.readers(session)) if any(r.level == staff.STAFF for r in rows) else set(),
     )
 
 
@@ -136,6 +142,8 @@ def _subscription_skip(subscription_id: int, row: Row, loaded: _Loaded) -> str |
 def _skip_reason(row: Row, loaded: _Loaded) -> str | None:
     if row.webhook_id is not None:
         return outbound.skip_reason(loaded.endpoints.get(row.webhook_id))
+    if row.level == staff.STAFF:  # checked again at send time, as consent is: a member who left hears nothing
+        return None if row.recipient in loaded.staff else "not sent: no longer an active member of staff"
     if row.channel == "sms" and row.recipient in loaded.blocked:
         return "not sent: the number texted STOP"
     if row.subscription_id is not None:
@@ -185,6 +193,8 @@ class Preparer:
         try:
             if row.webhook_id is not None:
                 return Prepared(claim, outgoing=self._delivery(batch.loaded, row))
+            if row.level == staff.STAFF:
+                return Prepared(claim, outgoing=self._to_staff(batch.loaded, row))
             key = (row.event_id, row.level)
             if key not in batch.shared:
                 event, order = batch.loaded.events[row.event_id], batch.loaded.orders[row.order_id]
@@ -200,6 +210,12 @@ class Preparer:
         event, order = loaded.events[row.event_id], loaded.orders.get(row.order_id)
         endpoint = loaded.endpoints[row.webhook_id]  # type: ignore[index]
         return outbound.outgoing(row, event, order.number if order else None, endpoint)
+
+    def _to_staff(self, loaded: _Loaded, row: Row) -> Outgoing:
+        """A message to a member of staff, from what its event recorded (``notifications.staff_mail``)."""
+        payload = loaded.events[row.event_id].payload  # type: ignore[index]
+        name, page = self.branding.name, self.links.staff
+        return staff_mail.outgoing(row, payload, shop_name=name, staff_page=page, domain=self.domain)
 
     def context(self, session: Session, event: Event, order: Order, level: str) -> dict[str, Any]:
         """What every recipient of ``event`` at ``level`` shares, in the order's language (else the shop's);

@@ -30,7 +30,7 @@ class Delivery:
     url: str
     event_id: int
     event_type: str
-    order_number: str
+    order_number: str | None  # None: an event about no order (stock, catalogue, shop)
     status: str
     attempts: int
     response: str | None  # the receiver's last answer ("HTTP 500"), if it answered
@@ -57,7 +57,7 @@ def _query(status: str | None) -> Select[Any]:
     query = (
         select(OutboxMessage, WebhookEndpoint.url, Order.number)
         .join(WebhookEndpoint, WebhookEndpoint.id == OutboxMessage.webhook_id)
-        .join(Order, Order.id == OutboxMessage.order_id)
+        .outerjoin(Order, Order.id == OutboxMessage.order_id)
         .where(OutboxMessage.channel == CHANNEL)
         .order_by(OutboxMessage.id.desc())
     )

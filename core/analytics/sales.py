@@ -30,6 +30,7 @@ from core.analytics.sql import (
 )
 
 _PLACED = "placed AS (SELECT * FROM scoped WHERE placed_at >= $start AND placed_at < $end)"
+PLACED_SQL = _PLACED  # the orders the sales figures count (sales_more's tables add up to them)
 _CANCELLED = "cancelled AS (SELECT * FROM scoped WHERE cancelled_at >= $start AND cancelled_at < $end)"
 # Goods back for a refund: an exchange keeps the sale (its replacement is no new sale either).
 _GOODS = (

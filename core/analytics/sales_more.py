@@ -2,7 +2,9 @@
 repeat rate, and the period's sales by product and by channel (tables).
 
 A customer is the order's email, normalised (trimmed, lower case): guest checkouts and store orders
-of the same person count once. Cancelled orders are no purchase, here as in ``sales``.
+of the same person count once. A cancelled order is no purchase for the customer counts; units per
+order and the tables by product and channel count the orders ``sales`` counts (cancelled ones where
+they were placed: their reversal is a line of its own on the cancel date), so they add up to its totals.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from typing import Any
 
 from core.analytics.filters import Filters
 from core.analytics.kpi import Kpi
+from core.analytics.sales import PLACED_SQL
 from core.analytics.sql import Cursor, one, per, priced_sql, rate, run, scope_sql
 
-_PLACED = "placed AS (SELECT * FROM scoped WHERE placed_at >= $start AND placed_at < $end AND cancelled_at IS NULL)"
+_BOUGHT = "bought AS (SELECT * FROM placed WHERE cancelled_at IS NULL)"
 # Every customer's history over ALL orders (no channel or product filter): someone who bought on the
 # web last year is a returning customer when they first order through Shopify.
 _EVER = (
@@ -28,7 +31,7 @@ KPIS: tuple[Kpi, ...] = (
         "Units per order",
         "count",
         True,
-        "Units / orders, over orders placed in the period (cancelled ones left out), to two decimals.",
+        "Units / orders, over the orders placed in the period that Orders counts, to two decimals.",
         basis="orders placed in the period",
     ),
     Kpi(
@@ -70,8 +73,8 @@ def customers(cur: Cursor, f: Filters) -> dict[str, Any]:
     """Units per order, and the period's customers split into new and returning (docs/kpis.md, Sales)."""
     orders, units, buyers, new, repeat = one(
         cur,
-        f"""WITH {scope_sql(f)}, {_PLACED}, {_EVER},
-        buyers AS (SELECT DISTINCT customer_email FROM placed)
+        f"""WITH {scope_sql(f)}, {PLACED_SQL}, {_BOUGHT}, {_EVER},
+        buyers AS (SELECT DISTINCT customer_email FROM bought)
         SELECT (SELECT count(*) FROM placed), (SELECT coalesce(sum(units), 0) FROM placed),
                count(*), count(*) FILTER (WHERE e.first_at >= $start), count(*) FILTER (WHERE e.orders_by_end >= 2)
         FROM buyers b JOIN ever e USING (customer_email)""",
@@ -91,7 +94,7 @@ def by_product(cur: Cursor, f: Filters) -> list[dict[str, Any]]:
     """The period's sold lines per SKU, biggest gross sales first."""
     rows = run(
         cur,
-        f"""WITH {scope_sql(f)}, {_PLACED}
+        f"""WITH {scope_sql(f)}, {PLACED_SQL}
         SELECT l.sku, count(DISTINCT l.order_id), sum(l.quantity),
                coalesce(sum(l.unit_price_minor * l.quantity) FILTER (WHERE {priced_sql("l.order_id")}), 0),
                coalesce(sum(l.discount_minor) FILTER (WHERE {priced_sql("l.order_id")}), 0)
@@ -108,7 +111,7 @@ def by_channel(cur: Cursor, f: Filters) -> list[dict[str, Any]]:
     """The period's orders per channel, biggest gross sales first."""
     rows = run(
         cur,
-        f"""WITH {scope_sql(f)}, {_PLACED}
+        f"""WITH {scope_sql(f)}, {PLACED_SQL}
         SELECT channel, count(*), coalesce(sum(units), 0),
                coalesce(sum(subtotal_minor) FILTER (WHERE currency = $currency), 0),
                coalesce(sum(discount_minor) FILTER (WHERE currency = $currency), 0),

@@ -21,6 +21,7 @@ from typing import Any
 
 from core.analytics.filters import Filters
 from core.analytics.sql import Cursor, order_filter, run, scope_sql
+from core.money import paid_unit_minor
 from core.policies import ReturnPolicy, line_eligibility
 
 WINDOWS = (14, 30, 45)
@@ -37,7 +38,7 @@ WHATIF_SERIES: dict[str, str] = {
 _LINES = """WITH {scope},
 delivered AS (SELECT order_id, max(delivered_at) AS delivered FROM shipments_f WHERE kind = 'outbound' GROUP BY 1),
 lines AS (SELECT r.id AS return_id, r.created_at AS asked_at, rl.reason, rl.quantity, rl.resolution,
-                 l.qty_delivered, paid_unit(l.unit_price_minor, l.quantity, l.discount_minor) AS paid, d.delivered
+                 l.qty_delivered, l.unit_price_minor, l.quantity AS sold, l.discount_minor, d.delivered
           FROM returns_f r JOIN return_lines_f rl ON rl.return_id = r.id JOIN lines_f l ON l.id = rl.order_line_id
           LEFT JOIN delivered d ON d.order_id = r.order_id
           WHERE r.status NOT IN ('rejected', 'cancelled') AND r.created_at >= $start AND r.created_at < $end
@@ -107,7 +108,10 @@ def outcome(returns: dict[int, list[Line]], policy: ReturnPolicy | None) -> dict
 def _lines(cur: Cursor, f: Filters) -> dict[int, list[Line]]:
     rows = run(cur, _LINES.format(scope=scope_sql(f), orders=order_filter(f, "r.order_id")), f)
     found: dict[int, list[Line]] = defaultdict(list)
-    for rid, asked, reason, qty, resolution, delivered_qty, paid, delivered, amount in rows:
+    for rid, asked, reason, qty, resolution, delivered_qty, price, sold, discount, delivered, amount in rows:
+        # The unit value a refund is figured on, by the refund's own rule (core.money), so a what-if refund
+        # is the refund the shop would have made.
+        paid = paid_unit_minor(price, sold, discount)
         line = Line(rid, asked, reason, qty, resolution == "refund", delivered_qty, paid, delivered, int(amount))
         found[rid].append(line)
     return found

@@ -119,6 +119,8 @@ class Priced(Protocol):
     def price_minor(self) -> int: ...
     @property
     def currency(self) -> str: ...
+    @property
+    def listed(self) -> bool: ...
 
 
 def unit_price(line: LineInput, variant: Priced, store_priced: bool) -> int:
@@ -138,6 +140,8 @@ def _check_line(index: int, line: LineInput, variant: Priced | None, cmd: PlaceO
     where, currency = f"lines[{index}]", cmd.currency
     if variant is None:
         raise ValidationFailed(f"Unknown SKU {line.sku!r}.", field=f"{where}.sku")
+    if not (variant.listed or cmd.store_priced):  # a store's order records what the store did sell
+        raise ValidationFailed(f"{line.sku} is no longer sold (its product is unlisted).", field=f"{where}.sku")
     if line.quantity <= 0:
         raise ValidationFailed(f"Quantity for {line.sku} must be at least 1.", field=f"{where}.quantity")
     if not cmd.store_priced:  # a store's price is what its customer paid: it is kept, not checked

@@ -66,6 +66,7 @@ class PastItem:
     currency: str
     final_sale: bool
     product_name: str
+    listed: bool = True  # history records what sold then, whether the catalogue still offers it or not
 
 
 def _item(

@@ -1,5 +1,6 @@
 """The event log of a service's transaction: each fact becomes a row (``rows``), bumps its
-order's version and plans its notifications (``core.outbox``), all in the same transaction."""
+order's version and plans its notifications (``core.outbox``: the customer's, or staff's for an
+event about no order), its webhook deliveries and its calls to a store, all in the same transaction."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from core.errors import DuplicateEvent
 from core.events import rows
 from core.events.fact import Act, Fact, Transitions
 from core.models import Event, Order
-from core.outbox import webhooks
+from core.outbox import staff, webhooks
 
 
 def ensure_new(session: Session, idempotency_key: str | None) -> None:
@@ -44,8 +45,9 @@ class SessionLog:
         self.session.flush()
         if order is not None and act.notify:
             outbox.plan_in_session(self.session, event, order)
-        if order is not None:
-            webhooks.plan_in_session(self.session, event, self.endpoints())
+        elif order is None and act.notify:
+            staff.plan_in_session(self.session, event)
+        webhooks.plan_in_session(self.session, event, self.endpoints())
         storecalls.plan_in_session(self.session, event)
         return event
 

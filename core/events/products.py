@@ -6,7 +6,11 @@ variant and carries the level before and after, so the log alone tells how a cou
 
 from __future__ import annotations
 
+from typing import Any
+
 from core.events.fact import Fact
+
+DIGEST_KEY = "stock.digest:{day}"  # the digest's idempotency key: one a day
 
 
 def product_created(*, handle: str, title: str, skus: list[str]) -> Fact:
@@ -38,7 +42,9 @@ def stock_set(*, variant_id: int, sku: str, before: int, after: int, reason: str
     return _level("stock.set", variant_id, sku, before, after, reason, reference)
 
 
-def stock_digest_sent(*, day: str, skus: list[str], recipients: int) -> Fact:
-    """The day's low-stock digest went to ``recipients`` members of staff; its key makes it once a day."""
-    body = {"day": day, "skus": skus, "count": len(skus), "recipients": recipients}
-    return Fact("stock.digest_sent", body, key=f"stock.digest:{day}")
+def stock_digest_sent(*, day: str, lines: list[dict[str, Any]], recipients: int) -> Fact:
+    """The day's low-stock digest went out to ``recipients`` members of staff (its emails are in the
+    outbox, written with it); ``lines`` are the SKUs it lists with their levels then, which every attempt
+    at sending it reads. Its key makes it once a day."""
+    body = {"day": day, "skus": [line["sku"] for line in lines], "count": len(lines), "recipients": recipients}
+    return Fact("stock.digest_sent", body | {"lines": lines}, key=DIGEST_KEY.format(day=day))

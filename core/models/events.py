@@ -52,16 +52,18 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id"))
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    # None for an event about no order (stock, catalogue, shop): its webhook deliveries and staff's messages.
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
     subscription_id: Mapped[int | None] = mapped_column(ForeignKey("subscriptions.id"))
     # An outbound webhook's endpoint (channel ``webhook``): the row is one delivery of its event there.
     webhook_id: Mapped[int | None] = mapped_column(ForeignKey("webhook_endpoints.id"), index=True)
     channel: Mapped[str] = mapped_column(String(8))  # email | sms | webhook
     recipient: Mapped[str] = mapped_column(String(254))
     template: Mapped[str] = mapped_column(String(48))  # the notification code
-    # What the recipient may read (``core.outbox``): "order" for the order's own contact, "parcel" for
-    # anyone else. A row that does not say is parcel-level; rows older than the column were the customer's
-    # unless they name a subscription (the migration marks those), hence the server default.
+    # What the recipient may read (``core.outbox``): "order" for the order's own contact (and, by webhook, a
+    # shop's own system), "parcel" for anyone else, "staff" for a member of staff (the stock digest). A row that
+    # does not say is parcel-level; rows older than the column were the customer's unless they name a
+    # subscription (the migration marks those), hence the server default.
     level: Mapped[str] = mapped_column(String(8), default="parcel", server_default="order")
     status: Mapped[str] = mapped_column(String(12))  # pending | sending | sent | dead | skipped
     attempts: Mapped[int] = mapped_column(default=0)  # every claim adds one: the claim's fencing token

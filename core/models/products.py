@@ -63,5 +63,10 @@ class Variant(Base):
         return self.product.name
 
     @property
+    def listed(self) -> bool:
+        """Offered for sale: an order Shiplog takes itself may name it (``core.domain.commands``)."""
+        return self.product.listed
+
+    @property
     def available(self) -> int:
         return self.on_hand - self.reserved

@@ -181,7 +181,7 @@ def is_backfill(event: Logged) -> bool:
     return event.recorded_at - event.occurred_at > BACKFILL_AFTER
 
 
-def message(event: Logged, order_id: int, recipient: Recipient, template: str) -> dict[str, Any]:
+def message(event: Logged, order_id: int | None, recipient: Recipient, template: str) -> dict[str, Any]:
     """One outbox row's columns (``OutboxMessage``), pending from the moment the event was recorded."""
     return {
         "event_id": event.id,

@@ -1,12 +1,13 @@
 """Outbound webhooks, planned in the event's own transaction like the customer's messages.
 
-Every event about an order is delivered to each live endpoint subscribed to its type (or to every
-type, ``*``): one outbox row of channel ``webhook`` per (event, endpoint), which the notification
-dispatcher delivers with the same claims, retries, backoff and dead letters as an email. Unlike a
-customer's message it is not news filtered for a person: staff's "don't notify", stale updates and
-late carrier scans are all still facts a shop's other systems keep, so only imported history
-(``backfill``) is left out. Events about no order (stock) have no outbox row yet: the outbox names
-an order.
+Every event is delivered to each live endpoint subscribed to its type (or to every type, ``*``): one
+outbox row of channel ``webhook`` per (event, endpoint), which the notification dispatcher delivers
+with the same claims, retries, backoff and dead letters as an email. That includes events about no
+order (stock received, adjusted or low, the daily digest, products, the shop's settings): their rows
+name no order (``outbox.order_id`` is NULL). Unlike a customer's message a delivery is not news
+filtered for a person: staff's "don't notify", stale updates and late carrier scans are all still
+facts a shop's other systems keep, so only imported history (``backfill``) is left out. Every row is
+``order``-level: the receiver is the shop's own system, which reads what an API key reads.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def recipient(endpoint_id: int) -> str:
 
 def deliveries(event: Recorded, endpoints: Iterable[Endpoint]) -> list[dict[str, Any]]:
     """The outbox rows (``OutboxMessage`` columns) delivering ``event`` to the endpoints that hear it."""
-    if event.order_id is None or (event.payload or {}).get("backfill"):
+    if (event.payload or {}).get("backfill"):
         return []
     common = {"event_id": event.id, "order_id": event.order_id, "channel": CHANNEL, "template": event.type}
     timing = {"next_attempt_at": event.recorded_at, "created_at": event.recorded_at}

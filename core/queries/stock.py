@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from core import characters
 from core.events.catalogue import describe
-from core.models import Event, Product, StaffUser, Variant
+from core.models import Event, Product, Variant
 from core.queries.paging import Page, page_of
 
 # At or below its reorder point, a SKU is due to be reordered (an empty shelf with no point set too).
@@ -92,11 +92,6 @@ def stock_item(session: Session, sku: str, *, moves: int = 20) -> StockItem | No
     query = select(Event).where(Event.variant_id == found.id, Event.type.in_(STOCK_EVENTS))
     events = session.scalars(query.order_by(Event.id.desc()).limit(moves))
     return StockItem(StockRow(*found[:6]), found.backorders, [_move(e) for e in events])
-
-
-def digest_recipients(session: Session) -> list[str]:
-    """Who reads the daily stock digest: every active member of staff, managers included."""
-    return list(session.scalars(select(StaffUser.email).where(StaffUser.active.is_(True)).order_by(StaffUser.email)))
 
 
 def digest_sent(session: Session, key: str) -> bool:

@@ -1,11 +1,14 @@
 """Stock on the shelf: received against a reference, adjusted by a count or a correction with a
 reason, or set outright. Each is one transaction and one event with the level before and after;
-orders waiting for the SKU on backorder take what arrived in that same transaction."""
+orders waiting for the SKU on backorder take what arrived in that same transaction. And the daily
+low-stock digest to staff, recorded with its emails in the outbox."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
+
+from sqlalchemy.exc import IntegrityError
 
 from core import characters
 from core.clock import utcnow
@@ -13,13 +16,14 @@ from core.domain.stock import change_on_hand
 from core.errors import ValidationFailed
 from core.events import products as facts
 from core.events.fact import SYSTEM, Act, Actor
-from core.events.log import ensure_new
 from core.lifecycle import record
 from core.models import Variant
+from core.outbox import staff
 from core.permissions import Permission
+from core.queries import stock as queries
 from core.services.backorders import fill_backorders
 from core.services.products import load_variant
-from core.services.unit import unit_of_work
+from core.services.unit import SessionUnit, unit_of_work
 from core.shop import Shop
 
 MAX_UNITS = 1_000_000  # far above a shelf; keeps a typo (an extra zero or three) from becoming stock
@@ -91,9 +95,37 @@ def adjust_stock(
         return Level.of(variant)
 
 
-def record_stock_digest(shop: Shop, *, day: date, skus: list[str], recipients: int) -> None:
-    """The day's low-stock digest was sent: recorded once (``DuplicateEvent`` when it already was)."""
-    with unit_of_work(shop) as unit:
-        fact = facts.stock_digest_sent(day=day.isoformat(), skus=skus, recipients=recipients)
-        ensure_new(unit.session, fact.key)
-        record(unit, Act(SYSTEM, utcnow()), fact)
+@dataclass(frozen=True)
+class Digest:
+    """What ``record_stock_digest`` did."""
+
+    outcome: str  # queued | nothing_low | no_recipients | already_sent
+    skus: int = 0
+    emails: int = 0
+
+
+def record_stock_digest(shop: Shop, *, day: date) -> Digest:
+    """``day``'s low-stock digest: the SKUs at or below their reorder point, recorded once a day with an
+    email to each active member of staff (``core.outbox.staff``) in the same transaction, for the
+    dispatcher to deliver. Nothing when nothing is low or nobody would read it."""
+    try:
+        with unit_of_work(shop) as unit:
+            return _digest(unit, day)
+    except IntegrityError:
+        with shop.db.read() as session:  # another run recorded the day at the same moment: it sends it
+            if queries.digest_sent(session, facts.DIGEST_KEY.format(day=day.isoformat())):
+                return Digest("already_sent")
+        raise
+
+
+def _digest(unit: SessionUnit, day: date) -> Digest:
+    session = unit.session
+    if queries.digest_sent(session, facts.DIGEST_KEY.format(day=day.isoformat())):
+        return Digest("already_sent")
+    rows, readers = queries.low_stock(session), staff.readers(session)
+    if not rows or not readers:
+        return Digest("nothing_low" if not rows else "no_recipients", len(rows))
+    lines = [asdict(row) | {"available": row.available} for row in rows]
+    fact = facts.stock_digest_sent(day=day.isoformat(), lines=lines, recipients=len(readers))
+    record(unit, Act(SYSTEM, utcnow()), fact)  # the log plans one email per reader (``core.outbox.staff``)
+    return Digest("queued", len(rows), len(readers))

@@ -14,10 +14,11 @@ from core.domain.shipping import Parcel
 from core.events.fact import Act, Actor
 from core.models import Product, Return, Variant
 from core.permissions import Permission
+from core.services.backorders import fill_backorders
 from core.services.card_payments import refusals_recorded
 from core.services.common import load_return_and_order
 from core.services.fulfilment import check_tracking
-from core.services.unit import unit_of_work
+from core.services.unit import SessionUnit, unit_of_work
 from core.shop import Shop
 
 
@@ -47,7 +48,17 @@ def receive_return(
         ret, order = load_return_and_order(unit.session, return_id)
         act = Act(actor, utcnow(), notify)
         return_resolution.receive(unit, act, order, ret, conditions or {}, shop.return_policy)
+        _fill_backorders(unit, act, {ln.id: ln.variant_id for ln in order.lines}, ret)
         return ret
+
+
+def _fill_backorders(unit: SessionUnit, act: Act, variants: dict[int, int | None], ret: Return) -> None:
+    """Items back on the shelf serve orders waiting for their SKU, as a stock receipt does."""
+    restocked = {variants[item.order_line_id] for item in ret.lines if item.restocked_qty}
+    for variant_id in sorted(v for v in restocked if v is not None):  # id order, as stock is locked elsewhere
+        # The restock was a guarded UPDATE the ORM did not see: read the level it left.
+        variant = unit.session.get_one(Variant, variant_id, populate_existing=True)
+        fill_backorders(unit, act, variant)
 
 
 def resolve_return(

@@ -60,8 +60,11 @@ def _add_webhook_column() -> None:
 
 def downgrade() -> None:
     op.drop_index(op.f("ix_outbox_webhook_id"), table_name="outbox")
-    with op.batch_alter_table("outbox", recreate="never") as batch_op:
-        if op.get_bind().dialect.name != "sqlite":  # SQLite drops the column's constraint with it
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    # A later migration that copies ``outbox`` on SQLite (0022) makes the column's foreign key a table
+    # constraint, which SQLite's DROP COLUMN refuses: there the table is copied without the column.
+    with op.batch_alter_table("outbox", recreate="always" if sqlite else "never") as batch_op:
+        if not sqlite:
             batch_op.drop_constraint(op.f("fk_outbox_webhook_id_webhook_endpoints"), type_="foreignkey")
         batch_op.drop_column("webhook_id")
     with op.batch_alter_table("api_keys", recreate="never") as batch_op:

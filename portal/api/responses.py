@@ -19,7 +19,9 @@ class Event(Struct, kw_only=True):
     id: int
     type: str
     text: str
-    order_number: str | None
+    order_number: Annotated[
+        str | None, Meta(description="null for an event about no order: stock, the catalogue, the shop's settings.")
+    ]
     shipment_id: int | None = None
     return_id: int | None = None
     occurred_at: Time

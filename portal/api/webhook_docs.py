@@ -3,7 +3,9 @@
 One entry per event type of the catalogue (``core.events.catalogue``), each body the ``Event``
 Struct of ``portal.api.responses`` (the shape ``GET /events`` answers, which the dispatcher sends:
 ``core.queries.api.event_json``) with its ``type`` fixed, and the headers a receiver checks
-(docs/webhooks.md). Events about no order (``stock.*``) are not delivered yet.
+(docs/webhooks.md). Every type is delivered, events about no order too (``stock.*``, ``product.*``,
+``settings.changed``): their ``order_number`` is null and what they are about is in their ``payload``
+(a stock event's ``sku`` with the level before and after, the digest's ``lines``, a product's ``handle``).
 """
 
 from __future__ import annotations
@@ -59,4 +61,4 @@ def _webhook(code: str) -> dict[str, Any]:
     }
 
 
-WEBHOOKS: dict[str, Any] = {code: _webhook(code) for code, kind in EVENT_TYPES.items() if kind.aggregate != "stock"}
+WEBHOOKS: dict[str, Any] = {code: _webhook(code) for code in EVENT_TYPES}

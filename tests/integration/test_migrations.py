@@ -16,7 +16,7 @@ BEFORE = "0002_notifications"  # with 0005_staff_ingest, the two heads 0006 merg
 
 def test_there_is_one_head() -> None:
     heads = ScriptDirectory.from_config(migrations.alembic_config("sqlite://")).get_heads()
-    assert heads == ["0024_refund_events"]
+    assert heads == ["0022_outbox_without_order"]
 
 
 def test_the_migrated_schema_is_the_models_schema(empty_url: str) -> None:
@@ -138,3 +138,53 @@ def test_old_webhook_bodies_become_their_utf8_bytes_and_back(empty_url: str) -> 
     with engine.connect() as conn:
         assert conn.execute(text("SELECT body FROM webhook_deliveries")).scalar_one() == '{"note": "ab\ufffd"}'
     engine.dispose()
+
+
+OLD_SENDS = """
+INSERT INTO outbox (id, event_id, order_id, channel, recipient, template, level, status, attempts,
+    attempts_before_requeue, next_attempt_at, created_at)
+    VALUES (9, 4, 1, 'email', 'ada@example.com', 'cancelled', 'order', 'sent', 1, 0, '2026-01-01 11:00:00',
+            '2026-01-01 11:00:00');
+INSERT INTO send_log (id, outbox_id, attempt, channel, repeat, started_at, outcome)
+    VALUES (3, 9, 1, 'email', false, '2026-01-01 11:00:01', 'sent');
+INSERT INTO notification_sink (id, outbox_id, channel, sender, recipient, body_text, headers, created_at)
+    VALUES (5, 9, 'email', 'shop@example.com', 'ada@example.com', 'Cancelled', '{}', '2026-01-01 11:00:01')
+"""
+ORDERLESS = """
+INSERT INTO outbox (id, event_id, order_id, channel, recipient, template, level, status, attempts,
+    attempts_before_requeue, next_attempt_at, created_at)
+    VALUES (10, 3, NULL, 'email', 'ops@example.com', 'stock_digest', 'staff', 'sent', 1, 0, '2026-01-02 08:00:00',
+            '2026-01-02 08:00:00');
+INSERT INTO send_log (id, outbox_id, attempt, channel, repeat, started_at, outcome)
+    VALUES (4, 10, 1, 'email', false, '2026-01-02 08:00:01', 'sent');
+INSERT INTO notification_sink (id, outbox_id, channel, sender, recipient, body_text, headers, created_at)
+    VALUES (6, 10, 'email', 'shop@example.com', 'ops@example.com', 'Digest', '{}', '2026-01-02 08:00:01')
+"""
+
+
+def _sends(url: str) -> list[tuple[object, ...]]:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        found = conn.execute(
+            text(
+                "SELECT o.id, o.order_id, s.id, n.id FROM outbox o JOIN send_log s ON s.outbox_id = o.id "
+                "LEFT JOIN notification_sink n ON n.outbox_id = o.id ORDER BY o.id"
+            )
+        ).all()
+    engine.dispose()
+    return [tuple(row) for row in found]
+
+
+def test_outbox_rows_may_name_no_order_and_what_refers_to_them_is_kept(empty_url: str) -> None:
+    upgrade_through(empty_url, "0024_refund_events", OLD_HISTORY + ";" + OLD_SENDS)
+    assert _sends(empty_url) == [(9, 1, 3, 5)]  # the table copied (SQLite) keeps its ids and their references
+    engine = create_engine(empty_url)
+    with engine.begin() as conn:
+        for statement in filter(str.strip, ORDERLESS.split(";")):
+            conn.execute(text(statement))
+    engine.dispose()
+    assert _sends(empty_url) == [(9, 1, 3, 5), (10, None, 4, 6)]
+    migrations.downgrade(empty_url, "0024_refund_events")  # the older schema cannot hold the row without an order
+    assert _sends(empty_url) == [(9, 1, 3, 5)]
+    migrations.upgrade(empty_url)
+    assert _sends(empty_url) == [(9, 1, 3, 5)]

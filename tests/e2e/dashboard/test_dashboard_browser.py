@@ -58,9 +58,9 @@ def test_manager_uses_every_page_filters_and_drills_down(page, base_url: str, sh
     # Drill-down: click the first day's bar and get its orders, each linking to the staff order page.
     page.goto(f"{base_url}/dashboard/sales?{STORY}")
     _graphs_have_data(page)
-    first = page.locator(".js-plotly-plot .barlayer .point path").first
-    first.scroll_into_view_if_needed()  # the cards above (each with its basis) can push the chart below the fold
-    bar = first.bounding_box()
+    first_bar = page.locator(".js-plotly-plot .barlayer .point path").first
+    first_bar.scroll_into_view_if_needed()  # below the cards on a 1000 px high window, as a person scrolls
+    bar = first_bar.bounding_box()
     assert bar is not None
     # Plotly listens on its drag layer above the bars: click where the bar is, like a person would.
     page.mouse.click(bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] * 0.75)

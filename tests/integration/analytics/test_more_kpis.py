@@ -49,7 +49,7 @@ def test_customers_are_new_or_returning_by_their_first_order_ever(cur: Cursor) -
     # February: returning), bob (O2 as BOB@: new), cy (O4 cancelled is no purchase, so O6 makes cy new).
     # Two or more orders by the week's end: ada only (bob's second order O8 comes the Monday after).
     assert sales_more.customers(cur, WEEK) == {
-        "units_per_order": 1.5,  # 6 units / 4 orders
+        "units_per_order": 1.29,  # 9 units / 7 orders: the orders sales.orders counts, cancelled O4 O5 O7 too
         "customers": 3,
         "new_customers": 2,
         "returning_customers": 1,
@@ -77,24 +77,27 @@ def test_a_channel_filter_still_reads_the_customers_whole_history(cur: Cursor) -
         2,
         1,
         1,
-        1.67,  # 5 units / 3 orders (O1, O3, O6)
+        1.4,  # 7 units / 5 orders (O1 3, O3, O4, O6, O7: cancelled ones count where placed)
     )
 
 
 def test_sales_by_product_and_by_channel_add_up_to_the_totals(cur: Cursor) -> None:
+    # The orders sales.orders counts: cancelled O4, O5, O7 where they were placed (their reversal is the
+    # cancellations line on the cancel date), so the tables add up to the totals.
     assert sales_more.by_product(cur, WEEK) == [
+        {"sku": "TEE-M", "orders": 3, "units": 4, "gross_minor": 10000, "discounts_minor": 0},  # O1 (2), O4, O7
         {"sku": "TEE-L", "orders": 2, "units": 2, "gross_minor": 5000, "discounts_minor": 0},  # O2, O6
-        {"sku": "TEE-M", "orders": 1, "units": 2, "gross_minor": 5000, "discounts_minor": 0},  # O1
-        {"sku": "TEE-S", "orders": 1, "units": 1, "gross_minor": 2500, "discounts_minor": 0},  # O3
+        {"sku": "TEE-S", "orders": 2, "units": 2, "gross_minor": 5000, "discounts_minor": 0},  # O3, O5
         {"sku": "MUG-1", "orders": 1, "units": 1, "gross_minor": 1800, "discounts_minor": 200},  # O1's line discount
     ]
     assert sales_more.by_channel(cur, WEEK) == [
-        # web: O1 6800 + O3 2500 + O6 2500; (11800 - 200) / 3 = 3866.67
-        {"channel": "web", "orders": 3, "units": 5, "gross_minor": 11800, "discounts_minor": 200, "aov_minor": 3867},
+        # web: O1 6800 + O3, O4, O6, O7 2500 each = 16800; (16800 - 200) / 5 = 3320
+        {"channel": "web", "orders": 5, "units": 7, "gross_minor": 16800, "discounts_minor": 200, "aov_minor": 3320},
+        {"channel": "api", "orders": 1, "units": 1, "gross_minor": 2500, "discounts_minor": 0, "aov_minor": 2500},
         {"channel": "shopify", "orders": 1, "units": 1, "gross_minor": 2500, "discounts_minor": 0, "aov_minor": 2500},
     ]
     totals = sales.sales_totals(cur, WEEK)
-    assert (totals["orders"], totals["units"], totals["gross_minor"], totals["discounts_minor"]) == (4, 6, 14300, 200)
+    assert (totals["orders"], totals["units"], totals["gross_minor"], totals["discounts_minor"]) == (7, 9, 21800, 200)
 
 
 def test_split_shipments_and_label_to_first_scan(cur: Cursor) -> None:

@@ -151,3 +151,16 @@ def test_the_document_describes_the_catalogue_operations(client) -> None:  # typ
     assert {"get", "patch"} <= set(document["paths"]["/variants/{sku}"])
     assert "InventoryAdjustment" in document["components"]["schemas"]
     assert "ProductCreate" in document["components"]["schemas"]
+
+
+def test_the_document_describes_every_webhook_events_about_no_order_too(client) -> None:  # type: ignore[no-untyped-def]
+    from core.events.catalogue import EVENT_TYPES
+
+    document = client.get("/api/v1/openapi.json").json
+    assert set(document["webhooks"]) == set(EVENT_TYPES)
+    digest = document["webhooks"]["stock.digest_sent"]["post"]
+    assert digest["operationId"] == "on_stock_digest_sent"
+    assert {p["name"] for p in digest["parameters"]} == {"Shiplog-Signature", "Shiplog-Delivery", "Shiplog-Event"}
+    order_number = document["components"]["schemas"]["Event"]["properties"]["order_number"]
+    assert {"type": "null"} in order_number["anyOf"]
+    assert "no order" in order_number["description"]

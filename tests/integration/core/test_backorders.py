@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from core.domain.commands import LineInput
+from core.domain.commands import LineInput, ReturnLineInput
 from core.domain.products import ProductInput, VariantInput
 from core.errors import IllegalTransition, OutOfStock
 from core.lifecycle import OrderStatus
-from core.services import inventory, ordering, products, refunds
+from core.services import inventory, ordering, products, refunds, return_resolution, returns
 from core.shop import Shop
 from tests import factories
 from tests.integration.core import support
@@ -79,6 +79,38 @@ def test_a_catalogue_import_that_brings_stock_fills_backorders_too(shop: Shop) -
     )
     products.save_product(shop, restocked, actor=STAFF, reference="products.csv")
     assert factories.reload(shop, order_id).status == OrderStatus.CONFIRMED
+
+
+def test_a_returned_item_put_back_on_the_shelf_fills_a_backorder_as_a_receipt_does(shop: Shop) -> None:
+    _catalogue(shop, on_hand=1)
+    sold = _order(shop, "JACKET", 1)
+    factories.ship_all(shop, sold, "1ZJACKET0001")
+    factories.deliver(shop, "1ZJACKET0001")
+    waiting, later = _order(shop, "JACKET", 1, email="bob@example.com"), _order(shop, "JACKET", 1, email="cy@x.org")
+    line = support.line_ids(shop, sold)["JACKET"]
+    ret = returns.request_return(shop, sold, [ReturnLineInput(line, 1, "too_large")], actor=support.CUSTOMER)
+    return_resolution.receive_return(shop, ret.id, actor=STAFF)
+    order = factories.reload(shop, waiting)
+    assert (order.status, order.hold_reason, order.lines[0].qty_backordered) == (OrderStatus.CONFIRMED, None, 0)
+    assert factories.reload(shop, later).status == OrderStatus.ON_HOLD  # one jacket came back: first come
+    assert support.stock(shop, "JACKET") == (1, 1)
+    assert support.types(shop, waiting)[-4:] == [
+        "order.backorder_filled", "order.released", "payment.captured", "order.confirmed",
+    ]  # fmt: skip
+
+
+def test_a_damaged_return_fills_nothing(shop: Shop) -> None:
+    _catalogue(shop, on_hand=1)
+    sold = _order(shop, "JACKET", 1)
+    factories.ship_all(shop, sold, "1ZJACKET0002")
+    factories.deliver(shop, "1ZJACKET0002")
+    waiting = _order(shop, "JACKET", 1, email="bob@example.com")
+    line = support.line_ids(shop, sold)["JACKET"]
+    ret = returns.request_return(shop, sold, [ReturnLineInput(line, 1, "too_large")], actor=support.CUSTOMER)
+    item = support.get_return(shop, ret.id).lines[0].id
+    return_resolution.receive_return(shop, ret.id, conditions={item: "damaged"}, actor=STAFF)
+    assert factories.reload(shop, waiting).status == OrderStatus.ON_HOLD
+    assert support.stock(shop, "JACKET") == (0, 0)
 
 
 def test_staff_cannot_release_an_order_still_waiting_and_cancelling_it_gives_back_only_what_was_reserved(

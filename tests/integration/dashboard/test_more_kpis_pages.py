@@ -27,22 +27,22 @@ def test_the_sales_page_shows_product_and_channel_tables(manager: FlaskClient) -
         "<b>Gross sales (USD)</b>",
         "<b>Discounts (USD)</b>",
     ]
-    # A B D E F G I (C cancelled): TEE-S on B D I (5 units, B's line discount 300), TEE-L on B E F (4),
-    # TEE-M on A G (3), MUG-1 on A.
+    # A B C D E F G I (cancelled C counts where placed, as in sales.orders): TEE-S on B D I (5 units, B's line
+    # discount 300), TEE-L on B E F (4), TEE-M on A C G (4), MUG-1 on A; TEE-L before TEE-M on equal gross.
     assert products["cells"]["values"] == [
         ["TEE-S", "TEE-L", "TEE-M", "MUG-1"],
-        ["3", "3", "2", "1"],
-        ["5", "4", "3", "1"],
-        ["$125.00", "$100.00", "$75.00", "$18.00"],
+        ["3", "3", "3", "1"],
+        ["5", "4", "4", "1"],
+        ["$125.00", "$100.00", "$100.00", "$18.00"],
         ["$3.00", "$0.00", "$0.00", "$0.00"],
     ]
     [channels] = _figure(components, "sales.by_channel")["data"]
-    # web: A D E F I = 6800 + 7500 + 2500 + 5000 + 2500; shopify: B 5000; api: G 2500.
+    # web: A C D E F I = 6800 + 2500 + 7500 + 2500 + 5000 + 2500; shopify: B 5000; api: G 2500.
     assert channels["cells"]["values"][:4] == [
         ["Web", "Shopify", "Api"],
-        ["5", "1", "1"],
-        ["10", "2", "1"],
-        ["$243.00", "$50.00", "$25.00"],
+        ["6", "1", "1"],
+        ["11", "2", "1"],
+        ["$268.00", "$50.00", "$25.00"],
     ]
     titles = [c["props"]["children"] for c in components if c.get("type") == "H3"]
     assert {"Sales by product", "Sales by channel"} <= set(titles)

@@ -14,13 +14,15 @@ from core.domain.commands import (
     validate_text,
 )
 from core.errors import ValidationFailed
-from core.models import Variant
+from core.models import Product, Variant
 
 HOME = AddressInput("Ada Lovelace", "12 Analytical Way", "Springfield", "12345", "US")
+LISTED, GONE = Product(name="Listed", listed=True), Product(name="Gone", listed=False)
 VARIANTS = {
-    "TEE-M": Variant(sku="TEE-M", price_minor=2500, currency="USD"),
-    "MUG-1": Variant(sku="MUG-1", price_minor=1800, currency="USD"),
-    "EURO-1": Variant(sku="EURO-1", price_minor=900, currency="EUR"),
+    "TEE-M": Variant(sku="TEE-M", price_minor=2500, currency="USD", product=LISTED),
+    "MUG-1": Variant(sku="MUG-1", price_minor=1800, currency="USD", product=LISTED),
+    "EURO-1": Variant(sku="EURO-1", price_minor=900, currency="EUR", product=LISTED),
+    "OLD-1": Variant(sku="OLD-1", price_minor=900, currency="USD", product=GONE),
 }
 
 
@@ -50,6 +52,12 @@ def test_a_good_order_passes_and_adds_up() -> None:
 def test_unknown_sku() -> None:
     error = _refused(_cmd(lines=[LineInput("TEE-M", 1), LineInput("NOPE-9", 1)]))
     assert (str(error), error.field) == ("Unknown SKU 'NOPE-9'.", "lines[1].sku")
+
+
+def test_an_unlisted_product_is_refused_naming_the_sku_unless_a_store_sold_it() -> None:
+    error = _refused(_cmd(lines=[LineInput("TEE-M", 1), LineInput("OLD-1", 1)]))
+    assert (str(error), error.field) == ("OLD-1 is no longer sold (its product is unlisted).", "lines[1].sku")
+    validate_order(_cmd(lines=[LineInput("OLD-1", 1, unit_price_minor=700)], store_priced=True), VARIANTS)
 
 
 @pytest.mark.parametrize("quantity", [0, -1, -100])

@@ -126,8 +126,8 @@ CASES: dict[str, tuple[Callable[..., Fact], dict[str, Any], set[str]]] = {
     ),
     "stock.digest_sent": (
         products.stock_digest_sent,
-        {"day": "2026-12-05", "skus": ["TEE"], "recipients": 2},
-        {"day", "skus", "count", "recipients"},
+        {"day": "2026-12-05", "lines": [{"sku": "TEE", "available": 1}], "recipients": 2},
+        {"day", "skus", "count", "recipients", "lines"},
     ),
     "shipment.created": (shipments.shipment_created, {"shipment": PARCEL}, PARCEL_KEYS),
     "shipment.shipped": (shipments.shipment_shipped, {"shipment": PARCEL, "items": [[1, 2]]}, PARCEL_KEYS | {"items"}),
