@@ -7,9 +7,9 @@ Week 2025-03-03 to 2025-03-09, read as of 2025-03-10 12:00 UTC. The shop reports
 | U2 | Tue 03-04 10:00 | USD | MUG-1 (1800), no shipping; goodwill refund 300 on 03-05 |
 | E1 | Wed 03-05 10:00 | EUR | store order (shopify), TEE-M at 2000 EUR cents, shipping 400; refund 500 on 03-06 |
 
-In USD: 3 orders, 4 units; money of U1 + U2 only: gross 6800, refunds 300, net 6500, shipping 500, average
-order value 6800 / 2 = 3400; 1 order in another currency. In EUR: gross 2000, refunds 500, net 1500, shipping
-400, average 2000; 2 orders in another currency.
+In USD: 3 orders, 4 units; money of U1 + U2 only: gross 6800, net 6800 (a goodwill refund is not a
+return: other refunds 300), shipping 500, average order value 6800 / 2 = 3400; 1 order in another currency.
+In EUR: gross 2000, net 2000, other refunds 500, shipping 400, average 2000; 2 orders in another currency.
 """
 
 from __future__ import annotations
