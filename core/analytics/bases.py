@@ -35,4 +35,13 @@ SERIES_BASES: dict[str, str] = {
     "returns.by_cohort": "delivered orders, per period of their order date",
     "returns.by_sku": "units delivered on orders placed in the period",
     "returns.reason_mix": "units asked back in the period",
+    "returns.policy_whatif": RETURNS_ASKED,
+    "sales.by_product": "orders placed in the period",
+    "sales.by_channel": "orders placed in the period",
+    "fulfilment.cancellations_by_reason": "orders placed in the period and cancelled",
+    "delivery.on_time_by_carrier_service": DUE_PARCELS,
+    "returns.resolution_split": "units asked back in the period",
+    "returns.frequent_returners": "delivered orders placed in the period",
+    "returns.reasons_by_sku": "units asked back in the period",
+    "fulfilment.perfect_order_failures": "orders placed in the period whose outcome is known",
 }

@@ -48,7 +48,7 @@ def test_the_json_has_the_new_kpis_with_their_basis(manager: FlaskClient) -> Non
 def test_failed_orders_table_links_each_order_to_its_page(manager: FlaskClient) -> None:
     components = render(manager, "/dashboard/fulfilment", "?" + STORY_ARGS)
     card = _by_id(components, "kpi-fulfilment-perfect_order_rate")
-    assert card["props"]["children"][1]["props"]["children"] == "14.3%"
+    assert card["props"]["children"][2]["props"]["children"] == "14.3%"  # under its label and basis
     table = _by_id(components, {"type": "table", "series": "fulfilment.perfect_order_failures"})
     rows = table["props"]["data"]
     late, slow, both = (
