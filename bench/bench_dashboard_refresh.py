@@ -45,7 +45,7 @@ from core.events.shipments import SCANNED
 
 RAW = {
     "orders": "SELECT id, number, channel, status, hold_reason, placed_at, shipped_at, delivered_at, cancelled_at,"
-    " subtotal_minor, discount_minor, shipping_minor FROM orders",
+    " subtotal_minor, discount_minor, shipping_minor, currency FROM orders",
     "order_lines": "SELECT id, order_id, sku, quantity, unit_price_minor, discount_minor, qty_delivered FROM order_lines",
     "shipments": "SELECT id, order_id, kind, carrier, service, status, exception_reason, shipped_at, delivered_at,"
     " original_eta, created_at FROM shipments",
