@@ -288,6 +288,4 @@ MACROS = (
     " + least(date_diff('second', TIMESTAMP '1970-01-05', t) % 604800, 432000)",
     "CREATE OR REPLACE MACRO biz_hours_between(a, b) AS (biz_seconds(b) - biz_seconds(a)) / 3600.0",
     "CREATE OR REPLACE MACRO shop_local(ts, zone) AS timezone(zone, timezone('UTC', ts))",
-    # The policy back-test (whatif.py) still prices a unit after its line discount only.
-    "CREATE OR REPLACE MACRO paid_unit(price, qty, discount) AS (price * qty - discount) // qty",
 )

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from core.analytics.filters import Filters
-from core.analytics.sql import Cursor, order_filter, run, scope_sql
+from core.analytics.sql import Cursor, order_filter, priced_sql, run, scope_sql
 from core.money import paid_unit_minor
 from core.policies import ReturnPolicy, line_eligibility
 
@@ -42,7 +42,7 @@ lines AS (SELECT r.id AS return_id, r.created_at AS asked_at, rl.reason, rl.quan
           FROM returns_f r JOIN return_lines_f rl ON rl.return_id = r.id JOIN lines_f l ON l.id = rl.order_line_id
           LEFT JOIN delivered d ON d.order_id = r.order_id
           WHERE r.status NOT IN ('rejected', 'cancelled') AND r.created_at >= $start AND r.created_at < $end
-            AND {orders}),
+            AND {orders} AND {priced}),
 refunded AS (SELECT return_id, sum(amount_minor) AS amount FROM refunds_f
              WHERE return_id IN (SELECT return_id FROM lines) GROUP BY 1)
 SELECT l.*, coalesce(f.amount, 0) FROM lines l LEFT JOIN refunded f USING (return_id) ORDER BY 1"""
@@ -106,7 +106,9 @@ def outcome(returns: dict[int, list[Line]], policy: ReturnPolicy | None) -> dict
 
 
 def _lines(cur: Cursor, f: Filters) -> dict[int, list[Line]]:
-    rows = run(cur, _LINES.format(scope=scope_sql(f), orders=order_filter(f, "r.order_id")), f)
+    # Only orders in the reporting currency: the table is money, never summed across currencies.
+    sql = _LINES.format(scope=scope_sql(f), orders=order_filter(f, "r.order_id"), priced=priced_sql("r.order_id"))
+    rows = run(cur, sql, f)
     found: dict[int, list[Line]] = defaultdict(list)
     for rid, asked, reason, qty, resolution, delivered_qty, price, sold, discount, delivered, amount in rows:
         # The unit value a refund is figured on, by the refund's own rule (core.money), so a what-if refund
