@@ -199,6 +199,11 @@ def without_money(bundle: dict[str, Any]) -> dict[str, Any]:
     return bundle | {"kpis": kpis, "counts": counts, "series": series} | hidden
 
 
+def stamped(result: dict[str, Any], event_id: int, as_of: datetime | None) -> dict[str, Any]:
+    """The bundle with what it is as of: the newest event it includes, and that event's time."""
+    return result | {"as_of_event_id": event_id, "as_of": as_of.astimezone(UTC).isoformat() if as_of else None}
+
+
 class KpiService:
     """Bundles per filters, cached until a new event arrives (or ``ttl`` passes: snapshots age)."""
 
@@ -216,13 +221,11 @@ class KpiService:
             if hit is not None and time.monotonic() - hit[0] < self.ttl:
                 self._cache.move_to_end(key)
                 return hit[1]
-        as_of = self.warehouse.as_of
-        stamp = {"as_of_event_id": event_id, "as_of": as_of.astimezone(UTC).isoformat() if as_of else None}
         result = self.warehouse.precomputed(f)
         if result is None:
             with self.warehouse.cursor() as cur:
                 result = compute(cur, f)
-        result = result | stamp
+        result = stamped(result, event_id, self.warehouse.as_of)
         with self._lock:
             self._cache[key] = (time.monotonic(), result)
             while len(self._cache) > self.size:

@@ -97,6 +97,15 @@ def current_version(root: Path) -> Version | None:
     return Version(found["file"], int(found["event_id"]), _moment(found.get("as_of")))
 
 
+def precomputed_bundle(root: Path, version: Version, f: Filters) -> dict[str, Any] | None:
+    """The bundle the writer computed ahead for ``f`` beside ``version``, if it did so lately (a file read)."""
+    found = _read_json(root / (version.file + BUNDLES))
+    if not found or found["event_id"] != version.event_id or time.time() - found["computed_at"] > WARM_SECONDS:
+        return None
+    bundle = found["bundles"].get(bundle_key(f))
+    return None if bundle is None else dict(bundle)
+
+
 class StoreWriter:
     """The one writer. A second writer on the same root fails on DuckDB's file lock of ``work.duckdb``."""
 
@@ -217,12 +226,7 @@ class StoreReader:
 
     def precomputed(self, f: Filters) -> dict[str, Any] | None:
         """The writer's bundle for these filters, if it made one for this version lately."""
-        version = self._version
-        found = _read_json(self.root / (version.file + BUNDLES)) if version else None
-        if not found or found["event_id"] != version.event_id or time.time() - found["computed_at"] > WARM_SECONDS:  # type: ignore[union-attr]
-            return None
-        bundle = found["bundles"].get(bundle_key(f))
-        return None if bundle is None else dict(bundle)
+        return None if self._version is None else precomputed_bundle(self.root, self._version, f)
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:

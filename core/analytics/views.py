@@ -27,11 +27,18 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from core.analytics.bundle import KpiService
+from core.analytics.bundle import KpiService, stamped
 from core.analytics.drill import DrillPage, drill_orders
 from core.analytics.filters import Filters, filters_from_json, filters_to_json
 from core.analytics.queries import dimension_values
-from core.analytics.store import WARM_SECONDS, StoreNotReady, StoreReader, current_version, sync_started_at
+from core.analytics.store import (
+    WARM_SECONDS,
+    StoreNotReady,
+    StoreReader,
+    current_version,
+    precomputed_bundle,
+    sync_started_at,
+)
 from core.errors import DomainError, ValidationFailed
 
 log = logging.getLogger(__name__)
@@ -112,6 +119,11 @@ class SharedAnalytics:
         self.nudge = nudge  # with an RQ queue: make sure a job will answer (the follower needs none)
 
     def bundle(self, f: Filters) -> dict[str, Any]:
+        """The default view the writer computed ahead is a file read here; any other is asked for."""
+        version = current_version(self.root)
+        ahead = None if version is None else precomputed_bundle(self.root, version, f)
+        if version is not None and ahead is not None:
+            return stamped(ahead, version.event_id, version.as_of)
         return dict(self._ask("bundle", {"filters": filters_to_json(f)}))
 
     def drill(self, f: Filters, kind: str, key: str, page: int, page_size: int) -> DrillPage:

@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from redis import Redis
 from rq import Queue, SimpleWorker
 
-from core.analytics import StoreReader, parse_filters
+from core.analytics import StoreReader, StoreWriter, parse_filters
 from core.analytics.views import ANSWERS, REQUESTS, LocalAnalytics, SharedAnalytics, serve_once
 from dashboard import service
 from tests.integration.dashboard.conftest import STORY_ARGS, answering, callback, publish_store, signed_in
@@ -157,3 +157,22 @@ def test_the_filters_survive_the_trip_to_the_analytics_process() -> None:
     args = {"from": "2025-03-03", "to": "2025-03-09", "channel": "web", "sla_business": "0"}
     f = parse_filters(args, timezone="America/New_York")
     assert filters_from_json(json.loads(json.dumps(filters_to_json(f)))) == f
+
+
+def test_the_view_computed_ahead_is_read_by_the_worker_without_asking(story_app: Flask, tmp_path: Path) -> None:
+    """The writer computes the dashboard's opening view with each sync: a worker's first view is a file read."""
+    app = _app(story_app, tmp_path, ANALYTICS_VIEW_WAIT_SECONDS=0.3)
+    with app.test_request_context(f"/?{STORY_ARGS}"):
+        from flask import request
+
+        opening = service.filters_from(request.args)
+    writer = StoreWriter(extensions.shop(story_app).db, tmp_path, warm=lambda: [opening])
+    writer.sync()
+    writer.close()
+    reply = _manager(app).get(f"/dashboard/api/kpis?{STORY_ARGS}")  # no analytics process is running
+    assert reply.status_code == 200
+    found = reply.get_json()
+    assert found["kpis"] == _local(app, STORY_ARGS)["kpis"]
+    assert found["as_of_event_id"] > 0
+    assert found["as_of"]
+    assert not (tmp_path / REQUESTS).exists()  # nothing was asked of the analytics process
