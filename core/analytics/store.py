@@ -116,7 +116,6 @@ class StoreWriter:
         # The views every dashboard opens on (the default filters): computed once here, so no web
         # worker pays for them on its first request.
         self.warm = warm
-        self._warmed = 0.0
 
     def sync(self, *, progress: Callable[[str, int], None] | None = None) -> Version:
         """Catch up with the event log and publish when anything changed; returns the published version."""
@@ -125,17 +124,23 @@ class StoreWriter:
         published = current_version(self.root)
         if published is None or published.event_id != event_id or not (self.root / published.file).exists():
             published = self._publish(event_id)
-            self._warmed = 0.0
-        if self.warm is not None and time.monotonic() - self._warmed > WARM_SECONDS / 2:
+        if self.warm is not None and self._warm_due(published):
             self._warm_bundles(published, self.warm())
         return published
+
+    def _warm_due(self, version: Version) -> bool:
+        """Whether the views computed ahead are missing or half-way to stale, read from the file itself, so
+        a writer that starts beside a fresh one (a follower after a one-off sync) does not compute them again."""
+        found = _read_json(self.root / (version.file + BUNDLES))
+        return (
+            not found or found["event_id"] != version.event_id or time.time() - found["computed_at"] > WARM_SECONDS / 2
+        )
 
     def _warm_bundles(self, version: Version, filters: Sequence[Filters]) -> None:
         with self.warehouse.cursor() as cur:
             bundles = {bundle_key(f): compute(cur, f) for f in filters}
         sidecar = {"event_id": version.event_id, "computed_at": time.time(), "bundles": bundles}
         _write_atomically(self.root / (version.file + BUNDLES), json.loads(json.dumps(sidecar, default=str)))
-        self._warmed = time.monotonic()
 
     def _publish(self, event_id: int) -> Version:
         self.warehouse.checkpoint()
