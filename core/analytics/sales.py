@@ -24,7 +24,7 @@ from core.analytics.sql import (
     one,
     order_filter,
     per,
-    priced_sql,
+    priced_row_sql,
     run,
     scope_sql,
 )
@@ -44,7 +44,7 @@ _OTHER = (
     " AND r.return_id IS NULL AND coalesce(r.cause, '') <> 'cancellation')"
 )
 # Every amount of the period as (when it is booked, which line, amount): totals and series sum the same rows.
-_BOOKED = """booked AS (
+_BOOKED = """booked_rows AS (
     SELECT order_id, placed_at AS booked_at, 'orders' AS line, 1 AS amount FROM placed
     UNION ALL SELECT order_id, placed_at, 'units', units FROM placed
     UNION ALL SELECT order_id, placed_at, 'gross', subtotal_minor FROM placed
@@ -54,15 +54,17 @@ _BOOKED = """booked AS (
     UNION ALL SELECT order_id, cancelled_at, 'shipping', -shipping_minor FROM cancelled
     UNION ALL SELECT g.order_id, g.resolved_at, 'returns', {returned} FROM goods g JOIN paid_lines p ON p.id = g.order_line_id
     UNION ALL SELECT order_id, created_at, 'other_refunds', amount_minor FROM other
-    UNION ALL SELECT order_id, placed_at, 'priced_orders', 1 FROM placed)"""
+    UNION ALL SELECT order_id, placed_at, 'priced_orders', 1 FROM placed),
+booked AS (SELECT b.*, {priced} AS priced FROM booked_rows b JOIN orders_f o USING (order_id))"""
 LINES = ("orders", "units", "gross", "discounts", "returns", "cancellations", "other_refunds", "shipping")
 # Every line but the counts sums only the reporting currency's orders; ``priced_orders`` counts those
 # orders, for the average order value.
 COUNTED = ("orders", "units")
+# Whether a row is in the reporting currency is joined once per row (``booked.priced``, the rule of
+# ``sql.priced_sql``): a subquery per line built a set of every order id per line, which at 5M orders
+# took the writer's DuckDB past its memory.
 _SUMS = ", ".join(
-    f"coalesce(sum(amount) FILTER (WHERE line = '{line}'"
-    + ("" if line in COUNTED else f" AND {priced_sql('order_id')}")
-    + "), 0)"
+    f"coalesce(sum(amount) FILTER (WHERE line = '{line}'" + ("" if line in COUNTED else " AND priced") + "), 0)"
     for line in (*LINES, "priced_orders")
 )
 
@@ -75,7 +77,7 @@ def _head(f: Filters) -> str:
         _GOODS.format(scope=order_filter(f, "rl.order_id")),
         paid_lines_sql("SELECT order_id FROM goods"),
         _OTHER.format(scope=order_filter(f, "r.order_id")),
-        _BOOKED.format(returned=paid_part_sql("p", "g.quantity")),
+        _BOOKED.format(returned=paid_part_sql("p", "g.quantity"), priced=priced_row_sql("o")),
     )
     return "WITH " + ", ".join(parts)
 
@@ -137,7 +139,7 @@ def sales_by_period(cur: Cursor, f: Filters) -> list[dict[str, Any]]:
     rows = run(
         cur,
         f"""{_head(f)}, periods AS ({all_buckets_sql()}),
-        bucketed AS (SELECT {buckets_sql("booked_at")} AS period, order_id, line, amount FROM booked)
+        bucketed AS (SELECT {buckets_sql("booked_at")} AS period, order_id, line, amount, priced FROM booked)
         SELECT periods.period, {_SUMS} FROM periods LEFT JOIN bucketed USING (period) GROUP BY 1 ORDER BY 1""",
         f,
     )

@@ -36,11 +36,16 @@ def order_filter(f: Filters, column: str) -> str:
     return "TRUE"
 
 
+def priced_row_sql(orders: str) -> str:
+    """Whether the ``orders_f`` row ``orders`` is in the reporting currency ($currency). Money sums keep only
+    those orders: amounts of different currencies are never added (no exchange rates are recorded, so none
+    are converted); counts keep every row (docs/kpis.md, Currency)."""
+    return f"{orders}.currency = $currency"
+
+
 def priced_sql(column: str) -> str:
-    """Whether a row's money is in the reporting currency ($currency). Money sums keep only those rows:
-    amounts of different currencies are never added (no exchange rates are recorded, so none are
-    converted); counts keep every row (docs/kpis.md, Currency)."""
-    return f"{column} IN (SELECT order_id FROM orders_f WHERE currency = $currency)"
+    """The same rule for a row that names its order (``column``)."""
+    return f"{column} IN (SELECT o.order_id FROM orders_f o WHERE {priced_row_sql('o')})"
 
 
 def shipment_carrier_sql(f: Filters, alias: str = "s") -> str:
