@@ -108,12 +108,17 @@ SERIES_FUNCTIONS: dict[str, Callable[[Cursor, Filters], list[dict[str, Any]]]] =
 }
 
 
-def scalars(cur: Cursor, f: Filters) -> dict[str, Any]:
-    """Every scalar figure, keyed ``<section>.<field>`` (KPIs and the counts behind them)."""
+HOLD_QUEUE = "fulfilment.hold_queue"
+
+
+def scalars(cur: Cursor, f: Filters, queue: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Every scalar figure, keyed ``<section>.<field>`` (KPIs and the counts behind them); ``queue``: the
+    period's hold queue if the caller has read it already (it is also a series)."""
     found: dict[str, Any] = {}
     for section, function in SCALARS:
         found |= {f"{section}.{name}": value for name, value in function(cur, f).items()}
-    found["fulfilment.orders_on_hold"] = sum(row["orders"] for row in fulfilment.hold_queue(cur, f))
+    queue = fulfilment.hold_queue(cur, f) if queue is None else queue
+    found["fulfilment.orders_on_hold"] = sum(row["orders"] for row in queue)
     return found
 
 
@@ -161,13 +166,18 @@ def _in_parallel(cur: Cursor, jobs: dict[str, Callable[[Cursor], Any]]) -> dict[
 def compute(cur: Cursor, f: Filters) -> dict[str, Any]:
     """The whole bundle: KPIs with their comparison, the counts behind them, and every series."""
     previous = f.previous()
-    jobs: dict[str, Callable[[Cursor], Any]] = {
-        "now": lambda c: scalars(c, f),
-        "before": lambda c: scalars(c, previous),
-    }
-    jobs |= {key: (lambda c, fn=fn: fn(c, f)) for key, fn in SERIES_FUNCTIONS.items()}
+
+    def now_with_queue(c: Cursor) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        # The hold queue is both a series and the on-hold count, and one of the costliest queries (the
+        # status at the period's end from the log of moves): read once.
+        queue = fulfilment.hold_queue(c, f)
+        return scalars(c, f, queue), queue
+
+    jobs: dict[str, Callable[[Cursor], Any]] = {"now": now_with_queue, "before": lambda c: scalars(c, previous)}
+    jobs |= {key: (lambda c, fn=fn: fn(c, f)) for key, fn in SERIES_FUNCTIONS.items() if key != HOLD_QUEUE}
     done = _in_parallel(cur, jobs)
-    now, before = done["now"], done["before"]
+    (now, queue), before = done["now"], done["before"]
+    done[HOLD_QUEUE] = queue
     return {
         "filters": f.as_dict(),
         "filters_applied": filters_applied(f.channel, f.carrier, f.sku),

@@ -46,6 +46,7 @@ REQUESTS, ANSWERS = "views/requests", "views/answers"
 POLL_SECONDS = 0.05  # how often a waiting worker looks for its answer (a stat; no CPU to speak of)
 SERVE_POLL_SECONDS = 0.1
 ANSWER_KEEP_SECONDS = 600.0
+PRUNE_EVERY_SECONDS = 60.0  # pruning lists the answers: not on every poll
 SERVER_MEMORY = "1GB"  # the analytics process's DuckDB ceiling when it answers (one process, not one per worker)
 
 
@@ -199,7 +200,7 @@ def prune_answers(root: str | Path, keep_seconds: float = ANSWER_KEEP_SECONDS) -
 def serve(root: str | Path, stop: threading.Event, *, idle_seconds: float | None = None) -> None:
     """Answer requests until ``stop`` is set (or, with ``idle_seconds``, until none came for that long)."""
     local = LocalAnalytics(StoreReader(root, memory_limit=SERVER_MEMORY))
-    quiet_since = time.monotonic()
+    quiet_since = pruned = time.monotonic()
     while not stop.is_set():
         try:
             answered = serve_once(root, local)
@@ -211,5 +212,7 @@ def serve(root: str | Path, stop: threading.Event, *, idle_seconds: float | None
         quiet_since = time.monotonic() if answered else quiet_since
         if idle_seconds is not None and time.monotonic() - quiet_since > idle_seconds:
             break
-        prune_answers(root)
+        if time.monotonic() - pruned > PRUNE_EVERY_SECONDS:
+            prune_answers(root)
+            pruned = time.monotonic()
         stop.wait(SERVE_POLL_SECONDS)
